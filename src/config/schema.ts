@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { PRESET_NAMES } from './presets';
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+
+/** Every option has a default; `.strict()` everywhere so a typo fails at boot with its path. */
+const LimitsOverride = z
+  .object({
+    timeoutMs: int(1).optional(),
+    timeoutMaxMs: int(1).optional(),
+    toolCalls: int(0).optional(),
+    loopIterations: int(1).optional(),
+    callDepth: int(1).optional(),
+    workerHeapMb: int(16, 16_384).optional(),
+    scriptBytes: int(1).optional(),
+    resultBytes: int(1).optional(),
+    consoleLines: int(0).optional(),
+    consoleBytes: int(0).optional(),
+    parallelToolCalls: int(1).optional(),
+  })
+  .strict();
+
+const Server = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: int(0, 65_535).default(3000),
+    /** Largest JSON request body accepted, in bytes (the experimental preset allows 1 MiB scripts). */
+    bodyLimitBytes: int(1024).default(2 * 1024 * 1024),
+    /** How long SIGTERM waits for in-flight requests before stopping the executors. */
+    shutdownGraceMs: int(0).default(30_000),
+  })
+  .strict();
+
+const Executor = z
+  .object({
+    /** Executor child processes; each owns a worker-thread pool. */
+    processes: int(1, 64).default(1),
+    /** First restart delay after an executor dies; doubles per consecutive crash up to the max. */
+    restartBackoffMs: int(0).default(100),
+    restartBackoffMaxMs: int(0).default(10_000),
+    /** After a deadline, how long a script stuck in a native builtin gets before its thread is terminated. */
+    terminateGraceMs: int(1).default(100),
+    /** Extra time, after deadline + grace, before the front declares an executor wedged and kills it. */
+    watchdogMs: int(100).default(2_000),
+    /** Run executors under Node's permission model (no fs writes, no child processes). */
+    permissionModel: z.boolean().default(true),
+    /** Executor RSS, in MiB, above which it is recycled once idle-ish (0 disables the watchdog). */
+    rssLimitMb: int(0).default(1_024),
+  })
+  .strict();
+
+const Pool = z
+  .object({
+    minThreads: int(1, 256).default(2),
+    maxThreads: int(1, 256).default(2),
+    /** Scripts co-scheduled on one thread (they interleave at every await). */
+    tasksPerThread: int(1, 256).default(8),
+    idleTimeoutMs: int(0).default(60_000),
+    /** Scripts waiting for a thread in one executor before requests get 503 SATURATED. */
+    maxQueue: int(0).default(1_024),
+  })
+  .strict();
+
+const Gate = z
+  .object({
+    /** Compiled scripts kept (LRU) so a repeated script skips parse and transform. */
+    cacheEntries: int(0).default(1_000),
+  })
+  .strict();
+
+const Sources = z
+  .object({
+    demo: z.boolean().default(true),
+  })
+  .strict();
+
+const Log = z
+  .object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    preset: z.enum(PRESET_NAMES).default('secure'),
+    limits: LimitsOverride.prefault({}),
+    server: Server.prefault({}),
+    executor: Executor.prefault({}),
+    pool: Pool.prefault({}),
+    gate: Gate.prefault({}),
+    sources: Sources.prefault({}),
+    log: Log.prefault({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.pool.minThreads > c.pool.maxThreads) {
+      ctx.addIssue({ code: 'custom', path: ['pool', 'minThreads'], message: 'pool.minThreads must not exceed pool.maxThreads' });
+    }
+    if (c.executor.restartBackoffMs > c.executor.restartBackoffMaxMs) {
+      ctx.addIssue({ code: 'custom', path: ['executor', 'restartBackoffMs'], message: 'executor.restartBackoffMs must not exceed executor.restartBackoffMaxMs' });
+    }
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+/** What a caller may pass before defaults are filled in. */
+export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -1,0 +1,66 @@
+/**
+ * The one registry of stable error codes. Each code has the envelope status it maps to (for script
+ * executions), the HTTP status it maps to (for REST errors outside an envelope), whether retrying the
+ * same request may succeed, and a hint written for the model that wrote the script: it must be valid
+ * advice inside this sandbox. README "Error codes" documents every entry (a test keeps them in step).
+ */
+
+export type ExecutionStatus =
+  | 'ok'
+  | 'syntax_error'
+  | 'illegal_access'
+  | 'blocked'
+  | 'runtime_error'
+  | 'tool_error'
+  | 'timeout'
+  | 'limit_exceeded';
+
+export interface ErrorSpec {
+  readonly status: ExecutionStatus;
+  readonly httpStatus: number;
+  readonly retriable: boolean;
+  readonly hint: string;
+}
+
+const spec = (status: ExecutionStatus, httpStatus: number, hint: string, retriable = false): ErrorSpec =>
+  Object.freeze({ status, httpStatus, retriable, hint });
+
+export const ERROR_CODES = Object.freeze({
+  // Request shape (REST / MCP input), outside any execution.
+  BAD_REQUEST: spec('runtime_error', 400, 'Fix the request body: the message names the field and what it expects.'),
+  MALFORMED_JSON: spec('runtime_error', 400, 'Send a valid JSON object with Content-Type: application/json.'),
+  UNSUPPORTED_MEDIA_TYPE: spec('runtime_error', 415, 'Send the body as JSON with Content-Type: application/json.'),
+  BODY_TOO_LARGE: spec('runtime_error', 413, 'Send a smaller request body; the limit is server.bodyLimitBytes.'),
+  ROUTE_NOT_FOUND: spec('runtime_error', 404, 'Check the path and method; see /openapi.json or README "REST API".'),
+  NOT_READY: spec('runtime_error', 503, 'The service is starting or its executors are restarting; retry shortly.', true),
+  SHUTTING_DOWN: spec('runtime_error', 503, 'This instance is draining; retry, another instance will answer.', true),
+  SATURATED: spec('runtime_error', 503, 'All executors are busy and the queue is full; retry with backoff.', true),
+  INTERNAL: spec('runtime_error', 500, 'An unexpected server error; retry once, then report it with the executionId.', true),
+
+  // Gate: the script was refused before it ran.
+  SCRIPT_TOO_LARGE: spec('limit_exceeded', 200, 'Shorten the script: move data into tool arguments and loop over it instead of inlining it.'),
+  ILLEGAL_CHARACTER: spec('illegal_access', 200, 'Remove control or invisible characters outside string literals; keep Unicode text inside quotes.'),
+  SYNTAX_ERROR: spec('syntax_error', 200, 'Fix the JavaScript syntax at the reported line and column. Top-level await and return are allowed.'),
+  UNSUPPORTED_SYNTAX: spec('syntax_error', 200, 'Rewrite without class fields, private #names or static blocks: assign properties in the constructor instead.'),
+  ILLEGAL_ACCESS: spec('illegal_access', 200, 'Use only callTool, console, context and standard JavaScript built-ins; the rule id names what was refused.'),
+
+  // Run time.
+  RUNTIME_ERROR: spec('runtime_error', 200, 'The script threw: read the message, fix the logic, and guard values that may be undefined.'),
+  RESULT_NOT_SERIALIZABLE: spec('runtime_error', 200, 'Return plain JSON data (objects, arrays, strings, numbers, booleans, null); no functions, symbols or cycles.'),
+  TIMEOUT: spec('timeout', 200, 'Do less per execution: fetch fewer items, avoid unbounded loops, or pass a larger timeoutMs (capped by the preset).'),
+  LIMIT_EXCEEDED: spec('limit_exceeded', 200, 'The named limit was reached: reduce tool calls, loop iterations, recursion, logging or result size.'),
+  CANCELLED: spec('runtime_error', 200, 'The execution was cancelled by its caller or by a shutdown; submit it again if it is still wanted.'),
+  EXECUTOR_RESTARTED: spec('runtime_error', 200, 'The sandbox restarted for reasons unrelated to this script; retry the same request.', true),
+  EXECUTOR_CRASHED: spec('runtime_error', 200, 'This script crashed its sandbox (usually by building a huge string or array); work on smaller data.'),
+
+  // Tools.
+  TOOL_NOT_FOUND: spec('tool_error', 404, 'Use a tool name returned by search_tools, exactly as written (source:tool).'),
+  TOOL_VALIDATION: spec('tool_error', 400, 'Fix the arguments at the reported JSON pointer; describe_tools shows the schema.'),
+  TOOL_ERROR: spec('tool_error', 200, 'The tool reported a failure: check its arguments, or catch ToolError and handle error.code.'),
+  TOOL_TIMEOUT: spec('tool_error', 200, 'The tool did not answer in time; retry later or call it with less work.', true),
+} as const satisfies Record<string, ErrorSpec>);
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const isErrorCode = (value: unknown): value is ErrorCode =>
+  typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);

@@ -1,0 +1,264 @@
+import { GatewayError } from '../errors';
+import type { Logger } from '../log';
+import { ExecutorProcess, type PoolStats } from './executor-process';
+import type { ExecutorInit, RunOutcome, SandboxLimits, SandboxOutcome, ToolReply } from './protocol';
+
+export interface ExecutorPoolOptions {
+  processes: number;
+  init: ExecutorInit;
+  permissionModel: boolean;
+  restartBackoffMs: number;
+  restartBackoffMaxMs: number;
+  /** Past deadline + terminate grace + this, an executor that has not answered is killed. */
+  watchdogMs: number;
+  /** Scripts one executor may hold beyond its threads' capacity before new work is refused. */
+  maxQueue: number;
+  log: Logger;
+}
+
+/** Answers a tool call a running script made; the pool has already checked run identity and budget. */
+export type ToolCallHandler = (tool: string, args: unknown, signal: AbortSignal) => Promise<ToolReply>;
+
+export interface RunRequest {
+  code: string;
+  limits: SandboxLimits;
+  context: Record<string, unknown>;
+  timeoutMs: number;
+  onToolCall: ToolCallHandler;
+  /** Aborting it cancels the run (job cancellation, client gone). */
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  outcome: SandboxOutcome;
+  /** 2 when the run was retried after losing an executor it had not touched any tool from. */
+  attempts: number;
+}
+
+interface ActiveRun {
+  executor: ExecutorProcess;
+  deadlineAt: number;
+  toolCalls: number;
+  maxToolCalls: number;
+  onToolCall: ToolCallHandler;
+  abort: AbortController | undefined;
+  abortTimer: NodeJS.Timeout | undefined;
+  watchdogFired: boolean;
+}
+
+const EMPTY_STATS = Object.freeze({ toolCalls: 0, iterations: 0, runMs: 0 });
+
+function failed(code: string, message: string, details?: Record<string, unknown>): SandboxOutcome {
+  return { ok: false, error: { code, message, ...(details ? { details } : {}) }, logs: [], warnings: [], stats: { ...EMPTY_STATS } };
+}
+
+/**
+ * The front's view of all executor processes: dispatch, the trust boundary for tool calls, watchdogs,
+ * and the retry rule (a run lost with an executor is retried once if it made no tool call and was not
+ * the only run there, i.e. not the likely cause).
+ */
+export class ExecutorPool {
+  readonly executors: ExecutorProcess[];
+  readonly #runs = new Map<number, ActiveRun>();
+  #seq = 0;
+  #closed = false;
+
+  constructor(readonly options: ExecutorPoolOptions) {
+    this.executors = Array.from({ length: options.processes }, (_, index) => {
+      const ex = new ExecutorProcess({
+        index,
+        init: options.init,
+        permissionModel: options.permissionModel,
+        restartBackoffMs: options.restartBackoffMs,
+        restartBackoffMaxMs: options.restartBackoffMaxMs,
+        log: options.log,
+      });
+      ex.on('tool-call', (id: number, callId: number, tool: string, args: unknown) => this.#onToolCall(ex, id, callId, tool, args));
+      return ex;
+    });
+  }
+
+  start(): void {
+    for (const ex of this.executors) ex.start();
+  }
+
+  get ready(): boolean {
+    return !this.#closed && this.executors.some((ex) => ex.ready);
+  }
+
+  /** Resolves once every executor is warm, or rejects after `timeoutMs`. */
+  waitReady(timeoutMs = 30_000): Promise<void> {
+    const pending = this.executors.filter((ex) => !ex.ready);
+    if (pending.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`executors not ready after ${timeoutMs} ms`)), timeoutMs);
+      let left = pending.length;
+      for (const ex of pending) {
+        ex.once('ready', () => {
+          if (--left === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      }
+    });
+  }
+
+  get capacityPerExecutor(): number {
+    const { maxThreads, tasksPerThread } = this.options.init;
+    return maxThreads * tasksPerThread + this.options.maxQueue;
+  }
+
+  #pickReady(): ExecutorProcess | undefined {
+    let best: ExecutorProcess | undefined;
+    for (const ex of this.executors) {
+      if (ex.ready && (!best || ex.inFlightCount < best.inFlightCount)) best = ex;
+    }
+    return best;
+  }
+
+  /**
+   * A ready executor with room, waiting (within the run's own deadline) while executors restart, so a
+   * crash costs the next request a short delay rather than an error.
+   */
+  async #acquire(deadlineAt: number): Promise<ExecutorProcess> {
+    let best = this.#pickReady();
+    while (!best) {
+      if (this.#closed) throw new GatewayError('SHUTTING_DOWN', 'the executor pool is closed');
+      const waitMs = deadlineAt - Date.now();
+      if (waitMs <= 0) throw new GatewayError('NOT_READY', 'no executor became ready before the deadline; they are starting or restarting');
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          for (const ex of this.executors) ex.off('ready', done);
+          resolve();
+        };
+        const timer = setTimeout(done, waitMs);
+        for (const ex of this.executors) ex.once('ready', done);
+      });
+      best = this.#pickReady();
+    }
+    if (best.inFlightCount >= this.capacityPerExecutor) {
+      throw new GatewayError('SATURATED', `all executors are at capacity (${this.capacityPerExecutor} scripts each)`);
+    }
+    return best;
+  }
+
+  #onToolCall(ex: ExecutorProcess, id: number, callId: number, tool: string, args: unknown): void {
+    const run = this.#runs.get(id);
+    if (!run || run.executor !== ex) {
+      ex.sendToolResult(id, callId, { ok: false, error: { code: 'TOOL_ERROR', message: 'no such execution' } });
+      return;
+    }
+    if (Date.now() >= run.deadlineAt) {
+      ex.sendToolResult(id, callId, { ok: false, error: { code: 'TOOL_TIMEOUT', message: 'the execution deadline has passed' } });
+      return;
+    }
+    // Counted here as well as in the sandbox: the front does not take the executor's word for it.
+    if (++run.toolCalls > run.maxToolCalls) {
+      ex.sendToolResult(id, callId, { ok: false, error: { code: 'LIMIT_EXCEEDED', message: `limit toolCalls (${run.maxToolCalls}) exceeded` } });
+      return;
+    }
+    if (!run.abort) {
+      const abort = new AbortController();
+      run.abort = abort;
+      run.abortTimer = setTimeout(() => abort.abort(new GatewayError('TIMEOUT', 'execution deadline reached')), run.deadlineAt - Date.now());
+      run.abortTimer.unref();
+    }
+    const signal = run.abort.signal;
+    run.onToolCall(tool, args, signal).then(
+      (reply) => ex.sendToolResult(id, callId, reply),
+      (err: unknown) => ex.sendToolResult(id, callId, { ok: false, error: { code: 'TOOL_ERROR', message: err instanceof Error ? err.message : String(err) } }),
+    );
+  }
+
+  async run(request: RunRequest): Promise<RunResult> {
+    if (this.#closed) throw new GatewayError('SHUTTING_DOWN', 'the executor pool is closed');
+    const deadlineAt = Date.now() + request.timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      const ex = await this.#acquire(deadlineAt);
+      const id = ++this.#seq;
+      const run: ActiveRun = {
+        executor: ex,
+        deadlineAt,
+        toolCalls: 0,
+        maxToolCalls: request.limits.toolCalls,
+        onToolCall: request.onToolCall,
+        abort: undefined,
+        abortTimer: undefined,
+        watchdogFired: false,
+      };
+      this.#runs.set(id, run);
+      const graceMs = this.options.init.terminateGraceMs + this.options.watchdogMs;
+      const watchdog = setTimeout(() => {
+        run.watchdogFired = true;
+        this.options.log.error({ executor: ex.options.index, pid: ex.pid }, 'executor missed a deadline by the watchdog margin; killing it');
+        ex.kill();
+      }, deadlineAt - Date.now() + graceMs);
+      watchdog.unref();
+      const onAbort = () => ex.cancel(id, 'cancelled');
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      let outcome: RunOutcome;
+      try {
+        outcome = await ex.run({
+          id,
+          code: request.code,
+          limits: request.limits,
+          context: request.context,
+          deadlineAt,
+          timeoutMs: request.timeoutMs,
+        });
+      } finally {
+        clearTimeout(watchdog);
+        clearTimeout(run.abortTimer);
+        run.abort?.abort(new GatewayError('CANCELLED', 'execution finished'));
+        request.signal?.removeEventListener('abort', onAbort);
+        this.#runs.delete(id);
+      }
+      if (!('lost' in outcome)) return { outcome, attempts: attempt };
+      if (run.watchdogFired) {
+        return { outcome: failed('TIMEOUT', `script exceeded its ${request.timeoutMs} ms deadline; its executor stopped answering and was restarted`, { timeoutMs: request.timeoutMs }), attempts: attempt };
+      }
+      if (request.signal?.aborted) return { outcome: failed('CANCELLED', 'the execution was cancelled'), attempts: attempt };
+      const innocent = !outcome.madeToolCall && !outcome.sole;
+      if (innocent && attempt === 1 && Date.now() < deadlineAt) {
+        this.options.log.info({ reason: outcome.reason }, 'retrying a run lost with its executor thread');
+        continue;
+      }
+      return { outcome: this.#lostToOutcome(outcome, attempt), attempts: attempt };
+    }
+  }
+
+  #lostToOutcome(lost: Extract<RunOutcome, { lost: true }>, attempt: number): SandboxOutcome {
+    // The run that was alone when its thread or process died, or that died again on retry, caused it.
+    const culprit = lost.sole || attempt > 1;
+    if (culprit && lost.reason === 'worker-oom') {
+      const mb = this.options.init.workerHeapMb;
+      return failed('LIMIT_EXCEEDED', `limit workerHeapMb (${mb}) exceeded: the script ran out of memory`, { limit: 'workerHeapMb', value: mb });
+    }
+    if (culprit) return failed('EXECUTOR_CRASHED', `the script crashed its sandbox (${lost.message}); it was restarted`);
+    return failed('EXECUTOR_RESTARTED', `the sandbox restarted while this script ran (${lost.message})`);
+  }
+
+  stats(): { executors: number; ready: number; restarts: number; inFlight: number; threads: number; queueSize: number; utilization: number; rssBytes: number } {
+    const s = { executors: this.executors.length, ready: 0, restarts: 0, inFlight: 0, threads: 0, queueSize: 0, utilization: 0, rssBytes: 0 };
+    for (const ex of this.executors) {
+      if (ex.ready) s.ready++;
+      s.restarts += ex.restarts;
+      s.inFlight += ex.inFlightCount;
+      const st: PoolStats | undefined = ex.lastStats;
+      if (st) {
+        s.threads += st.threads;
+        s.queueSize += st.queueSize;
+        s.utilization += st.utilization / this.executors.length;
+        s.rssBytes += st.rssBytes;
+      }
+    }
+    return s;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.executors.map((ex) => ex.stop()));
+  }
+}

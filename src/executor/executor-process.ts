@@ -1,0 +1,234 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { dirname, resolve } from 'node:path';
+import type { Logger } from '../log';
+import type { ExecutorInit, ExecutorMessage, FrontMessage, RunOutcome, SandboxTask, ToolReply, CancelReason } from './protocol';
+
+/** dist/src/executor → package root (holds dist/ and usually node_modules/). */
+const APP_ROOT = resolve(__dirname, '..', '..', '..');
+export const EXECUTOR_HOST_FILE = resolve(APP_ROOT, 'dist', 'workers', 'executor-host.js');
+export const SANDBOX_WORKER_FILE = resolve(APP_ROOT, 'dist', 'workers', 'sandbox-worker.js');
+
+/** Everything an executor reads: our code and the packages a worker loads, wherever npm put them. */
+function readableRoots(): string[] {
+  const roots = new Set([APP_ROOT]);
+  for (const pkg of ['piscina', 'ses']) {
+    try {
+      roots.add(dirname(require.resolve(`${pkg}/package.json`)));
+    } catch {
+      // Not resolvable as a subpath: APP_ROOT covers the usual layout.
+    }
+  }
+  return [...roots];
+}
+
+/** Node 20 calls it --experimental-permission; later lines --permission. */
+export function permissionFlags(): string[] {
+  const flag = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+  // The experimental-feature banner is expected; later lines can silence just that warning class.
+  const quiet = process.allowedNodeEnvironmentFlags.has('--disable-warning')
+    ? ['--disable-warning=ExperimentalWarning', '--disable-warning=SecurityWarning']
+    : ['--no-warnings'];
+  return [flag, '--allow-worker', ...readableRoots().map((root) => `--allow-fs-read=${root}/*`), ...quiet];
+}
+
+/** The only variables an executor sees: none of the front's secrets. */
+export function scrubbedEnv(source: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of ['NODE_ENV', 'TZ', 'LANG']) {
+    const value = source[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
+export interface ExecutorProcessOptions {
+  index: number;
+  init: ExecutorInit;
+  permissionModel: boolean;
+  restartBackoffMs: number;
+  restartBackoffMaxMs: number;
+  log: Logger;
+}
+
+interface InFlight {
+  task: Omit<SandboxTask, 'slot'>;
+  resolve: (outcome: RunOutcome) => void;
+  madeToolCall: boolean;
+}
+
+export interface PoolStats {
+  threads: number;
+  queueSize: number;
+  utilization: number;
+  rssBytes: number;
+}
+
+/**
+ * One supervised executor child process. Emits `tool-call` (id, callId, tool, args) and `ready`;
+ * restarts itself with exponential backoff after any exit until `stop()`.
+ */
+export class ExecutorProcess extends EventEmitter {
+  #child: ChildProcess | undefined;
+  #state: 'starting' | 'ready' | 'backoff' | 'stopped' = 'backoff';
+  readonly #inFlight = new Map<number, InFlight>();
+  #consecutiveCrashes = 0;
+  #restartTimer: NodeJS.Timeout | undefined;
+  restarts = 0;
+  lastStats: PoolStats | undefined;
+  /** Time of the last exit, for measuring recovery. */
+  lastExitAt = 0;
+
+  constructor(readonly options: ExecutorProcessOptions) {
+    super();
+  }
+
+  get ready(): boolean {
+    return this.#state === 'ready';
+  }
+
+  get inFlightCount(): number {
+    return this.#inFlight.size;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  start(): void {
+    if (this.#state === 'stopped') return;
+    this.#state = 'starting';
+    const { init, permissionModel, log } = this.options;
+    const child = fork(EXECUTOR_HOST_FILE, [], {
+      env: scrubbedEnv(),
+      execArgv: permissionModel ? permissionFlags() : [],
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    this.#child = child;
+    const relay = (level: 'info' | 'warn') => (chunk: Buffer) => {
+      const text = chunk.toString('utf8').trim();
+      if (text) log[level]({ executor: this.options.index, pid: child.pid }, text.slice(0, 4000));
+    };
+    child.stdout?.on('data', relay('info'));
+    child.stderr?.on('data', relay('warn'));
+    // A late send to a dead child emits 'error' (ERR_IPC_CHANNEL_CLOSED); it must never reach the process.
+    child.on('error', (err) => log.warn({ err, executor: this.options.index }, 'executor process error'));
+    child.on('message', (message: ExecutorMessage) => this.#onMessage(child, message));
+    child.on('exit', (code, signal) => this.#onExit(child, code, signal));
+    this.#send({ t: 'init', init });
+  }
+
+  #onMessage(child: ChildProcess, message: ExecutorMessage): void {
+    if (child !== this.#child) return;
+    switch (message.t) {
+      case 'ready':
+        this.#state = 'ready';
+        this.emit('ready');
+        break;
+      case 'tool-call': {
+        const run = this.#inFlight.get(message.id);
+        // The executor is untrusted: a call must name a run this executor is actually holding.
+        if (!run) {
+          this.sendToolResult(message.id, message.callId, { ok: false, error: { code: 'TOOL_ERROR', message: 'no such execution' } });
+          return;
+        }
+        run.madeToolCall = true;
+        this.emit('tool-call', message.id, message.callId, message.tool, message.args);
+        break;
+      }
+      case 'done': {
+        const run = this.#inFlight.get(message.id);
+        if (!run) return;
+        this.#inFlight.delete(message.id);
+        if (!('lost' in message.outcome)) this.#consecutiveCrashes = 0;
+        run.resolve(message.outcome);
+        break;
+      }
+      case 'pool-stats':
+        this.lastStats = { threads: message.threads, queueSize: message.queueSize, utilization: message.utilization, rssBytes: message.rssBytes };
+        break;
+      case 'log':
+        this.options.log[message.level]({ executor: this.options.index }, message.message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  #onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child !== this.#child) return;
+    this.#child = undefined;
+    this.lastExitAt = Date.now();
+    const lost = [...this.#inFlight.values()];
+    this.#inFlight.clear();
+    const sole = lost.length === 1;
+    for (const run of lost) {
+      run.resolve({ lost: true, reason: 'executor-exited', madeToolCall: run.madeToolCall, sole, message: `executor exited (code ${code}, signal ${signal})` });
+    }
+    if (this.#state === 'stopped') return;
+    this.restarts++;
+    this.#consecutiveCrashes++;
+    const { restartBackoffMs, restartBackoffMaxMs, log } = this.options;
+    const delay = Math.min(restartBackoffMaxMs, restartBackoffMs * 2 ** Math.max(0, this.#consecutiveCrashes - 1));
+    log.warn({ executor: this.options.index, code, signal, inFlight: lost.length, restartInMs: delay }, 'executor exited; restarting');
+    this.#state = 'backoff';
+    this.emit('exit');
+    this.#restartTimer = setTimeout(() => this.start(), delay);
+    this.#restartTimer.unref();
+  }
+
+  #send(message: FrontMessage): boolean {
+    const child = this.#child;
+    if (!child || !child.connected) return false;
+    child.send(message, (err) => {
+      if (err) this.options.log.debug({ err, executor: this.options.index }, 'send to executor failed');
+    });
+    return true;
+  }
+
+  run(task: Omit<SandboxTask, 'slot'>): Promise<RunOutcome> {
+    return new Promise((resolveRun) => {
+      if (!this.ready || !this.#send({ t: 'run', task })) {
+        resolveRun({ lost: true, reason: 'executor-exited', madeToolCall: false, sole: false, message: 'executor not available' });
+        return;
+      }
+      this.#inFlight.set(task.id, { task, resolve: resolveRun, madeToolCall: false });
+    });
+  }
+
+  holds(id: number): boolean {
+    return this.#inFlight.has(id);
+  }
+
+  sendToolResult(id: number, callId: number, reply: ToolReply): void {
+    this.#send({ t: 'tool-result', id, callId, reply });
+  }
+
+  cancel(id: number, reason: CancelReason): void {
+    this.#send({ t: 'cancel', id, reason });
+  }
+
+  /** The executor stopped answering: kill it; its runs fail and it restarts. */
+  kill(): void {
+    this.#child?.kill('SIGKILL');
+  }
+
+  async stop(timeoutMs = 5_000): Promise<void> {
+    this.#state = 'stopped';
+    clearTimeout(this.#restartTimer);
+    const child = this.#child;
+    if (!child) return;
+    await new Promise<void>((done) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        done();
+      }, timeoutMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        done();
+      });
+      if (!this.#send({ t: 'shutdown' })) child.kill('SIGKILL');
+    });
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * A loose ESTree node view: acorn's typings model every node as `Node` with few fields, and the
+ * walker reads fields generically, so it works on `type` plus an index signature.
+ */
+export interface EsNode {
+  type: string;
+  start?: number;
+  end?: number;
+  loc?: { start: { line: number; column: number } };
+  [field: string]: unknown;
+}
+
+const SKIPPED_FIELDS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'regex', 'value', 'name', 'operator', 'sourceType']);
+
+export const isNode = (value: unknown): value is EsNode =>
+  value !== null && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string';
+
+/** Calls `visit(child, field)` for each direct child node, in source order of the node's fields. */
+export function forEachChild(node: EsNode, visit: (child: EsNode, field: string) => void): void {
+  for (const field in node) {
+    if (SKIPPED_FIELDS.has(field)) continue;
+    const value = node[field];
+    if (Array.isArray(value)) {
+      for (const item of value) if (isNode(item)) visit(item, field);
+    } else if (isNode(value)) {
+      visit(value, field);
+    }
+  }
+}
+
+export const identifier = (name: string): EsNode => ({ type: 'Identifier', name });
+export const stringLiteral = (value: string): EsNode => ({ type: 'Literal', value });
+export const call = (callee: string, args: EsNode[]): EsNode => ({
+  type: 'CallExpression',
+  callee: identifier(callee),
+  arguments: args,
+  optional: false,
+});

@@ -1,0 +1,32 @@
+/** A small LRU on Map insertion order: get() re-inserts, set() evicts the oldest past capacity. */
+export class LruCache<K, V> {
+  readonly #map = new Map<K, V>();
+  constructor(readonly capacity: number) {}
+
+  get(key: K): V | undefined {
+    const value = this.#map.get(key);
+    if (value !== undefined) {
+      this.#map.delete(key);
+      this.#map.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    if (this.capacity <= 0) return;
+    this.#map.delete(key);
+    this.#map.set(key, value);
+    if (this.#map.size > this.capacity) {
+      const oldest = this.#map.keys().next();
+      if (!oldest.done) this.#map.delete(oldest.value);
+    }
+  }
+
+  clear(): void {
+    this.#map.clear();
+  }
+
+  get size(): number {
+    return this.#map.size;
+  }
+}

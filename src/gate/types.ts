@@ -1,0 +1,36 @@
+import type { ErrorCode } from '../errors';
+
+/** One reason a script was refused, located in the user's own source. */
+export interface GateViolation {
+  code: ErrorCode;
+  /** Stable rule id, e.g. `no-eval`, `no-prototype-access`. */
+  rule: string;
+  message: string;
+  /** 1-based line and 0-based column in the script as the caller sent it. */
+  line?: number;
+  column?: number;
+  /** The offending source line, trimmed. */
+  snippet?: string;
+  /** Advice that is valid inside this sandbox. */
+  hint: string;
+}
+
+export interface CompiledScript {
+  /** sha256 of the script text (hex): audit and cache key; never the script itself. */
+  hash: string;
+  /** Code for the sandbox: evaluates to a factory `(callTool, runtime) => async main()`. */
+  code: string;
+  /** Whether this result came from the compiled-script cache. */
+  cached: boolean;
+  /** Time spent in each stage, in milliseconds (zero on a cache hit). */
+  timings: { prescanMs: number; parseMs: number; rulesAndTransformMs: number; generateMs: number };
+}
+
+export type GateResult =
+  | { ok: true; script: CompiledScript }
+  | { ok: false; hash: string; violations: GateViolation[] };
+
+/** What the gate needs from the limits; a subset so the gate stays independent of config. */
+export interface GateLimits {
+  scriptBytes: number;
+}

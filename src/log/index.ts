@@ -1,0 +1,31 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Paths never written to logs, whatever a caller passes. */
+export const REDACT_PATHS = Object.freeze([
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'headers.authorization',
+  'script',
+  'code',
+  'args.password',
+  'args.token',
+  'args.apiKey',
+]);
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'scriptgate' },
+      redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+      serializers: { err: pino.stdSerializers.err },
+    },
+    destination,
+  );
+}
+
+/** A logger that drops everything (embedding and tests that do not assert logs). */
+export const silentLogger = (): Logger => pino({ level: 'silent' });

@@ -1,0 +1,242 @@
+/**
+ * Executor child-process entry. Owns a Piscina pool of sandbox worker threads, relays tool calls between
+ * the threads' MessagePorts and the front (IPC), and enforces deadlines: raise the shared cancel flag,
+ * tell the thread, and if the script is stuck in native code past the grace, terminate its thread.
+ *
+ * It holds no credentials (the front scrubs its environment) and trusts nothing it receives beyond
+ * shape: the front re-checks every tool call against the execution it belongs to.
+ */
+import { resolve } from 'node:path';
+import type { MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type {
+  CancelReason,
+  ExecutorInit,
+  ExecutorMessage,
+  FrontMessage,
+  HostToWorker,
+  RunOutcome,
+  SandboxOutcome,
+  SandboxTask,
+  WorkerToHost,
+} from '../src/executor/protocol';
+import { CANCEL_CANCELLED, CANCEL_NONE, CANCEL_TIMEOUT, MAX_SLOTS, PORT_HANDSHAKE } from '../src/executor/protocol';
+
+interface LiveRun {
+  task: SandboxTask;
+  port: MessagePort | undefined;
+  madeToolCall: boolean;
+  deadlineTimer: NodeJS.Timeout | undefined;
+  graceTimer: NodeJS.Timeout | undefined;
+  /** The host terminated this run's thread because of this run's own deadline or cancel. */
+  terminatedFor: CancelReason | undefined;
+}
+
+const flagsBuffer = new SharedArrayBuffer(MAX_SLOTS * Int32Array.BYTES_PER_ELEMENT);
+const ownersBuffer = new SharedArrayBuffer(MAX_SLOTS * Int32Array.BYTES_PER_ELEMENT);
+const flags = new Int32Array(flagsBuffer);
+const owners = new Int32Array(ownersBuffer);
+const freeSlots: number[] = Array.from({ length: MAX_SLOTS }, (_, i) => MAX_SLOTS - 1 - i);
+
+const runs = new Map<number, LiveRun>();
+const portsByThread = new Map<number, MessagePort>();
+let pool: Piscina<SandboxTask, SandboxOutcome> | undefined;
+let init: ExecutorInit | undefined;
+let shuttingDown = false;
+
+function send(message: ExecutorMessage): void {
+  // A front that went away leaves nothing to report to; never throw from here.
+  if (!process.connected || !process.send) return;
+  process.send(message, undefined, {}, (err) => {
+    if (err) process.exitCode = 1;
+  });
+}
+
+function onWorkerPort(threadId: number, port: MessagePort): void {
+  portsByThread.set(threadId, port);
+  port.on('message', (message: WorkerToHost) => {
+    const run = runs.get(message.id);
+    if (!run) return;
+    run.port = port;
+    run.madeToolCall = true;
+    send({ t: 'tool-call', id: message.id, callId: message.callId, tool: message.tool, args: message.args });
+  });
+  port.on('close', () => {
+    if (portsByThread.get(threadId) === port) portsByThread.delete(threadId);
+  });
+}
+
+function postToRun(run: LiveRun, message: HostToWorker): void {
+  const port = run.port ?? portsByThread.get(Atomics.load(owners, run.task.slot));
+  port?.postMessage(message);
+}
+
+/** Deadline or cancel: flag, message, and after the grace, the thread itself. */
+function stopRun(run: LiveRun, reason: CancelReason): void {
+  if (run.graceTimer) return;
+  Atomics.store(flags, run.task.slot, reason === 'timeout' ? CANCEL_TIMEOUT : CANCEL_CANCELLED);
+  postToRun(run, { t: 'cancel', id: run.task.id, reason });
+  run.graceTimer = setTimeout(() => {
+    const threadId = Atomics.load(owners, run.task.slot);
+    if (!runs.has(run.task.id) || threadId === 0) return;
+    const thread = pool?.threads.find((t) => t.threadId === threadId);
+    if (!thread) return;
+    run.terminatedFor = reason;
+    void thread.terminate();
+  }, init?.terminateGraceMs ?? 100);
+  run.graceTimer.unref();
+}
+
+/** Runs that shared a lost thread, counted once when its first task fails (later ones see fewer). */
+const lostThreadCounts = new Map<number, number>();
+function coResidentCount(slot: number): number {
+  const threadId = Atomics.load(owners, slot);
+  if (threadId === 0) return 1;
+  let count = lostThreadCounts.get(threadId);
+  if (count === undefined) {
+    count = 0;
+    for (const other of runs.values()) if (Atomics.load(owners, other.task.slot) === threadId) count++;
+    lostThreadCounts.set(threadId, count);
+    setTimeout(() => lostThreadCounts.delete(threadId), 10_000).unref();
+  }
+  return Math.max(count, 1);
+}
+
+function lostOutcome(run: LiveRun, err: unknown, sole: boolean): RunOutcome {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (run.terminatedFor) {
+    const timeout = run.terminatedFor === 'timeout';
+    return {
+      ok: false,
+      error: timeout
+        ? { code: 'TIMEOUT', message: `script exceeded its ${run.task.timeoutMs} ms deadline and was stopped inside a built-in`, details: { timeoutMs: run.task.timeoutMs } }
+        : { code: 'CANCELLED', message: 'the execution was cancelled' },
+      logs: [],
+      warnings: [],
+      stats: { toolCalls: 0, iterations: 0, runMs: 0 },
+    };
+  }
+  return {
+    lost: true,
+    reason: code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'worker-oom' : 'worker-exited',
+    madeToolCall: run.madeToolCall,
+    sole,
+    message,
+  };
+}
+
+function startRun(taskIn: Omit<SandboxTask, 'slot'>): void {
+  const slot = freeSlots.pop();
+  if (slot === undefined || !pool) {
+    send({ t: 'done', id: taskIn.id, outcome: { lost: true, reason: 'worker-exited', madeToolCall: false, sole: false, message: 'executor has no free slot' } });
+    return;
+  }
+  Atomics.store(flags, slot, CANCEL_NONE);
+  Atomics.store(owners, slot, 0);
+  const task: SandboxTask = { ...taskIn, slot };
+  const run: LiveRun = { task, port: undefined, madeToolCall: false, deadlineTimer: undefined, graceTimer: undefined, terminatedFor: undefined };
+  runs.set(task.id, run);
+  run.deadlineTimer = setTimeout(() => stopRun(run, 'timeout'), Math.max(0, task.deadlineAt - Date.now()));
+  pool.run(task).then(
+    (outcome) => finish(run, outcome),
+    (err: unknown) => finish(run, lostOutcome(run, err, coResidentCount(slot) <= 1)),
+  );
+}
+
+function finish(run: LiveRun, outcome: RunOutcome): void {
+  clearTimeout(run.deadlineTimer);
+  clearTimeout(run.graceTimer);
+  runs.delete(run.task.id);
+  Atomics.store(flags, run.task.slot, CANCEL_NONE);
+  Atomics.store(owners, run.task.slot, 0);
+  freeSlots.push(run.task.slot);
+  send({ t: 'done', id: run.task.id, outcome });
+}
+
+function startPool(options: ExecutorInit): void {
+  init = options;
+  pool = new Piscina<SandboxTask, SandboxOutcome>({
+    filename: resolve(options.sandboxWorkerFile),
+    minThreads: options.minThreads,
+    maxThreads: options.maxThreads,
+    concurrentTasksPerWorker: options.tasksPerThread,
+    idleTimeout: options.idleTimeoutMs,
+    // Workers await tool results between tasks; Atomics.wait would block their event loop.
+    atomics: 'disabled',
+    resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb, maxYoungGenerationSizeMb: Math.max(4, Math.floor(options.workerHeapMb / 8)) },
+    workerData: { flags: flagsBuffer, owners: ownersBuffer },
+    env: {},
+  });
+  pool.on('message', (message: unknown) => {
+    const m = message as { [PORT_HANDSHAKE]?: boolean; port?: MessagePort; threadId?: number } | null;
+    if (m && m[PORT_HANDSHAKE] === true && m.port && typeof m.threadId === 'number') {
+      onWorkerPort(m.threadId, m.port);
+      if (!announced && portsByThread.size >= options.minThreads) announceReady();
+    }
+  });
+  // Worker failures outside a task (e.g. during a respawn) must not crash this process.
+  pool.on('error', (err: unknown) => send({ t: 'log', level: 'error', message: `sandbox pool error: ${String((err as Error)?.message ?? err)}` }));
+  statsTimer = setInterval(reportStats, 1000);
+  statsTimer.unref();
+}
+
+let announced = false;
+let statsTimer: NodeJS.Timeout | undefined;
+
+function announceReady(): void {
+  announced = true;
+  send({ t: 'ready', threads: pool?.threads.length ?? 0 });
+}
+
+function reportStats(): void {
+  if (!pool) return;
+  const rssBytes = process.memoryUsage.rss();
+  send({ t: 'pool-stats', threads: pool.threads.length, queueSize: pool.queueSize, utilization: pool.utilization, rssBytes });
+  // Past the RSS cap with nothing running, exit cleanly so the front starts a fresh executor.
+  if (init && init.rssLimitMb > 0 && rssBytes > init.rssLimitMb * 1024 * 1024 && runs.size === 0) {
+    send({ t: 'log', level: 'warn', message: `executor RSS ${Math.round(rssBytes / 1048576)} MiB over rssLimitMb ${init.rssLimitMb}; recycling` });
+    void shutdown(0);
+  }
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  clearInterval(statsTimer);
+  try {
+    await pool?.destroy();
+  } finally {
+    process.exit(code);
+  }
+}
+
+process.on('message', (raw: unknown) => {
+  const message = raw as FrontMessage;
+  switch (message?.t) {
+    case 'init':
+      if (!pool) startPool(message.init);
+      break;
+    case 'run':
+      startRun(message.task);
+      break;
+    case 'tool-result': {
+      const run = runs.get(message.id);
+      if (run) postToRun(run, { t: 'tool-result', id: message.id, callId: message.callId, reply: message.reply });
+      break;
+    }
+    case 'cancel': {
+      const run = runs.get(message.id);
+      if (run) stopRun(run, message.reason);
+      break;
+    }
+    case 'shutdown':
+      void shutdown(0);
+      break;
+    default:
+      break;
+  }
+});
+
+// Losing the front means nobody can use our results: leave.
+process.on('disconnect', () => void shutdown(0));

@@ -1,0 +1,344 @@
+/**
+ * Worker-thread entry (loaded by Piscina inside an executor process). Runs `lockdown()` once, then each
+ * task in a fresh SES Compartment. Tool calls leave over this thread's one long-lived MessagePort.
+ *
+ * Imports: only node built-ins, SES and the type-only protocol module, so a worker never loads the
+ * front's dependencies.
+ */
+import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { FERAL_DATE, FERAL_MATH, byteLength, freeze, getPrototypeOf, jsonStringify, jsonParse } from './primordials';
+import type { HostToWorker, LogEntry, SandboxError, SandboxOutcome, SandboxTask, ToolReply, WorkerToHost } from '../src/executor/protocol';
+import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, PORT_HANDSHAKE } from '../src/executor/protocol';
+import { installSes } from './ses-setup';
+
+// A script's un-awaited rejection must never take the thread (and its co-resident scripts) down.
+process.on('unhandledRejection', () => undefined);
+
+installSes();
+
+interface SharedArrays {
+  flags: Int32Array;
+  owners: Int32Array;
+}
+const shared = workerData as { flags: SharedArrayBuffer; owners: SharedArrayBuffer };
+const arrays: SharedArrays = { flags: new Int32Array(shared.flags), owners: new Int32Array(shared.owners) };
+
+const { port1: hostPort, port2 } = new MessageChannel();
+parentPort?.postMessage({ [PORT_HANDSHAKE]: true, port: port2, threadId }, [port2]);
+hostPort.unref();
+
+/** Names a script must not see even though SES gives them to every compartment. */
+const SHADOWED_GLOBALS = [
+  'eval', 'Function', 'Compartment', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'WebAssembly',
+  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'TextEncoder', 'TextDecoder', 'lockdown',
+  'harden', 'assert', 'HandledPromise', 'ModuleSource', 'StaticModuleRecord',
+] as const;
+
+const FORBIDDEN_KEYS = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+
+class ToolError extends Error {
+  override name = 'ToolError';
+  constructor(readonly code: string, readonly tool: string, message: string) {
+    super(message);
+  }
+}
+harden(ToolError);
+
+interface PendingCall {
+  callId: number;
+  tool: string;
+  args: unknown;
+  throwOnError: boolean;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+interface Trip {
+  error: Error;
+  outcome: SandboxError;
+}
+
+/** Everything one execution owns inside this thread. */
+class Execution {
+  trip: Trip | undefined;
+  ticks = 0;
+  toolCalls = 0;
+  callSeq = 0;
+  inflight = 0;
+  readonly pending = new Map<number, PendingCall>();
+  readonly queue: PendingCall[] = [];
+  readonly logs: LogEntry[] = [];
+  logBytes = 0;
+  readonly warnings: string[] = [];
+  #onTrip: ((trip: Trip) => void) | undefined;
+  #onIdle: (() => void) | undefined;
+
+  constructor(readonly task: SandboxTask) {}
+
+  /** Ends the run: every guard, tool call and console call throws this from now on. */
+  tripWith(code: string, message: string, details?: Record<string, unknown>): Error {
+    if (this.trip) return this.trip.error;
+    const error = freeze(new Error(`${code}: ${message}`));
+    this.trip = { error, outcome: { code, message, ...(details ? { details } : {}) } };
+    for (const call of this.pending.values()) call.reject(error);
+    this.pending.clear();
+    this.queue.length = 0;
+    this.#onTrip?.(this.trip);
+    return error;
+  }
+
+  limit(name: string, value: number): Error {
+    return this.tripWith('LIMIT_EXCEEDED', `limit ${name} (${value}) exceeded`, { limit: name, value });
+  }
+
+  whenTripped(): Promise<never> {
+    return new Promise<never>((_, reject) => {
+      if (this.trip) reject(this.trip.error);
+      else this.#onTrip = (trip) => reject(trip.error);
+    });
+  }
+
+  whenIdle(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.#onIdle = resolve));
+  }
+
+  settled(callId: number): PendingCall | undefined {
+    const call = this.pending.get(callId);
+    if (!call) return undefined;
+    this.pending.delete(callId);
+    this.inflight--;
+    const next = this.queue.shift();
+    if (next) this.send(next);
+    if (this.pending.size === 0) this.#onIdle?.();
+    return call;
+  }
+
+  send(call: PendingCall): void {
+    this.inflight++;
+    const message: WorkerToHost = { t: 'tool-call', id: this.task.id, callId: call.callId, tool: call.tool, args: call.args };
+    hostPort.postMessage(message);
+  }
+}
+
+const live = new Map<number, Execution>();
+
+hostPort.on('message', (message: HostToWorker) => {
+  const exec = live.get(message.id);
+  if (!exec) return; // late reply for a finished run
+  if (message.t === 'cancel') {
+    if (message.reason === 'timeout') exec.tripWith('TIMEOUT', `script exceeded its ${exec.task.timeoutMs} ms deadline`, { timeoutMs: exec.task.timeoutMs });
+    else exec.tripWith('CANCELLED', 'the execution was cancelled');
+    return;
+  }
+  const call = exec.settled(message.callId);
+  if (call) settleCall(call, message.reply);
+});
+
+function settleCall(call: PendingCall, reply: ToolReply): void {
+  if (reply.ok) {
+    call.resolve(call.throwOnError ? reply.value : { ok: true, data: reply.value });
+    return;
+  }
+  const { code, message } = reply.error;
+  if (call.throwOnError) call.reject(new ToolError(code, call.tool, message));
+  else call.resolve({ ok: false, error: { code, message, tool: call.tool } });
+}
+
+function makeCallTool(exec: Execution) {
+  return function callTool(name: unknown, args?: unknown, options?: unknown): Promise<unknown> {
+    if (exec.trip) return Promise.reject(exec.trip.error);
+    if (typeof name !== 'string' || name.length === 0 || name.length > 256) {
+      return Promise.reject(new TypeError('callTool(name, args): name must be a tool name string such as "users:list"'));
+    }
+    if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
+      return Promise.reject(new TypeError(`callTool("${name}", args): args must be an object`));
+    }
+    let payload: unknown;
+    try {
+      // A JSON round trip keeps only data: no functions, getters or prototypes reach the front.
+      payload = args === undefined ? {} : jsonParse(jsonStringify(args) ?? '{}');
+    } catch (err) {
+      return Promise.reject(new TypeError(`callTool("${name}", args): args must be JSON data (${(err as Error).message})`));
+    }
+    const throwOnError = !(options !== null && typeof options === 'object' && (options as { throwOnError?: unknown }).throwOnError === false);
+    if (++exec.toolCalls > exec.task.limits.toolCalls) return Promise.reject(exec.limit('toolCalls', exec.task.limits.toolCalls));
+    return new Promise((resolve, reject) => {
+      const call: PendingCall = { callId: ++exec.callSeq, tool: name, args: payload, throwOnError, resolve, reject };
+      exec.pending.set(call.callId, call);
+      if (exec.inflight < exec.task.limits.parallelToolCalls) exec.send(call);
+      else exec.queue.push(call);
+    });
+  };
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Error) return `${errorName(value)}: ${String(value.message)}`;
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return `[Function ${value.name || 'anonymous'}]`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol') return value.toString();
+  try {
+    return jsonStringify(value) ?? String(value);
+  } catch {
+    return '[unserializable]';
+  }
+}
+
+function makeConsole(exec: Execution) {
+  const { consoleLines, consoleBytes } = exec.task.limits;
+  const write = (level: LogEntry['level']) =>
+    (...args: unknown[]): void => {
+      if (exec.trip) throw exec.trip.error;
+      const message = args.map(describeValue).join(' ');
+      exec.logBytes += byteLength(message);
+      if (exec.logs.length + 1 > consoleLines) throw exec.limit('consoleLines', consoleLines);
+      if (exec.logBytes > consoleBytes) throw exec.limit('consoleBytes', consoleBytes);
+      exec.logs.push({ level, message });
+    };
+  return freeze({ log: write('log'), info: write('info'), warn: write('warn'), error: write('error'), debug: write('debug') });
+}
+
+function makeRuntime(exec: Execution) {
+  const { flags } = arrays;
+  const { slot, deadlineAt } = exec.task;
+  const { loopIterations, callDepth } = exec.task.limits;
+  const tick = (): number => {
+    if (exec.trip) throw exec.trip.error;
+    const ticks = ++exec.ticks;
+    if (Atomics.load(flags, slot) !== CANCEL_NONE) {
+      throw Atomics.load(flags, slot) === CANCEL_TIMEOUT
+        ? exec.tripWith('TIMEOUT', `script exceeded its ${exec.task.timeoutMs} ms deadline`, { timeoutMs: exec.task.timeoutMs })
+        : exec.tripWith('CANCELLED', 'the execution was cancelled');
+    }
+    // The host's timer also raises the flag; reading the clock here too keeps a busy thread honest.
+    if ((ticks & 15) === 0 && FERAL_DATE.now() >= deadlineAt) {
+      throw exec.tripWith('TIMEOUT', `script exceeded its ${exec.task.timeoutMs} ms deadline`, { timeoutMs: exec.task.timeoutMs });
+    }
+    if (ticks * (GUARD_BATCH + 1) > loopIterations) throw exec.limit('loopIterations', loopIterations);
+    return GUARD_BATCH;
+  };
+  const depth = (): never => {
+    throw exec.limit('callDepth', callDepth);
+  };
+  const key = (k: unknown): unknown => {
+    if (typeof k === 'number' || typeof k === 'symbol') return k;
+    const name = typeof k === 'string' ? k : String(k);
+    if (FORBIDDEN_KEYS.has(name)) {
+      throw new TypeError(`property '${name}' cannot be read or written with a computed key here; use a Map for arbitrary keys`);
+    }
+    return name;
+  };
+  return freeze({ budget: GUARD_BATCH, maxDepth: callDepth, tick, depth, key });
+}
+
+function errorName(err: Error): string {
+  try {
+    const own = err.name;
+    if (own && own !== 'Error') return String(own);
+    // SES compartments hand subclass instances back as plain Errors unless `name` was set; the class name survives.
+    const ctorName = (getPrototypeOf(err) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+    return typeof ctorName === 'string' && ctorName ? ctorName : 'Error';
+  } catch {
+    return 'Error';
+  }
+}
+
+function normaliseThrown(exec: Execution, thrown: unknown): SandboxError {
+  if (exec.trip) return exec.trip.outcome;
+  try {
+    if (thrown instanceof ToolError) {
+      const known = thrown.code === 'TOOL_NOT_FOUND' || thrown.code === 'TOOL_VALIDATION' || thrown.code === 'TOOL_TIMEOUT';
+      return {
+        code: known ? thrown.code : 'TOOL_ERROR',
+        message: `${thrown.tool}: ${thrown.message}`,
+        details: { tool: thrown.tool, toolCode: thrown.code },
+      };
+    }
+    if (thrown instanceof Error) {
+      const name = errorName(thrown);
+      return { code: 'RUNTIME_ERROR', message: `${name}: ${String(thrown.message)}`, details: { name } };
+    }
+    if (thrown instanceof String) return { code: 'RUNTIME_ERROR', message: `Uncaught ${jsonStringify(String(thrown))}`, details: { name: 'String' } };
+    return { code: 'RUNTIME_ERROR', message: `Uncaught ${describeValue(thrown).slice(0, 500)}`, details: { name: typeof thrown } };
+  } catch {
+    return { code: 'RUNTIME_ERROR', message: 'Uncaught exception (its value could not be read)' };
+  }
+}
+
+function failure(exec: Execution, error: SandboxError, startedAt: number): SandboxOutcome {
+  return { ok: false, error, logs: exec.logs, warnings: exec.warnings, stats: stats(exec, startedAt) };
+}
+
+function stats(exec: Execution, startedAt: number) {
+  return { toolCalls: exec.toolCalls, iterations: exec.ticks * (GUARD_BATCH + 1), runMs: performance.now() - startedAt };
+}
+
+function serialiseResult(exec: Execution, value: unknown): { json: string | undefined } | SandboxError {
+  if (value === undefined) return { json: undefined };
+  let json: string | undefined;
+  try {
+    json = jsonStringify(value);
+  } catch (err) {
+    if (exec.trip) return exec.trip.outcome;
+    return { code: 'RESULT_NOT_SERIALIZABLE', message: `the result cannot be turned into JSON: ${String((err as Error)?.message ?? err)}` };
+  }
+  if (json !== undefined && byteLength(json) > exec.task.limits.resultBytes) {
+    exec.limit('resultBytes', exec.task.limits.resultBytes);
+    return exec.trip?.outcome ?? { code: 'LIMIT_EXCEEDED', message: 'result too large' };
+  }
+  return { json };
+}
+
+export default async function runSandboxTask(task: SandboxTask): Promise<SandboxOutcome> {
+  const startedAt = performance.now();
+  const exec = new Execution(task);
+  const { flags, owners } = arrays;
+  Atomics.store(owners, task.slot, threadId);
+  live.set(task.id, exec);
+  try {
+    if (Atomics.load(flags, task.slot) !== CANCEL_NONE || FERAL_DATE.now() >= task.deadlineAt) {
+      exec.tripWith('TIMEOUT', `script exceeded its ${task.timeoutMs} ms deadline before it started`, { timeoutMs: task.timeoutMs });
+      return failure(exec, exec.trip!.outcome, startedAt);
+    }
+    const globals: Record<string, unknown> = {
+      console: makeConsole(exec),
+      context: harden(task.context ?? {}),
+      ToolError,
+      Date: FERAL_DATE,
+      Math: FERAL_MATH,
+    };
+    for (const name of SHADOWED_GLOBALS) globals[name] = undefined;
+    const compartment = new Compartment({ __options__: true, globals });
+    const factory = compartment.evaluate(task.code, { __rejectSomeDirectEvalExpressions__: false }) as (
+      callTool: unknown,
+      runtime: unknown,
+    ) => () => Promise<unknown>;
+    const main = factory(makeCallTool(exec), makeRuntime(exec));
+    const tripped = exec.whenTripped();
+    tripped.catch(() => undefined);
+    let value: unknown;
+    try {
+      value = await Promise.race([main(), tripped]);
+      if (exec.pending.size > 0) {
+        exec.warnings.push(`${exec.pending.size} tool call(s) were not awaited; the result waited for them to finish`);
+        await Promise.race([exec.whenIdle(), tripped]);
+      }
+    } catch (thrown) {
+      return failure(exec, normaliseThrown(exec, thrown), startedAt);
+    }
+    if (exec.trip) return failure(exec, exec.trip.outcome, startedAt);
+    const serialised = serialiseResult(exec, value);
+    if (!('json' in serialised)) return failure(exec, serialised, startedAt);
+    return { ok: true, resultJson: serialised.json, logs: exec.logs, warnings: exec.warnings, stats: stats(exec, startedAt) };
+  } catch (err) {
+    // Evaluation itself failed (SES refused the code): report it as a runtime error of the script.
+    return failure(exec, normaliseThrown(exec, err), startedAt);
+  } finally {
+    live.delete(task.id);
+    Atomics.store(owners, task.slot, 0);
+  }
+}
