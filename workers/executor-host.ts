@@ -140,7 +140,8 @@ function startRun(taskIn: Omit<SandboxTask, 'slot'>): void {
   run.deadlineTimer = setTimeout(() => stopRun(run, 'timeout'), Math.max(0, task.deadlineAt - Date.now()));
   pool.run(task).then(
     (outcome) => finish(run, outcome),
-    (err: unknown) => finish(run, lostOutcome(run, err, coResidentCount(slot) <= 1)),
+    // A run that never started on the lost thread cannot have caused the loss.
+    (err: unknown) => finish(run, lostOutcome(run, err, Atomics.load(owners, slot) !== 0 && coResidentCount(slot) <= 1)),
   );
 }
 

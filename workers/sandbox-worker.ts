@@ -262,7 +262,9 @@ function normaliseThrown(exec: Execution, thrown: unknown): SandboxError {
       const name = errorName(thrown);
       return { code: 'RUNTIME_ERROR', message: `${name}: ${String(thrown.message)}`, details: { name } };
     }
-    if (thrown instanceof String) return { code: 'RUNTIME_ERROR', message: `Uncaught ${jsonStringify(String(thrown))}`, details: { name: 'String' } };
+    if (typeof thrown === 'string' || thrown instanceof String) {
+      return { code: 'RUNTIME_ERROR', message: `Uncaught ${jsonStringify(String(thrown).slice(0, 500))}`, details: { name: 'string' } };
+    }
     return { code: 'RUNTIME_ERROR', message: `Uncaught ${describeValue(thrown).slice(0, 500)}`, details: { name: typeof thrown } };
   } catch {
     return { code: 'RUNTIME_ERROR', message: 'Uncaught exception (its value could not be read)' };

@@ -17,11 +17,12 @@ export interface EnvLeaf {
 /** Variables that are not config leaves but are read elsewhere (documented in README). */
 export const NON_LEAF_ENV = Object.freeze(new Set(['SCRIPTGATE_CONFIG']));
 
+/** Applied in this order, so a later (more specific) alias wins: PORT < SCRIPTGATE_PORT < SCRIPTGATE_SERVER_PORT. */
 export const ENV_ALIASES: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  SCRIPTGATE_EXECUTORS: ['executor', 'processes'],
+  PORT: ['server', 'port'],
   SCRIPTGATE_PORT: ['server', 'port'],
   SCRIPTGATE_HOST: ['server', 'host'],
-  PORT: ['server', 'port'],
+  SCRIPTGATE_EXECUTORS: ['executor', 'processes'],
 });
 
 const toSnake = (segment: string): string => segment.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();

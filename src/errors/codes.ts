@@ -31,7 +31,7 @@ export const ERROR_CODES = Object.freeze({
   MALFORMED_JSON: spec('runtime_error', 400, 'Send a valid JSON object with Content-Type: application/json.'),
   UNSUPPORTED_MEDIA_TYPE: spec('runtime_error', 415, 'Send the body as JSON with Content-Type: application/json.'),
   BODY_TOO_LARGE: spec('runtime_error', 413, 'Send a smaller request body; the limit is server.bodyLimitBytes.'),
-  ROUTE_NOT_FOUND: spec('runtime_error', 404, 'Check the path and method; see /openapi.json or README "REST API".'),
+  ROUTE_NOT_FOUND: spec('runtime_error', 404, 'Check the path and method against README "REST API".'),
   NOT_READY: spec('runtime_error', 503, 'The service is starting or its executors are restarting; retry shortly.', true),
   SHUTTING_DOWN: spec('runtime_error', 503, 'This instance is draining; retry, another instance will answer.', true),
   SATURATED: spec('runtime_error', 503, 'All executors are busy and the queue is full; retry with backoff.', true),

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { GatewayError } from '../errors';
+import { ToolFailure, type ToolCallContext, type ToolDefinition } from './types';
+
+/** Longest tool error message passed back to a script; tools sometimes echo whole payloads. */
+export const TOOL_ERROR_MESSAGE_MAX_CHARS = 1_000;
+
+export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*:[A-Za-z0-9_.-]{1,128}$/;
+
+interface RegisteredTool {
+  readonly definition: ToolDefinition;
+  validate?: ValidateFunction;
+}
+
+function firstValidationError(errors: ErrorObject[] | null | undefined): { pointer: string; message: string } {
+  const e = errors?.[0];
+  if (!e) return { pointer: '', message: 'arguments do not match the schema' };
+  let pointer = e.instancePath;
+  let message = e.message ?? 'is invalid';
+  if (e.keyword === 'required') pointer += `/${String((e.params as { missingProperty?: unknown }).missingProperty)}`;
+  if (e.keyword === 'additionalProperties') {
+    pointer += `/${String((e.params as { additionalProperty?: unknown }).additionalProperty)}`;
+    message = 'is not an accepted argument';
+  }
+  if (e.keyword === 'enum') message += `: ${JSON.stringify((e.params as { allowedValues?: unknown }).allowedValues)}`;
+  return { pointer: pointer || '/', message };
+}
+
+/**
+ * The registry of every tool from every source. Validates arguments against each tool's inputSchema
+ * (validators compiled on first use) and turns handler failures into TOOL_ERROR with the tool's code.
+ */
+export class Catalog {
+  readonly #tools = new Map<string, RegisteredTool>();
+  readonly #ajv: Ajv;
+  #version: string | undefined;
+
+  constructor() {
+    // useDefaults: handlers see schema defaults filled in; strict off: upstream schemas use vendor keywords.
+    this.#ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true, coerceTypes: false, validateSchema: false });
+    addFormats(this.#ajv);
+  }
+
+  register(tools: readonly ToolDefinition[]): void {
+    for (const tool of tools) {
+      if (!TOOL_NAME_PATTERN.test(tool.name)) throw new TypeError(`tool name '${tool.name}' must look like source:tool`);
+      if (this.#tools.has(tool.name)) throw new TypeError(`tool '${tool.name}' is registered twice`);
+      this.#tools.set(tool.name, { definition: tool });
+    }
+    this.#version = undefined;
+  }
+
+  get size(): number {
+    return this.#tools.size;
+  }
+
+  get(name: string): ToolDefinition | undefined {
+    return this.#tools.get(name)?.definition;
+  }
+
+  list(): ToolDefinition[] {
+    return [...this.#tools.values()].map((t) => t.definition);
+  }
+
+  /** Changes whenever a tool is added, removed or its schema changes: the key for caches. */
+  get version(): string {
+    if (this.#version === undefined) {
+      const hash = createHash('sha256');
+      for (const [name, { definition }] of [...this.#tools.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        hash.update(name).update('\0').update(definition.description).update('\0');
+        hash.update(JSON.stringify(definition.inputSchema)).update('\0').update(JSON.stringify(definition.outputSchema ?? null)).update('\n');
+      }
+      this.#version = hash.digest('hex').slice(0, 16);
+    }
+    return this.#version;
+  }
+
+  #validator(entry: RegisteredTool): ValidateFunction {
+    if (!entry.validate) {
+      try {
+        entry.validate = this.#ajv.compile(entry.definition.inputSchema);
+      } catch (err) {
+        throw new GatewayError('TOOL_ERROR', `${entry.definition.name}: its input schema is invalid (${(err as Error).message})`, { tool: entry.definition.name });
+      }
+    }
+    return entry.validate;
+  }
+
+  /** Validates `args` and runs the tool. Throws GatewayError with TOOL_NOT_FOUND, TOOL_VALIDATION or TOOL_ERROR. */
+  async call(name: string, args: unknown, ctx: ToolCallContext): Promise<unknown> {
+    const entry = this.#tools.get(name);
+    if (!entry) throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}'`, { tool: name });
+    const input = args === undefined || args === null ? {} : args;
+    const validate = this.#validator(entry);
+    if (!validate(input)) {
+      const { pointer, message } = firstValidationError(validate.errors);
+      throw new GatewayError('TOOL_VALIDATION', `${name}: argument ${pointer} ${message}`, { tool: name, pointer });
+    }
+    try {
+      return await entry.definition.handler(input as Record<string, unknown>, ctx);
+    } catch (err) {
+      if (err instanceof GatewayError) throw err;
+      const toolCode = err instanceof ToolFailure ? err.code : 'TOOL_FAILED';
+      const raw = err instanceof Error ? err.message : String(err);
+      const message = raw.length > TOOL_ERROR_MESSAGE_MAX_CHARS ? `${raw.slice(0, TOOL_ERROR_MESSAGE_MAX_CHARS)}…` : raw;
+      throw new GatewayError('TOOL_ERROR', message, { tool: name, toolCode });
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { ERROR_CODES, GatewayError, fromWire, toPublicError, type ExecutionStatus, type PublicError } from '../errors';
+import type { LogEntry, SandboxOutcome } from '../executor';
+import type { GateViolation } from '../gate';
+
+/** The result envelope of DESIGN §6, shared by REST, MCP and jobs. */
+export interface ExecutionEnvelope {
+  status: ExecutionStatus;
+  result?: unknown;
+  error?: PublicError;
+  logs: LogEntry[];
+  warnings: string[];
+  stats: { durationMs: number; toolCalls: number; iterations: number };
+  executionId: string;
+}
+
+const round = (ms: number): number => Math.round(ms * 100) / 100;
+
+export function envelopeFromOutcome(outcome: SandboxOutcome, executionId: string, durationMs: number, warnings: string[]): ExecutionEnvelope {
+  const stats = { durationMs: round(durationMs), toolCalls: outcome.stats.toolCalls, iterations: outcome.stats.iterations };
+  const allWarnings = warnings.length ? [...warnings, ...outcome.warnings] : outcome.warnings;
+  if (outcome.ok) {
+    const envelope: ExecutionEnvelope = { status: 'ok', logs: outcome.logs, warnings: allWarnings, stats, executionId };
+    if (outcome.resultJson !== undefined) envelope.result = JSON.parse(outcome.resultJson);
+    return envelope;
+  }
+  const err = fromWire(outcome.error);
+  return { status: err.status, error: toPublicError(err), logs: outcome.logs, warnings: allWarnings, stats, executionId };
+}
+
+export function envelopeFromViolations(violations: GateViolation[], executionId: string, durationMs: number, warnings: string[]): ExecutionEnvelope {
+  const [first, ...rest] = violations as [GateViolation, ...GateViolation[]];
+  const spec = ERROR_CODES[first.code];
+  const error: PublicError = {
+    code: first.code,
+    message: first.message,
+    hint: first.hint,
+    rule: first.rule,
+    ...(first.line !== undefined ? { line: first.line, column: first.column } : {}),
+    ...(first.snippet !== undefined ? { snippet: first.snippet } : {}),
+  };
+  if (rest.length > 0) {
+    error.violations = rest.map((v) => ({ code: v.code, rule: v.rule, message: v.message, line: v.line, column: v.column, hint: v.hint }));
+  }
+  return { status: spec.status, error, logs: [], warnings, stats: { durationMs: round(durationMs), toolCalls: 0, iterations: 0 }, executionId };
+}
+
+export function envelopeFromError(err: GatewayError, executionId: string, durationMs: number, warnings: string[]): ExecutionEnvelope {
+  return { status: err.status, error: toPublicError(err), logs: [], warnings, stats: { durationMs: round(durationMs), toolCalls: 0, iterations: 0 }, executionId };
+}

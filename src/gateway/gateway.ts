@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Catalog, createDemoTools, type ToolDefinition } from '../catalog';
+import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
+import { GatewayError, toPublicError, type PublicError } from '../errors';
+import { ExecutorPool, SANDBOX_WORKER_FILE, type SandboxLimits, type ToolReply } from '../executor';
+import { createScriptCompiler, type ScriptCompiler } from '../gate';
+import type { Logger } from '../log';
+import { envelopeFromError, envelopeFromOutcome, envelopeFromViolations, type ExecutionEnvelope } from './envelope';
+
+export interface ExecuteRequest {
+  script: string;
+  context?: Record<string, unknown>;
+  timeoutMs?: number;
+  limits?: RequestLimits;
+  tenantId?: string;
+  signal?: AbortSignal;
+}
+
+export interface InvokeRequest {
+  name: string;
+  input?: unknown;
+  tenantId?: string;
+  context?: Record<string, unknown>;
+}
+
+export type InvokeResponse = { status: 'ok'; result: unknown } | { status: 'tool_error'; error: PublicError };
+
+export interface GatewayOptions {
+  config: LoadedConfig;
+  log: Logger;
+  /** Tools registered next to the configured sources (embedding, tests). */
+  extraTools?: readonly ToolDefinition[];
+}
+
+const DEFAULT_TENANT = 'default';
+
+/** A promise that rejects when `signal` aborts, so a hung tool cannot hold a call open past the deadline. */
+function abortRace<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
+ * The execution core: gate → executor → envelope, and direct tool invocation. Transport-free so REST,
+ * MCP and job runners share it.
+ */
+export class Gateway {
+  readonly catalog = new Catalog();
+  readonly compiler: ScriptCompiler;
+  readonly pool: ExecutorPool;
+  readonly config: LoadedConfig;
+  readonly #log: Logger;
+  #inFlight = 0;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(options: GatewayOptions) {
+    const { config, log } = options;
+    this.config = config;
+    this.#log = log;
+    if (config.sources.demo) this.catalog.register(createDemoTools());
+    if (options.extraTools) this.catalog.register(options.extraTools);
+    this.compiler = createScriptCompiler(config.gate.cacheEntries);
+    this.pool = new ExecutorPool({
+      processes: config.executor.processes,
+      permissionModel: config.executor.permissionModel,
+      restartBackoffMs: config.executor.restartBackoffMs,
+      restartBackoffMaxMs: config.executor.restartBackoffMaxMs,
+      watchdogMs: config.executor.watchdogMs,
+      maxQueue: config.pool.maxQueue,
+      log,
+      init: {
+        sandboxWorkerFile: SANDBOX_WORKER_FILE,
+        minThreads: config.pool.minThreads,
+        maxThreads: config.pool.maxThreads,
+        tasksPerThread: config.pool.tasksPerThread,
+        idleTimeoutMs: config.pool.idleTimeoutMs,
+        workerHeapMb: config.effectiveLimits.workerHeapMb,
+        terminateGraceMs: config.executor.terminateGraceMs,
+        rssLimitMb: config.executor.rssLimitMb,
+      },
+    });
+  }
+
+  async start(readyTimeoutMs = 30_000): Promise<void> {
+    this.pool.start();
+    await this.pool.waitReady(readyTimeoutMs);
+  }
+
+  get ready(): boolean {
+    return this.pool.ready;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Resolves when no execution or invocation is running. */
+  whenIdle(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #enter(): void {
+    this.#inFlight++;
+  }
+
+  #leave(): void {
+    if (--this.#inFlight === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+  }
+
+  async execute(request: ExecuteRequest): Promise<ExecutionEnvelope> {
+    const startedAt = performance.now();
+    const executionId = `exec_${randomUUID()}`;
+    const tenantId = request.tenantId ?? DEFAULT_TENANT;
+    const { limits, capped } = capRequestLimits(this.config.effectiveLimits, {
+      ...request.limits,
+      ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+    });
+    const warnings = capped;
+    this.#enter();
+    try {
+      const compiled = this.compiler.compile(request.script, limits);
+      if (!compiled.ok) return envelopeFromViolations(compiled.violations, executionId, performance.now() - startedAt, warnings);
+      const context = request.context ?? {};
+      const sandboxLimits: SandboxLimits = {
+        toolCalls: limits.toolCalls,
+        loopIterations: limits.loopIterations,
+        callDepth: limits.callDepth,
+        resultBytes: limits.resultBytes,
+        consoleLines: limits.consoleLines,
+        consoleBytes: limits.consoleBytes,
+        parallelToolCalls: limits.parallelToolCalls,
+      };
+      const deadlineAt = Date.now() + limits.timeoutMs;
+      const { outcome } = await this.pool.run({
+        code: compiled.script.code,
+        limits: sandboxLimits,
+        context,
+        timeoutMs: limits.timeoutMs,
+        ...(request.signal ? { signal: request.signal } : {}),
+        onToolCall: (tool, args, signal) => this.#toolCall(tool, args, { tenantId, context, signal, deadlineAt, executionId }),
+      });
+      return envelopeFromOutcome(outcome, executionId, performance.now() - startedAt, warnings);
+    } catch (err) {
+      if (err instanceof GatewayError) return envelopeFromError(err, executionId, performance.now() - startedAt, warnings);
+      this.#log.error({ err, executionId }, 'execution failed unexpectedly');
+      return envelopeFromError(new GatewayError('INTERNAL', 'internal error while executing the script'), executionId, performance.now() - startedAt, warnings);
+    } finally {
+      this.#leave();
+    }
+  }
+
+  async #toolCall(
+    tool: string,
+    args: unknown,
+    ctx: { tenantId: string; context: Record<string, unknown>; signal: AbortSignal; deadlineAt: number; executionId: string },
+  ): Promise<ToolReply> {
+    try {
+      const value = await abortRace(this.catalog.call(tool, args, ctx), ctx.signal);
+      return { ok: true, value };
+    } catch (err) {
+      if (err instanceof GatewayError) {
+        // Scripts see the tool's own failure code (e.g. NOT_FOUND); our codes only for our checks.
+        const toolCode = err.details.toolCode;
+        const code = err.code === 'TOOL_ERROR' && typeof toolCode === 'string' ? toolCode : err.code;
+        return { ok: false, error: { code, message: err.message, details: { ...err.details } } };
+      }
+      this.#log.warn({ err, tool }, 'tool call failed unexpectedly');
+      return { ok: false, error: { code: 'TOOL_ERROR', message: err instanceof Error ? err.message : String(err) } };
+    }
+  }
+
+  /**
+   * Direct invocation. Unknown tools and invalid arguments throw (they are request errors: 404/400);
+   * a tool that ran and failed answers `{ status: 'tool_error' }`.
+   */
+  async invoke(request: InvokeRequest): Promise<InvokeResponse> {
+    this.#enter();
+    const abort = new AbortController();
+    const timeoutMs = this.config.effectiveLimits.timeoutMs;
+    const timer = setTimeout(() => abort.abort(new GatewayError('TOOL_TIMEOUT', `${request.name}: no answer within ${timeoutMs} ms`, { tool: request.name })), timeoutMs);
+    try {
+      const ctx = {
+        tenantId: request.tenantId ?? DEFAULT_TENANT,
+        context: request.context ?? {},
+        signal: abort.signal,
+        deadlineAt: Date.now() + timeoutMs,
+      };
+      const result = await abortRace(this.catalog.call(request.name, request.input, ctx), abort.signal);
+      return { status: 'ok', result };
+    } catch (err) {
+      if (err instanceof GatewayError && (err.code === 'TOOL_ERROR' || err.code === 'TOOL_TIMEOUT')) {
+        return { status: 'tool_error', error: toPublicError(err) };
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      this.#leave();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,130 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { ZodType } from 'zod';
+import { formatZodError } from '../config';
+import { ERROR_CODES, GatewayError, toPublicError, type ErrorCode } from '../errors';
+import type { Gateway } from '../gateway';
+import type { Logger } from '../log';
+import { ExecuteBody, InvokeBody } from './request-schemas';
+
+export interface AppOptions {
+  gateway: Gateway;
+  log: Logger;
+  bodyLimitBytes: number;
+  /** True once SIGTERM arrived: /ready answers 503 and responses close their connection. */
+  isDraining: () => boolean;
+}
+
+/** Every REST error body has this one shape: `{ error: { code, message, hint, ... } }`. */
+export function sendError(res: Response, err: GatewayError): void {
+  if (err.code === 'SATURATED' || err.code === 'NOT_READY' || err.code === 'SHUTTING_DOWN') res.set('Retry-After', '1');
+  res.status(err.httpStatus).json({ error: toPublicError(err) });
+}
+
+function parseBody<T>(schema: ZodType<T>, req: Request): T {
+  if (!req.is('application/json')) {
+    throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', `expected Content-Type: application/json, got ${req.get('content-type') ?? 'none'}`);
+  }
+  const body: unknown = req.body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new GatewayError('BAD_REQUEST', 'the request body must be a JSON object');
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new GatewayError('BAD_REQUEST', `invalid request: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** body-parser's error types → our codes. */
+const BODY_ERRORS: Record<string, ErrorCode> = {
+  'entity.parse.failed': 'MALFORMED_JSON',
+  'entity.too.large': 'BODY_TOO_LARGE',
+  'encoding.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
+  'charset.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
+  'request.aborted': 'BAD_REQUEST',
+  'request.size.invalid': 'BAD_REQUEST',
+};
+
+export function createApp(options: AppOptions): express.Express {
+  const { gateway, log } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use((_req, res, next) => {
+    if (options.isDraining()) res.set('Connection', 'close');
+    next();
+  });
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/ready', (_req, res) => {
+    const stats = gateway.pool.stats();
+    const ready = gateway.ready && !options.isDraining();
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : options.isDraining() ? 'draining' : 'starting',
+      executors: { total: stats.executors, ready: stats.ready, restarts: stats.restarts, threads: stats.threads },
+      tools: gateway.catalog.size,
+    });
+  });
+
+  const json = express.json({ limit: options.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+
+  app.post('/v1/execute', json, async (req, res, next) => {
+    try {
+      if (options.isDraining()) throw new GatewayError('SHUTTING_DOWN', 'this instance is shutting down');
+      const body = parseBody(ExecuteBody, req);
+      if (!gateway.ready) throw new GatewayError('NOT_READY', 'executors are starting');
+      const envelope = await gateway.execute({
+        script: body.script,
+        ...(body.context ? { context: body.context } : {}),
+        ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
+        ...(body.limits ? { limits: body.limits } : {}),
+      });
+      // An execution that could not start for capacity reasons is an HTTP-level condition, not an outcome.
+      const code = envelope.error?.code;
+      if (code === 'SATURATED' || code === 'NOT_READY' || code === 'SHUTTING_DOWN') {
+        res.set('Retry-After', '1').status(ERROR_CODES[code].httpStatus).json(envelope);
+        return;
+      }
+      res.json(envelope);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.post('/v1/invoke', json, async (req, res, next) => {
+    try {
+      if (options.isDraining()) throw new GatewayError('SHUTTING_DOWN', 'this instance is shutting down');
+      const body = parseBody(InvokeBody, req);
+      res.json(await gateway.invoke({ name: body.name, input: body.input ?? {} }));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.use((req, _res, next) => {
+    next(new GatewayError('ROUTE_NOT_FOUND', `no route for ${req.method} ${req.path}`));
+  });
+
+  // Express recognises error handlers by arity, so all four parameters stay.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof GatewayError) {
+      sendError(res, err);
+      return;
+    }
+    const type = (err as { type?: unknown } | null)?.type;
+    const mapped = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
+    if (mapped) {
+      const message = mapped === 'MALFORMED_JSON'
+        ? `the body is not valid JSON: ${(err as Error).message}`
+        : mapped === 'BODY_TOO_LARGE'
+          ? `the body is larger than ${options.bodyLimitBytes} bytes`
+          : (err as Error).message;
+      sendError(res, new GatewayError(mapped, message));
+      return;
+    }
+    log.error({ err, path: req.path }, 'unhandled request error');
+    sendError(res, new GatewayError('INTERNAL', 'internal server error'));
+  });
+
+  return app;
+}

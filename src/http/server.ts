@@ -1,0 +1,75 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Gateway } from '../gateway';
+import type { Logger } from '../log';
+import { createApp } from './app';
+
+export interface HttpServerOptions {
+  gateway: Gateway;
+  log: Logger;
+  host: string;
+  port: number;
+  bodyLimitBytes: number;
+  shutdownGraceMs: number;
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  port: number;
+  /** Stop accepting, let in-flight requests finish (within the grace), stop executors. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const { gateway, log } = options;
+  let draining = false;
+  const app = createApp({ gateway, log, bodyLimitBytes: options.bodyLimitBytes, isDraining: () => draining });
+  const server = createServer(app);
+  // Keep-alive sockets outlive a load balancer's idle timeout by default; a few seconds is plenty here.
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 0;
+  let active = 0;
+  let wakeIdle: (() => void) | undefined;
+  server.on('request', (_req, res) => {
+    active++;
+    res.on('close', () => {
+      if (--active === 0) wakeIdle?.();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      draining = true;
+      log.info({ inFlight: active }, 'draining: no new connections; waiting for in-flight requests');
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (active > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (wakeIdle = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, options.shutdownGraceMs).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await stopped;
+      try {
+        await gateway.close();
+      } catch (err) {
+        log.error({ err }, 'stopping executors failed');
+      }
+      log.info('stopped');
+    })());
+
+  return { server, url, port, close };
+}

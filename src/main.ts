@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+import { ConfigError, loadConfig } from './config';
+import { Gateway } from './gateway';
+import { startHttpServer } from './http';
+import { createLogger } from './log';
+
+const USAGE = `scriptgate — code-mode gateway for MCP
+
+Usage:
+  scriptgate serve [--config FILE]   start the HTTP service (REST API)
+  scriptgate --help                  show this help
+
+Options:
+  --config FILE   YAML merged over config/default.yaml (also SCRIPTGATE_CONFIG)
+
+Every setting has a SCRIPTGATE_* variable; see README "Configuration".`;
+
+interface Cli {
+  command: string;
+  configFile?: string;
+}
+
+function parseArgs(argv: string[]): Cli {
+  const cli: Cli = { command: 'serve' };
+  const rest = [...argv];
+  while (rest.length > 0) {
+    const arg = rest.shift() as string;
+    if (arg === '--help' || arg === '-h') cli.command = 'help';
+    else if (arg === '--config') {
+      const file = rest.shift();
+      if (!file) throw new ConfigError('--config needs a file path');
+      cli.configFile = file;
+    } else if (arg.startsWith('--config=')) cli.configFile = arg.slice('--config='.length);
+    else if (!arg.startsWith('-')) cli.command = arg;
+    else throw new ConfigError(`unknown option ${arg}`);
+  }
+  return cli;
+}
+
+async function serve(configFile: string | undefined): Promise<void> {
+  const config = loadConfig(configFile ? { file: configFile } : {});
+  const log = createLogger(config.log.level);
+  const gateway = new Gateway({ config, log });
+  await gateway.start();
+  const running = await startHttpServer({
+    gateway,
+    log,
+    host: config.server.host,
+    port: config.server.port,
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    shutdownGraceMs: config.server.shutdownGraceMs,
+  });
+  log.info({ url: running.url, preset: config.preset, executors: config.executor.processes, tools: gateway.catalog.size }, 'scriptgate listening');
+  const stop = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  // The front must survive anything a request does; log what slips through instead of dying silently.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+}
+
+async function main(): Promise<void> {
+  let cli: Cli;
+  try {
+    cli = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`scriptgate: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  switch (cli.command) {
+    case 'help':
+      console.log(USAGE);
+      return;
+    case 'serve':
+      await serve(cli.configFile);
+      return;
+    default:
+      console.error(`scriptgate: unknown command '${cli.command}'\n\n${USAGE}`);
+      process.exit(2);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`scriptgate: ${err instanceof ConfigError ? err.message : (err as Error)?.stack ?? String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+import { Gateway, type ExecuteRequest, type ExecutionEnvelope } from '../../src/gateway';
+import { loadConfig } from '../../src/config';
+import { silentLogger } from '../../src/log';
+import { createTestTools } from './test-tools';
+
+export interface TestGateway {
+  gateway: Gateway;
+  calls: string[];
+  run(script: string, options?: Omit<ExecuteRequest, 'script'>): Promise<ExecutionEnvelope>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real gateway: real executor child processes, real worker threads, the demo catalog plus test tools.
+ * Env is ignored so a developer's SCRIPTGATE_* variables cannot change what a test sees.
+ */
+export async function startTestGateway(overrides: Record<string, unknown> = {}): Promise<TestGateway> {
+  const config = loadConfig({ env: {}, overrides: { log: { level: 'silent' }, ...overrides } });
+  const { tools, calls } = createTestTools();
+  const gateway = new Gateway({ config, log: silentLogger(), extraTools: tools });
+  await gateway.start();
+  return {
+    gateway,
+    calls,
+    run: (script, options = {}) => gateway.execute({ script, ...options }),
+    close: () => gateway.close(),
+  };
+}
