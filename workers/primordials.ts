@@ -1,10 +1,10 @@
 /**
  * Bindings captured before SES or any guest code runs. The bridge uses these, never globals a script
- * could have influenced. FERAL_ marks host-realm objects that are powerful: they are endowed on purpose
- * (a working clock and random source) and nothing else.
+ * could have influenced. (The pre-lockdown Date and Math are not exported: lockdown replaces the globals
+ * with frozen versions, and only those may be endowed.)
  */
-export const FERAL_DATE = Date;
-export const FERAL_MATH = Math;
+/** The clock the bridge reads; captured so no script can replace it even before Date is hardened. */
+export const dateNow: () => number = Date.now.bind(Date);
 export const { freeze, getPrototypeOf } = Object;
 const { stringify, parse } = JSON;
 export const jsonStringify = (value: unknown): string | undefined => stringify(value);

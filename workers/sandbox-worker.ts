@@ -7,7 +7,7 @@
  */
 import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { FERAL_DATE, FERAL_MATH, byteLength, freeze, getPrototypeOf, jsonStringify, jsonParse } from './primordials';
+import { byteLength, dateNow, freeze, getPrototypeOf, jsonStringify, jsonParse } from './primordials';
 import type { HostToWorker, LogEntry, SandboxError, SandboxOutcome, SandboxTask, ToolReply, WorkerToHost } from '../src/executor/protocol';
 import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, PORT_HANDSHAKE } from '../src/executor/protocol';
 import { installSes } from './ses-setup';
@@ -15,7 +15,7 @@ import { installSes } from './ses-setup';
 // A script's un-awaited rejection must never take the thread (and its co-resident scripts) down.
 process.on('unhandledRejection', () => undefined);
 
-installSes();
+const { SharedError, InitialDate, InitialMath } = installSes();
 
 interface SharedArrays {
   flags: Int32Array;
@@ -38,7 +38,7 @@ const SHADOWED_GLOBALS = [
 
 const FORBIDDEN_KEYS = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
 
-class ToolError extends Error {
+class ToolError extends SharedError {
   override name = 'ToolError';
   constructor(readonly code: string, readonly tool: string, message: string) {
     super(message);
@@ -80,7 +80,7 @@ class Execution {
   /** Ends the run: every guard, tool call and console call throws this from now on. */
   tripWith(code: string, message: string, details?: Record<string, unknown>): Error {
     if (this.trip) return this.trip.error;
-    const error = freeze(new Error(`${code}: ${message}`));
+    const error = harden(new SharedError(`${code}: ${message}`));
     this.trip = { error, outcome: { code, message, ...(details ? { details } : {}) } };
     for (const call of this.pending.values()) call.reject(error);
     this.pending.clear();
@@ -199,7 +199,7 @@ function makeConsole(exec: Execution) {
       if (exec.logBytes > consoleBytes) throw exec.limit('consoleBytes', consoleBytes);
       exec.logs.push({ level, message });
     };
-  return freeze({ log: write('log'), info: write('info'), warn: write('warn'), error: write('error'), debug: write('debug') });
+  return harden({ log: write('log'), info: write('info'), warn: write('warn'), error: write('error'), debug: write('debug') });
 }
 
 function makeRuntime(exec: Execution) {
@@ -215,7 +215,7 @@ function makeRuntime(exec: Execution) {
         : exec.tripWith('CANCELLED', 'the execution was cancelled');
     }
     // The host's timer also raises the flag; reading the clock here too keeps a busy thread honest.
-    if ((ticks & 15) === 0 && FERAL_DATE.now() >= deadlineAt) {
+    if ((ticks & 15) === 0 && dateNow() >= deadlineAt) {
       throw exec.tripWith('TIMEOUT', `script exceeded its ${exec.task.timeoutMs} ms deadline`, { timeoutMs: exec.task.timeoutMs });
     }
     if (ticks * (GUARD_BATCH + 1) > loopIterations) throw exec.limit('loopIterations', loopIterations);
@@ -302,7 +302,7 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
   Atomics.store(owners, task.slot, threadId);
   live.set(task.id, exec);
   try {
-    if (Atomics.load(flags, task.slot) !== CANCEL_NONE || FERAL_DATE.now() >= task.deadlineAt) {
+    if (Atomics.load(flags, task.slot) !== CANCEL_NONE || dateNow() >= task.deadlineAt) {
       exec.tripWith('TIMEOUT', `script exceeded its ${task.timeoutMs} ms deadline before it started`, { timeoutMs: task.timeoutMs });
       return failure(exec, exec.trip!.outcome, startedAt);
     }
@@ -310,8 +310,8 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
       console: makeConsole(exec),
       context: harden(task.context ?? {}),
       ToolError,
-      Date: FERAL_DATE,
-      Math: FERAL_MATH,
+      Date: InitialDate,
+      Math: InitialMath,
     };
     for (const name of SHADOWED_GLOBALS) globals[name] = undefined;
     const compartment = new Compartment({ __options__: true, globals });
@@ -319,7 +319,7 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
       callTool: unknown,
       runtime: unknown,
     ) => () => Promise<unknown>;
-    const main = factory(makeCallTool(exec), makeRuntime(exec));
+    const main = factory(freeze(makeCallTool(exec)), makeRuntime(exec));
     const tripped = exec.whenTripped();
     tripped.catch(() => undefined);
     let value: unknown;

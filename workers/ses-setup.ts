@@ -8,7 +8,19 @@ import 'ses';
  * - errorTrapping / unhandledRejectionTrapping 'none': the worker installs its own handlers, so SES never
  *   exits or prints on a script's behalf; reporting 'none' keeps lockdown quiet.
  */
-export function installSes(): void {
+export interface SesIntrinsics {
+  /**
+   * The Error constructor compartments see (SES's tamed %SharedError%). Every error the bridge hands to a
+   * script is built from it: the start compartment's own Error is privileged (live prepareStackTrace and
+   * captureStackTrace), and reaching it through a prototype chain would leak host stacks across scripts.
+   */
+  SharedError: ErrorConstructor;
+  /** The start compartment's Date and Math after lockdown: frozen, with a working clock and random(). */
+  InitialDate: DateConstructor;
+  InitialMath: Math;
+}
+
+export function installSes(): SesIntrinsics {
   lockdown({
     errorTaming: 'safe',
     overrideTaming: 'severe',
@@ -20,4 +32,10 @@ export function installSes(): void {
     localeTaming: 'unsafe',
     reporting: 'none',
   });
+  // Read after lockdown on purpose: lockdown swaps these globals for frozen versions whose clock and
+  // random() still work (the compartments' shared ones throw), while the originals stay mutable.
+  const InitialDate = harden(globalThis.Date);
+  const InitialMath = harden(globalThis.Math);
+  const SharedError = new Compartment({ __options__: true }).globalThis.Error as ErrorConstructor;
+  return { SharedError, InitialDate, InitialMath };
 }

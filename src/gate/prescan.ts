@@ -25,7 +25,7 @@ export function prescan(source: string, limits: GateLimits): GateViolation | und
       message: `NUL character (U+0000) at line ${line}, column ${column}`,
       line,
       column,
-      snippet: snippetAt(source, line).replace(/\u0000/g, '\\0'),
+      snippet: snippetAt(source, line).split('\u0000').join('\\0'),
       hint: 'Remove the NUL character; write "\\0" inside a string if you need one.',
     };
   }

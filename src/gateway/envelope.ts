@@ -1,4 +1,4 @@
-import { ERROR_CODES, GatewayError, fromWire, toPublicError, type ExecutionStatus, type PublicError } from '../errors';
+import { ERROR_CODES, fromWire, toPublicError, type ExecutionStatus, type GatewayError, type PublicError } from '../errors';
 import type { LogEntry, SandboxOutcome } from '../executor';
 import type { GateViolation } from '../gate';
 

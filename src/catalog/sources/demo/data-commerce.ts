@@ -76,10 +76,11 @@ function generateInvoicesAndPayments(store: DemoStore, rng: Rng, nowMs: number):
     if (!plan) continue;
     const ageMonths = Math.floor((nowMs - Date.parse(user.createdAt)) / (30 * DAY_MS));
     const step = sub.interval === 'year' ? 12 : 1;
-    const count = Math.min(Math.floor(ageMonths / step) + 1, step === 12 ? 2 : rng.int(1, 12));
+    const count = Math.min(Math.floor(ageMonths / step) + 1, step === 12 ? 2 : rng.int(3, 13));
     const anchorDay = rng.int(0, 27);
     for (let k = 0; k < count; k++) {
-      const issuedMs = nowMs - (k * step * 30 + anchorDay) * DAY_MS - rng.int(0, 86_399) * 1000;
+      // At least an hour old, so everything that follows an invoice still fits before now.
+      const issuedMs = nowMs - (k * step * 30 + anchorDay) * DAY_MS - rng.int(3_600, 86_399) * 1000;
       const dueMs = issuedMs + (user.plan === 'enterprise' ? 30 : 14) * DAY_MS;
       const unit = sub.interval === 'year' ? plan.yearlyPriceCents : plan.monthlyPriceCents;
       const lineItems: LineItem[] = [{
@@ -128,9 +129,9 @@ function generateInvoicesAndPayments(store: DemoStore, rng: Rng, nowMs: number):
       payments.push({ ...base, status: 'succeeded', failureReason: null, createdAt: iso(paidMs) });
     } else if (spec.status === 'overdue') {
       const reason = rng.pick(['card_declined', 'insufficient_funds', 'expired_card']);
-      payments.push({ ...base, status: 'failed', failureReason: reason, createdAt: iso(spec.dueMs + DAY_MS) });
+      payments.push({ ...base, status: 'failed', failureReason: reason, createdAt: iso(Math.min(nowMs - 60_000, spec.dueMs + DAY_MS)) });
     } else if (spec.status === 'open' && method === 'bank_transfer') {
-      payments.push({ ...base, status: 'pending', failureReason: null, createdAt: iso(spec.issuedMs + DAY_MS) });
+      payments.push({ ...base, status: 'pending', failureReason: null, createdAt: iso(Math.min(nowMs - 60_000, spec.issuedMs + DAY_MS)) });
     }
   }
   // A few one-off authorisations (setup fees, add-ons) waiting to be captured.
@@ -143,7 +144,8 @@ function generateInvoicesAndPayments(store: DemoStore, rng: Rng, nowMs: number):
       createdAt: iso(nowMs - rng.int(1, 6 * 24) * 3_600_000),
     });
   }
-  payments.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  // Same-format ISO strings sort chronologically as plain strings, which is much cheaper than parsing.
+  payments.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   for (const payment of payments) {
     const id = nextId(store, 'pay_', 5);
     store.payments.set(id, { id, ...payment });
@@ -168,7 +170,8 @@ function generateRefundsAndDisputes(store: DemoStore, rng: Rng, nowMs: number): 
   }
   const recent = succeeded.filter((p) => p.status === 'succeeded' && Date.parse(p.createdAt) > nowMs - 90 * DAY_MS);
   for (const [index, payment] of rng.sample(recent, 20).entries()) {
-    const createdMs = Math.min(nowMs - 3_600_000, Date.parse(payment.createdAt) + rng.int(2, 30) * DAY_MS);
+    const paidMs = Date.parse(payment.createdAt);
+    const createdMs = Math.max(paidMs, Math.min(nowMs - 60_000, paidMs + rng.int(2, 30) * DAY_MS));
     // A few always await a response so the respond-to-dispute workflow has something to act on.
     const status = createdMs > nowMs - 14 * DAY_MS || index < 3 ? 'needs_response' : rng.pick(['under_review', 'won', 'lost'] as const);
     const id = nextId(store, 'dp_', 4);
@@ -207,9 +210,11 @@ function generateInventory(store: DemoStore, rng: Rng, nowMs: number): void {
   }
   const warehouseIds = WAREHOUSES.map((w) => w.id);
   for (const item of store.items.values()) {
-    for (const warehouseId of rng.sample(warehouseIds, rng.int(2, 4))) {
-      const low = rng.chance(0.12);
-      const onHand = low ? rng.int(0, item.reorderPoint) : rng.int(item.reorderPoint + 5, item.reorderPoint * 8 + 50);
+    // Lowness is decided per item because reorder points apply to the total across warehouses.
+    const low = rng.chance(0.12);
+    const locations = rng.sample(warehouseIds, rng.int(2, 4));
+    for (const warehouseId of locations) {
+      const onHand = low ? rng.int(0, Math.floor(item.reorderPoint / locations.length)) : rng.int(item.reorderPoint + 5, item.reorderPoint * 8 + 50);
       store.stock.set(stockKey(item.id, warehouseId), {
         itemId: item.id, warehouseId, onHand, reserved: Math.min(onHand, rng.chance(0.3) ? rng.int(1, 20) : 0),
       });

@@ -24,7 +24,8 @@ function generateTickets(store: DemoStore, rng: Rng, nowMs: number): void {
   const agents = supportAgents(store);
   const categories = Object.keys(TICKET_SUBJECTS) as TicketCategory[];
   const extraTags = ['vip', 'api', 'mobile', 'eu', 'sso', 'export', 'first-contact'];
-  const createdTimes = Array.from({ length: TICKET_COUNT }, () => nowMs - Math.pow(rng.next(), 1.4) * 180 * DAY_MS).sort((a, b) => a - b);
+  // Tickets are at least two hours old so responses and resolutions can follow them before now.
+  const createdTimes = Array.from({ length: TICKET_COUNT }, () => nowMs - 2 * HOUR_MS - Math.pow(rng.next(), 1.4) * 180 * DAY_MS).sort((a, b) => a - b);
   for (const createdMs of createdTimes) {
     const requester = rng.pick(users);
     const category = rng.weighted<TicketCategory>(categories.map((c) => [c, c === 'outage' ? 3 : c === 'how_to' ? 25 : 18]));

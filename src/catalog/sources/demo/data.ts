@@ -9,7 +9,7 @@ import {
   COUNTRIES, COUPONS, EMAIL_DOMAINS, EMAIL_TEMPLATES, FIRST_NAMES, LAST_NAMES, PLAN_DEFINITIONS,
   SLACK_CHANNELS, TEAM_NAMES, WEBHOOK_EVENTS,
 } from './fixtures';
-import { DAY_MS, currencyForCountry, iso, nextId } from './store';
+import { DAY_MS, clone, currencyForCountry, iso, nextId } from './store';
 import type { DemoStore, Plan, PlanDefinition, Role, SentNotification, Subscription, User, UserStatus } from './model';
 import { generateCommerce } from './data-commerce';
 import { generateWork } from './data-work';
@@ -31,7 +31,7 @@ export function createStore(options: StoreOptions): DemoStore {
     seq: new Map(),
     users: new Map(),
     teams: new Map(),
-    plans: new Map(PLAN_DEFINITIONS.map((p) => [p.id, structuredClone(p)])),
+    plans: new Map(PLAN_DEFINITIONS.map((p) => [p.id, clone(p)])),
     subscriptions: new Map(),
     usage: new Map(),
     coupons: new Map(),
@@ -55,7 +55,7 @@ export function createStore(options: StoreOptions): DemoStore {
     sent: new Map(),
     preferences: new Map(),
     webhookEndpoints: new Map(),
-    emailTemplates: new Map(EMAIL_TEMPLATES.map((t) => [t.id, structuredClone(t)])),
+    emailTemplates: new Map(EMAIL_TEMPLATES.map((t) => [t.id, clone(t)])),
     slackChannels: new Map(SLACK_CHANNELS.map((c) => [c.id, { ...c }])),
   };
 

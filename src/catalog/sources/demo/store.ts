@@ -33,7 +33,28 @@ export const DAY_MS = 86_400_000;
 
 /** ISO-8601 with whole seconds: sub-second noise makes outputs harder to compare and read. */
 export function iso(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString();
+  const seconds = Math.floor(ms / 1000);
+  const day = Math.floor(seconds / 86_400);
+  const rest = seconds - day * 86_400;
+  return `${dayPrefix(day)}${pad2(Math.floor(rest / 3600))}:${pad2(Math.floor((rest % 3600) / 60))}:${pad2(rest % 60)}.000Z`;
+}
+
+// Building a catalog formats tens of thousands of instants; Date#toISOString per call dominated start-up
+// time, so the date part is formatted once per day. The cache is a pure function of its key, so sharing
+// it across catalog instances shares no state.
+const dayPrefixes = new Map<number, string>();
+function dayPrefix(day: number): string {
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    if (dayPrefixes.size > 20_000) dayPrefixes.clear();
+    prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    dayPrefixes.set(day, prefix);
+  }
+  return prefix;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
 }
 
 export function isoDate(ms: number): string {
@@ -58,9 +79,13 @@ export function mustGet<T>(map: ReadonlyMap<string, T>, id: string, kind: string
   return found;
 }
 
-/** Handlers return copies so a caller holding a result can never reach into the store. */
+/**
+ * Handlers return copies so a caller holding a result can never reach into the store. A JSON round
+ * trip (rather than structuredClone) also guarantees the copy is JSON-safe and built from this realm's
+ * Object.prototype, which matters when results cross into sandboxes or test VMs.
+ */
 export function clone<T>(value: T): T {
-  return structuredClone(value);
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 export function conflict(message: string): never {

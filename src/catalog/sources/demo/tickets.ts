@@ -318,6 +318,7 @@ function ticketWriteTools(
       output: ticketSchema,
       handler: (args) => {
         const t = open(args);
+        if (t.status === 'closed') return clone(t);
         const resolution = optString(args, 'resolution');
         if (resolution !== undefined) addComment(t, t.assigneeId ?? t.requesterId, resolution, true);
         resolve(t, 'closed');

@@ -79,7 +79,7 @@ export function userTools(store: DemoStore): ToolDefinition[] {
     defineTool({
       name: 'users:list',
       kind: 'read',
-      description: 'Lists users, oldest account first by default, with optional filters on status, plan, role, country, team and login/sign-up dates. Returns one page `{ items, total, nextOffset }`; keep passing nextOffset to walk all 1,000+ users.',
+      description: 'Lists users, oldest account first by default, with optional filters on status, plan, role, country, team and login/sign-up dates (suspended and deleted accounts are included unless you filter by status). Returns one page `{ items, total, nextOffset }`; keep passing nextOffset to walk all 1,000+ users.',
       input: listInput({
         ...USER_FILTERS,
         sortBy: enumOf(['id', 'createdAt', 'lastLogin', 'lastName'], 'Field to sort by (default id).'),

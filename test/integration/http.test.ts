@@ -1,0 +1,113 @@
+import { startHttpServer, type RunningServer } from '../../src/http';
+import { silentLogger } from '../../src/log';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { httpRequest, postJson } from '../helpers/http';
+
+const SEED = `
+  const tenDaysAgo = Date.now() - 10 * 24 * 3600 * 1000;
+  const hits = [];
+  let offset = 0;
+  do {
+    const page = await callTool('users:list', { limit: 500, offset });
+    hits.push(...page.items.filter(u => u.firstName.toLowerCase().startsWith('me') && Date.parse(u.lastLogin) >= tenDaysAgo));
+    offset = page.nextOffset;
+  } while (offset != null);
+  return hits.sort((a, b) => b.lastLogin.localeCompare(a.lastLogin)).slice(0, 10).map(u => u.firstName);
+`;
+
+let g: TestGateway;
+let server: RunningServer;
+beforeAll(async () => {
+  g = await startTestGateway();
+  server = await startHttpServer({ gateway: g.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 64 * 1024, shutdownGraceMs: 5_000 });
+});
+afterAll(() => server.close());
+
+describe('REST execute', () => {
+  test('the seed example runs end to end over HTTP', async () => {
+    const res = await postJson(`${server.url}/v1/execute`, { script: SEED });
+    expect(res.status).toBe(200);
+    const body = res.body as { status: string; result: string[]; executionId: string; stats: { toolCalls: number } };
+    expect(body.status).toBe('ok');
+    expect(body.result).toHaveLength(10);
+    expect(body.result.every((name) => name.toLowerCase().startsWith('me'))).toBe(true);
+    expect(body.executionId).toMatch(/^exec_[0-9a-f-]{36}$/);
+    expect(body.stats.toolCalls).toBeGreaterThanOrEqual(2);
+  });
+
+  test('every executed outcome is 200 with the envelope', async () => {
+    const syntax = await postJson(`${server.url}/v1/execute`, { script: 'const a = ;' });
+    expect(syntax.status).toBe(200);
+    expect(syntax.body).toMatchObject({ status: 'syntax_error', error: { code: 'SYNTAX_ERROR', line: 1, column: 10 } });
+    const illegal = await postJson(`${server.url}/v1/execute`, { script: 'return process.env' });
+    expect(illegal.body).toMatchObject({ status: 'illegal_access', error: { code: 'ILLEGAL_ACCESS', rule: 'no-process' } });
+    const timeout = await postJson(`${server.url}/v1/execute`, { script: 'await callTool("test:hang")', timeoutMs: 200 });
+    expect(timeout.body).toMatchObject({ status: 'timeout', error: { code: 'TIMEOUT' } });
+  });
+
+  test('context and per-request limits pass through', async () => {
+    const res = await postJson(`${server.url}/v1/execute`, { script: 'return context.who', context: { who: 'ana' }, limits: { toolCalls: 0 } });
+    expect(res.body).toMatchObject({ status: 'ok', result: 'ana' });
+  });
+});
+
+describe('REST invoke', () => {
+  test('a tool answers with { status, result }', async () => {
+    const res = await postJson(`${server.url}/v1/invoke`, { name: 'users:get', input: { id: 'u_0001' } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ok', result: { id: 'u_0001' } });
+  });
+
+  test('unknown tool 404, invalid input 400, failing tool 200 tool_error', async () => {
+    const missing = await postJson(`${server.url}/v1/invoke`, { name: 'users:nope', input: {} });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error: { code: 'TOOL_NOT_FOUND' } });
+    const invalid = await postJson(`${server.url}/v1/invoke`, { name: 'users:get', input: { id: 42 } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({ error: { code: 'TOOL_VALIDATION', pointer: '/id' } });
+    const failing = await postJson(`${server.url}/v1/invoke`, { name: 'users:get', input: { id: 'u_9999' } });
+    expect(failing.status).toBe(200);
+    expect(failing.body).toMatchObject({ status: 'tool_error', error: { code: 'TOOL_ERROR', toolCode: 'NOT_FOUND', tool: 'users:get' } });
+  });
+});
+
+describe('bad input gets a clear error and the service keeps serving', () => {
+  test.each([
+    ['malformed JSON', { body: '{"script": 1', type: 'application/json' }, 400, 'MALFORMED_JSON'],
+    ['wrong type', { body: JSON.stringify({ script: 5 }), type: 'application/json' }, 400, 'BAD_REQUEST'],
+    ['unknown key', { body: JSON.stringify({ script: 'return 1', extra: true }), type: 'application/json' }, 400, 'BAD_REQUEST'],
+    ['empty script', { body: JSON.stringify({ script: '' }), type: 'application/json' }, 400, 'BAD_REQUEST'],
+    ['array body', { body: '[1,2]', type: 'application/json' }, 400, 'BAD_REQUEST'],
+    ['negative timeout', { body: JSON.stringify({ script: 'return 1', timeoutMs: -1 }), type: 'application/json' }, 400, 'BAD_REQUEST'],
+    ['not JSON content type', { body: 'script=1', type: 'text/plain' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['huge body', { body: JSON.stringify({ script: `return "${'x'.repeat(70 * 1024)}"` }), type: 'application/json' }, 413, 'BODY_TOO_LARGE'],
+  ])('%s', async (_label, input, status, code) => {
+    const res = await httpRequest(`${server.url}/v1/execute`, { method: 'POST', body: input.body, headers: { 'content-type': input.type } });
+    expect(res.status).toBe(status);
+    const error = (res.body as { error: { code: string; message: string; hint: string } }).error;
+    expect(error.code).toBe(code);
+    expect(error.message.length).toBeGreaterThan(5);
+    expect(error.hint.length).toBeGreaterThan(5);
+    expect((await postJson(`${server.url}/v1/execute`, { script: 'return 1' })).body).toMatchObject({ status: 'ok', result: 1 });
+  });
+
+  test('the error names the offending field', async () => {
+    const res = await postJson(`${server.url}/v1/execute`, { script: 5 });
+    expect((res.body as { error: { message: string } }).error.message).toMatch(/script/);
+  });
+
+  test('unknown routes answer 404 in the same error shape', async () => {
+    const res = await httpRequest(`${server.url}/v1/nothing`);
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ error: { code: 'ROUTE_NOT_FOUND' } });
+  });
+});
+
+describe('health and readiness', () => {
+  test('/health is 200 and /ready reports warm executors', async () => {
+    expect((await httpRequest(`${server.url}/health`)).body).toEqual({ status: 'ok' });
+    const ready = await httpRequest(`${server.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'ready', executors: { total: 1, ready: 1 } });
+  });
+});
