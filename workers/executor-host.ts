@@ -1,7 +1,8 @@
 /**
- * Executor child-process entry. Owns a Piscina pool of sandbox worker threads, relays tool calls between
- * the threads' MessagePorts and the front (IPC), and enforces deadlines: raise the shared cancel flag,
- * tell the thread, and if the script is stuck in native code past the grace, terminate its thread.
+ * Executor child-process entry. Owns a Piscina pool of sandbox worker threads (which exchange tool calls
+ * with the front directly over its tool channel), dispatches runs, and enforces deadlines: raise the
+ * shared cancel flag, tell the thread, and if the script is stuck in native code past the grace,
+ * terminate its thread.
  *
  * It holds no credentials (the front scrubs its environment) and trusts nothing it receives beyond
  * shape: the front re-checks every tool call against the execution it belongs to.
@@ -10,6 +11,7 @@ import { resolve } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type {
+  BatchMessage,
   CancelReason,
   ExecutorInit,
   ExecutorMessage,
@@ -18,14 +20,11 @@ import type {
   RunOutcome,
   SandboxOutcome,
   SandboxTask,
-  WorkerToHost,
 } from '../src/executor/protocol';
-import { CANCEL_CANCELLED, CANCEL_NONE, CANCEL_TIMEOUT, MAX_SLOTS, PORT_HANDSHAKE } from '../src/executor/protocol';
+import { CANCEL_CANCELLED, CANCEL_NONE, CANCEL_TIMEOUT, MAX_SLOTS, PORT_HANDSHAKE, createBatcher } from '../src/executor/protocol';
 
 interface LiveRun {
   task: SandboxTask;
-  port: MessagePort | undefined;
-  madeToolCall: boolean;
   deadlineTimer: NodeJS.Timeout | undefined;
   graceTimer: NodeJS.Timeout | undefined;
   /** The host terminated this run's thread because of this run's own deadline or cancel. */
@@ -44,31 +43,30 @@ let pool: Piscina<SandboxTask, SandboxOutcome> | undefined;
 let init: ExecutorInit | undefined;
 let shuttingDown = false;
 
-function send(message: ExecutorMessage): void {
+function sendNow(message: ExecutorMessage | BatchMessage<ExecutorMessage>): void {
   // A front that went away leaves nothing to report to; never throw from here.
   if (!process.connected || !process.send) return;
-  process.send(message, undefined, {}, (err) => {
-    if (err) process.exitCode = 1;
-  });
+  try {
+    process.send(message, undefined, {}, (err) => {
+      if (err) process.exitCode = 1;
+    });
+  } catch {
+    // An unserialisable tool argument cannot occur (the worker sends JSON-cloned args); drop defensively.
+  }
 }
+const batch = createBatcher<ExecutorMessage>(sendNow);
+const send = (message: ExecutorMessage): void => batch.push(message);
 
+/** Ports carry only cancellations; tool traffic goes from the threads to the front directly. */
 function onWorkerPort(threadId: number, port: MessagePort): void {
   portsByThread.set(threadId, port);
-  port.on('message', (message: WorkerToHost) => {
-    const run = runs.get(message.id);
-    if (!run) return;
-    run.port = port;
-    run.madeToolCall = true;
-    send({ t: 'tool-call', id: message.id, callId: message.callId, tool: message.tool, args: message.args });
-  });
   port.on('close', () => {
     if (portsByThread.get(threadId) === port) portsByThread.delete(threadId);
   });
 }
 
 function postToRun(run: LiveRun, message: HostToWorker): void {
-  const port = run.port ?? portsByThread.get(Atomics.load(owners, run.task.slot));
-  port?.postMessage(message);
+  portsByThread.get(Atomics.load(owners, run.task.slot))?.postMessage(message);
 }
 
 /** Deadline or cancel: flag, message, and after the grace, the thread itself. */
@@ -120,7 +118,8 @@ function lostOutcome(run: LiveRun, err: unknown, sole: boolean): RunOutcome {
   return {
     lost: true,
     reason: code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'worker-oom' : 'worker-exited',
-    madeToolCall: run.madeToolCall,
+    // Tool calls bypass this process; the front adds what it saw.
+    madeToolCall: false,
     sole,
     message,
   };
@@ -135,7 +134,7 @@ function startRun(taskIn: Omit<SandboxTask, 'slot'>): void {
   Atomics.store(flags, slot, CANCEL_NONE);
   Atomics.store(owners, slot, 0);
   const task: SandboxTask = { ...taskIn, slot };
-  const run: LiveRun = { task, port: undefined, madeToolCall: false, deadlineTimer: undefined, graceTimer: undefined, terminatedFor: undefined };
+  const run: LiveRun = { task, deadlineTimer: undefined, graceTimer: undefined, terminatedFor: undefined };
   runs.set(task.id, run);
   run.deadlineTimer = setTimeout(() => stopRun(run, 'timeout'), Math.max(0, task.deadlineAt - Date.now()));
   pool.run(task).then(
@@ -166,7 +165,7 @@ function startPool(options: ExecutorInit): void {
     // Workers await tool results between tasks; Atomics.wait would block their event loop.
     atomics: 'disabled',
     resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb, maxYoungGenerationSizeMb: Math.max(4, Math.floor(options.workerHeapMb / 8)) },
-    workerData: { flags: flagsBuffer, owners: ownersBuffer },
+    workerData: { flags: flagsBuffer, owners: ownersBuffer, toolChannel: options.toolChannel },
     env: {},
   });
   pool.on('message', (message: unknown) => {
@@ -188,6 +187,7 @@ let statsTimer: NodeJS.Timeout | undefined;
 function announceReady(): void {
   announced = true;
   send({ t: 'ready', threads: pool?.threads.length ?? 0 });
+  batch.flush();
 }
 
 function reportStats(): void {
@@ -213,7 +213,12 @@ async function shutdown(code: number): Promise<void> {
 }
 
 process.on('message', (raw: unknown) => {
-  const message = raw as FrontMessage;
+  const message = raw as FrontMessage | BatchMessage<FrontMessage>;
+  if (message?.t === 'batch') for (const m of message.m) onFrontMessage(m);
+  else onFrontMessage(message);
+});
+
+function onFrontMessage(message: FrontMessage): void {
   switch (message?.t) {
     case 'init':
       if (!pool) startPool(message.init);
@@ -221,11 +226,6 @@ process.on('message', (raw: unknown) => {
     case 'run':
       startRun(message.task);
       break;
-    case 'tool-result': {
-      const run = runs.get(message.id);
-      if (run) postToRun(run, { t: 'tool-result', id: message.id, callId: message.callId, reply: message.reply });
-      break;
-    }
     case 'cancel': {
       const run = runs.get(message.id);
       if (run) stopRun(run, message.reason);
@@ -237,7 +237,7 @@ process.on('message', (raw: unknown) => {
     default:
       break;
   }
-});
+}
 
 // Losing the front means nobody can use our results: leave.
 process.on('disconnect', () => void shutdown(0));

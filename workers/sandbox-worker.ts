@@ -5,11 +5,12 @@
  * Imports: only node built-ins, SES and the type-only protocol module, so a worker never loads the
  * front's dependencies.
  */
+import { connect } from 'node:net';
 import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { byteLength, dateNow, freeze, getPrototypeOf, jsonStringify, jsonParse } from './primordials';
-import type { HostToWorker, LogEntry, SandboxError, SandboxOutcome, SandboxTask, ToolReply, WorkerToHost } from '../src/executor/protocol';
-import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, PORT_HANDSHAKE } from '../src/executor/protocol';
+import type { FrontChannelMessage, HostToWorker, LogEntry, SandboxError, SandboxOutcome, SandboxTask, ToolChannelAddress, ToolReply, WorkerChannelMessage } from '../src/executor/protocol';
+import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, PORT_HANDSHAKE, createLineWriter, readJsonLines } from '../src/executor/protocol';
 import { installSes } from './ses-setup';
 
 // A script's un-awaited rejection must never take the thread (and its co-resident scripts) down.
@@ -21,12 +22,25 @@ interface SharedArrays {
   flags: Int32Array;
   owners: Int32Array;
 }
-const shared = workerData as { flags: SharedArrayBuffer; owners: SharedArrayBuffer };
+const shared = workerData as { flags: SharedArrayBuffer; owners: SharedArrayBuffer; toolChannel: ToolChannelAddress };
 const arrays: SharedArrays = { flags: new Int32Array(shared.flags), owners: new Int32Array(shared.owners) };
 
 const { port1: hostPort, port2 } = new MessageChannel();
 parentPort?.postMessage({ [PORT_HANDSHAKE]: true, port: port2, threadId }, [port2]);
 hostPort.unref();
+
+// Tool calls go straight to the front over its tool channel; writes before `connect` are buffered.
+const channel = connect(shared.toolChannel.path);
+channel.setEncoding('utf8');
+channel.unref();
+const toFront = createLineWriter((chunk) => channel.write(chunk)) as (message: WorkerChannelMessage) => void;
+toFront({ t: 'hello', token: shared.toolChannel.token, threadId });
+let channelBuffer = '';
+channel.on('data', (chunk: string) => {
+  channelBuffer = readJsonLines(channelBuffer + chunk, (raw) => onToolResult(raw as FrontChannelMessage));
+});
+// Without the channel no tool call can be answered; runs end at their deadlines and the host replaces us.
+channel.on('error', () => channel.destroy());
 
 /** Names a script must not see even though SES gives them to every compartment. */
 const SHADOWED_GLOBALS = [
@@ -118,8 +132,7 @@ class Execution {
 
   send(call: PendingCall): void {
     this.inflight++;
-    const message: WorkerToHost = { t: 'tool-call', id: this.task.id, callId: call.callId, tool: call.tool, args: call.args };
-    hostPort.postMessage(message);
+    toFront({ t: 'tool-call', id: this.task.id, callId: call.callId, tool: call.tool, args: call.args });
   }
 }
 
@@ -127,15 +140,17 @@ const live = new Map<number, Execution>();
 
 hostPort.on('message', (message: HostToWorker) => {
   const exec = live.get(message.id);
+  if (!exec) return; // the run already finished
+  if (message.reason === 'timeout') exec.tripWith('TIMEOUT', `script exceeded its ${exec.task.timeoutMs} ms deadline`, { timeoutMs: exec.task.timeoutMs });
+  else exec.tripWith('CANCELLED', 'the execution was cancelled');
+});
+
+function onToolResult(message: FrontChannelMessage): void {
+  const exec = live.get(message.id);
   if (!exec) return; // late reply for a finished run
-  if (message.t === 'cancel') {
-    if (message.reason === 'timeout') exec.tripWith('TIMEOUT', `script exceeded its ${exec.task.timeoutMs} ms deadline`, { timeoutMs: exec.task.timeoutMs });
-    else exec.tripWith('CANCELLED', 'the execution was cancelled');
-    return;
-  }
   const call = exec.settled(message.callId);
   if (call) settleCall(call, message.reply);
-});
+}
 
 function settleCall(call: PendingCall, reply: ToolReply): void {
   if (reply.ok) {
@@ -199,7 +214,19 @@ function makeConsole(exec: Execution) {
       if (exec.logBytes > consoleBytes) throw exec.limit('consoleBytes', consoleBytes);
       exec.logs.push({ level, message });
     };
-  return harden({ log: write('log'), info: write('info'), warn: write('warn'), error: write('error'), debug: write('debug') });
+  // A shallow freeze suffices: the methods are fresh closures whose prototypes lockdown already froze.
+  const methods = { log: write('log'), info: write('info'), warn: write('warn'), error: write('error'), debug: write('debug') };
+  for (const fn of Object.values(methods)) freeze(fn);
+  return freeze(methods);
+}
+
+/** Context arrives as fresh JSON data (IPC), so freezing own values is enough; harden would also walk prototypes. */
+function deepFreezeData<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    freeze(value);
+    for (const child of Object.values(value)) deepFreezeData(child);
+  }
+  return value;
 }
 
 function makeRuntime(exec: Execution) {
@@ -308,7 +335,7 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
     }
     const globals: Record<string, unknown> = {
       console: makeConsole(exec),
-      context: harden(task.context ?? {}),
+      context: deepFreezeData(task.context ?? {}),
       ToolError,
       Date: InitialDate,
       Math: InitialMath,

@@ -1,6 +1,7 @@
 import { GatewayError } from '../errors';
 import type { Logger } from '../log';
 import { ExecutorProcess, type PoolStats } from './executor-process';
+import { ToolChannelServer, type ChannelReply } from './tool-channel';
 import type { ExecutorInit, RunOutcome, SandboxLimits, SandboxOutcome, ToolReply } from './protocol';
 
 export interface ExecutorPoolOptions {
@@ -17,7 +18,65 @@ export interface ExecutorPoolOptions {
 }
 
 /** Answers a tool call a running script made; the pool has already checked run identity and budget. */
-export type ToolCallHandler = (tool: string, args: unknown, signal: AbortSignal) => Promise<ToolReply>;
+export type ToolCallHandler = (tool: string, args: unknown, scope: RunScope) => Promise<ToolReply>;
+
+// Allocated once: building an Error per run (stack capture) showed up in profiles of the hot path.
+const RUN_ENDED = new GatewayError('CANCELLED', 'the execution ended');
+const DEADLINE_REACHED = new GatewayError('TIMEOUT', 'the execution deadline was reached');
+
+/**
+ * What the front knows about one run while its tools execute. The AbortSignal and its deadline timer
+ * exist only if a tool asks for `signal`; `race()` settles a hung tool call when the run ends without
+ * one listener per call.
+ */
+export class RunScope {
+  #abort: AbortController | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #waiters: Set<(reason: unknown) => void> | undefined;
+  #ended = false;
+
+  constructor(readonly deadlineAt: number) {}
+
+  get signal(): AbortSignal {
+    if (!this.#abort) {
+      const abort = new AbortController();
+      this.#abort = abort;
+      if (this.#ended) abort.abort(RUN_ENDED);
+      else {
+        this.#timer = setTimeout(() => abort.abort(DEADLINE_REACHED), Math.max(0, this.deadlineAt - Date.now()));
+        this.#timer.unref();
+      }
+    }
+    return this.#abort.signal;
+  }
+
+  race<T>(work: Promise<T>): Promise<T> {
+    if (this.#ended) return Promise.reject(RUN_ENDED);
+    const waiters = (this.#waiters ??= new Set());
+    return new Promise<T>((resolve, reject) => {
+      waiters.add(reject);
+      work.then(
+        (value) => {
+          waiters.delete(reject);
+          resolve(value);
+        },
+        (err: unknown) => {
+          waiters.delete(reject);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearTimeout(this.#timer);
+    this.#abort?.abort(RUN_ENDED);
+    if (this.#waiters) for (const reject of this.#waiters) reject(RUN_ENDED);
+    this.#waiters?.clear();
+  }
+}
 
 export interface RunRequest {
   code: string;
@@ -41,8 +100,7 @@ interface ActiveRun {
   toolCalls: number;
   maxToolCalls: number;
   onToolCall: ToolCallHandler;
-  abort: AbortController | undefined;
-  abortTimer: NodeJS.Timeout | undefined;
+  scope: RunScope | undefined;
   watchdogFired: boolean;
 }
 
@@ -73,13 +131,19 @@ export class ExecutorPool {
         restartBackoffMaxMs: options.restartBackoffMaxMs,
         log: options.log,
       });
-      ex.on('tool-call', (id: number, callId: number, tool: string, args: unknown) => this.#onToolCall(ex, id, callId, tool, args));
+      ex.on('tool-call', (id: number, callId: number, tool: string, args: unknown, reply: ChannelReply) => this.#onToolCall(ex, id, callId, tool, args, reply));
       return ex;
     });
   }
 
-  start(): void {
-    for (const ex of this.executors) ex.start();
+  #channel: ToolChannelServer | undefined;
+
+  async start(): Promise<void> {
+    this.#channel = await ToolChannelServer.listen(this.options.log);
+    for (const ex of this.executors) {
+      ex.channel = this.#channel;
+      ex.start();
+    }
   }
 
   get ready(): boolean {
@@ -144,31 +208,25 @@ export class ExecutorPool {
     return best;
   }
 
-  #onToolCall(ex: ExecutorProcess, id: number, callId: number, tool: string, args: unknown): void {
+  #onToolCall(ex: ExecutorProcess, id: number, callId: number, tool: string, args: unknown, send: ChannelReply): void {
+    const reply = (r: ToolReply): void => send({ t: 'tool-result', id, callId, reply: r });
     const run = this.#runs.get(id);
     if (!run || run.executor !== ex) {
-      ex.sendToolResult(id, callId, { ok: false, error: { code: 'TOOL_ERROR', message: 'no such execution' } });
+      reply({ ok: false, error: { code: 'TOOL_ERROR', message: 'no such execution' } });
       return;
     }
     if (Date.now() >= run.deadlineAt) {
-      ex.sendToolResult(id, callId, { ok: false, error: { code: 'TOOL_TIMEOUT', message: 'the execution deadline has passed' } });
+      reply({ ok: false, error: { code: 'TOOL_TIMEOUT', message: 'the execution deadline has passed' } });
       return;
     }
     // Counted here as well as in the sandbox: the front does not take the executor's word for it.
     if (++run.toolCalls > run.maxToolCalls) {
-      ex.sendToolResult(id, callId, { ok: false, error: { code: 'LIMIT_EXCEEDED', message: `limit toolCalls (${run.maxToolCalls}) exceeded` } });
+      reply({ ok: false, error: { code: 'LIMIT_EXCEEDED', message: `limit toolCalls (${run.maxToolCalls}) exceeded` } });
       return;
     }
-    if (!run.abort) {
-      const abort = new AbortController();
-      run.abort = abort;
-      run.abortTimer = setTimeout(() => abort.abort(new GatewayError('TIMEOUT', 'execution deadline reached')), run.deadlineAt - Date.now());
-      run.abortTimer.unref();
-    }
-    const signal = run.abort.signal;
-    run.onToolCall(tool, args, signal).then(
-      (reply) => ex.sendToolResult(id, callId, reply),
-      (err: unknown) => ex.sendToolResult(id, callId, { ok: false, error: { code: 'TOOL_ERROR', message: err instanceof Error ? err.message : String(err) } }),
+    const scope = (run.scope ??= new RunScope(run.deadlineAt));
+    run.onToolCall(tool, args, scope).then(reply, (err: unknown) =>
+      reply({ ok: false, error: { code: 'TOOL_ERROR', message: err instanceof Error ? err.message : String(err) } }),
     );
   }
 
@@ -184,8 +242,7 @@ export class ExecutorPool {
         toolCalls: 0,
         maxToolCalls: request.limits.toolCalls,
         onToolCall: request.onToolCall,
-        abort: undefined,
-        abortTimer: undefined,
+        scope: undefined,
         watchdogFired: false,
       };
       this.#runs.set(id, run);
@@ -210,8 +267,7 @@ export class ExecutorPool {
         });
       } finally {
         clearTimeout(watchdog);
-        clearTimeout(run.abortTimer);
-        run.abort?.abort(new GatewayError('CANCELLED', 'execution finished'));
+        run.scope?.end();
         request.signal?.removeEventListener('abort', onAbort);
         this.#runs.delete(id);
       }
@@ -260,5 +316,6 @@ export class ExecutorPool {
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all(this.executors.map((ex) => ex.stop()));
+    this.#channel?.close();
   }
 }

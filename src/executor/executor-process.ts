@@ -2,7 +2,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from '../log';
-import type { ExecutorInit, ExecutorMessage, FrontMessage, RunOutcome, SandboxTask, ToolReply, CancelReason } from './protocol';
+import { createBatcher, type BatchMessage, type CancelReason, type ExecutorInit, type ExecutorMessage, type FrontMessage, type RunOutcome, type SandboxTask } from './protocol';
+import type { ChannelReply, ToolChannelServer } from './tool-channel';
 
 /** dist/src/executor → package root (holds dist/ and usually node_modules/). */
 const APP_ROOT = resolve(__dirname, '..', '..', '..');
@@ -65,8 +66,9 @@ export interface PoolStats {
 }
 
 /**
- * One supervised executor child process. Emits `tool-call` (id, callId, tool, args) and `ready`;
- * restarts itself with exponential backoff after any exit until `stop()`.
+ * One supervised executor child process. Emits `tool-call` (id, callId, tool, args, reply) for calls its
+ * worker threads send over the tool channel, and `ready`; restarts itself with exponential backoff after
+ * any exit until `stop()`.
  */
 export class ExecutorProcess extends EventEmitter {
   #child: ChildProcess | undefined;
@@ -78,6 +80,9 @@ export class ExecutorProcess extends EventEmitter {
   lastStats: PoolStats | undefined;
   /** Time of the last exit, for measuring recovery. */
   lastExitAt = 0;
+  /** Set by the pool before the first start. */
+  channel: ToolChannelServer | undefined;
+  #token: string | undefined;
 
   constructor(readonly options: ExecutorProcessOptions) {
     super();
@@ -102,7 +107,7 @@ export class ExecutorProcess extends EventEmitter {
     const child = fork(EXECUTOR_HOST_FILE, [], {
       env: scrubbedEnv(),
       execArgv: permissionModel ? permissionFlags() : [],
-      serialization: 'advanced',
+      serialization: 'json',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.#child = child;
@@ -114,9 +119,28 @@ export class ExecutorProcess extends EventEmitter {
     child.stderr?.on('data', relay('warn'));
     // A late send to a dead child emits 'error' (ERR_IPC_CHANNEL_CLOSED); it must never reach the process.
     child.on('error', (err) => log.warn({ err, executor: this.options.index }, 'executor process error'));
-    child.on('message', (message: ExecutorMessage) => this.#onMessage(child, message));
+    child.on('message', (message: ExecutorMessage | BatchMessage<ExecutorMessage>) => {
+      if (message.t === 'batch') for (const m of message.m) this.#onMessage(child, m);
+      else this.#onMessage(child, message);
+    });
+    this.#batch = createBatcher<FrontMessage>((message) => this.#sendNow(child, message));
     child.on('exit', (code, signal) => this.#onExit(child, code, signal));
-    this.#send({ t: 'init', init });
+    const channel = this.channel;
+    if (!channel) throw new Error('executor started without a tool channel');
+    // A new token per spawn: threads of a previous incarnation cannot speak for this one.
+    this.#token = channel.register((message, reply) => this.#onToolCall(message.id, message.callId, message.tool, message.args, reply));
+    this.#send({ t: 'init', init: { ...init, toolChannel: { path: channel.path, token: this.#token } } });
+  }
+
+  #onToolCall(id: number, callId: number, tool: string, args: unknown, reply: ChannelReply): void {
+    const run = this.#inFlight.get(id);
+    // The executor is untrusted: a call must name a run this executor is actually holding.
+    if (!run) {
+      reply({ t: 'tool-result', id, callId, reply: { ok: false, error: { code: 'TOOL_ERROR', message: 'no such execution' } } });
+      return;
+    }
+    run.madeToolCall = true;
+    this.emit('tool-call', id, callId, tool, args, reply);
   }
 
   #onMessage(child: ChildProcess, message: ExecutorMessage): void {
@@ -126,23 +150,13 @@ export class ExecutorProcess extends EventEmitter {
         this.#state = 'ready';
         this.emit('ready');
         break;
-      case 'tool-call': {
-        const run = this.#inFlight.get(message.id);
-        // The executor is untrusted: a call must name a run this executor is actually holding.
-        if (!run) {
-          this.sendToolResult(message.id, message.callId, { ok: false, error: { code: 'TOOL_ERROR', message: 'no such execution' } });
-          return;
-        }
-        run.madeToolCall = true;
-        this.emit('tool-call', message.id, message.callId, message.tool, message.args);
-        break;
-      }
       case 'done': {
         const run = this.#inFlight.get(message.id);
         if (!run) return;
         this.#inFlight.delete(message.id);
         if (!('lost' in message.outcome)) this.#consecutiveCrashes = 0;
-        run.resolve(message.outcome);
+        // Tool calls bypass the executor's main thread, so the front, not the host, knows about them.
+        run.resolve('lost' in message.outcome ? { ...message.outcome, madeToolCall: message.outcome.madeToolCall || run.madeToolCall } : message.outcome);
         break;
       }
       case 'pool-stats':
@@ -160,6 +174,7 @@ export class ExecutorProcess extends EventEmitter {
     if (child !== this.#child) return;
     this.#child = undefined;
     this.lastExitAt = Date.now();
+    if (this.#token) this.channel?.unregister(this.#token);
     const lost = [...this.#inFlight.values()];
     this.#inFlight.clear();
     const sole = lost.length === 1;
@@ -178,13 +193,40 @@ export class ExecutorProcess extends EventEmitter {
     this.#restartTimer.unref();
   }
 
+  #batch: { push(message: FrontMessage): void; flush(): void } | undefined;
+
+  /** Queues a message for this turn's batch; false when the executor cannot receive it. */
   #send(message: FrontMessage): boolean {
     const child = this.#child;
-    if (!child || !child.connected) return false;
-    child.send(message, (err) => {
-      if (err) this.options.log.debug({ err, executor: this.options.index }, 'send to executor failed');
-    });
+    if (!child || !child.connected || !this.#batch) return false;
+    this.#batch.push(message);
     return true;
+  }
+
+  #sendNow(child: ChildProcess, message: FrontMessage | BatchMessage<FrontMessage>): void {
+    // The child may have died since the message was queued: its runs are failed by the exit handler.
+    if (!child.connected) return;
+    try {
+      child.send(message, (err) => {
+        if (err) this.options.log.debug({ err, executor: this.options.index }, 'send to executor failed');
+      });
+    } catch (err) {
+      // A value the serializer rejects (e.g. an unpaired surrogate in a context key) must not take the front down.
+      this.options.log.warn({ err, executor: this.options.index }, 'message to executor could not be serialised');
+      this.#failUnsendable(message);
+    }
+  }
+
+  /** Resends a batch message by message so one bad message does not lose the others. */
+  #failUnsendable(message: FrontMessage | BatchMessage<FrontMessage>): void {
+    if (message.t !== 'batch') return;
+    for (const m of message.m) {
+      try {
+        this.#child?.send(m);
+      } catch {
+        // This one cannot be sent; its run ends at its deadline.
+      }
+    }
   }
 
   run(task: Omit<SandboxTask, 'slot'>): Promise<RunOutcome> {
@@ -199,10 +241,6 @@ export class ExecutorProcess extends EventEmitter {
 
   holds(id: number): boolean {
     return this.#inFlight.has(id);
-  }
-
-  sendToolResult(id: number, callId: number, reply: ToolReply): void {
-    this.#send({ t: 'tool-result', id, callId, reply });
   }
 
   cancel(id: number, reason: CancelReason): void {

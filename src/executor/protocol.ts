@@ -66,6 +66,8 @@ export interface SandboxTask {
 
 export interface ExecutorInit {
   sandboxWorkerFile: string;
+  /** Filled in by the front for each spawn. */
+  toolChannel?: ToolChannelAddress;
   minThreads: number;
   maxThreads: number;
   tasksPerThread: number;
@@ -83,23 +85,18 @@ export type ToolReply =
 export type FrontMessage =
   | { t: 'init'; init: ExecutorInit }
   | { t: 'run'; task: Omit<SandboxTask, 'slot'> }
-  | { t: 'tool-result'; id: number; callId: number; reply: ToolReply }
   | { t: 'cancel'; id: number; reason: CancelReason }
   | { t: 'shutdown' };
 
 /** Executor process → front (IPC). */
 export type ExecutorMessage =
   | { t: 'ready'; threads: number }
-  | { t: 'tool-call'; id: number; callId: number; tool: string; args: unknown }
   | { t: 'done'; id: number; outcome: RunOutcome }
   | { t: 'pool-stats'; threads: number; queueSize: number; utilization: number; rssBytes: number }
   | { t: 'log'; level: 'warn' | 'error'; message: string };
 
-/** Worker thread ↔ executor host, over the worker's long-lived MessagePort. */
-export type WorkerToHost = { t: 'tool-call'; id: number; callId: number; tool: string; args: unknown };
-export type HostToWorker =
-  | { t: 'tool-result'; id: number; callId: number; reply: ToolReply }
-  | { t: 'cancel'; id: number; reason: CancelReason };
+/** Executor host → worker thread, over the worker's long-lived MessagePort (tool traffic uses the channel). */
+export type HostToWorker = { t: 'cancel'; id: number; reason: CancelReason };
 
 export type CancelReason = 'timeout' | 'cancelled';
 
@@ -116,3 +113,81 @@ export const PORT_HANDSHAKE = '__scriptgate_port__';
 
 /** Loop passes between two checks of the budget, deadline and cancel flag (DESIGN §8: inline countdown). */
 export const GUARD_BATCH = 64;
+
+/** Several messages that left in one event-loop turn travel as one IPC message (one write, one wake-up). */
+export interface BatchMessage<T> {
+  t: 'batch';
+  m: T[];
+}
+
+/**
+ * Queues messages and flushes them together on setImmediate, i.e. after the I/O callbacks of the current
+ * loop turn: at load, dozens of run/done/tool messages share one pipe write. Dependency-free so the
+ * executor host can use it too.
+ */
+export function createBatcher<T>(sendRaw: (message: T | BatchMessage<T>) => void): { push(message: T): void; flush(): void } {
+  let queue: T[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (queue.length === 0) return;
+    const out = queue;
+    queue = [];
+    sendRaw(out.length === 1 ? (out[0] as T) : { t: 'batch', m: out });
+  };
+  return {
+    push(message: T): void {
+      queue.push(message);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
+}
+
+/** Worker thread ↔ front, over the tool channel (a Unix socket; newline-delimited JSON). */
+export type WorkerChannelMessage =
+  | { t: 'hello'; token: string; threadId: number }
+  | { t: 'tool-call'; id: number; callId: number; tool: string; args: unknown };
+export type FrontChannelMessage = { t: 'tool-result'; id: number; callId: number; reply: ToolReply };
+
+export interface ToolChannelAddress {
+  path: string;
+  /** Per executor spawn; a connection that does not present it is dropped. */
+  token: string;
+}
+
+/**
+ * Splits a byte stream into JSON lines. JSON.stringify never emits a raw newline, so '\n' is a safe
+ * frame boundary. Returns the unconsumed tail.
+ */
+export function readJsonLines(buffer: string, onMessage: (message: unknown) => void): string {
+  let start = 0;
+  for (let end = buffer.indexOf('\n'); end !== -1; end = buffer.indexOf('\n', start)) {
+    const line = buffer.slice(start, end);
+    start = end + 1;
+    if (line) onMessage(JSON.parse(line));
+  }
+  return start === 0 ? buffer : buffer.slice(start);
+}
+
+/** Writes JSON lines, coalesced per loop turn into one write. */
+export function createLineWriter(write: (chunk: string) => void): (message: unknown) => void {
+  let pending = '';
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    const out = pending;
+    pending = '';
+    if (out) write(out);
+  };
+  return (message: unknown): void => {
+    pending += `${JSON.stringify(message)}\n`;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+}

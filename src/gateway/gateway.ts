@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Catalog, createDemoTools, type ToolDefinition } from '../catalog';
+import { Catalog, createDemoTools, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
-import { ExecutorPool, SANDBOX_WORKER_FILE, type SandboxLimits, type ToolReply } from '../executor';
+import { ExecutorPool, SANDBOX_WORKER_FILE, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
 import { createScriptCompiler, type ScriptCompiler } from '../gate';
 import type { Logger } from '../log';
 import { envelopeFromError, envelopeFromOutcome, envelopeFromViolations, type ExecutionEnvelope } from './envelope';
@@ -96,7 +96,7 @@ export class Gateway {
   }
 
   async start(readyTimeoutMs = 30_000): Promise<void> {
-    this.pool.start();
+    await this.pool.start();
     await this.pool.waitReady(readyTimeoutMs);
   }
 
@@ -152,7 +152,7 @@ export class Gateway {
         context,
         timeoutMs: limits.timeoutMs,
         ...(request.signal ? { signal: request.signal } : {}),
-        onToolCall: (tool, args, signal) => this.#toolCall(tool, args, { tenantId, context, signal, deadlineAt, executionId }),
+        onToolCall: (tool, args, scope) => this.#toolCall(tool, args, scope, { tenantId, context, deadlineAt, executionId }),
       });
       return envelopeFromOutcome(outcome, executionId, performance.now() - startedAt, warnings);
     } catch (err) {
@@ -167,10 +167,13 @@ export class Gateway {
   async #toolCall(
     tool: string,
     args: unknown,
-    ctx: { tenantId: string; context: Record<string, unknown>; signal: AbortSignal; deadlineAt: number; executionId: string },
+    scope: RunScope,
+    base: { tenantId: string; context: Record<string, unknown>; deadlineAt: number; executionId: string },
   ): Promise<ToolReply> {
+    // The signal getter defers the AbortController and its timer to the tools that actually watch it.
+    const ctx: ToolCallContext = { ...base, get signal() { return scope.signal; } };
     try {
-      const value = await abortRace(this.catalog.call(tool, args, ctx), ctx.signal);
+      const value = await scope.race(this.catalog.call(tool, args, ctx));
       return { ok: true, value };
     } catch (err) {
       if (err instanceof GatewayError) {

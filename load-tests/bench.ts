@@ -1,0 +1,113 @@
+/**
+ * `npm run bench [-- --duration 5 --rounds 3 --connections 32 --executors 1]`
+ * In-process: the gateway's execute() called directly (the process hop to the executor included):
+ * sequential latency p50/p99 and throughput at concurrency 32. REST: autocannon against the service
+ * next to an express hello-world measured in the same run. Prints a table and one JSON line.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../src/config';
+import { Gateway } from '../src/gateway';
+import { silentLogger } from '../src/log';
+import { SCRIPTS, benchTools } from './bench-tools';
+import { loadHttp, percentile, round, startChildServer, type HttpFigures } from './harness';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const DURATION_S = opt('duration', 5);
+const CONNECTIONS = opt('connections', 32);
+const EXECUTORS = opt('executors', 0);
+const SEQUENTIAL_RUNS = opt('runs', 3000);
+const ROUNDS = opt('rounds', 3);
+
+async function inProcess(gateway: Gateway, script: string): Promise<{ p50: number; p99: number; rps: number }> {
+  for (let i = 0; i < 300; i++) await gateway.execute({ script });
+  const times: number[] = [];
+  for (let i = 0; i < SEQUENTIAL_RUNS; i++) {
+    const t = performance.now();
+    const r = await gateway.execute({ script });
+    times.push(performance.now() - t);
+    if (r.status !== 'ok') throw new Error(`bench script failed: ${JSON.stringify(r.error)}`);
+  }
+  times.sort((a, b) => a - b);
+  let done = 0;
+  const until = performance.now() + DURATION_S * 1000;
+  const worker = async () => {
+    while (performance.now() < until) {
+      await gateway.execute({ script });
+      done++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  const rps = done / ((performance.now() - started) / 1000);
+  return { p50: round(percentile(times, 50)), p99: round(percentile(times, 99)), rps: Math.round(rps) };
+}
+
+function medianFigures(list: HttpFigures[]): HttpFigures {
+  const sorted = [...list].sort((a, b) => a.rps - b.rps);
+  const mid = sorted[Math.floor(sorted.length / 2)]!;
+  return { ...mid, errors: list.reduce((n, f) => n + f.errors, 0), non2xx: list.reduce((n, f) => n + f.non2xx, 0) };
+}
+
+async function main(): Promise<void> {
+  const env: NodeJS.ProcessEnv = EXECUTORS > 0 ? { SCRIPTGATE_EXECUTORS: String(EXECUTORS) } : {};
+  const config = loadConfig({ env: { ...process.env, ...env }, overrides: { log: { level: 'silent' } } });
+  const gateway = new Gateway({ config, log: silentLogger(), extraTools: benchTools() });
+  await gateway.start();
+  const trivial = await inProcess(gateway, SCRIPTS.trivial);
+  const threeTools = await inProcess(gateway, SCRIPTS.threeTools);
+  await gateway.close();
+
+  const dist = resolve(__dirname, 'servers');
+  const hello = await startChildServer(resolve(dist, 'hello-world.js'));
+  const service = await startChildServer(resolve(dist, 'gateway-server.js'), env);
+  const http: Record<string, HttpFigures> = {};
+  const targets = {
+    helloWorld: [`${hello.url}/v1/execute`, SCRIPTS.trivial],
+    restTrivial: [`${service.url}/v1/execute`, SCRIPTS.trivial],
+    restThreeTools: [`${service.url}/v1/execute`, SCRIPTS.threeTools],
+  } as const;
+  try {
+    for (const [url, script] of Object.values(targets)) await loadHttp(url, { script }, CONNECTIONS, 1);
+    // Rounds alternate floor and service so drift on a shared machine hits both alike; medians are kept.
+    const samples: Record<string, HttpFigures[]> = { helloWorld: [], restTrivial: [], restThreeTools: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, [url, script]] of Object.entries(targets)) samples[name]!.push(await loadHttp(url, { script }, CONNECTIONS, DURATION_S));
+    }
+    for (const [name, list] of Object.entries(samples)) http[name] = medianFigures(list);
+  } finally {
+    await Promise.all([hello.stop(), service.stop()]);
+  }
+  const floor = http.helloWorld!.rps;
+  const summary = {
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    date: new Date().toISOString(),
+    settings: { executors: config.executor.processes, threads: config.pool.maxThreads, tasksPerThread: config.pool.tasksPerThread, connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS },
+    inProcess: { trivial, threeTools },
+    http,
+    ratios: {
+      restTrivialVsHello: round(http.restTrivial!.rps / floor, 2),
+      restThreeToolsVsHello: round(http.restThreeTools!.rps / floor, 2),
+    },
+  };
+  console.log(`in-process  trivial: p50 ${trivial.p50} ms  p99 ${trivial.p99} ms  ${trivial.rps} scripts/s (c=${CONNECTIONS})`);
+  console.log(`in-process  3 tools: p50 ${threeTools.p50} ms  p99 ${threeTools.p99} ms  ${threeTools.rps} scripts/s (c=${CONNECTIONS})`);
+  for (const [name, f] of Object.entries(http)) {
+    console.log(`http ${name.padEnd(15)} ${String(f.rps).padStart(6)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}  non2xx ${f.non2xx}`);
+  }
+  console.log(`ratios: REST trivial ${summary.ratios.restTrivialVsHello} × hello-world, REST 3-tool ${summary.ratios.restThreeToolsVsHello} × hello-world`);
+  console.log(JSON.stringify(summary));
+  const outDir = resolve(__dirname, '..', '..', 'load-tests', 'results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(resolve(outDir, 'bench-latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

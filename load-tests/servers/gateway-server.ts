@@ -1,0 +1,24 @@
+/**
+ * Benchmark server: the real service (config from SCRIPTGATE_* env) plus the bench tools, on a free
+ * port. Prints one JSON line `{ "url": ... }` when ready.
+ */
+import { loadConfig } from '../../src/config';
+import { Gateway } from '../../src/gateway';
+import { startHttpServer } from '../../src/http';
+import { createLogger } from '../../src/log';
+import { benchTools } from '../bench-tools';
+
+async function main(): Promise<void> {
+  const config = loadConfig({ overrides: { log: { level: 'warn' } } });
+  const log = createLogger(config.log.level);
+  const gateway = new Gateway({ config, log, extraTools: benchTools(Number(process.env.BENCH_TOOL_DELAY_MS ?? 0)) });
+  await gateway.start();
+  const server = await startHttpServer({ gateway, log, host: '127.0.0.1', port: 0, bodyLimitBytes: config.server.bodyLimitBytes, shutdownGraceMs: 2_000 });
+  console.log(JSON.stringify({ url: server.url, pid: process.pid }));
+  process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

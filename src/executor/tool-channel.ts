@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, unlinkSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../log';
+import { createLineWriter, readJsonLines, type FrontChannelMessage, type WorkerChannelMessage } from './protocol';
+
+export type ChannelReply = (message: FrontChannelMessage) => void;
+export type ChannelHandler = (message: Extract<WorkerChannelMessage, { t: 'tool-call' }>, reply: ChannelReply) => void;
+
+/** Longest unterminated line accepted from a worker before the connection is dropped. */
+export const MAX_CHANNEL_LINE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The front's end of the tool channel: a Unix socket private to this process. Sandbox worker threads
+ * connect directly, so a tool call crosses one hop each way instead of being relayed by the executor's
+ * main thread. A connection speaks only after presenting its executor's current token; everything it
+ * sends afterwards is still checked against the runs that executor holds.
+ */
+export class ToolChannelServer {
+  readonly #handlers = new Map<string, ChannelHandler>();
+  readonly #sockets = new Set<Socket>();
+
+  private constructor(
+    readonly path: string,
+    readonly server: Server,
+    readonly log: Logger,
+  ) {}
+
+  static async listen(log: Logger): Promise<ToolChannelServer> {
+    const path = join(tmpdir(), `scriptgate-${process.pid}-${randomBytes(6).toString('hex')}.sock`);
+    const server = createServer();
+    const channel = new ToolChannelServer(path, server, log);
+    server.on('connection', (socket) => channel.#accept(socket));
+    server.on('error', (err) => log.error({ err }, 'tool channel error'));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    chmodSync(path, 0o600);
+    server.unref();
+    return channel;
+  }
+
+  /** A fresh token for one executor spawn; calls made with it go to `handler`. */
+  register(handler: ChannelHandler): string {
+    const token = randomBytes(24).toString('hex');
+    this.#handlers.set(token, handler);
+    return token;
+  }
+
+  unregister(token: string): void {
+    this.#handlers.delete(token);
+  }
+
+  #accept(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.setEncoding('utf8');
+    socket.unref();
+    let buffer = '';
+    let handler: ChannelHandler | undefined;
+    let token: string | undefined;
+    const reply: ChannelReply = createLineWriter((chunk) => {
+      if (!socket.destroyed) socket.write(chunk);
+    });
+    const onMessage = (raw: unknown): void => {
+      const message = raw as WorkerChannelMessage;
+      if (!handler) {
+        if (message?.t !== 'hello' || typeof message.token !== 'string' || !this.#handlers.has(message.token)) {
+          socket.destroy();
+          return;
+        }
+        token = message.token;
+        handler = this.#handlers.get(token);
+        return;
+      }
+      // A token retired by an executor restart stops being honoured even on an open connection.
+      if (!token || !this.#handlers.has(token)) {
+        socket.destroy();
+        return;
+      }
+      if (message?.t === 'tool-call' && Number.isInteger(message.id) && Number.isInteger(message.callId) && typeof message.tool === 'string') {
+        handler(message, reply);
+      }
+    };
+    socket.on('data', (chunk: string) => {
+      try {
+        buffer = readJsonLines(buffer + chunk, onMessage);
+      } catch (err) {
+        this.log.warn({ err }, 'malformed message on the tool channel; closing that connection');
+        socket.destroy();
+        return;
+      }
+      if (buffer.length > MAX_CHANNEL_LINE_BYTES) socket.destroy();
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.#sockets.delete(socket));
+  }
+
+  close(): void {
+    for (const socket of this.#sockets) socket.destroy();
+    this.server.close();
+    try {
+      unlinkSync(this.path);
+    } catch {
+      // Already gone (server.close removes it on most platforms).
+    }
+  }
+}
