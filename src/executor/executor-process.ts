@@ -43,6 +43,10 @@ export function scrubbedEnv(source: NodeJS.ProcessEnv = process.env): NodeJS.Pro
   return env;
 }
 
+/** Delay before restart number `consecutive` (1-based) of an executor that keeps dying. */
+export const restartDelayMs = (consecutive: number, baseMs: number, maxMs: number): number =>
+  Math.min(maxMs, baseMs * 2 ** Math.max(0, consecutive - 1));
+
 export interface ExecutorProcessOptions {
   index: number;
   init: ExecutorInit;
@@ -185,7 +189,7 @@ export class ExecutorProcess extends EventEmitter {
     this.restarts++;
     this.#consecutiveCrashes++;
     const { restartBackoffMs, restartBackoffMaxMs, log } = this.options;
-    const delay = Math.min(restartBackoffMaxMs, restartBackoffMs * 2 ** Math.max(0, this.#consecutiveCrashes - 1));
+    const delay = restartDelayMs(this.#consecutiveCrashes, restartBackoffMs, restartBackoffMaxMs);
     log.warn({ executor: this.options.index, code, signal, inFlight: lost.length, restartInMs: delay }, 'executor exited; restarting');
     this.#state = 'backoff';
     this.emit('exit');

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ERROR_CODES, GatewayError, fromWire, toPublicError, toWire } from '../../../src/errors';
+
+const README = readFileSync(resolve(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+const documented = (): string[] => {
+  const section = README.slice(README.indexOf('## Error codes'), README.indexOf('## How it is built'));
+  return [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]!);
+};
+
+describe('error registry', () => {
+  test.each(Object.entries(ERROR_CODES))('%s has a status, an HTTP status and a hint', (code, spec) => {
+    expect(code).toMatch(/^[A-Z][A-Z_]+$/);
+    expect(spec.hint.length).toBeGreaterThan(20);
+    expect([200, 400, 404, 413, 415, 500, 503]).toContain(spec.httpStatus);
+    expect(new GatewayError(code as keyof typeof ERROR_CODES, 'x').code).toBe(code);
+  });
+
+  test('README documents every code, and only codes that exist', () => {
+    expect(documented().sort()).toEqual(Object.keys(ERROR_CODES).sort());
+  });
+
+  test('wire round trip keeps code, message and details; unknown codes become INTERNAL', () => {
+    const err = new GatewayError('LIMIT_EXCEEDED', 'limit toolCalls (3) exceeded', { limit: 'toolCalls', value: 3 });
+    const back = fromWire(toWire(err));
+    expect(toPublicError(back)).toEqual(toPublicError(err));
+    expect(fromWire({ code: 'MADE_UP', message: 'm' }).code).toBe('INTERNAL');
+    expect(toWire(new Error('plain'))).toEqual({ code: 'INTERNAL', message: 'plain' });
+  });
+
+  test('retriable codes say so publicly', () => {
+    expect(toPublicError(new GatewayError('EXECUTOR_RESTARTED', 'x')).retriable).toBe(true);
+    expect(toPublicError(new GatewayError('RUNTIME_ERROR', 'x')).retriable).toBeUndefined();
+  });
+});
