@@ -1,6 +1,6 @@
 export { loadConfig, deepMerge, formatZodError, ConfigError, CONFIG_DIR } from './load';
 export type { LoadedConfig, LoadConfigOptions } from './load';
-export { ConfigSchema } from './schema';
+export { ConfigSchema, RequestLimitsSchema } from './schema';
 export type { Config, ConfigInput } from './schema';
 export { PRESETS, PRESET_NAMES, LIMIT_KEYS, resolveLimits, capRequestLimits } from './presets';
 export type { Limits, PresetName, RequestLimits, CappedLimits } from './presets';

@@ -4,7 +4,7 @@ import { PRESET_NAMES } from './presets';
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 
 /** Every option has a default; `.strict()` everywhere so a typo fails at boot with its path. */
-const LimitsOverride = z
+export const LimitsOverride = z
   .object({
     timeoutMs: int(1).optional(),
     timeoutMaxMs: int(1).optional(),
@@ -102,5 +102,8 @@ export const ConfigSchema = z
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** What a request may set: the same limits minus the server-wide ones (values above the preset are capped). */
+export const RequestLimitsSchema = LimitsOverride.omit({ timeoutMaxMs: true, workerHeapMb: true });
 /** What a caller may pass before defaults are filled in. */
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -152,6 +152,7 @@ export class ExecutorProcess extends EventEmitter {
     switch (message.t) {
       case 'ready':
         this.#state = 'ready';
+        this.lastStats ??= { threads: message.threads, queueSize: 0, utilization: 0, rssBytes: 0 };
         this.emit('ready');
         break;
       case 'done': {
