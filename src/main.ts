@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { runCheck } from './cli';
 import { ConfigError, loadConfig } from './config';
 import { Gateway } from './gateway';
 import { startHttpServer } from './http';
@@ -7,21 +8,29 @@ import { createLogger } from './log';
 const USAGE = `scriptgate — code-mode gateway for MCP
 
 Usage:
-  scriptgate serve [--config FILE]   start the HTTP service (REST API)
-  scriptgate --help                  show this help
+  scriptgate serve [--config FILE]                 start the HTTP service (REST API)
+  scriptgate check <file|-> [--show-code] [--json] run the script gate on a file (or stdin) without
+                                                   executing it; exit 0 if accepted, 1 if refused
+  scriptgate --help                                show this help
 
 Options:
   --config FILE   YAML merged over config/default.yaml (also SCRIPTGATE_CONFIG)
+  --show-code     (check) print the transformed code that would run
+  --json          (check) print one JSON object instead of text
 
 Every setting has a SCRIPTGATE_* variable; see README "Configuration".`;
 
 interface Cli {
   command: string;
   configFile?: string;
+  operands: string[];
+  showCode: boolean;
+  json: boolean;
 }
 
 function parseArgs(argv: string[]): Cli {
-  const cli: Cli = { command: 'serve' };
+  const cli: Cli = { command: 'serve', operands: [], showCode: false, json: false };
+  let commandSeen = false;
   const rest = [...argv];
   while (rest.length > 0) {
     const arg = rest.shift() as string;
@@ -31,8 +40,14 @@ function parseArgs(argv: string[]): Cli {
       if (!file) throw new ConfigError('--config needs a file path');
       cli.configFile = file;
     } else if (arg.startsWith('--config=')) cli.configFile = arg.slice('--config='.length);
-    else if (!arg.startsWith('-')) cli.command = arg;
-    else throw new ConfigError(`unknown option ${arg}`);
+    else if (arg === '--show-code') cli.showCode = true;
+    else if (arg === '--json') cli.json = true;
+    else if (arg === '-' || !arg.startsWith('-')) {
+      if (!commandSeen && arg !== '-') {
+        cli.command = arg;
+        commandSeen = true;
+      } else cli.operands.push(arg);
+    } else throw new ConfigError(`unknown option ${arg}`);
   }
   return cli;
 }
@@ -82,6 +97,16 @@ async function main(): Promise<void> {
     case 'serve':
       await serve(cli.configFile);
       return;
+    case 'check': {
+      const file = cli.operands[0];
+      if (!file || cli.operands.length > 1) {
+        console.error(`scriptgate: check needs exactly one file (or - for stdin)\n\n${USAGE}`);
+        process.exit(2);
+      }
+      const config = loadConfig(cli.configFile ? { file: cli.configFile } : {});
+      process.exitCode = runCheck({ file, showCode: cli.showCode, json: cli.json, config });
+      return;
+    }
     default:
       console.error(`scriptgate: unknown command '${cli.command}'\n\n${USAGE}`);
       process.exit(2);

@@ -285,7 +285,8 @@ function normaliseThrown(exec: Execution, thrown: unknown): SandboxError {
       const known = thrown.code === 'TOOL_NOT_FOUND' || thrown.code === 'TOOL_VALIDATION' || thrown.code === 'TOOL_TIMEOUT';
       return {
         code: known ? thrown.code : 'TOOL_ERROR',
-        message: `${thrown.tool}: ${thrown.message}`,
+        // Tool messages built by the catalog already name the tool.
+        message: thrown.message.startsWith(`${thrown.tool}:`) ? thrown.message : `${thrown.tool}: ${thrown.message}`,
         details: { tool: thrown.tool, toolCode: thrown.code },
       };
     }

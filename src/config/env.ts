@@ -7,7 +7,7 @@ import { LIMIT_KEYS } from './presets';
  * error, so a typo never silently does nothing.
  */
 
-type LeafKind = 'number' | 'boolean' | 'string';
+type LeafKind = 'number' | 'boolean' | 'string' | 'json';
 export interface EnvLeaf {
   path: readonly string[];
   kind: LeafKind;
@@ -29,6 +29,12 @@ const toSnake = (segment: string): string => segment.replace(/([a-z0-9])([A-Z])/
 export const envNameFor = (path: readonly string[]): string => `SCRIPTGATE_${path.map(toSnake).join('_')}`;
 
 function collectLeaves(value: unknown, path: string[], out: EnvLeaf[]): void {
+  // A map-valued option (empty by default, e.g. risk.tools) is set from env as one JSON object;
+  // `limits` is the exception: each of its keys has its own variable.
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0 && path.join('.') !== 'limits') {
+    out.push({ path, kind: 'json', envName: envNameFor(path) });
+    return;
+  }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     for (const [key, child] of Object.entries(value)) collectLeaves(child, [...path, key], out);
     return;
@@ -50,8 +56,15 @@ export function configLeaves(): readonly EnvLeaf[] {
   return leavesMemo;
 }
 
-function parseEnvValue(name: string, raw: string, kind: LeafKind): number | boolean | string {
+function parseEnvValue(name: string, raw: string, kind: LeafKind): unknown {
   if (kind === 'string') return raw;
+  if (kind === 'json') {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch (err) {
+      throw new RangeError(`${name} must be a JSON object: ${(err as Error).message}`, { cause: err });
+    }
+  }
   if (kind === 'boolean') {
     if (/^(true|1|yes|on)$/i.test(raw)) return true;
     if (/^(false|0|no|off)$/i.test(raw)) return false;

@@ -17,6 +17,9 @@ export const LimitsOverride = z
     consoleLines: int(0).optional(),
     consoleBytes: int(0).optional(),
     parallelToolCalls: int(1).optional(),
+    scriptLines: int(1).optional(),
+    lineLength: int(1).optional(),
+    nestingDepth: int(1, 10_000).optional(),
   })
   .strict();
 
@@ -68,6 +71,27 @@ const Gate = z
   })
   .strict();
 
+const ToolRiskOverride = z
+  .object({
+    readOnly: z.boolean().optional(),
+    destructive: z.boolean().optional(),
+    openWorld: z.boolean().optional(),
+    /** Extra risk points every call to this tool adds. */
+    points: int(0, 100).optional(),
+  })
+  .strict();
+
+const Risk = z
+  .object({
+    /** Score at or above which the script still runs, with a warning. */
+    warnAt: int(0, 100).default(40),
+    /** Score at or above which the script is refused with `blocked`. */
+    blockAt: int(0, 101).default(70),
+    /** Per-tool traits that override MCP annotations and name heuristics, keyed by canonical name. */
+    tools: z.record(z.string(), ToolRiskOverride).default({}),
+  })
+  .strict();
+
 const Sources = z
   .object({
     demo: z.boolean().default(true),
@@ -88,6 +112,7 @@ export const ConfigSchema = z
     executor: Executor.prefault({}),
     pool: Pool.prefault({}),
     gate: Gate.prefault({}),
+    risk: Risk.prefault({}),
     sources: Sources.prefault({}),
     log: Log.prefault({}),
   })
@@ -95,6 +120,9 @@ export const ConfigSchema = z
   .superRefine((c, ctx) => {
     if (c.pool.minThreads > c.pool.maxThreads) {
       ctx.addIssue({ code: 'custom', path: ['pool', 'minThreads'], message: 'pool.minThreads must not exceed pool.maxThreads' });
+    }
+    if (c.risk.warnAt > c.risk.blockAt) {
+      ctx.addIssue({ code: 'custom', path: ['risk', 'warnAt'], message: 'risk.warnAt must not exceed risk.blockAt' });
     }
     if (c.executor.restartBackoffMs > c.executor.restartBackoffMaxMs) {
       ctx.addIssue({ code: 'custom', path: ['executor', 'restartBackoffMs'], message: 'executor.restartBackoffMs must not exceed executor.restartBackoffMaxMs' });

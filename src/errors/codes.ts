@@ -39,10 +39,14 @@ export const ERROR_CODES = Object.freeze({
 
   // Gate: the script was refused before it ran.
   SCRIPT_TOO_LARGE: spec('limit_exceeded', 200, 'Shorten the script: move data into tool arguments and loop over it instead of inlining it.'),
+  TOO_DEEP: spec('limit_exceeded', 200, 'Flatten the code: extract nested callbacks into named functions and build nested data step by step.'),
+  UNSAFE_REGEX: spec('illegal_access', 200, 'Rewrite the regex without nested or overlapping quantifiers, e.g. /^a+$/ instead of /^(a+)+$/, or split the text first.'),
   ILLEGAL_CHARACTER: spec('illegal_access', 200, 'Remove control or invisible characters outside string literals; keep Unicode text inside quotes.'),
   SYNTAX_ERROR: spec('syntax_error', 200, 'Fix the JavaScript syntax at the reported line and column. Top-level await and return are allowed.'),
   UNSUPPORTED_SYNTAX: spec('syntax_error', 200, 'Rewrite without class fields, private #names or static blocks: assign properties in the constructor instead.'),
   ILLEGAL_ACCESS: spec('illegal_access', 200, 'Use only callTool, console, context and standard JavaScript built-ins; the rule id names what was refused.'),
+
+  BLOCKED: spec('blocked', 200, 'The script scored too high on risk (see signals): act on fewer items, avoid sending tool data outside, or split the work.'),
 
   // Run time.
   RUNTIME_ERROR: spec('runtime_error', 200, 'The script threw: read the message, fix the logic, and guard values that may be undefined.'),

@@ -1,11 +1,19 @@
-import { type EsNode, call, identifier, isNode, stringLiteral } from './estree';
-import { FORBIDDEN_IDENTIFIERS, FORBIDDEN_PROPERTIES, RESERVED_PREFIX, RULES, type RuleId } from './rules';
-import { snippetAt } from './source-location';
+import { type EsNode, call, identifier, isNode } from './estree';
+import { RT, guardFunction, guardLoop } from './guards';
+import { ITERATION_METHODS, SENSITIVE_FIELD, summariseArgs, type ScriptFacts } from './facts';
+import { ALLOWED_GLOBALS, ALWAYS_REFUSED, HOST_GLOBALS, metaToolNamed, suggestGlobal } from './globals';
+import { hasSesHazard, neutraliseRegexSource, neutraliseTemplateRaw, splitStringLiteral } from './literals';
+import type { RegexLiteral } from './prescan';
+import { FORBIDDEN_PROPERTIES, REFLECTIVE_KEY_METHODS, RESERVED_PREFIX, RULES, type RuleId } from './rules';
+import { FUNCTION_TYPES, scopeNames } from './scope';
+import { createLocator, snippetAt } from './source-location';
 import type { GateViolation } from './types';
 
 /**
- * One pass over the AST: rules are checked on the way down, rewrites are applied on the way up (so a
- * node is rewritten after its children, and inserted guard nodes are never walked again).
+ * One pass over the AST: rules are checked on the way down (with real scopes, so a local named like a
+ * global is fine and a free unknown name is refused), rewrites are applied on the way up (so a node is
+ * rewritten after its children, and inserted guard nodes are never walked again), and the facts the
+ * risk scorer needs are collected along the way.
  *
  * Rewrites:
  * - `callTool` → `__sg_callTool`, a lexical parameter the script cannot reach otherwise;
@@ -14,114 +22,11 @@ import type { GateViolation } from './types';
  * - computed member keys that are not literals go through `__sg_key()`, which refuses prototype names
  *   at run time and converts the key exactly once;
  * - string, template and regex literals that SES would mistake for `import(` or HTML comments are
- *   rewritten to equivalent text it accepts.
+ *   rewritten to equal values it accepts.
  */
 
 export const CALL_TOOL = 'callTool';
-export const RT = Object.freeze({
-  callTool: '__sg_callTool',
-  countdown: '__sg_c',
-  depth: '__sg_d',
-  tick: '__sg_tick',
-  depthExceeded: '__sg_depth',
-  maxDepth: '__sg_maxDepth',
-  key: '__sg_key',
-});
 
-// Built once; escodegen only reads nodes, so one instance may appear at many places in the tree.
-const TICK_GUARD: EsNode = {
-  type: 'IfStatement',
-  test: {
-    type: 'BinaryExpression',
-    operator: '<',
-    left: { type: 'UpdateExpression', operator: '--', prefix: true, argument: identifier(RT.countdown) },
-    right: { type: 'Literal', value: 0 },
-  },
-  consequent: {
-    type: 'ExpressionStatement',
-    expression: { type: 'AssignmentExpression', operator: '=', left: identifier(RT.countdown), right: call(RT.tick, []) },
-  },
-  alternate: null,
-};
-const DEPTH_GUARD: EsNode = {
-  type: 'IfStatement',
-  test: {
-    type: 'BinaryExpression',
-    operator: '>',
-    left: { type: 'UpdateExpression', operator: '++', prefix: true, argument: identifier(RT.depth) },
-    right: identifier(RT.maxDepth),
-  },
-  consequent: { type: 'ExpressionStatement', expression: call(RT.depthExceeded, []) },
-  alternate: null,
-};
-const DEPTH_RELEASE: EsNode = {
-  type: 'BlockStatement',
-  body: [{ type: 'ExpressionStatement', expression: { type: 'UpdateExpression', operator: '--', prefix: false, argument: identifier(RT.depth) } }],
-};
-
-// SES rejects source text matching these even inside literals (it scans text, it does not parse).
-const SES_IMPORT = /import(?=\s*(?:\(|\/[/*]))/g;
-const SES_HTML_OPEN = /<!--/g;
-const SES_HTML_CLOSE = /-->/g;
-const hasSesHazard = (text: string): boolean => /import\s*(?:\(|\/[/*])|<!--|-->/.test(text);
-
-/** Offsets at which a hazardous sequence should be split, so no part contains it whole. */
-function hazardSplitPoints(text: string): number[] {
-  const points = new Set<number>();
-  for (const m of text.matchAll(SES_IMPORT)) points.add(m.index + 5); // between "impor" and "t"
-  for (const m of text.matchAll(SES_HTML_OPEN)) points.add(m.index + 2); // "<!" | "--"
-  for (const m of text.matchAll(SES_HTML_CLOSE)) points.add(m.index + 1); // "-" | "->"
-  return [...points].sort((a, b) => a - b);
-}
-
-function splitStringLiteral(value: string): EsNode {
-  const points = hazardSplitPoints(value);
-  let prev = 0;
-  const parts: string[] = [];
-  for (const p of points) {
-    parts.push(value.slice(prev, p));
-    prev = p;
-  }
-  parts.push(value.slice(prev));
-  return parts
-    .map((part) => stringLiteral(part))
-    .reduce((left, right) => ({ type: 'BinaryExpression', operator: '+', left, right }));
-}
-
-/** Template raw text: escape one character of each hazard (keeping the first, so a preceding backslash stays valid). */
-function neutraliseTemplateRaw(raw: string): string {
-  return raw
-    .replace(SES_IMPORT, 'impor\\x74')
-    .replace(SES_HTML_OPEN, '<!\\x2D-')
-    .replace(SES_HTML_CLOSE, '-\\x2D>');
-}
-
-/** Regex source: insert an empty group inside each hazard; undefined when a hazard sits in a character class. */
-function neutraliseRegexSource(pattern: string): string | undefined {
-  const points = hazardSplitPoints(pattern);
-  if (points.length === 0) return pattern;
-  const inClass: boolean[] = [];
-  let cls = false;
-  for (let i = 0; i < pattern.length; i++) {
-    inClass[i] = cls;
-    const ch = pattern[i];
-    if (ch === '\\') {
-      inClass[i + 1] = cls;
-      i++;
-    } else if (ch === '[') cls = true;
-    else if (ch === ']') cls = false;
-  }
-  let out = '';
-  let prev = 0;
-  for (const p of points) {
-    if (inClass[p] || inClass[p - 1]) return undefined;
-    out += `${pattern.slice(prev, p)}(?:)`;
-    prev = p;
-  }
-  return out + pattern.slice(prev);
-}
-
-const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 
 /** Identifiers in these (parent type, field) slots are names, not variable references. */
@@ -179,43 +84,99 @@ function childIsTarget(node: EsNode, field: string, nodeIsTarget: boolean): bool
   }
 }
 
-function staticKey(node: EsNode): string | undefined {
+export function staticKey(node: EsNode): string | undefined {
   if (node.type === 'Literal' && (typeof node.value === 'string' || typeof node.value === 'number')) return String(node.value);
   if (node.type === 'TemplateLiteral' && Array.isArray(node.expressions) && node.expressions.length === 0) {
-    const quasi = (node.quasis as EsNode[])[0];
-    const cooked = (quasi?.value as { cooked?: unknown } | undefined)?.cooked;
+    const cooked = ((node.quasis as EsNode[])[0]?.value as { cooked?: unknown } | undefined)?.cooked;
     return typeof cooked === 'string' ? cooked : undefined;
   }
   return undefined;
 }
 
+const memberName = (node: EsNode): string | undefined =>
+  node.computed === true ? staticKey(node.property as EsNode) : ((node.property as EsNode).name as string | undefined);
+
 export interface AnalyzeResult {
   violations: GateViolation[];
+  facts: ScriptFacts;
+  /** Patterns passed as literals to `RegExp(...)`, for the ReDoS check. */
+  regexes: RegexLiteral[];
 }
 
-/** Checks rules and rewrites `program` in place. */
+/** Checks rules, rewrites `program` in place, and collects facts. */
 export function analyzeAndTransform(program: EsNode, source: string): AnalyzeResult {
   const violations: GateViolation[] = [];
+  const facts: ScriptFacts = { toolCalls: [], sensitiveFields: [] };
+  const regexes: RegexLiteral[] = [];
+  const scopes: Set<string>[] = [];
+  // Names holding tool results (directly or derived), for the read → send signal.
+  const fromToolData = new Set<string>();
+  let toolDataSeen = 0;
+  let loopDepth = 0;
 
-  const report = (ruleId: RuleId, node: EsNode, detail: string): void => {
+  const locate = createLocator(source);
+  const where = (node: EsNode): { line: number; column: number } => locate(node.start ?? 0);
+
+  const report = (ruleId: RuleId, node: EsNode, detail: string, extra = ''): void => {
     const spec = RULES[ruleId];
-    const line = node.loc?.start.line;
-    const column = node.loc?.start.column;
-    violations.push({
-      code: spec.code,
-      rule: ruleId,
-      message: spec.message(detail) + (line !== undefined ? ` (line ${line}, column ${column})` : ''),
-      ...(line !== undefined ? { line, column, snippet: snippetAt(source, line) } : {}),
-      hint: spec.hint,
-    });
+    const { line, column } = where(node);
+    violations.push({ code: spec.code, rule: ruleId, message: `${spec.message(detail)}${extra} (line ${line}, column ${column})`, line, column, snippet: snippetAt(source, line), hint: spec.hint });
   };
 
-  const checkIdentifier = (node: EsNode, isTarget: boolean): void => {
+  const declared = (name: string): boolean => {
+    for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i]!.has(name)) return true;
+    return false;
+  };
+
+  const checkIdentifier = (node: EsNode, parent: EsNode | undefined, field: string, isTarget: boolean): void => {
     const name = node.name as string;
-    const forbidden = FORBIDDEN_IDENTIFIERS[name];
-    if (forbidden) report(forbidden, node, name);
     if (name.startsWith(RESERVED_PREFIX)) report('reserved-prefix', node, name);
-    if (name === CALL_TOOL && isTarget) report('no-calltool-reassign', node, name);
+    if (name === CALL_TOOL && isTarget) {
+      report('no-calltool-reassign', node, name);
+      return;
+    }
+    if (declared(name)) {
+      if (fromToolData.has(name)) toolDataSeen++;
+      return;
+    }
+    if (ALLOWED_GLOBALS.has(name)) return;
+    // `typeof x` is a feature test: it is harmless on anything but the names that are always refused.
+    const typeofOperand = parent?.type === 'UnaryExpression' && parent.operator === 'typeof' && field === 'argument';
+    if (typeofOperand && !ALWAYS_REFUSED.has(name)) return;
+    const hostRule = HOST_GLOBALS[name];
+    if (hostRule) {
+      report(hostRule, node, name);
+      return;
+    }
+    const suggestion = suggestGlobal(name);
+    report('no-unknown-global', node, name, suggestion ? `; did you mean '${suggestion}'?` : '');
+  };
+
+  const checkCall = (node: EsNode): void => {
+    const callee = node.callee as EsNode;
+    const args = node.arguments as EsNode[];
+    if (callee.type === 'Identifier' && callee.name === CALL_TOOL && !declared(CALL_TOOL)) {
+      const name = args[0] ? staticKey(args[0]) : undefined;
+      const meta = name !== undefined ? metaToolNamed(name) : undefined;
+      if (meta) report('no-self-reference', args[0]!, meta);
+      return;
+    }
+    if ((callee.type === 'Identifier' && callee.name === 'RegExp') && args[0]) {
+      const pattern = staticKey(args[0]);
+      const flags = args[1] ? staticKey(args[1]) : '';
+      if (pattern !== undefined && flags !== undefined) regexes.push({ pattern, flags, ...where(args[0]) });
+      return;
+    }
+    if (callee.type !== 'MemberExpression') return;
+    const object = callee.object as EsNode;
+    const method = memberName(callee);
+    if (object.type !== 'Identifier' || (object.name !== 'Reflect' && object.name !== 'Object') || method === undefined) return;
+    if (method === 'setPrototypeOf' || method === '__lookupGetter__') {
+      report('no-prototype-access', callee, `${object.name as string}.${method}`);
+      return;
+    }
+    const key = REFLECTIVE_KEY_METHODS.has(method) && args[1] ? staticKey(args[1]) : undefined;
+    if (key !== undefined && FORBIDDEN_PROPERTIES.has(key)) report('no-prototype-access', args[1]!, key);
   };
 
   const checkNode = (node: EsNode, parent: EsNode | undefined): void => {
@@ -244,19 +205,30 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
       case 'StaticBlock':
         report('unsupported-syntax', node, 'a static block');
         break;
+      case 'CallExpression':
+      case 'NewExpression':
+        checkCall(node);
+        break;
       case 'MemberExpression': {
-        const prop = node.property as EsNode;
-        const key = node.computed ? staticKey(prop) : (prop.name as string | undefined);
-        if (key !== undefined && FORBIDDEN_PROPERTIES.has(key)) report('no-prototype-access', prop, key);
+        const key = memberName(node);
+        if (key === undefined) break;
+        if (FORBIDDEN_PROPERTIES.has(key)) report('no-prototype-access', node.property as EsNode, key);
+        const object = node.object as EsNode;
+        if (object.type === 'Identifier' && object.name === 'arguments' && (key === 'callee' || key === 'caller')) report('no-arguments-callee', node, key);
+        if (SENSITIVE_FIELD.test(key)) facts.sensitiveFields.push({ name: key, line: where(node).line });
         break;
       }
       case 'Property': {
-        const key = node.computed ? staticKey(node.key as EsNode) : ((node.key as EsNode).name as string | undefined) ?? staticKey(node.key as EsNode);
+        const keyNode = node.key as EsNode;
+        const key = node.computed ? staticKey(keyNode) : ((keyNode.name as string | undefined) ?? staticKey(keyNode));
         if (key === undefined) break;
-        if (parent?.type === 'ObjectPattern' && FORBIDDEN_PROPERTIES.has(key)) report('no-prototype-access', node.key as EsNode, key);
+        if (parent?.type === 'ObjectPattern') {
+          if (FORBIDDEN_PROPERTIES.has(key)) report('no-prototype-access', keyNode, key);
+          if (SENSITIVE_FIELD.test(key)) facts.sensitiveFields.push({ name: key, line: where(keyNode).line });
+        }
         // `{ __proto__: x }` sets the new object's prototype; a computed key only makes a data property.
         if (parent?.type === 'ObjectExpression' && key === '__proto__' && node.computed !== true && node.kind === 'init' && node.method !== true) {
-          report('no-prototype-access', node.key as EsNode, key);
+          report('no-prototype-access', keyNode, key);
         }
         break;
       }
@@ -270,34 +242,6 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
       default:
         break;
     }
-  };
-
-  const guardLoop = (node: EsNode): void => {
-    const body = node.body as EsNode;
-    node.body = body.type === 'BlockStatement'
-      ? { ...body, body: [TICK_GUARD, ...(body.body as EsNode[])] }
-      : { type: 'BlockStatement', body: [TICK_GUARD, body] };
-  };
-
-  const guardFunction = (node: EsNode): void => {
-    let body = node.body as EsNode;
-    if (body.type !== 'BlockStatement') {
-      body = { type: 'BlockStatement', body: [{ type: 'ReturnStatement', argument: body }] };
-      node.expression = false;
-    }
-    // Async functions and generators suspend, so "depth" would count pending calls, not nesting:
-    // they get the budget guard only (their synchronous recursion still ends in V8's stack check).
-    if (node.async === true || node.generator === true) {
-      node.body = { ...body, body: [TICK_GUARD, ...(body.body as EsNode[])] };
-      return;
-    }
-    node.body = {
-      type: 'BlockStatement',
-      body: [
-        TICK_GUARD,
-        { type: 'TryStatement', block: { type: 'BlockStatement', body: [DEPTH_GUARD, ...(body.body as EsNode[])] }, handler: null, finalizer: DEPTH_RELEASE },
-      ],
-    };
   };
 
   const rewriteLiteral = (node: EsNode, parent: EsNode | undefined, field: string): EsNode => {
@@ -314,25 +258,6 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
     if (typeof node.value !== 'string' || !hasSesHazard(node.value)) return node;
     if (parent && field === 'key' && parent.computed !== true) parent.computed = true;
     return splitStringLiteral(node.value);
-  };
-
-  const visit = (node: EsNode, parent: EsNode | undefined, field: string, isTarget: boolean): EsNode => {
-    if (node.type === 'Identifier' && !isNameSlot(parent, field)) checkIdentifier(node, isTarget);
-    else checkNode(node, parent);
-
-    for (const key in node) {
-      if (key === 'type' || key === 'loc' || key === 'start' || key === 'end') continue;
-      const value = node[key];
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-          const item: unknown = value[i];
-          if (isNode(item)) value[i] = visit(item, node, key, childIsTarget(node, key, isTarget));
-        }
-      } else if (isNode(value)) {
-        node[key] = visit(value, node, key, childIsTarget(node, key, isTarget));
-      }
-    }
-    return rewrite(node, parent, field);
   };
 
   const rewrite = (node: EsNode, parent: EsNode | undefined, field: string): EsNode => {
@@ -354,15 +279,11 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
           return identifier(RT.callTool);
         }
         return node;
-      case 'MemberExpression': {
-        const prop = node.property as EsNode;
-        if (node.computed === true && staticKey(prop) === undefined) node.property = call(RT.key, [prop]);
+      case 'MemberExpression':
+        if (node.computed === true && staticKey(node.property as EsNode) === undefined) node.property = call(RT.key, [node.property as EsNode]);
         return node;
-      }
       case 'Property':
-        if (parent?.type === 'ObjectPattern' && node.computed === true && staticKey(node.key as EsNode) === undefined) {
-          node.key = call(RT.key, [node.key as EsNode]);
-        }
+        if (parent?.type === 'ObjectPattern' && node.computed === true && staticKey(node.key as EsNode) === undefined) node.key = call(RT.key, [node.key as EsNode]);
         return node;
       case 'UnaryExpression': {
         // `!--x` prints as `<!--` after `a <`; a sequence keeps the meaning and breaks the marker.
@@ -375,10 +296,8 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
       case 'Literal':
         return rewriteLiteral(node, parent, field);
       case 'TemplateElement': {
-        if (parent?.type === 'TemplateLiteral') {
-          const value = node.value as { raw: string; cooked: string | null };
-          if (hasSesHazard(value.raw)) node.value = { raw: neutraliseTemplateRaw(value.raw), cooked: value.cooked };
-        }
+        const value = node.value as { raw: string; cooked: string | null };
+        if (hasSesHazard(value.raw)) node.value = { raw: neutraliseTemplateRaw(value.raw), cooked: value.cooked };
         return node;
       }
       default:
@@ -386,9 +305,109 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
     }
   };
 
+  // Functions that pass one of their parameters to callTool as the tool name (`const call = (n, a) =>
+  // callTool(n, a)`, the gate's own advice): calls to them are scored like callTool calls.
+  const wrappers = new Map<string, { nameIndex: number; argsIndex: number }>();
+  const frames: { params: string[]; wraps?: { nameIndex: number; argsIndex: number } }[] = [];
+
+  /** Where a tool call names its tool and passes its arguments, or undefined when it is not one. */
+  const toolCallShape = (node: EsNode): { nameIndex: number; argsIndex: number } | undefined => {
+    if (node.type !== 'CallExpression' || (node.callee as EsNode).type !== 'Identifier') return undefined;
+    const name = (node.callee as EsNode).name as string;
+    if (name === CALL_TOOL) return { nameIndex: 0, argsIndex: 1 };
+    return wrappers.get(name);
+  };
+
+  const recordToolCall = (node: EsNode, shape: { nameIndex: number; argsIndex: number }, argsFromToolData: boolean): void => {
+    const args = node.arguments as EsNode[];
+    const nameArg = args[shape.nameIndex];
+    const frame = frames[frames.length - 1];
+    // Inside a wrapper, the name is its parameter: the call sites of the wrapper are what gets scored.
+    if (nameArg?.type === 'Identifier' && frame && frame.params.includes(nameArg.name as string)) {
+      const argsArg = args[shape.argsIndex];
+      frame.wraps = { nameIndex: frame.params.indexOf(nameArg.name as string), argsIndex: argsArg?.type === 'Identifier' ? frame.params.indexOf(argsArg.name as string) : -1 };
+      return;
+    }
+    const name = nameArg ? staticKey(nameArg) : undefined;
+    const { line, column } = where(node);
+    facts.toolCalls.push({ tool: name ?? null, line, column, inLoop: loopDepth > 0, args: summariseArgs(args[shape.argsIndex]), argsFromToolData });
+  };
+
+  const wrapperName = (node: EsNode, parent: EsNode | undefined): string | undefined => {
+    if (node.type === 'FunctionDeclaration') return (node.id as EsNode | null)?.name as string | undefined;
+    if (parent?.type === 'VariableDeclarator' && (parent.id as EsNode).type === 'Identifier') return (parent.id as EsNode).name as string;
+    if (parent?.type === 'AssignmentExpression' && (parent.left as EsNode).type === 'Identifier') return (parent.left as EsNode).name as string;
+    return undefined;
+  };
+
+  const visit = (node: EsNode, parent: EsNode | undefined, field: string, isTarget: boolean): EsNode => {
+    const scope = scopeNames(node, parent);
+    if (scope) scopes.push(scope);
+    if (node.type === 'Identifier' && !isNameSlot(parent, field)) checkIdentifier(node, parent, field, isTarget);
+    else checkNode(node, parent);
+
+    const loop = LOOP_TYPES.has(node.type);
+    if (loop) loopDepth++;
+    const toolCall = toolCallShape(node);
+    const fn = FUNCTION_TYPES.has(node.type);
+    if (fn) frames.push({ params: (node.params as EsNode[]).map((p) => (p.type === 'Identifier' ? (p.name as string) : '')) });
+    const iterationCall =
+      node.type === 'CallExpression' && (node.callee as EsNode).type === 'MemberExpression' && ITERATION_METHODS.has(memberName(node.callee as EsNode) ?? '');
+    const seenBefore = toolDataSeen;
+
+    for (const key in node) {
+      if (key === 'type' || key === 'loc' || key === 'start' || key === 'end') continue;
+      const value = node[key];
+      const iterating = iterationCall && key === 'arguments';
+      if (iterating) loopDepth++;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (isNode(item)) value[i] = visit(item, node, key, childIsTarget(node, key, isTarget));
+        }
+      } else if (isNode(value)) {
+        node[key] = visit(value, node, key, childIsTarget(node, key, isTarget));
+      }
+      if (iterating) loopDepth--;
+      // The loop variable holds tool data as soon as its iterable does: taint it before the body is walked.
+      if (key === 'right' && (node.type === 'ForOfStatement' || node.type === 'ForInStatement') && toolDataSeen > seenBefore) {
+        collectNames(node.left as EsNode, fromToolData);
+      }
+    }
+    if (loop) loopDepth--;
+
+    if (toolCall) {
+      recordToolCall(node, toolCall, toolDataSeen > seenBefore);
+      // A tool call is itself tool data for whatever it is assigned to.
+      toolDataSeen++;
+    }
+    if (fn) {
+      const frame = frames.pop();
+      const name = frame?.wraps ? wrapperName(node, parent) : undefined;
+      if (name && frame?.wraps) wrappers.set(name, frame.wraps);
+    }
+    if (node.type === 'VariableDeclarator' && toolDataSeen > seenBefore) collectNames(node.id as EsNode, fromToolData);
+    if (node.type === 'AssignmentExpression' && toolDataSeen > seenBefore) collectNames(node.left as EsNode, fromToolData);
+
+    if (scope) scopes.pop();
+    return rewrite(node, parent, field);
+  };
+
+  const programScope = scopeNames(program, undefined);
+  if (programScope) scopes.push(programScope);
   for (const [i, statement] of (program.body as EsNode[]).entries()) {
     (program.body as EsNode[])[i] = visit(statement, program, 'body', false);
   }
-  return { violations };
+  return { violations, facts, regexes };
 }
 
+/** Identifier names under a declaration or assignment target (already rewritten nodes included). */
+function collectNames(node: EsNode | undefined, out: Set<string>): void {
+  if (!node) return;
+  if (node.type === 'Identifier') out.add(node.name as string);
+  else if (node.type === 'VariableDeclaration') for (const d of node.declarations as EsNode[]) collectNames(d.id as EsNode, out);
+  else if (node.type === 'ObjectPattern') for (const p of node.properties as EsNode[]) collectNames(p.type === 'RestElement' ? (p.argument as EsNode) : (p.value as EsNode), out);
+  else if (node.type === 'ArrayPattern') for (const e of node.elements as (EsNode | null)[]) collectNames(e ?? undefined, out);
+  else if (node.type === 'AssignmentPattern') collectNames(node.left as EsNode, out);
+  else if (node.type === 'RestElement') collectNames(node.argument as EsNode, out);
+}

@@ -2,19 +2,22 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { generate } from 'escodegen';
 import type { Node } from 'acorn';
-import { prescan } from './prescan';
+import { prescan, type RegexLiteral } from './prescan';
+import { analyzeRegex, warmUpRegexAnalysis } from './redos';
 import { parseScript } from './parse';
-import { analyzeAndTransform, RT } from './analyze';
+import { analyzeAndTransform } from './analyze';
+import { RT } from './guards';
 import type { EsNode } from './estree';
 import { LruCache } from './lru';
 import { RULES } from './rules';
+import { snippetAt } from './source-location';
 import type { CompiledScript, GateLimits, GateResult, GateViolation } from './types';
 
 /**
  * Bumped whenever rules or the transform change meaning, so cached compilations from older code are
  * never reused (cache keys include it).
  */
-export const GATE_POLICY_VERSION = 1;
+export const GATE_POLICY_VERSION = 2;
 
 const GENERATE_OPTIONS = Object.freeze({ format: { indent: { style: '' }, quotes: 'auto' as const } });
 
@@ -42,13 +45,15 @@ export interface ScriptCompiler {
 /** Runs every gate stage; pure apart from the cache. */
 export function compileUncached(source: string, limits: GateLimits, hash = hashScript(source)): GateResult {
   const t0 = performance.now();
-  const early = prescan(source, limits);
-  if (early) return { ok: false, hash, violations: [early] };
+  const scanned = prescan(source, limits);
+  if (scanned.violation) return { ok: false, hash, violations: [scanned.violation] };
   const t1 = performance.now();
   const parsed = parseScript(source);
   if (!parsed.ok) return { ok: false, hash, violations: [withRuleHint(parsed.violation)] };
   const t2 = performance.now();
-  const { violations } = analyzeAndTransform(parsed.ast as unknown as EsNode, source);
+  const { violations, facts, regexes } = analyzeAndTransform(parsed.ast as unknown as EsNode, source);
+  const warnings: string[] = [];
+  const uncheckedRegexes = checkRegexes([...scanned.regexes, ...regexes], source, violations, warnings);
   if (violations.length > 0) return { ok: false, hash, violations };
   const t3 = performance.now();
   const program = parsed.ast as Node & { body: unknown[] };
@@ -58,9 +63,49 @@ export function compileUncached(source: string, limits: GateLimits, hash = hashS
     hash,
     code: wrap(body),
     cached: false,
+    facts,
+    warnings,
+    uncheckedRegexes,
     timings: { prescanMs: t1 - t0, parseMs: t2 - t1, rulesAndTransformMs: t3 - t2, generateMs: t4 - t3 },
   };
   return { ok: true, script };
+}
+
+/**
+ * Total ReDoS analysis time per script. Each pattern is bounded (redos.ts), but a script could carry
+ * hundreds of distinct hostile ones; past this budget the rest are left to the run-time deadline.
+ */
+export const REGEX_ANALYSIS_BUDGET_MS = 50;
+
+/**
+ * Exponential backtracking is refused; polynomial patterns warn. Returns how many patterns were left
+ * unchecked (budget spent, or the analyser gave up): nothing the script's author can act on, so it is
+ * reported to operators, not in the envelope; the run-time deadline bounds those patterns.
+ */
+function checkRegexes(list: RegexLiteral[], source: string, violations: GateViolation[], warnings: string[]): number {
+  const stopAt = performance.now() + REGEX_ANALYSIS_BUDGET_MS;
+  let unchecked = 0;
+  for (const [index, re] of list.entries()) {
+    if (performance.now() > stopAt) return unchecked + list.length - index;
+    const verdict = analyzeRegex(re.pattern, re.flags);
+    if (verdict.kind === 'unknown') unchecked++;
+    const shown = `/${re.pattern.length > 60 ? `${re.pattern.slice(0, 59)}…` : re.pattern}/${re.flags}`;
+    if (verdict.kind === 'exponential') {
+      const spec = RULES['unsafe-regex'];
+      violations.push({
+        code: spec.code,
+        rule: 'unsafe-regex',
+        message: `${spec.message(shown)}: ${verdict.detail} (line ${re.line}, column ${re.column})`,
+        line: re.line,
+        column: re.column,
+        snippet: snippetAt(source, re.line),
+        hint: spec.hint,
+      });
+    } else if (verdict.kind === 'polynomial') {
+      warnings.push(`regex ${shown} at line ${re.line} can backtrack polynomially on long input (${verdict.detail}); anchor it or bound its quantifiers`);
+    }
+  }
+  return unchecked;
 }
 
 /** acorn reports strict-mode `with` as a syntax error; name the rule so the model gets the right advice. */
@@ -76,13 +121,14 @@ const ZERO_TIMINGS = Object.freeze({ prescanMs: 0, parseMs: 0, rulesAndTransform
 
 /** Compiled scripts are cached by sha256(script) + policy version + the limits the gate applied. */
 export function createScriptCompiler(cacheEntries: number): ScriptCompiler {
+  warmUpRegexAnalysis();
   const cache = new LruCache<string, CompiledScript>(cacheEntries);
   const stats = { hits: 0, misses: 0, size: 0 };
   return {
     stats,
     compile(source, limits) {
       const hash = hashScript(source);
-      const key = `${GATE_POLICY_VERSION}:${limits.scriptBytes}:${hash}`;
+      const key = `${GATE_POLICY_VERSION}:${limits.scriptBytes}:${limits.scriptLines}:${limits.lineLength}:${limits.nestingDepth}:${hash}`;
       const hit = cache.get(key);
       if (hit) {
         stats.hits++;

@@ -1,6 +1,10 @@
 export { createScriptCompiler, compileUncached, hashScript, GATE_POLICY_VERSION } from './compile';
 export type { ScriptCompiler } from './compile';
-export { RULES, FORBIDDEN_PROPERTIES, FORBIDDEN_IDENTIFIERS, RESERVED_PREFIX } from './rules';
+export { RULES, FORBIDDEN_PROPERTIES, RESERVED_PREFIX } from './rules';
+export { ALLOWED_GLOBALS, HOST_GLOBALS, META_TOOLS, metaToolNamed } from './globals';
 export type { RuleId } from './rules';
 export { LruCache } from './lru';
 export type { CompiledScript, GateResult, GateViolation, GateLimits } from './types';
+export { assessRisk, describeRisk, resolveTraits } from './risk';
+export type { RiskAssessment, RiskPolicy, RiskSignal, ToolTraits, ToolTraitsLookup } from './risk';
+export type { ScriptFacts, ToolCallFact } from './facts';

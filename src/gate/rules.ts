@@ -8,41 +8,58 @@ export interface RuleSpec {
   readonly code: ErrorCode;
   readonly message: (detail: string) => string;
   readonly hint: string;
+  /** A rewrite that passes the gate: quoted in the hint's spirit, and compiled by a test. */
+  readonly example: string;
 }
 
-const rule = (code: ErrorCode, message: (detail: string) => string, hint: string): RuleSpec =>
-  Object.freeze({ code, message, hint });
+const rule = (code: ErrorCode, message: (detail: string) => string, hint: string, example: string): RuleSpec =>
+  Object.freeze({ code, message, hint: `${hint} Example: ${example}`, example });
 
 export const RULES = Object.freeze({
-  'no-eval': rule('ILLEGAL_ACCESS', () => 'eval is not available', 'Write the logic directly; parse data with JSON.parse.'),
+  'no-eval': rule('ILLEGAL_ACCESS', () => 'eval is not available', 'Write the logic directly; parse data with JSON.parse.', 'const data = JSON.parse(\'{"a":1}\');'),
   'no-function-constructor': rule(
     'ILLEGAL_ACCESS',
     () => 'the Function constructor is not available',
     'Declare functions with `function name() {}` or arrow functions instead of building them from strings.',
+    'const double = (x) => x * 2;',
   ),
-  'no-dynamic-import': rule('ILLEGAL_ACCESS', () => 'import() is not available', 'Call tools with `await callTool(name, args)`; modules cannot be loaded.'),
-  'no-module-syntax': rule('ILLEGAL_ACCESS', (d) => `${d} is not available in scripts`, 'Remove import/export statements; use callTool, console and context, which are already in scope.'),
-  'no-with': rule('ILLEGAL_ACCESS', () => 'the with statement is not available', 'Use explicit property access (`obj.x`) or destructuring (`const { x } = obj`).'),
-  'no-require': rule('ILLEGAL_ACCESS', () => 'require is not available', 'There are no modules in the sandbox; use callTool for I/O and standard built-ins for the rest.'),
-  'no-process': rule('ILLEGAL_ACCESS', () => 'process is not available', 'Read caller-supplied values from `context` and ask tools for data; the host process is out of reach.'),
-  'no-global-object': rule('ILLEGAL_ACCESS', (d) => `${d} is not available`, 'Refer to built-ins by name (JSON, Math, Date) and keep your own values in local variables.'),
+  'no-dynamic-import': rule('ILLEGAL_ACCESS', () => 'import() is not available', 'Call tools instead of loading modules.', "const users = await callTool('users:list', { limit: 10 });"),
+  'no-module-syntax': rule('ILLEGAL_ACCESS', (d) => `${d} is not available in scripts`, 'Remove import/export; callTool, console and context are already in scope, and `return` hands back the result.', 'return { done: true };'),
+  'no-with': rule('ILLEGAL_ACCESS', () => 'the with statement is not available', 'Use explicit property access or destructuring.', 'const { a, b } = { a: 1, b: 2 };'),
+  'no-require': rule('ILLEGAL_ACCESS', () => 'require is not available', 'There are no modules in the sandbox: use callTool for I/O and built-ins for the rest.', "const page = await callTool('users:list', { limit: 5 });"),
+  'no-process': rule('ILLEGAL_ACCESS', () => 'process is not available', 'Read caller-supplied values from `context`; the host process is out of reach.', 'const tenant = context.tenantId;'),
+  'no-global-object': rule('ILLEGAL_ACCESS', (d) => `${d} is not available`, 'Refer to built-ins by name and keep your own values in local variables.', 'const max = Math.max(1, 2);'),
+  'no-timers': rule('ILLEGAL_ACCESS', (d) => `${d} is not available: the sandbox has no timers`, 'Await tool calls directly; to run calls in parallel use Promise.all.', "const [a, b] = await Promise.all([callTool('users:get', { id: 'u_0001' }), callTool('users:get', { id: 'u_0002' })]);"),
+  'no-host-api': rule('ILLEGAL_ACCESS', (d) => `${d} is not available in the sandbox`, 'Use tools for I/O and plain JavaScript values (arrays, strings, JSON) for data.', 'const text = JSON.stringify({ ok: true });'),
+  'no-unknown-global': rule('ILLEGAL_ACCESS', (d) => `'${d}' is not defined`, 'Declare the variable with const or let before using it; available globals are callTool, console, context, ToolError and standard JavaScript built-ins.', 'const total = 0;'),
   'no-prototype-access': rule(
     'ILLEGAL_ACCESS',
     (d) => `access to '${d}' is not allowed`,
-    'Work with plain data: use Object.keys/Object.entries, spread ({ ...obj }) and Array.isArray instead of prototypes or constructors.',
+    'Work with plain data: Object.keys/Object.entries, spread and Array.isArray instead of prototypes or constructors; use a Map for arbitrary keys.',
+    'const copy = { ...{ a: 1 } };',
   ),
-  'reserved-prefix': rule('ILLEGAL_ACCESS', (d) => `the name '${d}' uses the reserved prefix __sg_`, 'Rename the variable; names starting with __sg_ are reserved.'),
+  'no-arguments-callee': rule('ILLEGAL_ACCESS', (d) => `arguments.${d} is not available`, 'Give the function a name and call it by that name.', 'function fact(n) { return n <= 1 ? 1 : n * fact(n - 1); }'),
+  'reserved-prefix': rule('ILLEGAL_ACCESS', (d) => `the name '${d}' uses the reserved prefix __sg_`, 'Rename the variable; names starting with __sg_ are reserved.', 'const sgCount = 1;'),
   'no-calltool-reassign': rule(
     'ILLEGAL_ACCESS',
     () => 'callTool cannot be reassigned or redeclared',
-    'Keep callTool as it is; wrap it in a helper with another name, e.g. `const call = (n, a) => callTool(n, a);`.',
+    'Keep callTool as it is; wrap it in a helper with another name.',
+    'const call = (name, args) => callTool(name, args);',
   ),
-  'unsupported-syntax': rule('UNSUPPORTED_SYNTAX', (d) => `${d} is not supported`, 'Assign properties in the constructor (`this.x = 1`) instead of class fields, private #names or static blocks.'),
+  'no-self-reference': rule(
+    'ILLEGAL_ACCESS',
+    (d) => `a script cannot call the gateway's own ${d} tool`,
+    'Call the underlying tools directly; the script already runs inside execute_script.',
+    "const found = await callTool('users:search', { query: 'me' });",
+  ),
+  'unsupported-syntax': rule('UNSUPPORTED_SYNTAX', (d) => `${d} is not supported`, 'Assign properties in the constructor instead of class fields, private #names or static blocks.', 'class Counter { constructor() { this.count = 0; } }'),
   'unsafe-literal': rule(
     'UNSUPPORTED_SYNTAX',
     (d) => `${d} cannot be used here`,
-    'Build the text from parts, e.g. "<" + "!--", or use a plain string instead of a tagged template or character class.',
+    'Build the text from parts instead of a tagged template or a regex character class.',
+    "const marker = '<' + '!--';",
   ),
+  'unsafe-regex': rule('UNSAFE_REGEX', (d) => `regular expression ${d} can backtrack exponentially`, 'Remove nested or overlapping quantifiers.', 'const ok = /^a+$/.test("aaa");'),
 } satisfies Record<string, RuleSpec>);
 
 export type RuleId = keyof typeof RULES;
@@ -52,13 +69,7 @@ export const FORBIDDEN_PROPERTIES: ReadonlySet<string> = Object.freeze(
   new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']),
 );
 
-/** Free identifiers that name host capabilities. */
-export const FORBIDDEN_IDENTIFIERS: Readonly<Record<string, RuleId>> = Object.freeze({
-  eval: 'no-eval',
-  Function: 'no-function-constructor',
-  require: 'no-require',
-  process: 'no-process',
-  globalThis: 'no-global-object',
-});
+/** Reflective calls whose key argument (index 1) names a property. */
+export const REFLECTIVE_KEY_METHODS: ReadonlySet<string> = new Set(['get', 'set', 'has', 'defineProperty', 'getOwnPropertyDescriptor', 'deleteProperty']);
 
 export const RESERVED_PREFIX = '__sg_';

@@ -19,3 +19,29 @@ export function lineColumnAt(source: string, offset: number): { line: number; co
   }
   return { line, column: offset - lineStart };
 }
+
+/** Offset → line/column in O(log n) after one O(n) pass; built lazily because most scripts never need it. */
+export function createLocator(source: string): (offset: number) => { line: number; column: number } {
+  let starts: number[] | undefined;
+  return (offset) => {
+    if (!starts) {
+      starts = [0];
+      for (let i = 0; i < source.length; i++) {
+        const ch = source.charCodeAt(i);
+        if (ch === 10 || ch === 0x2028 || ch === 0x2029) starts.push(i + 1);
+        else if (ch === 13) {
+          if (source.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        }
+      }
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! };
+  };
+}

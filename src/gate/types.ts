@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors';
+import type { ScriptFacts } from './facts';
 
 /** One reason a script was refused, located in the user's own source. */
 export interface GateViolation {
@@ -22,6 +23,12 @@ export interface CompiledScript {
   code: string;
   /** Whether this result came from the compiled-script cache. */
   cached: boolean;
+  /** What the risk scorer needs; scored per request (annotations and thresholds may differ). */
+  facts: ScriptFacts;
+  /** Advice that does not block, e.g. a regex with polynomial backtracking. */
+  warnings: string[];
+  /** Regexes the ReDoS analysis could not finish in its time budget (left to the run-time deadline). */
+  uncheckedRegexes: number;
   /** Time spent in each stage, in milliseconds (zero on a cache hit). */
   timings: { prescanMs: number; parseMs: number; rulesAndTransformMs: number; generateMs: number };
 }
@@ -33,4 +40,7 @@ export type GateResult =
 /** What the gate needs from the limits; a subset so the gate stays independent of config. */
 export interface GateLimits {
   scriptBytes: number;
+  scriptLines: number;
+  lineLength: number;
+  nestingDepth: number;
 }

@@ -1,6 +1,6 @@
 import { ERROR_CODES, fromWire, toPublicError, type ExecutionStatus, type GatewayError, type PublicError } from '../errors';
 import type { LogEntry, SandboxOutcome } from '../executor';
-import type { GateViolation } from '../gate';
+import type { GateViolation, RiskAssessment, RiskSignal } from '../gate';
 
 /** The result envelope of DESIGN §6, shared by REST, MCP and jobs. */
 export interface ExecutionEnvelope {
@@ -11,6 +11,8 @@ export interface ExecutionEnvelope {
   warnings: string[];
   stats: { durationMs: number; toolCalls: number; iterations: number };
   executionId: string;
+  /** Present when the risk scorer found anything (warnings and blocks say why). */
+  risk?: { score: number; signals: RiskSignal[] };
 }
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
@@ -47,3 +49,25 @@ export function envelopeFromViolations(violations: GateViolation[], executionId:
 export function envelopeFromError(err: GatewayError, executionId: string, durationMs: number, warnings: string[]): ExecutionEnvelope {
   return { status: err.status, error: toPublicError(err), logs: [], warnings, stats: { durationMs: round(durationMs), toolCalls: 0, iterations: 0 }, executionId };
 }
+
+export function envelopeBlocked(risk: RiskAssessment, executionId: string, durationMs: number, warnings: string[]): ExecutionEnvelope {
+  const error: PublicError = {
+    code: 'BLOCKED',
+    message: `refused before running: ${describeRiskLine(risk)}`,
+    hint: ERROR_CODES.BLOCKED.hint,
+    score: risk.score,
+    signals: risk.signals,
+  };
+  return {
+    status: 'blocked',
+    error,
+    logs: [],
+    warnings,
+    stats: { durationMs: round(durationMs), toolCalls: 0, iterations: 0 },
+    executionId,
+    risk: { score: risk.score, signals: risk.signals },
+  };
+}
+
+const describeRiskLine = (risk: RiskAssessment): string =>
+  `risk score ${risk.score} (${risk.signals.map((s) => `${s.id} +${s.points}`).join(', ')})`;

@@ -4,9 +4,9 @@ import { Catalog, createDemoTools, type ToolCallContext, type ToolDefinition } f
 import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import { ExecutorPool, SANDBOX_WORKER_FILE, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
-import { createScriptCompiler, type ScriptCompiler } from '../gate';
+import { assessRisk, createScriptCompiler, describeRisk, type RiskAssessment, type ScriptCompiler, type ToolTraits } from '../gate';
 import type { Logger } from '../log';
-import { envelopeFromError, envelopeFromOutcome, envelopeFromViolations, type ExecutionEnvelope } from './envelope';
+import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromViolations, type ExecutionEnvelope } from './envelope';
 
 export interface ExecuteRequest {
   script: string;
@@ -135,6 +135,10 @@ export class Gateway {
     try {
       const compiled = this.compiler.compile(request.script, limits);
       if (!compiled.ok) return envelopeFromViolations(compiled.violations, executionId, performance.now() - startedAt, warnings);
+      warnings.push(...compiled.script.warnings);
+      const risk = this.assessRisk(compiled.script.facts);
+      if (risk.verdict === 'block') return envelopeBlocked(risk, executionId, performance.now() - startedAt, warnings);
+      if (risk.verdict === 'warn') warnings.push(describeRisk(risk));
       const context = request.context ?? {};
       const sandboxLimits: SandboxLimits = {
         toolCalls: limits.toolCalls,
@@ -154,7 +158,9 @@ export class Gateway {
         ...(request.signal ? { signal: request.signal } : {}),
         onToolCall: (tool, args, scope) => this.#toolCall(tool, args, scope, { tenantId, context, deadlineAt, executionId }),
       });
-      return envelopeFromOutcome(outcome, executionId, performance.now() - startedAt, warnings);
+      const envelope = envelopeFromOutcome(outcome, executionId, performance.now() - startedAt, warnings);
+      if (risk.signals.length > 0) envelope.risk = { score: risk.score, signals: risk.signals };
+      return envelope;
     } catch (err) {
       if (err instanceof GatewayError) return envelopeFromError(err, executionId, performance.now() - startedAt, warnings);
       this.#log.error({ err, executionId }, 'execution failed unexpectedly');
@@ -162,6 +168,23 @@ export class Gateway {
     } finally {
       this.#leave();
     }
+  }
+
+  /** Risk of a compiled script for this catalog and config: annotations first, then config overrides. */
+  assessRisk(facts: Parameters<typeof assessRisk>[0]): RiskAssessment {
+    const overrides = this.config.risk.tools;
+    const lookup = (tool: string): ToolTraits | undefined => {
+      const annotations = this.catalog.get(tool)?.annotations;
+      const override = overrides[tool];
+      if (!annotations && !override) return undefined;
+      return {
+        ...(annotations?.readOnlyHint !== undefined ? { readOnly: annotations.readOnlyHint } : {}),
+        ...(annotations?.destructiveHint !== undefined ? { destructive: annotations.destructiveHint } : {}),
+        ...(annotations?.openWorldHint !== undefined ? { openWorld: annotations.openWorldHint } : {}),
+        ...override,
+      };
+    };
+    return assessRisk(facts, lookup, { warnAt: this.config.risk.warnAt, blockAt: this.config.risk.blockAt });
   }
 
   async #toolCall(

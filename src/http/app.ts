@@ -70,7 +70,8 @@ export function createApp(options: AppOptions): express.Express {
 
   app.post('/v1/execute', json, async (req, res, next) => {
     try {
-      if (options.isDraining()) throw new GatewayError('SHUTTING_DOWN', 'this instance is shutting down');
+      // No draining check here: a request that reached the handler was accepted before the drain and is
+      // served (the listener stopped accepting connections; responses carry Connection: close).
       const body = parseBody(ExecuteBody, req);
       if (!gateway.ready) throw new GatewayError('NOT_READY', 'executors are starting');
       const envelope = await gateway.execute({
@@ -93,7 +94,6 @@ export function createApp(options: AppOptions): express.Express {
 
   app.post('/v1/invoke', json, async (req, res, next) => {
     try {
-      if (options.isDraining()) throw new GatewayError('SHUTTING_DOWN', 'this instance is shutting down');
       const body = parseBody(InvokeBody, req);
       res.json(await gateway.invoke({ name: body.name, input: body.input ?? {} }));
     } catch (err) {

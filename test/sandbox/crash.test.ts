@@ -29,7 +29,7 @@ describe('crash boundary', () => {
   });
 
   test('innocent scripts sharing a terminated thread are retried once and succeed', async () => {
-    const stuck = g.run('return /^(a+)+$/.test("a".repeat(40) + "b")', { timeoutMs: 300 });
+    const stuck = g.run('const re = new RegExp(["^(a+)+", "$"].join("")); return re.test("a".repeat(40) + "b")', { timeoutMs: 300 });
     // Queued behind the stuck script on the only thread: they never started, so they are retried.
     const innocents = [1, 2, 3].map((i) => g.run(`return ${i}`, { timeoutMs: 5_000 }));
     expect((await stuck).status).toBe('timeout');
@@ -40,7 +40,7 @@ describe('crash boundary', () => {
   test('a co-resident script that had made a tool call gets the retriable EXECUTOR_RESTARTED', async () => {
     const waiting = g.run('await callTool("test:sleep", { ms: 1500 }); return "finished"', { timeoutMs: 5_000 });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const stuck = g.run('return /^(a+)+$/.test("a".repeat(40) + "b")', { timeoutMs: 300 });
+    const stuck = g.run('const re = new RegExp(["^(a+)+", "$"].join("")); return re.test("a".repeat(40) + "b")', { timeoutMs: 300 });
     expect((await stuck).status).toBe('timeout');
     const r = await waiting;
     expect(r).toMatchObject({ status: 'runtime_error', error: { code: 'EXECUTOR_RESTARTED', retriable: true } });

@@ -87,10 +87,12 @@ describe('SCRIPTGATE_* environment overrides', () => {
     let { raw, value } = sampleFor(leaf.kind, section);
     if (envName === 'SCRIPTGATE_PRESET') ({ raw, value } = { raw: 'balanced', value: 'balanced' });
     if (envName === 'SCRIPTGATE_SERVER_HOST') ({ raw, value } = { raw: '0.0.0.0', value: '0.0.0.0' });
+    if (leaf.kind === 'json') ({ raw, value } = { raw: '{"emails:send":{"openWorld":true,"points":10}}', value: { 'emails:send': { openWorld: true, points: 10 } } });
     // Keep cross-field rules satisfied while moving one side.
     const env: NodeJS.ProcessEnv = { [envName]: raw };
     if (envName === 'SCRIPTGATE_POOL_MIN_THREADS') env.SCRIPTGATE_POOL_MAX_THREADS = '8';
     if (envName === 'SCRIPTGATE_EXECUTOR_RESTART_BACKOFF_MS') env.SCRIPTGATE_EXECUTOR_RESTART_BACKOFF_MAX_MS = '100000';
+    if (envName === 'SCRIPTGATE_RISK_WARN_AT') env.SCRIPTGATE_RISK_BLOCK_AT = '90';
     const config = loadConfig({ env }) as unknown as Record<string, Record<string, unknown>>;
     const got = leaf.path.length === 2 ? config[leaf.path[0] as string]?.[leaf.path[1] as string] : config[leaf.path[0] as string];
     expect(got).toEqual(value);
@@ -112,6 +114,8 @@ describe('SCRIPTGATE_* environment overrides', () => {
     expect(() => loadConfig({ env: { SCRIPTGATE_EXECUTOR_PERMISSION_MODEL: 'maybe' } })).toThrow(/must be true or false/);
     expect(() => loadConfig({ env: { SCRIPTGATE_POOL_MAX_THREAD: '2' } })).toThrow(/unknown setting SCRIPTGATE_POOL_MAX_THREAD; did you mean/);
     expect(() => loadConfig({ env: { SCRIPTGATE_PRESET: 'yolo' } })).toThrow(/preset/);
+    expect(() => loadConfig({ env: { SCRIPTGATE_RISK_TOOLS: '{nope' } })).toThrow(/SCRIPTGATE_RISK_TOOLS must be a JSON object/);
+    expect(() => loadConfig({ env: { SCRIPTGATE_RISK_TOOLS: '{"a:b":{"bogus":1}}' } })).toThrow(/risk.tools.a:b/);
   });
 
   test('SCRIPTGATE_CONFIG names a YAML file merged over the defaults', () => {

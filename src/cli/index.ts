@@ -1,0 +1,2 @@
+export { runCheck } from './check';
+export type { CheckOptions } from './check';

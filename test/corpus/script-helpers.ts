@@ -1,0 +1,109 @@
+import type { TestGateway } from '../helpers/gateway';
+
+/**
+ * Writes a script as it would be sent: backslashes are kept verbatim (regexes read naturally), `\``
+ * stands for a backtick and `$\{` for `${` inside the script's own template literals.
+ */
+export const js = (strings: TemplateStringsArray, ...values: unknown[]): string =>
+  String.raw({ raw: strings.raw }, ...values).replace(/\\`/g, '`').replace(/\$\\\{/g, '${');
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  nextOffset: number | null;
+}
+
+export interface User {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  country: string;
+  plan: string;
+  status: string;
+  role: string;
+  teamId: string;
+  createdAt: string;
+  lastLogin: string;
+}
+
+export interface LineItem {
+  description: string;
+  quantity: number;
+  unitAmountCents: number;
+  amountCents: number;
+}
+
+export interface Invoice {
+  id: string;
+  number: string;
+  userId: string;
+  status: string;
+  currency: string;
+  amountCents: number;
+  lineItems: LineItem[];
+  issuedAt: string;
+  dueAt: string;
+  paidAt: string | null;
+  voidedAt: string | null;
+}
+
+export interface Payment {
+  id: string;
+  userId: string;
+  invoiceId: string | null;
+  amountCents: number;
+  amountRefundedCents: number;
+  currency: string;
+  status: string;
+  method: string;
+  failureReason: string | null;
+  createdAt: string;
+}
+
+export interface Ticket {
+  id: string;
+  subject: string;
+  description: string;
+  requesterId: string;
+  assigneeId: string | null;
+  status: string;
+  priority: string;
+  category: string;
+  tags: string[];
+  firstResponseAt: string | null;
+  resolvedAt: string | null;
+  mergedInto: string | null;
+}
+
+export interface Sent {
+  id: string;
+  channel: string;
+  to: string;
+  subject: string | null;
+  body: string;
+  payload: Record<string, unknown> | null;
+  status: string;
+  triggeredBy: string;
+  sentAt: string;
+}
+
+/** Calls a tool directly (no script, no gate) and returns its result, failing loudly on a tool error. */
+export async function invokeOk<T>(g: TestGateway, name: string, input: Record<string, unknown> = {}): Promise<T> {
+  const r = await g.gateway.invoke({ name, input });
+  if (r.status !== 'ok') throw new Error(`${name} failed: ${JSON.stringify(r.error)}`);
+  return r.result as T;
+}
+
+/** Walks every page of a list tool directly. */
+export async function invokeAll<T>(g: TestGateway, name: string, input: Record<string, unknown> = {}): Promise<T[]> {
+  const all: T[] = [];
+  let offset: number | null = 0;
+  while (offset !== null) {
+    const page: Page<T> = await invokeOk<Page<T>>(g, name, { ...input, limit: 500, offset });
+    all.push(...page.items);
+    offset = page.nextOffset;
+  }
+  return all;
+}
