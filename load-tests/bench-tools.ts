@@ -21,3 +21,21 @@ export const SCRIPTS = Object.freeze({
     "const c = await callTool('bench:echo', { i: 3 });\n" +
     'return a.i + b.i + c.i;',
 });
+
+/** A realistic script of about `bytes` bytes: pagination, Map counting, a regex, Promise.all, logging. */
+export function scriptOfSize(bytes: number): string {
+  const unit = (i: number): string => `
+const users${i} = await callTool('users:list', { limit: 100, status: 'active' });
+const byCountry${i} = new Map();
+for (const u of users${i}.items) {
+  const key = u.country ?? 'unknown';
+  if (/^[A-Z]{2}$/.test(key)) byCountry${i}.set(key, (byCountry${i}.get(key) || 0) + 1);
+}
+const top${i} = [...byCountry${i}.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
+console.log('top countries', top${i});
+const invoices${i} = await Promise.all(users${i}.items.slice(0, 5).map((u) => callTool('invoices:listForUser', { userId: u.id, limit: 10 })));
+`;
+  let source = '';
+  for (let i = 0; Buffer.byteLength(source) < bytes - 60; i++) source += unit(i);
+  return `${source}return 1;\n`;
+}

@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../src/config';
 import { Gateway } from '../src/gateway';
 import { silentLogger } from '../src/log';
-import { SCRIPTS, benchTools } from './bench-tools';
+import { compileUncached } from '../src/gate';
+import { SCRIPTS, benchTools, scriptOfSize } from './bench-tools';
 import { loadHttp, percentile, round, startChildServer, type HttpFigures } from './harness';
 
 const args = process.argv.slice(2);
@@ -54,9 +55,25 @@ function medianFigures(list: HttpFigures[]): HttpFigures {
   return { ...mid, errors: list.reduce((n, f) => n + f.errors, 0), non2xx: list.reduce((n, f) => n + f.non2xx, 0) };
 }
 
+/** Uncached gate time (pre-scan, parse, rules, risk facts, transform, generate), as the front pays it on a cache miss. */
+function gateTimes(bytes: number, limits: Parameters<typeof compileUncached>[1]): { bytes: number; p50: number; p99: number } {
+  const source = scriptOfSize(bytes);
+  for (let i = 0; i < 300; i++) compileUncached(source, limits);
+  const times: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const t = performance.now();
+    const r = compileUncached(source, limits);
+    times.push(performance.now() - t);
+    if (!r.ok) throw new Error(`bench script refused: ${JSON.stringify(r.violations[0])}`);
+  }
+  times.sort((a, b) => a - b);
+  return { bytes: Buffer.byteLength(source), p50: round(percentile(times, 50)), p99: round(percentile(times, 99)) };
+}
+
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = EXECUTORS > 0 ? { SCRIPTGATE_EXECUTORS: String(EXECUTORS) } : {};
   const config = loadConfig({ env: { ...process.env, ...env }, overrides: { log: { level: 'silent' } } });
+  const gate = { kb1: gateTimes(1024, config.effectiveLimits), kb14: gateTimes(14 * 1024, config.effectiveLimits) };
   const gateway = new Gateway({ config, log: silentLogger(), extraTools: benchTools() });
   await gateway.start();
   const trivial = await inProcess(gateway, SCRIPTS.trivial);
@@ -88,6 +105,7 @@ async function main(): Promise<void> {
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
     date: new Date().toISOString(),
     settings: { executors: config.executor.processes, threads: config.pool.maxThreads, tasksPerThread: config.pool.tasksPerThread, connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS },
+    gate,
     inProcess: { trivial, threeTools },
     http,
     ratios: {
@@ -95,6 +113,7 @@ async function main(): Promise<void> {
       restThreeToolsVsHello: round(http.restThreeTools!.rps / floor, 2),
     },
   };
+  console.log(`gate (uncached) ${gate.kb1.bytes} B: p50 ${gate.kb1.p50} ms  p99 ${gate.kb1.p99} ms; ${gate.kb14.bytes} B: p50 ${gate.kb14.p50} ms  p99 ${gate.kb14.p99} ms`);
   console.log(`in-process  trivial: p50 ${trivial.p50} ms  p99 ${trivial.p99} ms  ${trivial.rps} scripts/s (c=${CONNECTIONS})`);
   console.log(`in-process  3 tools: p50 ${threeTools.p50} ms  p99 ${threeTools.p99} ms  ${threeTools.rps} scripts/s (c=${CONNECTIONS})`);
   for (const [name, f] of Object.entries(http)) {

@@ -6,6 +6,7 @@ import { GatewayError, toPublicError, type PublicError } from '../errors';
 import { ExecutorPool, SANDBOX_WORKER_FILE, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
 import { assessRisk, createScriptCompiler, describeRisk, type RiskAssessment, type ScriptCompiler, type ToolTraits } from '../gate';
 import type { Logger } from '../log';
+import { createMetrics, type GatewayMetrics } from '../metrics';
 import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromViolations, type ExecutionEnvelope } from './envelope';
 
 export interface ExecuteRequest {
@@ -31,6 +32,8 @@ export interface GatewayOptions {
   log: Logger;
   /** Tools registered next to the configured sources (embedding, tests). */
   extraTools?: readonly ToolDefinition[];
+  /** Include Node process metrics (CPU, heap, event loop) in the registry; default true. */
+  processMetrics?: boolean;
 }
 
 const DEFAULT_TENANT = 'default';
@@ -63,6 +66,7 @@ export class Gateway {
   readonly compiler: ScriptCompiler;
   readonly pool: ExecutorPool;
   readonly config: LoadedConfig;
+  readonly metrics: GatewayMetrics;
   readonly #log: Logger;
   #inFlight = 0;
   #idleWaiters: (() => void)[] = [];
@@ -74,6 +78,7 @@ export class Gateway {
     if (config.sources.demo) this.catalog.register(createDemoTools());
     if (options.extraTools) this.catalog.register(options.extraTools);
     this.compiler = createScriptCompiler(config.gate.cacheEntries);
+    this.metrics = createMetrics({ restarts: () => this.pool.stats().restarts }, options.processMetrics ?? true);
     this.pool = new ExecutorPool({
       processes: config.executor.processes,
       permissionModel: config.executor.permissionModel,
@@ -123,6 +128,20 @@ export class Gateway {
   }
 
   async execute(request: ExecuteRequest): Promise<ExecutionEnvelope> {
+    const envelope = await this.#execute(request);
+    const { metrics } = this;
+    metrics.executions.inc({ status: envelope.status });
+    metrics.executionDuration.observe({ status: envelope.status }, envelope.stats.durationMs / 1000);
+    if (envelope.status === 'blocked') {
+      metrics.gateRefusals.inc({ rule: 'risk' });
+      for (const signal of envelope.risk?.signals ?? []) metrics.riskBlocks.inc({ signal: signal.id });
+    } else if (typeof envelope.error?.rule === 'string') {
+      metrics.gateRefusals.inc({ rule: envelope.error.rule });
+    }
+    return envelope;
+  }
+
+  async #execute(request: ExecuteRequest): Promise<ExecutionEnvelope> {
     const startedAt = performance.now();
     const executionId = `exec_${randomUUID()}`;
     const tenantId = request.tenantId ?? DEFAULT_TENANT;
@@ -134,6 +153,7 @@ export class Gateway {
     this.#enter();
     try {
       const compiled = this.compiler.compile(request.script, limits);
+      this.metrics.gateCache.inc({ result: compiled.ok && compiled.script.cached ? 'hit' : 'miss' });
       if (!compiled.ok) return envelopeFromViolations(compiled.violations, executionId, performance.now() - startedAt, warnings);
       warnings.push(...compiled.script.warnings);
       const risk = this.assessRisk(compiled.script.facts);

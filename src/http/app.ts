@@ -66,6 +66,14 @@ export function createApp(options: AppOptions): express.Express {
     });
   });
 
+  app.get('/metrics', async (_req, res, next) => {
+    try {
+      res.set('Content-Type', gateway.metrics.registry.contentType).send(await gateway.metrics.registry.metrics());
+    } catch (err) {
+      next(err);
+    }
+  });
+
   const json = express.json({ limit: options.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] });
 
   app.post('/v1/execute', json, async (req, res, next) => {

@@ -17,7 +17,7 @@ export interface TestGateway {
 export async function startTestGateway(overrides: Record<string, unknown> = {}): Promise<TestGateway> {
   const config = loadConfig({ env: {}, overrides: { log: { level: 'silent' }, ...overrides } });
   const { tools, calls } = createTestTools();
-  const gateway = new Gateway({ config, log: silentLogger(), extraTools: tools });
+  const gateway = new Gateway({ config, log: silentLogger(), extraTools: tools, processMetrics: false });
   await gateway.start();
   return {
     gateway,

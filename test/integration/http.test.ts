@@ -111,3 +111,27 @@ describe('health and readiness', () => {
     expect(ready.body).toMatchObject({ status: 'ready', executors: { total: 1, ready: 1 } });
   });
 });
+
+describe('metrics', () => {
+  const sample = (text: string, name: string, labels: string): number => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+    if (!line) throw new Error(`no sample ${name}{${labels}} in:\n${text.slice(0, 2000)}`);
+    return Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
+
+  test('/metrics counts cache hits and misses, statuses, gate refusals and durations', async () => {
+    const script = `return ${Date.now()}`;
+    await postJson(`${server.url}/v1/execute`, { script });
+    await postJson(`${server.url}/v1/execute`, { script });
+    await postJson(`${server.url}/v1/execute`, { script: 'return process.env' });
+    const res = await httpRequest(`${server.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(String(res.headers['content-type'])).toContain('text/plain');
+    expect(sample(res.text, 'scriptgate_gate_cache_total', 'result="hit"')).toBeGreaterThanOrEqual(1);
+    expect(sample(res.text, 'scriptgate_gate_cache_total', 'result="miss"')).toBeGreaterThanOrEqual(2);
+    expect(sample(res.text, 'scriptgate_executions_total', 'status="ok"')).toBeGreaterThanOrEqual(2);
+    expect(sample(res.text, 'scriptgate_security_blocks_total', 'rule="no-process"')).toBeGreaterThanOrEqual(1);
+    expect(sample(res.text, 'scriptgate_execution_duration_seconds_count', 'status="ok"')).toBeGreaterThanOrEqual(2);
+    expect(res.text).toMatch(/^scriptgate_executor_restarts \d+$/m);
+  });
+});

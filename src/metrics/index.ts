@@ -1,0 +1,47 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * One registry per gateway (so tests and embedders can run several), named `scriptgate_*`. Counters are
+ * incremented where things happen; gauges that mirror state are read at scrape time.
+ */
+export interface GatewayMetrics {
+  registry: Registry;
+  gateCache: Counter<'result'>;
+  gateRefusals: Counter<'rule'>;
+  riskBlocks: Counter<'signal'>;
+  executions: Counter<'status'>;
+  executionDuration: Histogram<'status'>;
+  executorRestarts: Gauge;
+}
+
+export interface MetricsSources {
+  /** Executor restarts so far, read at scrape time. */
+  restarts: () => number;
+}
+
+export function createMetrics(sources: MetricsSources, withDefaults = true): GatewayMetrics {
+  const registry = new Registry();
+  if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'scriptgate_process_' });
+  return {
+    registry,
+    gateCache: new Counter({ name: 'scriptgate_gate_cache_total', help: 'Compiled-script cache lookups by result (hit, miss)', labelNames: ['result'], registers: [registry] }),
+    gateRefusals: new Counter({ name: 'scriptgate_security_blocks_total', help: 'Scripts refused before running, by gate rule (or risk for the scorer)', labelNames: ['rule'], registers: [registry] }),
+    riskBlocks: new Counter({ name: 'scriptgate_risk_block_signals_total', help: 'Signals present in risk blocks, by signal id', labelNames: ['signal'], registers: [registry] }),
+    executions: new Counter({ name: 'scriptgate_executions_total', help: 'Executions by result status', labelNames: ['status'], registers: [registry] }),
+    executionDuration: new Histogram({
+      name: 'scriptgate_execution_duration_seconds',
+      help: 'Wall time of an execution from request to envelope, by status',
+      labelNames: ['status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    executorRestarts: new Gauge({
+      name: 'scriptgate_executor_restarts',
+      help: 'Executor process restarts since start',
+      registers: [registry],
+      collect() {
+        this.set(sources.restarts());
+      },
+    }),
+  };
+}

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const MAIN = resolve(ROOT, 'dist', 'src', 'main.js');
+const fixture = (name: string): string => resolve(ROOT, 'test', 'fixtures', 'scripts', name);
+const check = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [MAIN, 'check', ...args], { encoding: 'utf8', input, env: { PATH: process.env.PATH } });
+
+describe('scriptgate check', () => {
+  test('an ordinary script is accepted with exit code 0', () => {
+    const r = check([fixture('ok.js')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ACCEPTED {2}risk score 0 \(warn at 40, block at 70\)/);
+  });
+
+  test('a refused script prints the rule, location, snippet and hint, exit code 1', () => {
+    const r = check([fixture('illegal.js')]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('REJECTED  1 problem(s)');
+    expect(r.stdout).toContain('ILLEGAL_ACCESS [no-process] line 2, column 7');
+    expect(r.stdout).toContain('> return process.env;');
+    expect(r.stdout).toContain('hint: Read caller-supplied values from `context`');
+  });
+
+  test('a high-risk script is blocked with its signals, exit code 1', () => {
+    const r = check([fixture('exfiltrate.js')]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^BLOCKED {3}risk score (\d+)/);
+    for (const id of ['sensitive-field', 'fan-out-send', 'read-then-send', 'sensitive-exfiltration']) expect(r.stdout).toContain(id);
+  });
+
+  test('stdin with --show-code prints the transformed code', () => {
+    const r = check(['-', '--show-code'], 'for (let i = 0; i < 2; i++) {}\nreturn callTool;');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('(function (__sg_callTool, __sg_rt)');
+    expect(r.stdout).toContain('if (--__sg_c < 0)');
+    expect(r.stdout).toContain('return __sg_callTool;');
+  });
+
+  test('--json prints one machine-readable object', () => {
+    const r = check([fixture('illegal.js'), '--json']);
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as { verdict: string; violations: { rule: string; line: number }[] };
+    expect(out.verdict).toBe('rejected');
+    expect(out.violations[0]).toMatchObject({ rule: 'no-process', line: 2 });
+    const ok = JSON.parse(check([fixture('ok.js'), '--json']).stdout) as { verdict: string; risk: { score: number } };
+    expect(ok).toMatchObject({ verdict: 'accepted', risk: { score: 0 } });
+  });
+
+  test('usage errors exit 2', () => {
+    expect(check([]).status).toBe(2);
+    expect(check(['a.js', 'b.js']).status).toBe(2);
+  });
+});
