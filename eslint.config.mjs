@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'jest.config.js'] },
+  // test/fixtures/scripts are sandbox scripts (callTool in scope, top-level await), not project code.
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'jest.config.js', 'test/fixtures/scripts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

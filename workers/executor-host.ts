@@ -81,6 +81,16 @@ function stopRun(run: LiveRun, reason: CancelReason): void {
     if (!thread) return;
     run.terminatedFor = reason;
     void thread.terminate();
+    // Some built-ins (a huge sort) do not reach an interrupt check for seconds, so termination waits
+    // for them. Rather than hold every co-resident script hostage, leave: the front restarts us at once.
+    const escalate = setTimeout(() => {
+      if (!runs.has(run.task.id)) return;
+      send({ t: 'log', level: 'warn', message: `a sandbox thread did not stop after termination; restarting the executor (run ${run.task.id})` });
+      batch.flush();
+      // Not process.exit(): it joins worker threads, and this one will not stop until its built-in returns.
+      setImmediate(() => process.kill(process.pid, 'SIGKILL'));
+    }, Math.max(250, 3 * (init?.terminateGraceMs ?? 100)));
+    escalate.unref();
   }, init?.terminateGraceMs ?? 100);
   run.graceTimer.unref();
 }

@@ -10,7 +10,7 @@ import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_th
 import { performance } from 'node:perf_hooks';
 import { byteLength, dateNow, freeze, getPrototypeOf, jsonStringify, jsonParse } from './primordials';
 import type { FrontChannelMessage, HostToWorker, LogEntry, SandboxError, SandboxOutcome, SandboxTask, ToolChannelAddress, ToolReply, WorkerChannelMessage } from '../src/executor/protocol';
-import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, PORT_HANDSHAKE, createLineWriter, readJsonLines } from '../src/executor/protocol';
+import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, PORT_HANDSHAKE, createLineReader, createLineWriter } from '../src/executor/protocol';
 import { installSes } from './ses-setup';
 
 // A script's un-awaited rejection must never take the thread (and its co-resident scripts) down.
@@ -33,12 +33,12 @@ hostPort.unref();
 const channel = connect(shared.toolChannel.path);
 channel.setEncoding('utf8');
 channel.unref();
-const toFront = createLineWriter((chunk) => channel.write(chunk)) as (message: WorkerChannelMessage) => void;
+const writeLine = createLineWriter((chunk) => channel.write(chunk));
+const toFront = (message: WorkerChannelMessage): void => writeLine(jsonStringify(message) ?? '{}');
 toFront({ t: 'hello', token: shared.toolChannel.token, threadId });
-let channelBuffer = '';
-channel.on('data', (chunk: string) => {
-  channelBuffer = readJsonLines(channelBuffer + chunk, (raw) => onToolResult(raw as FrontChannelMessage));
-});
+// The front caps each reply at the run's toolResultBytes; this bound only guards the reader itself.
+const readLines = createLineReader((raw) => onToolResult(raw as FrontChannelMessage), 1024 * 1024 * 1024);
+channel.on('data', (chunk: string) => readLines(chunk));
 // Without the channel no tool call can be answered; runs end at their deadlines and the host replaces us.
 channel.on('error', () => channel.destroy());
 
@@ -207,6 +207,16 @@ function describeValue(value: unknown): string {
   }
 }
 
+/**
+ * What a script receives for a host function: a bound copy, frozen, keeping the plain name. Bound
+ * functions print as native code, so String(callTool) does not show the bridge's source.
+ */
+function bridgeFunction<F extends (...args: never[]) => unknown>(name: string, fn: F): F {
+  const bound = fn.bind(undefined) as F;
+  Object.defineProperty(bound, 'name', { value: name });
+  return freeze(bound);
+}
+
 function makeConsole(exec: Execution) {
   const { consoleLines, consoleBytes } = exec.task.limits;
   const write = (level: LogEntry['level']) =>
@@ -219,9 +229,8 @@ function makeConsole(exec: Execution) {
       exec.logs.push({ level, message });
     };
   // A shallow freeze suffices: the methods are fresh closures whose prototypes lockdown already froze.
-  const methods = { log: write('log'), info: write('info'), warn: write('warn'), error: write('error'), debug: write('debug') };
-  for (const fn of Object.values(methods)) freeze(fn);
-  return freeze(methods);
+  const levels = ['log', 'info', 'warn', 'error', 'debug'] as const;
+  return freeze(Object.fromEntries(levels.map((level) => [level, bridgeFunction(level, write(level))])));
 }
 
 /** Context arrives as fresh JSON data (IPC), so freezing own values is enough; harden would also walk prototypes. */
@@ -280,6 +289,13 @@ function errorName(err: Error): string {
 
 function normaliseThrown(exec: Execution, thrown: unknown): SandboxError {
   if (exec.trip) return exec.trip.outcome;
+  const described = describeThrown(thrown);
+  // Reading the thrown value runs script code (getters, toString) under the guards; if that tripped a
+  // limit or the deadline, the trip is the real outcome.
+  return exec.trip ? (exec.trip as Trip).outcome : described;
+}
+
+function describeThrown(thrown: unknown): SandboxError {
   try {
     if (thrown instanceof ToolError) {
       const known = thrown.code === 'TOOL_NOT_FOUND' || thrown.code === 'TOOL_VALIDATION' || thrown.code === 'TOOL_TIMEOUT';
@@ -351,7 +367,7 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
       callTool: unknown,
       runtime: unknown,
     ) => () => Promise<unknown>;
-    const main = factory(freeze(makeCallTool(exec)), makeRuntime(exec));
+    const main = factory(bridgeFunction('callTool', makeCallTool(exec)), makeRuntime(exec));
     const tripped = exec.whenTripped();
     tripped.catch(() => undefined);
     let value: unknown;

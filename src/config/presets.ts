@@ -26,6 +26,8 @@ export interface Limits {
   consoleBytes: number;
   /** Tool calls in flight at once; more wait their turn. */
   parallelToolCalls: number;
+  /** Largest serialised result one tool call may hand to the script; larger results become tool errors. */
+  toolResultBytes: number;
   /** Lines in a script (pre-scan). */
   scriptLines: number;
   /** Characters on one line (pre-scan): long lines hide payloads past the edge of a reviewer's screen. */
@@ -44,22 +46,22 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Limits>>> = Object.fr
   locked_down: Object.freeze({
     timeoutMs: 2_000, timeoutMaxMs: 5_000, toolCalls: 20, loopIterations: 10_000, callDepth: 64, workerHeapMb: 32,
     scriptBytes: 16 * KIB, resultBytes: 256 * KIB, consoleLines: 100, consoleBytes: 16 * KIB, parallelToolCalls: 2,
-    scriptLines: 1_000, lineLength: 2_000, nestingDepth: 32,
+    toolResultBytes: 1 * MIB, scriptLines: 1_000, lineLength: 2_000, nestingDepth: 32,
   }),
   secure: Object.freeze({
     timeoutMs: 3_500, timeoutMaxMs: 30_000, toolCalls: 100, loopIterations: 100_000, callDepth: 128, workerHeapMb: 64,
     scriptBytes: 100 * KIB, resultBytes: 1 * MIB, consoleLines: 500, consoleBytes: 64 * KIB, parallelToolCalls: 8,
-    scriptLines: 5_000, lineLength: 4_000, nestingDepth: 64,
+    toolResultBytes: 4 * MIB, scriptLines: 5_000, lineLength: 4_000, nestingDepth: 64,
   }),
   balanced: Object.freeze({
     timeoutMs: 10_000, timeoutMaxMs: 60_000, toolCalls: 500, loopIterations: 1_000_000, callDepth: 256, workerHeapMb: 128,
     scriptBytes: 256 * KIB, resultBytes: 4 * MIB, consoleLines: 1_000, consoleBytes: 256 * KIB, parallelToolCalls: 16,
-    scriptLines: 10_000, lineLength: 8_000, nestingDepth: 128,
+    toolResultBytes: 16 * MIB, scriptLines: 10_000, lineLength: 8_000, nestingDepth: 128,
   }),
   experimental: Object.freeze({
     timeoutMs: 30_000, timeoutMaxMs: 300_000, toolCalls: 2_000, loopIterations: 10_000_000, callDepth: 512, workerHeapMb: 256,
     scriptBytes: 1 * MIB, resultBytes: 16 * MIB, consoleLines: 5_000, consoleBytes: 1 * MIB, parallelToolCalls: 32,
-    scriptLines: 50_000, lineLength: 32_000, nestingDepth: 256,
+    toolResultBytes: 64 * MIB, scriptLines: 50_000, lineLength: 32_000, nestingDepth: 256,
   }),
 });
 

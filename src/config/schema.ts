@@ -17,6 +17,7 @@ export const LimitsOverride = z
     consoleLines: int(0).optional(),
     consoleBytes: int(0).optional(),
     parallelToolCalls: int(1).optional(),
+    toolResultBytes: int(1).optional(),
     scriptLines: int(1).optional(),
     lineLength: int(1).optional(),
     nestingDepth: int(1, 10_000).optional(),

@@ -99,6 +99,7 @@ interface ActiveRun {
   deadlineAt: number;
   toolCalls: number;
   maxToolCalls: number;
+  maxToolResultBytes: number;
   onToolCall: ToolCallHandler;
   scope: RunScope | undefined;
   watchdogFired: boolean;
@@ -108,6 +109,27 @@ const EMPTY_STATS = Object.freeze({ toolCalls: 0, iterations: 0, runMs: 0 });
 
 function failed(code: string, message: string, details?: Record<string, unknown>): SandboxOutcome {
   return { ok: false, error: { code, message, ...(details ? { details } : {}) }, logs: [], warnings: [], stats: { ...EMPTY_STATS } };
+}
+
+/**
+ * Serialises a tool reply for the channel, replacing results that are not JSON or are over the run's
+ * toolResultBytes with a tool error, so a huge answer never reaches (or stalls) a sandbox thread.
+ */
+function serialiseReply(id: number, callId: number, tool: string, reply: ToolReply, maxBytes: number): string {
+  const failWith = (message: string): string =>
+    JSON.stringify({ t: 'tool-result', id, callId, reply: { ok: false, error: { code: 'TOOL_ERROR', message } } });
+  let line: string;
+  try {
+    line = JSON.stringify({ t: 'tool-result', id, callId, reply });
+  } catch (err) {
+    return failWith(`${tool}: the tool returned data that is not JSON (${(err as Error).message})`);
+  }
+  // UTF-8 takes at least one byte per UTF-16 unit and at most three, so most lines skip the byte count.
+  if (line.length * 3 > maxBytes) {
+    const bytes = Buffer.byteLength(line, 'utf8');
+    if (bytes > maxBytes) return failWith(`${tool}: the result is ${bytes} bytes, over the limit toolResultBytes (${maxBytes})`);
+  }
+  return line;
 }
 
 /**
@@ -209,8 +231,8 @@ export class ExecutorPool {
   }
 
   #onToolCall(ex: ExecutorProcess, id: number, callId: number, tool: string, args: unknown, send: ChannelReply): void {
-    const reply = (r: ToolReply): void => send({ t: 'tool-result', id, callId, reply: r });
     const run = this.#runs.get(id);
+    const reply = (r: ToolReply): void => send(serialiseReply(id, callId, tool, r, run?.maxToolResultBytes ?? Number.POSITIVE_INFINITY));
     if (!run || run.executor !== ex) {
       reply({ ok: false, error: { code: 'TOOL_ERROR', message: 'no such execution' } });
       return;
@@ -241,6 +263,7 @@ export class ExecutorPool {
         deadlineAt,
         toolCalls: 0,
         maxToolCalls: request.limits.toolCalls,
+        maxToolResultBytes: request.limits.toolResultBytes,
         onToolCall: request.onToolCall,
         scope: undefined,
         watchdogFired: false,
@@ -276,6 +299,10 @@ export class ExecutorPool {
         return { outcome: failed('TIMEOUT', `script exceeded its ${request.timeoutMs} ms deadline; its executor stopped answering and was restarted`, { timeoutMs: request.timeoutMs }), attempts: attempt };
       }
       if (request.signal?.aborted) return { outcome: failed('CANCELLED', 'the execution was cancelled'), attempts: attempt };
+      // Lost after its own deadline: the executor was restarted to stop it (a built-in that ignores termination).
+      if (Date.now() >= deadlineAt && outcome.sole) {
+        return { outcome: failed('TIMEOUT', `script exceeded its ${request.timeoutMs} ms deadline inside a built-in; its executor was restarted to stop it`, { timeoutMs: request.timeoutMs }), attempts: attempt };
+      }
       const innocent = !outcome.madeToolCall && !outcome.sole;
       if (innocent && attempt === 1 && Date.now() < deadlineAt) {
         this.options.log.info({ reason: outcome.reason }, 'retrying a run lost with its executor thread');

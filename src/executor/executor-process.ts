@@ -140,7 +140,7 @@ export class ExecutorProcess extends EventEmitter {
     const run = this.#inFlight.get(id);
     // The executor is untrusted: a call must name a run this executor is actually holding.
     if (!run) {
-      reply({ t: 'tool-result', id, callId, reply: { ok: false, error: { code: 'TOOL_ERROR', message: 'no such execution' } } });
+      reply(JSON.stringify({ t: 'tool-result', id, callId, reply: { ok: false, error: { code: 'TOOL_ERROR', message: 'no such execution' } } }));
       return;
     }
     run.madeToolCall = true;

@@ -13,6 +13,8 @@ export interface SandboxLimits {
   consoleLines: number;
   consoleBytes: number;
   parallelToolCalls: number;
+  /** Largest serialised tool result handed to the script (checked by the front). */
+  toolResultBytes: number;
 }
 
 export interface LogEntry {
@@ -160,21 +162,33 @@ export interface ToolChannelAddress {
 }
 
 /**
- * Splits a byte stream into JSON lines. JSON.stringify never emits a raw newline, so '\n' is a safe
- * frame boundary. Returns the unconsumed tail.
+ * Splits a text stream into JSON lines. JSON.stringify never emits a raw newline, so '\n' is a safe frame
+ * boundary. Only each new chunk is searched, and a partial line is kept as pieces joined once, so a
+ * 50 MB message costs linear time (rescanning the buffer per chunk was quadratic).
  */
-export function readJsonLines(buffer: string, onMessage: (message: unknown) => void): string {
-  let start = 0;
-  for (let end = buffer.indexOf('\n'); end !== -1; end = buffer.indexOf('\n', start)) {
-    const line = buffer.slice(start, end);
-    start = end + 1;
-    if (line) onMessage(JSON.parse(line));
-  }
-  return start === 0 ? buffer : buffer.slice(start);
+export function createLineReader(onMessage: (message: unknown) => void, maxLineChars: number): (chunk: string) => void {
+  let pieces: string[] = [];
+  let pending = 0;
+  return (chunk: string): void => {
+    let start = 0;
+    for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', start)) {
+      const tail = chunk.slice(start, end);
+      const line = pieces.length > 0 ? pieces.join('') + tail : tail;
+      pieces = [];
+      pending = 0;
+      start = end + 1;
+      if (line) onMessage(JSON.parse(line));
+    }
+    if (start < chunk.length) {
+      pieces.push(start === 0 ? chunk : chunk.slice(start));
+      pending += chunk.length - start;
+      if (pending > maxLineChars) throw new RangeError(`a message on the tool channel exceeds ${maxLineChars} characters`);
+    }
+  };
 }
 
-/** Writes JSON lines, coalesced per loop turn into one write. */
-export function createLineWriter(write: (chunk: string) => void): (message: unknown) => void {
+/** Writes pre-serialised JSON lines, coalesced per loop turn into one write. */
+export function createLineWriter(write: (chunk: string) => void): (line: string) => void {
   let pending = '';
   let scheduled = false;
   const flush = (): void => {
@@ -183,8 +197,8 @@ export function createLineWriter(write: (chunk: string) => void): (message: unkn
     pending = '';
     if (out) write(out);
   };
-  return (message: unknown): void => {
-    pending += `${JSON.stringify(message)}\n`;
+  return (line: string): void => {
+    pending += `${line}\n`;
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);

@@ -4,13 +4,14 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../log';
-import { createLineWriter, readJsonLines, type FrontChannelMessage, type WorkerChannelMessage } from './protocol';
+import { createLineReader, createLineWriter, type WorkerChannelMessage } from './protocol';
 
-export type ChannelReply = (message: FrontChannelMessage) => void;
+/** Sends one pre-serialised `FrontChannelMessage` line (the caller serialises, so it can check the size). */
+export type ChannelReply = (line: string) => void;
 export type ChannelHandler = (message: Extract<WorkerChannelMessage, { t: 'tool-call' }>, reply: ChannelReply) => void;
 
-/** Longest unterminated line accepted from a worker before the connection is dropped. */
-export const MAX_CHANNEL_LINE_BYTES = 64 * 1024 * 1024;
+/** Longest message accepted from a worker (tool arguments are JSON data) before the connection is dropped. */
+export const MAX_CHANNEL_LINE_CHARS = 64 * 1024 * 1024;
 
 /**
  * The front's end of the tool channel: a Unix socket private to this process. Sandbox worker threads
@@ -61,7 +62,6 @@ export class ToolChannelServer {
     this.#sockets.add(socket);
     socket.setEncoding('utf8');
     socket.unref();
-    let buffer = '';
     let handler: ChannelHandler | undefined;
     let token: string | undefined;
     const reply: ChannelReply = createLineWriter((chunk) => {
@@ -87,15 +87,14 @@ export class ToolChannelServer {
         handler(message, reply);
       }
     };
+    const read = createLineReader(onMessage, MAX_CHANNEL_LINE_CHARS);
     socket.on('data', (chunk: string) => {
       try {
-        buffer = readJsonLines(buffer + chunk, onMessage);
+        read(chunk);
       } catch (err) {
-        this.log.warn({ err }, 'malformed message on the tool channel; closing that connection');
+        this.log.warn({ err }, 'malformed or oversized message on the tool channel; closing that connection');
         socket.destroy();
-        return;
       }
-      if (buffer.length > MAX_CHANNEL_LINE_BYTES) socket.destroy();
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.#sockets.delete(socket));

@@ -27,6 +27,9 @@ import type { GateViolation } from './types';
 
 export const CALL_TOOL = 'callTool';
 
+/** Deepest AST the walk follows; far beyond hand-written code, well within the front's stack. */
+export const MAX_AST_DEPTH = 1_000;
+
 const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 
 /** Identifiers in these (parent type, field) slots are names, not variable references. */
@@ -340,7 +343,34 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
     return undefined;
   };
 
+  let depth = 0;
+  let tooDeepReported = false;
   const visit = (node: EsNode, parent: EsNode | undefined, field: string, isTarget: boolean): EsNode => {
+    // Bracket nesting is bounded by the pre-scan, but chains without brackets (`!!!…x`, `a.b.b…`,
+    // `a = a = …`) nest just as deep; stop before the walk (or the generator) runs out of stack.
+    if (++depth > MAX_AST_DEPTH) {
+      depth--;
+      if (!tooDeepReported) {
+        tooDeepReported = true;
+        const { line, column } = where(node);
+        violations.push({
+          code: 'TOO_DEEP',
+          rule: 'max-nesting',
+          message: `the expression nests more than ${MAX_AST_DEPTH} levels deep (line ${line}, column ${column})`,
+          line,
+          column,
+          snippet: snippetAt(source, line),
+          hint: 'Split long chains into several statements with intermediate variables.',
+        });
+      }
+      return node;
+    }
+    const result = visitNode(node, parent, field, isTarget);
+    depth--;
+    return result;
+  };
+
+  const visitNode = (node: EsNode, parent: EsNode | undefined, field: string, isTarget: boolean): EsNode => {
     const scope = scopeNames(node, parent);
     if (scope) scopes.push(scope);
     if (node.type === 'Identifier' && !isNameSlot(parent, field)) checkIdentifier(node, parent, field, isTarget);
@@ -369,6 +399,12 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
         node[key] = visit(value, node, key, childIsTarget(node, key, isTarget));
       }
       if (iterating) loopDepth--;
+      // `items.map((u) => …)` over tool data: the callback's parameters hold tool data too.
+      if (iterationCall && key === 'callee' && toolDataSeen > seenBefore) {
+        for (const arg of node.arguments as EsNode[]) {
+          if (FUNCTION_TYPES.has(arg.type)) for (const param of arg.params as EsNode[]) collectNames(param, fromToolData);
+        }
+      }
       // The loop variable holds tool data as soon as its iterable does: taint it before the body is walked.
       if (key === 'right' && (node.type === 'ForOfStatement' || node.type === 'ForInStatement') && toolDataSeen > seenBefore) {
         collectNames(node.left as EsNode, fromToolData);

@@ -51,13 +51,27 @@ export function compileUncached(source: string, limits: GateLimits, hash = hashS
   const parsed = parseScript(source);
   if (!parsed.ok) return { ok: false, hash, violations: [withRuleHint(parsed.violation)] };
   const t2 = performance.now();
-  const { violations, facts, regexes } = analyzeAndTransform(parsed.ast as unknown as EsNode, source);
+  let analysis: ReturnType<typeof analyzeAndTransform>;
+  try {
+    analysis = analyzeAndTransform(parsed.ast as unknown as EsNode, source);
+  } catch (err) {
+    // A stack overflow despite the depth bound (deep structures inside one node): refuse, never crash.
+    if (err instanceof RangeError) return { ok: false, hash, violations: [tooDeep()] };
+    throw err;
+  }
+  const { violations, facts, regexes } = analysis;
   const warnings: string[] = [];
   const uncheckedRegexes = checkRegexes([...scanned.regexes, ...regexes], source, violations, warnings);
   if (violations.length > 0) return { ok: false, hash, violations };
   const t3 = performance.now();
   const program = parsed.ast as Node & { body: unknown[] };
-  const body = generate({ ...program, body: program.body } as unknown as Parameters<typeof generate>[0], GENERATE_OPTIONS);
+  let body: string;
+  try {
+    body = generate({ ...program, body: program.body } as unknown as Parameters<typeof generate>[0], GENERATE_OPTIONS);
+  } catch (err) {
+    if (err instanceof RangeError) return { ok: false, hash, violations: [tooDeep()] };
+    throw err;
+  }
   const t4 = performance.now();
   const script: CompiledScript = {
     hash,
@@ -106,6 +120,15 @@ function checkRegexes(list: RegexLiteral[], source: string, violations: GateViol
     }
   }
   return unchecked;
+}
+
+function tooDeep(): GateViolation {
+  return {
+    code: 'TOO_DEEP',
+    rule: 'max-nesting',
+    message: 'the script nests too deeply to analyse',
+    hint: 'Split long chains into several statements with intermediate variables.',
+  };
 }
 
 /** acorn reports strict-mode `with` as a syntax error; name the rule so the model gets the right advice. */

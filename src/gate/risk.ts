@@ -104,7 +104,7 @@ export function assessRisk(facts: ScriptFacts, lookup: ToolTraitsLookup, policy:
     const where = { line: call.line, ...(call.tool ? { tool: call.tool } : {}) };
     argSignals(call, add);
     if (call.tool === null) {
-      add({ id: 'dynamic-tool-name', points: call.inLoop ? 30 : 20, message: 'calls a tool whose name is computed at run time', ...where }, 30);
+      add({ id: 'dynamic-tool-name', points: call.inLoop ? 40 : 20, message: `calls a tool whose name is computed at run time${call.inLoop ? ', inside a loop' : ''}`, ...where }, 40);
       continue;
     }
     const traits = resolveTraits(call.tool, lookup);

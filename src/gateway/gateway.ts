@@ -168,6 +168,7 @@ export class Gateway {
         consoleLines: limits.consoleLines,
         consoleBytes: limits.consoleBytes,
         parallelToolCalls: limits.parallelToolCalls,
+        toolResultBytes: limits.toolResultBytes,
       };
       const deadlineAt = Date.now() + limits.timeoutMs;
       const { outcome } = await this.pool.run({
