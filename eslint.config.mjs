@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tool-module fixtures run as plain Node ES modules.
+    files: ['test/fixtures/tools/**/*.mjs', 'test/fixtures/tools-broken/**/*.mjs'],
+    languageOptions: { globals: { AbortSignal: 'readonly' } },
+  },
+  {
     files: ['load-tests/**', 'src/main.ts', 'src/cli/**'],
     rules: { 'no-console': 'off' },
   },

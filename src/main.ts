@@ -104,7 +104,7 @@ async function main(): Promise<void> {
         process.exit(2);
       }
       const config = loadConfig(cli.configFile ? { file: cli.configFile } : {});
-      process.exitCode = runCheck({ file, showCode: cli.showCode, json: cli.json, config });
+      process.exitCode = await runCheck({ file, showCode: cli.showCode, json: cli.json, config });
       return;
     }
     default:

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { GatewayError } from '../errors';
+import { assignAliases } from './naming';
 import { ToolFailure, type ToolCallContext, type ToolDefinition } from './types';
 
 /** Longest tool error message passed back to a script; tools sometimes echo whole payloads. */
@@ -36,6 +37,7 @@ export class Catalog {
   readonly #tools = new Map<string, RegisteredTool>();
   readonly #ajv: Ajv;
   #version: string | undefined;
+  #aliases: { toAlias: Map<string, string>; toCanonical: Map<string, string> } | undefined;
 
   constructor() {
     // useDefaults: handlers see schema defaults filled in; strict off: upstream schemas use vendor keywords.
@@ -50,6 +52,26 @@ export class Catalog {
       this.#tools.set(tool.name, { definition: tool });
     }
     this.#version = undefined;
+    this.#aliases = undefined;
+  }
+
+  #aliasMaps(): { toAlias: Map<string, string>; toCanonical: Map<string, string> } {
+    if (!this.#aliases) {
+      const toAlias = assignAliases(this.#tools.keys());
+      this.#aliases = { toAlias, toCanonical: new Map([...toAlias].map(([canonical, alias]) => [alias, canonical])) };
+    }
+    return this.#aliases;
+  }
+
+  /** The provider-safe alias of a canonical name (`users:list` → `users__list`). */
+  aliasOf(canonical: string): string | undefined {
+    return this.#aliasMaps().toAlias.get(canonical);
+  }
+
+  /** Canonical name for a canonical name or an alias; undefined when neither is known. Every entry point uses it. */
+  resolve(name: string): string | undefined {
+    if (this.#tools.has(name)) return name;
+    return this.#aliasMaps().toCanonical.get(name);
   }
 
   get size(): number {
@@ -57,7 +79,8 @@ export class Catalog {
   }
 
   get(name: string): ToolDefinition | undefined {
-    return this.#tools.get(name)?.definition;
+    const canonical = this.resolve(name);
+    return canonical === undefined ? undefined : this.#tools.get(canonical)?.definition;
   }
 
   list(): ToolDefinition[] {
@@ -89,9 +112,10 @@ export class Catalog {
   }
 
   /** Validates `args` and runs the tool. Throws GatewayError with TOOL_NOT_FOUND, TOOL_VALIDATION or TOOL_ERROR. */
-  async call(name: string, args: unknown, ctx: ToolCallContext): Promise<unknown> {
+  async call(nameOrAlias: string, args: unknown, ctx: ToolCallContext): Promise<unknown> {
+    const name = this.resolve(nameOrAlias) ?? nameOrAlias;
     const entry = this.#tools.get(name);
-    if (!entry) throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}'`, { tool: name });
+    if (!entry) throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${nameOrAlias}'`, { tool: nameOrAlias });
     const input = args === undefined || args === null ? {} : args;
     const validate = this.#validator(entry);
     if (!validate(input)) {

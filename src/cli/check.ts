@@ -18,11 +18,12 @@ export interface CheckOptions {
  * `scriptgate check <file|->`: runs the gate (pre-scan, parse, rules, risk score, transform) without
  * executing anything. Exit code 0 when the script would run, 1 when it would be refused.
  */
-export function runCheck(options: CheckOptions): number {
+export async function runCheck(options: CheckOptions): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const source = options.file === '-' ? (options.readStdin ?? (() => readFileSync(0, 'utf8')))() : readFileSync(options.file, 'utf8');
   // The catalog supplies tool annotations for the risk score; no executor is started.
-  const gateway = new Gateway({ config: options.config, log: silentLogger() });
+  const gateway = new Gateway({ config: options.config, log: silentLogger(), processMetrics: false });
+  await gateway.loadSources();
   const compiled = gateway.compiler.compile(source, options.config.effectiveLimits);
   if (!compiled.ok) {
     if (options.json) write(`${JSON.stringify({ verdict: 'rejected', hash: compiled.hash, violations: compiled.violations })}\n`);

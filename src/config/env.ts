@@ -29,9 +29,10 @@ const toSnake = (segment: string): string => segment.replace(/([a-z0-9])([A-Z])/
 export const envNameFor = (path: readonly string[]): string => `SCRIPTGATE_${path.map(toSnake).join('_')}`;
 
 function collectLeaves(value: unknown, path: string[], out: EnvLeaf[]): void {
-  // A map-valued option (empty by default, e.g. risk.tools) is set from env as one JSON object;
+  // A list or map option (empty by default, e.g. sources.modules, risk.tools) is set from env as JSON;
   // `limits` is the exception: each of its keys has its own variable.
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0 && path.join('.') !== 'limits') {
+  const emptyMap = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
+  if (Array.isArray(value) || (emptyMap && path.join('.') !== 'limits')) {
     out.push({ path, kind: 'json', envName: envNameFor(path) });
     return;
   }
@@ -62,7 +63,7 @@ function parseEnvValue(name: string, raw: string, kind: LeafKind): unknown {
     try {
       return JSON.parse(raw) as unknown;
     } catch (err) {
-      throw new RangeError(`${name} must be a JSON object: ${(err as Error).message}`, { cause: err });
+      throw new RangeError(`${name} must be JSON: ${(err as Error).message}`, { cause: err });
     }
   }
   if (kind === 'boolean') {

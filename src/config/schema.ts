@@ -93,9 +93,17 @@ const Risk = z
   })
   .strict();
 
+const ModuleSource = z
+  .object({
+    /** Directory of ES modules exporting tools made with defineTool (relative to the working directory). */
+    dir: z.string().min(1),
+  })
+  .strict();
+
 const Sources = z
   .object({
     demo: z.boolean().default(true),
+    modules: z.array(ModuleSource).default([]),
   })
   .strict();
 

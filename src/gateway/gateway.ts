@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Catalog, createDemoTools, type ToolCallContext, type ToolDefinition } from '../catalog';
+import { Catalog, createDemoTools, loadModuleTools, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import { ExecutorPool, SANDBOX_WORKER_FILE, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
@@ -100,7 +100,17 @@ export class Gateway {
     });
   }
 
+  #sourcesLoaded: Promise<void> | undefined;
+
+  /** Loads the asynchronous sources (local modules); idempotent, and part of start(). */
+  loadSources(): Promise<void> {
+    return (this.#sourcesLoaded ??= (async () => {
+      if (this.config.sources.modules.length > 0) this.catalog.register(await loadModuleTools(this.config.sources.modules));
+    })());
+  }
+
   async start(readyTimeoutMs = 30_000): Promise<void> {
+    await this.loadSources();
     await this.pool.start();
     await this.pool.waitReady(readyTimeoutMs);
   }

@@ -1,30 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { spawn } from 'node:child_process';
 import { httpRequest, postJson } from '../helpers/http';
-
-const MAIN = resolve(__dirname, '..', '..', 'src', 'main.js');
-
-/** Starts `scriptgate serve` as a real process on a free port and resolves its URL from the startup log. */
-function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [MAIN, 'serve'], {
-    env: { PATH: process.env.PATH, SCRIPTGATE_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  return new Promise((resolveStart, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /"url":"(http:[^"]+)"/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolveStart({ child, url: match[1]!, exited });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited early (${code}): ${out}`)));
-  });
-}
+import { MAIN, startServerProcess as startServer } from '../helpers/server-process';
 
 describe('graceful shutdown', () => {
   test('SIGTERM with scripts in flight loses none, refuses new work and exits 0', async () => {

@@ -87,7 +87,11 @@ describe('SCRIPTGATE_* environment overrides', () => {
     let { raw, value } = sampleFor(leaf.kind, section);
     if (envName === 'SCRIPTGATE_PRESET') ({ raw, value } = { raw: 'balanced', value: 'balanced' });
     if (envName === 'SCRIPTGATE_SERVER_HOST') ({ raw, value } = { raw: '0.0.0.0', value: '0.0.0.0' });
-    if (leaf.kind === 'json') ({ raw, value } = { raw: '{"emails:send":{"openWorld":true,"points":10}}', value: { 'emails:send': { openWorld: true, points: 10 } } });
+    if (leaf.kind === 'json') {
+      ({ raw, value } = Array.isArray(section)
+        ? { raw: '[{"dir":"./tools"}]', value: [{ dir: './tools' }] }
+        : { raw: '{"emails:send":{"openWorld":true,"points":10}}', value: { 'emails:send': { openWorld: true, points: 10 } } });
+    }
     // Keep cross-field rules satisfied while moving one side.
     const env: NodeJS.ProcessEnv = { [envName]: raw };
     if (envName === 'SCRIPTGATE_POOL_MIN_THREADS') env.SCRIPTGATE_POOL_MAX_THREADS = '8';
@@ -114,7 +118,7 @@ describe('SCRIPTGATE_* environment overrides', () => {
     expect(() => loadConfig({ env: { SCRIPTGATE_EXECUTOR_PERMISSION_MODEL: 'maybe' } })).toThrow(/must be true or false/);
     expect(() => loadConfig({ env: { SCRIPTGATE_POOL_MAX_THREAD: '2' } })).toThrow(/unknown setting SCRIPTGATE_POOL_MAX_THREAD; did you mean/);
     expect(() => loadConfig({ env: { SCRIPTGATE_PRESET: 'yolo' } })).toThrow(/preset/);
-    expect(() => loadConfig({ env: { SCRIPTGATE_RISK_TOOLS: '{nope' } })).toThrow(/SCRIPTGATE_RISK_TOOLS must be a JSON object/);
+    expect(() => loadConfig({ env: { SCRIPTGATE_RISK_TOOLS: '{nope' } })).toThrow(/SCRIPTGATE_RISK_TOOLS must be JSON/);
     expect(() => loadConfig({ env: { SCRIPTGATE_RISK_TOOLS: '{"a:b":{"bogus":1}}' } })).toThrow(/risk.tools.a:b/);
   });
 

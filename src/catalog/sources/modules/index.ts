@@ -1,0 +1,73 @@
+import { readdirSync, statSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { JsonSchema, ToolAnnotations, ToolCallContext, ToolDefinition } from '../../types';
+
+/** Marks objects made by defineTool; Symbol.for so a module that loaded its own copy still matches. */
+export const TOOL_BRAND = Symbol.for('scriptgate.tool');
+
+export interface ToolModuleDefinition<Args extends Record<string, unknown>, Result> {
+  /** `tool` (namespaced by the file name: tools/weather.mjs → `weather:tool`) or a full `source:tool`. */
+  name: string;
+  description: string;
+  inputSchema: JsonSchema;
+  outputSchema?: JsonSchema;
+  annotations?: ToolAnnotations;
+  tags?: readonly string[];
+  /** Receives validated arguments and a context with the tenant, caller context, abort signal and deadline. */
+  handler: (args: Args, ctx: ToolCallContext) => Result | Promise<Result>;
+}
+
+export type DefinedTool = ToolDefinition & { readonly [TOOL_BRAND]: true };
+
+/**
+ * Declares a tool in a local module. Arguments are validated against `inputSchema` before the handler
+ * runs, so `Args` can describe the validated shape.
+ */
+export function defineTool<Args extends Record<string, unknown> = Record<string, unknown>, Result = unknown>(
+  definition: ToolModuleDefinition<Args, Result>,
+): DefinedTool {
+  if (typeof definition.name !== 'string' || !definition.name) throw new TypeError('defineTool: name must be a non-empty string');
+  if (typeof definition.description !== 'string') throw new TypeError(`defineTool(${definition.name}): description must be a string`);
+  if (typeof definition.handler !== 'function') throw new TypeError(`defineTool(${definition.name}): handler must be a function`);
+  if (definition.inputSchema === null || typeof definition.inputSchema !== 'object') throw new TypeError(`defineTool(${definition.name}): inputSchema must be a JSON Schema object`);
+  return Object.freeze({ ...definition, handler: definition.handler as ToolDefinition['handler'], [TOOL_BRAND]: true as const });
+}
+
+const isDefinedTool = (value: unknown): value is DefinedTool =>
+  value !== null && typeof value === 'object' && (value as { [TOOL_BRAND]?: unknown })[TOOL_BRAND] === true;
+
+export class ModuleLoadError extends Error {
+  override name = 'ModuleLoadError';
+}
+
+const MODULE_FILE = /\.(mjs|js|cjs)$/;
+
+/** Loads every tool module (top level of each directory, in name order); relative directories resolve from the working directory. */
+export async function loadModuleTools(sources: readonly { dir: string }[]): Promise<ToolDefinition[]> {
+  const tools: ToolDefinition[] = [];
+  for (const { dir } of sources) {
+    const root = resolve(dir);
+    let files: string[];
+    try {
+      files = readdirSync(root).filter((f) => MODULE_FILE.test(f) && statSync(join(root, f)).isFile()).sort();
+    } catch (err) {
+      throw new ModuleLoadError(`sources.modules: cannot read directory ${root}: ${(err as Error).message}`, { cause: err });
+    }
+    for (const file of files) {
+      const path = join(root, file);
+      let namespace: Record<string, unknown>;
+      try {
+        namespace = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      } catch (err) {
+        throw new ModuleLoadError(`sources.modules: ${path} failed to load: ${(err as Error).message}`, { cause: err });
+      }
+      const source = basename(file, extname(file));
+      const found = Object.values(namespace).flatMap((value) => (Array.isArray(value) ? value : [value])).filter(isDefinedTool);
+      for (const tool of new Set(found)) {
+        tools.push({ ...tool, name: tool.name.includes(':') ? tool.name : `${source}:${tool.name}` });
+      }
+    }
+  }
+  return tools;
+}
