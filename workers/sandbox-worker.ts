@@ -152,6 +152,11 @@ hostPort.on('message', (message: HostToWorker) => {
 function onToolResult(message: FrontChannelMessage): void {
   const exec = live.get(message.id);
   if (!exec) return; // late reply for a finished run
+  // The deadline wins over a reply racing it (a tool that answers because its abort signal fired).
+  if (dateNow() >= exec.task.deadlineAt) {
+    exec.tripWith('TIMEOUT', `script exceeded its ${exec.task.timeoutMs} ms deadline`, { timeoutMs: exec.task.timeoutMs });
+    return;
+  }
   const call = exec.settled(message.callId);
   if (call) settleCall(call, message.reply);
 }

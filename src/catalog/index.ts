@@ -6,3 +6,5 @@ export { createDemoTools } from './sources/demo';
 export { defineTool, loadModuleTools, ModuleLoadError, TOOL_BRAND } from './sources/modules';
 export type { DefinedTool, ToolModuleDefinition } from './sources/modules';
 export type { DemoCatalogOptions } from './sources/demo';
+export { createAccessControl, globToRegExp } from './access';
+export type { AccessControl, AccessDecision, AccessMode, AccessPolicy, TenantToolPolicy, ToolAccessOverride } from './access';

@@ -93,6 +93,26 @@ const Risk = z
   })
   .strict();
 
+const ToolAccessOverride = z
+  .object({
+    visibleInListTools: z.boolean().optional(),
+    enabledInCodeCall: z.boolean().optional(),
+  })
+  .strict();
+
+const Access = z
+  .object({
+    /** codecall_only: only meta-tools are listed; codecall_opt_in: raw tools listed, code use opt-in; metadata_driven: per-tool flags. */
+    mode: z.enum(['codecall_only', 'codecall_opt_in', 'metadata_driven']).default('codecall_only'),
+    /** Glob patterns over canonical names (`users:*`); empty means every tool. */
+    include: z.array(z.string().min(1)).default([]),
+    exclude: z.array(z.string().min(1)).default([]),
+    /** Tools denied unless access.tools enables them explicitly. */
+    defaultDeny: z.array(z.string().min(1)).default([]),
+    tools: z.record(z.string(), ToolAccessOverride).default({}),
+  })
+  .strict();
+
 const ModuleSource = z
   .object({
     /** Directory of ES modules exporting tools made with defineTool (relative to the working directory). */
@@ -122,6 +142,7 @@ export const ConfigSchema = z
     pool: Pool.prefault({}),
     gate: Gate.prefault({}),
     risk: Risk.prefault({}),
+    access: Access.prefault({}),
     sources: Sources.prefault({}),
     log: Log.prefault({}),
   })

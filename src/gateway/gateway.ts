@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Catalog, createDemoTools, loadModuleTools, type ToolCallContext, type ToolDefinition } from '../catalog';
+import { Catalog, createAccessControl, createDemoTools, loadModuleTools, type AccessControl, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import { ExecutorPool, SANDBOX_WORKER_FILE, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
@@ -67,6 +67,7 @@ export class Gateway {
   readonly pool: ExecutorPool;
   readonly config: LoadedConfig;
   readonly metrics: GatewayMetrics;
+  readonly access: AccessControl;
   readonly #log: Logger;
   #inFlight = 0;
   #idleWaiters: (() => void)[] = [];
@@ -78,6 +79,7 @@ export class Gateway {
     if (config.sources.demo) this.catalog.register(createDemoTools());
     if (options.extraTools) this.catalog.register(options.extraTools);
     this.compiler = createScriptCompiler(config.gate.cacheEntries);
+    this.access = createAccessControl(config.access);
     this.metrics = createMetrics({ restarts: () => this.pool.stats().restarts }, options.processMetrics ?? true);
     this.pool = new ExecutorPool({
       processes: config.executor.processes,
@@ -201,6 +203,18 @@ export class Gateway {
     }
   }
 
+  /**
+   * The canonical name of a tool the caller may use, or a TOOL_NOT_FOUND identical to an unknown tool's,
+   * so hidden tools cannot be told apart from missing ones.
+   */
+  #callable(name: string): string {
+    const canonical = this.catalog.resolve(name);
+    if (canonical === undefined || !this.access.decide(canonical).codeCall) {
+      throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}'`, { tool: name });
+    }
+    return canonical;
+  }
+
   /** Risk of a compiled script for this catalog and config: annotations first, then config overrides. */
   assessRisk(facts: Parameters<typeof assessRisk>[0]): RiskAssessment {
     const overrides = this.config.risk.tools;
@@ -227,7 +241,7 @@ export class Gateway {
     // The signal getter defers the AbortController and its timer to the tools that actually watch it.
     const ctx: ToolCallContext = { ...base, get signal() { return scope.signal; } };
     try {
-      const value = await scope.race(this.catalog.call(tool, args, ctx));
+      const value = await scope.race(this.catalog.call(this.#callable(tool), args, ctx));
       return { ok: true, value };
     } catch (err) {
       if (err instanceof GatewayError) {
@@ -257,7 +271,7 @@ export class Gateway {
         signal: abort.signal,
         deadlineAt: Date.now() + timeoutMs,
       };
-      const result = await abortRace(this.catalog.call(request.name, request.input, ctx), abort.signal);
+      const result = await abortRace(this.catalog.call(this.#callable(request.name), request.input, ctx), abort.signal);
       return { status: 'ok', result };
     } catch (err) {
       if (err instanceof GatewayError && (err.code === 'TOOL_ERROR' || err.code === 'TOOL_TIMEOUT')) {

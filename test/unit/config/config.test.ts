@@ -87,11 +87,20 @@ describe('SCRIPTGATE_* environment overrides', () => {
     let { raw, value } = sampleFor(leaf.kind, section);
     if (envName === 'SCRIPTGATE_PRESET') ({ raw, value } = { raw: 'balanced', value: 'balanced' });
     if (envName === 'SCRIPTGATE_SERVER_HOST') ({ raw, value } = { raw: '0.0.0.0', value: '0.0.0.0' });
+    const JSON_SAMPLES: Record<string, unknown> = {
+      'sources.modules': [{ dir: './tools' }],
+      'risk.tools': { 'emails:send': { openWorld: true, points: 10 } },
+      'access.include': ['users:*'],
+      'access.exclude': ['payments:*'],
+      'access.defaultDeny': ['*:delete*'],
+      'access.tools': { 'users:delete': { enabledInCodeCall: true } },
+    };
     if (leaf.kind === 'json') {
-      ({ raw, value } = Array.isArray(section)
-        ? { raw: '[{"dir":"./tools"}]', value: [{ dir: './tools' }] }
-        : { raw: '{"emails:send":{"openWorld":true,"points":10}}', value: { 'emails:send': { openWorld: true, points: 10 } } });
+      const sample = JSON_SAMPLES[leaf.path.join('.')];
+      if (sample === undefined) throw new Error(`add a JSON sample for ${leaf.path.join('.')}`);
+      ({ raw, value } = { raw: JSON.stringify(sample), value: sample });
     }
+    if (envName === 'SCRIPTGATE_ACCESS_MODE') ({ raw, value } = { raw: 'metadata_driven', value: 'metadata_driven' });
     // Keep cross-field rules satisfied while moving one side.
     const env: NodeJS.ProcessEnv = { [envName]: raw };
     if (envName === 'SCRIPTGATE_POOL_MIN_THREADS') env.SCRIPTGATE_POOL_MAX_THREADS = '8';
