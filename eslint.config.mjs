@@ -15,9 +15,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tool-module fixtures run as plain Node ES modules.
-    files: ['test/fixtures/tools/**/*.mjs', 'test/fixtures/tools-broken/**/*.mjs'],
-    languageOptions: { globals: { AbortSignal: 'readonly' } },
+    // Fixture modules (tool modules, upstream MCP servers) run as plain Node ES modules.
+    files: ['test/fixtures/**/*.mjs'],
+    languageOptions: { globals: { AbortSignal: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', process: 'readonly', console: 'readonly' } },
   },
   {
     files: ['load-tests/**', 'src/main.ts', 'src/cli/**'],

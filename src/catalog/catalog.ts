@@ -74,6 +74,18 @@ export class Catalog {
     return this.#aliasMaps().toCanonical.get(name);
   }
 
+  /**
+   * Replaces every tool of one source (`source:*`) with `tools`, e.g. after an upstream's
+   * tools/list_changed. Validators of replaced tools are dropped with them.
+   */
+  replaceSource(source: string, tools: readonly ToolDefinition[]): void {
+    const prefix = `${source}:`;
+    for (const name of [...this.#tools.keys()]) if (name.startsWith(prefix)) this.#tools.delete(name);
+    this.#version = undefined;
+    this.#aliases = undefined;
+    this.register(tools.filter((t) => t.name.startsWith(prefix)));
+  }
+
   get size(): number {
     return this.#tools.size;
   }

@@ -8,3 +8,5 @@ export type { DefinedTool, ToolModuleDefinition } from './sources/modules';
 export type { DemoCatalogOptions } from './sources/demo';
 export { createAccessControl, globToRegExp } from './access';
 export type { AccessControl, AccessDecision, AccessMode, AccessPolicy, TenantToolPolicy, ToolAccessOverride } from './access';
+export { Upstream } from './sources/mcp/upstream';
+export type { UpstreamConfig, UpstreamHealth, UpstreamState } from './sources/mcp/upstream';

@@ -120,10 +120,34 @@ const ModuleSource = z
   })
   .strict();
 
+const McpSource = z
+  .object({
+    /** Namespace: the server's tools become `name:tool`. */
+    name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'name must be letters, digits, _ or -'),
+    transport: z.enum(['stdio', 'http']),
+    command: z.string().min(1).optional(),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string(), z.string()).default({}),
+    cwd: z.string().optional(),
+    url: z.string().url().optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    bearerTokenEnv: z.string().optional(),
+    callTimeoutMs: int(1).default(30_000),
+    maxConcurrency: int(1, 1_000).default(8),
+    reconnectInitialMs: int(1).default(500),
+    reconnectMaxMs: int(1).default(30_000),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.transport === 'stdio' && !s.command) ctx.addIssue({ code: 'custom', path: ['command'], message: 'command is required for a stdio server' });
+    if (s.transport === 'http' && !s.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'url is required for an http server' });
+  });
+
 const Sources = z
   .object({
     demo: z.boolean().default(true),
     modules: z.array(ModuleSource).default([]),
+    mcp: z.array(McpSource).default([]),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Catalog, createAccessControl, createDemoTools, loadModuleTools, type AccessControl, type ToolCallContext, type ToolDefinition } from '../catalog';
+import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, type AccessControl, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import { ExecutorPool, SANDBOX_WORKER_FILE, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
@@ -68,6 +68,7 @@ export class Gateway {
   readonly config: LoadedConfig;
   readonly metrics: GatewayMetrics;
   readonly access: AccessControl;
+  readonly upstreams: Upstream[] = [];
   readonly #log: Logger;
   #inFlight = 0;
   #idleWaiters: (() => void)[] = [];
@@ -108,6 +109,12 @@ export class Gateway {
   loadSources(): Promise<void> {
     return (this.#sourcesLoaded ??= (async () => {
       if (this.config.sources.modules.length > 0) this.catalog.register(await loadModuleTools(this.config.sources.modules));
+      for (const source of this.config.sources.mcp) {
+        const upstream = new Upstream(source, this.#log, (tools) => this.catalog.replaceSource(source.name, tools));
+        this.upstreams.push(upstream);
+      }
+      // An unreachable upstream does not hold the service back: it retries in the background.
+      await Promise.all(this.upstreams.map((u) => u.connect()));
     })());
   }
 
@@ -285,6 +292,7 @@ export class Gateway {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.upstreams.map((u) => u.close()));
     await this.pool.close();
   }
 }

@@ -63,6 +63,8 @@ export function createApp(options: AppOptions): express.Express {
       status: ready ? 'ready' : options.isDraining() ? 'draining' : 'starting',
       executors: { total: stats.executors, ready: stats.ready, restarts: stats.restarts, threads: stats.threads },
       tools: gateway.catalog.size,
+      // Upstreams degrade the catalog, not readiness: a down upstream's tools fail clearly until it returns.
+      upstreams: gateway.upstreams.map((u) => u.health()),
     });
   });
 

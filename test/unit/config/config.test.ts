@@ -89,6 +89,7 @@ describe('SCRIPTGATE_* environment overrides', () => {
     if (envName === 'SCRIPTGATE_SERVER_HOST') ({ raw, value } = { raw: '0.0.0.0', value: '0.0.0.0' });
     const JSON_SAMPLES: Record<string, unknown> = {
       'sources.modules': [{ dir: './tools' }],
+      'sources.mcp': [{ name: 'gh', transport: 'stdio', command: 'node', args: ['server.js'], env: {}, headers: {}, callTimeoutMs: 1000, maxConcurrency: 2, reconnectInitialMs: 100, reconnectMaxMs: 1000 }],
       'risk.tools': { 'emails:send': { openWorld: true, points: 10 } },
       'access.include': ['users:*'],
       'access.exclude': ['payments:*'],
@@ -137,6 +138,11 @@ describe('SCRIPTGATE_* environment overrides', () => {
     expect(config.preset).toBe('locked_down');
     expect(config.pool.tasksPerThread).toBe(4);
     expect(config.pool.maxThreads).toBe(2);
+  });
+
+  test('an MCP source names the field its transport needs', () => {
+    expect(() => loadConfig({ env: {}, overrides: { sources: { mcp: [{ name: 'x', transport: 'stdio' }] } } })).toThrow(/sources.mcp.0.command: command is required for a stdio server/);
+    expect(() => loadConfig({ env: {}, overrides: { sources: { mcp: [{ name: 'x', transport: 'http' }] } } })).toThrow(/sources.mcp.0.url: url is required/);
   });
 
   test('a missing or malformed file is a ConfigError', () => {

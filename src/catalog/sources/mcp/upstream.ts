@@ -1,0 +1,250 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from '../../../log';
+import { ToolFailure, type JsonSchema, type ToolCallContext, type ToolDefinition } from '../../types';
+
+/** One configured upstream MCP server (config `sources.mcp[]`). */
+export interface UpstreamConfig {
+  /** Namespace: its tools become `name:tool`. */
+  name: string;
+  transport: 'stdio' | 'http';
+  command?: string;
+  args?: readonly string[];
+  /** Extra environment for a stdio server (on top of a minimal safe default, never the gateway's own). */
+  env?: Readonly<Record<string, string>>;
+  cwd?: string;
+  url?: string;
+  headers?: Readonly<Record<string, string>>;
+  /** Name of an environment variable holding a bearer token for an http server. */
+  bearerTokenEnv?: string;
+  callTimeoutMs: number;
+  maxConcurrency: number;
+  reconnectInitialMs: number;
+  reconnectMaxMs: number;
+}
+
+export type UpstreamState = 'connecting' | 'connected' | 'disconnected';
+
+export interface UpstreamHealth {
+  name: string;
+  state: UpstreamState;
+  tools: number;
+  lastError?: string;
+  reconnects: number;
+}
+
+const TOOL_PART = /[^A-Za-z0-9_.-]/g;
+
+/** Upstream results: structured content when the tool gives it, else text (parsed when it is JSON). */
+function resultOf(result: { content?: unknown; structuredContent?: unknown }): unknown {
+  if (result.structuredContent !== undefined) return result.structuredContent;
+  const content = Array.isArray(result.content) ? (result.content as { type?: unknown; text?: unknown }[]) : [];
+  const texts = content.filter((c) => c.type === 'text' && typeof c.text === 'string').map((c) => c.text as string);
+  if (texts.length === 1 && content.length === 1) {
+    try {
+      return JSON.parse(texts[0]!) as unknown;
+    } catch {
+      return texts[0];
+    }
+  }
+  return { content };
+}
+
+/**
+ * A connection to one upstream MCP server through the SDK client. Keeps the upstream's tools (with
+ * schemas and annotations) as catalog definitions, refreshes them on `notifications/tools/list_changed`,
+ * reconnects with exponential backoff, caps concurrent calls and bounds each call's time. A call's abort
+ * signal (the script's deadline) cancels it upstream: the SDK sends `notifications/cancelled`.
+ */
+export class Upstream {
+  #client: Client | undefined;
+  #transportRef: Transport | undefined;
+  #state: UpstreamState = 'disconnected';
+  #tools: ToolDefinition[] = [];
+  #lastError: string | undefined;
+  #reconnects = 0;
+  #attempt = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  #inFlight = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(
+    readonly config: UpstreamConfig,
+    readonly log: Logger,
+    /** Called with the full tool list whenever it changes (connect, list_changed, disconnect). */
+    readonly onTools: (tools: ToolDefinition[]) => void,
+  ) {}
+
+  /** Process id of a stdio upstream (operations and tests). */
+  get pid(): number | undefined {
+    const t = this.#transportRef;
+    return t instanceof StdioClientTransport ? (t.pid ?? undefined) : undefined;
+  }
+
+  health(): UpstreamHealth {
+    return { name: this.config.name, state: this.#state, tools: this.#tools.length, reconnects: this.#reconnects, ...(this.#lastError ? { lastError: this.#lastError } : {}) };
+  }
+
+  #transport(): Transport {
+    const c = this.config;
+    if (c.transport === 'stdio') {
+      if (!c.command) throw new Error(`sources.mcp ${c.name}: command is required for stdio`);
+      return new StdioClientTransport({ command: c.command, args: [...(c.args ?? [])], env: { ...getDefaultEnvironment(), ...c.env }, ...(c.cwd ? { cwd: c.cwd } : {}), stderr: 'pipe' });
+    }
+    if (!c.url) throw new Error(`sources.mcp ${c.name}: url is required for http`);
+    const headers: Record<string, string> = { ...c.headers };
+    if (c.bearerTokenEnv) {
+      const token = process.env[c.bearerTokenEnv];
+      if (!token) throw new Error(`sources.mcp ${c.name}: environment variable ${c.bearerTokenEnv} is not set`);
+      headers.authorization = `Bearer ${token}`;
+    }
+    return new StreamableHTTPClientTransport(new URL(c.url), { requestInit: { headers } });
+  }
+
+  /** Connects and lists tools; on failure schedules a retry and resolves anyway (the service starts without it). */
+  async connect(): Promise<void> {
+    if (this.#closed) return;
+    this.#state = 'connecting';
+    const client = new Client({ name: 'scriptgate', version: '0.1.0' }, { capabilities: {} });
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      void this.#refresh(client).catch((err: unknown) => this.log.warn({ err, upstream: this.config.name }, 'tool list refresh failed'));
+    });
+    try {
+      const transport = this.#transport();
+      this.#transportRef = transport;
+      transport.onclose = () => this.#onClose(client);
+      await client.connect(transport);
+      this.#client = client;
+      await this.#refresh(client);
+      this.#state = 'connected';
+      this.#attempt = 0;
+      this.#lastError = undefined;
+      this.log.info({ upstream: this.config.name, tools: this.#tools.length }, 'upstream MCP server connected');
+    } catch (err) {
+      this.#lastError = err instanceof Error ? err.message : String(err);
+      this.log.warn({ upstream: this.config.name, err: this.#lastError }, 'upstream MCP server unavailable; retrying');
+      void client.close().catch(() => undefined);
+      this.#scheduleReconnect();
+    }
+  }
+
+  #onClose(client: Client): void {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    this.#state = 'disconnected';
+    // Its tools stay listed (describe keeps working); calls fail with UPSTREAM_UNAVAILABLE until it is back.
+    if (!this.#closed) {
+      this.log.warn({ upstream: this.config.name }, 'upstream MCP server connection closed; reconnecting');
+      this.#scheduleReconnect();
+    }
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed || this.#timer) return;
+    this.#state = 'disconnected';
+    const delay = Math.min(this.config.reconnectMaxMs, this.config.reconnectInitialMs * 2 ** this.#attempt++);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#reconnects++;
+      void this.connect();
+    }, delay);
+    this.#timer.unref();
+  }
+
+  async #refresh(client: Client): Promise<void> {
+    const listed: ToolDefinition[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.listTools(cursor ? { cursor } : {});
+      for (const tool of page.tools) listed.push(this.#definition(tool));
+      cursor = page.nextCursor;
+    } while (cursor);
+    if (this.#client !== client && this.#client !== undefined) return;
+    this.#tools = listed;
+    this.onTools(listed);
+  }
+
+  #definition(tool: { name: string; description?: string; inputSchema: unknown; outputSchema?: unknown; annotations?: Record<string, unknown> }): ToolDefinition {
+    const upstreamName = tool.name;
+    const annotations = tool.annotations ?? {};
+    return {
+      name: `${this.config.name}:${upstreamName.replace(TOOL_PART, '_')}`,
+      description: tool.description ?? '',
+      inputSchema: (tool.inputSchema ?? { type: 'object' }) as JsonSchema,
+      ...(tool.outputSchema ? { outputSchema: tool.outputSchema as JsonSchema } : {}),
+      annotations: {
+        ...(typeof annotations.title === 'string' ? { title: annotations.title } : {}),
+        ...(typeof annotations.readOnlyHint === 'boolean' ? { readOnlyHint: annotations.readOnlyHint } : {}),
+        ...(typeof annotations.destructiveHint === 'boolean' ? { destructiveHint: annotations.destructiveHint } : {}),
+        ...(typeof annotations.idempotentHint === 'boolean' ? { idempotentHint: annotations.idempotentHint } : {}),
+        ...(typeof annotations.openWorldHint === 'boolean' ? { openWorldHint: annotations.openWorldHint } : {}),
+      },
+      tags: [this.config.name, 'mcp'],
+      handler: (args, ctx) => this.call(upstreamName, args, ctx),
+    };
+  }
+
+  async #slot(signal: AbortSignal): Promise<void> {
+    if (this.#inFlight < this.config.maxConcurrency) {
+      this.#inFlight++;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const go = () => {
+        signal.removeEventListener('abort', onAbort);
+        this.#inFlight++;
+        resolve();
+      };
+      const onAbort = () => {
+        const i = this.#waiting.indexOf(go);
+        if (i !== -1) this.#waiting.splice(i, 1);
+        reject(new ToolFailure('CANCELLED', 'the call was cancelled while waiting for a free upstream slot'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#waiting.push(go);
+    });
+  }
+
+  #release(): void {
+    this.#inFlight--;
+    this.#waiting.shift()?.();
+  }
+
+  async call(tool: string, args: Record<string, unknown>, ctx: ToolCallContext): Promise<unknown> {
+    const client = this.#client;
+    if (!client || this.#state !== 'connected') {
+      throw new ToolFailure('UPSTREAM_UNAVAILABLE', `upstream MCP server '${this.config.name}' is not connected (${this.#lastError ?? this.#state}); retry shortly`);
+    }
+    const signal = ctx.signal;
+    await this.#slot(signal);
+    try {
+      const timeout = Math.max(1, Math.min(this.config.callTimeoutMs, ctx.deadlineAt - Date.now()));
+      const result = await client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout });
+      if (result.isError === true) {
+        const text = Array.isArray(result.content) ? (result.content as { text?: unknown }[]).map((c) => (typeof c.text === 'string' ? c.text : '')).join(' ').trim() : '';
+        throw new ToolFailure('UPSTREAM_TOOL_ERROR', text || `${this.config.name}:${tool} reported an error`);
+      }
+      return resultOf(result as { content?: unknown; structuredContent?: unknown });
+    } catch (err) {
+      if (err instanceof ToolFailure) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      if (signal.aborted) throw new ToolFailure('CANCELLED', `cancelled: ${message}`);
+      if (/timed out|timeout/i.test(message)) throw new ToolFailure('UPSTREAM_TIMEOUT', `${this.config.name}:${tool} did not answer within ${this.config.callTimeoutMs} ms`);
+      throw new ToolFailure('UPSTREAM_ERROR', `${this.config.name}:${tool} failed: ${message}`);
+    } finally {
+      this.#release();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.close().catch(() => undefined);
+  }
+}

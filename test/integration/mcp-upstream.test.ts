@@ -1,0 +1,88 @@
+import { resolve } from 'node:path';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+
+const FIXTURE = resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'mcp', 'upstream-server.mjs');
+const waitFor = async (check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> => {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+describe('upstream MCP server over stdio (a real SDK server as a child process)', () => {
+  let g: TestGateway;
+  beforeAll(async () => {
+    g = await startTestGateway({
+      sources: { mcp: [{ name: 'fixture', transport: 'stdio', command: process.execPath, args: [FIXTURE], reconnectInitialMs: 100, reconnectMaxMs: 400, callTimeoutMs: 5_000 }] },
+    });
+  });
+  afterAll(() => g.close());
+
+  test('its tools join the catalog under the namespace, with schemas and annotations', () => {
+    const echo = g.gateway.catalog.get('fixture:echo');
+    expect(echo?.annotations).toEqual({ readOnlyHint: true });
+    expect(echo?.inputSchema).toMatchObject({ type: 'object', properties: { message: { type: 'string' } }, required: ['message'] });
+    expect(echo?.outputSchema).toMatchObject({ type: 'object', properties: { n: { type: 'number' } } });
+    expect(g.gateway.catalog.resolve('fixture__echo')).toBe('fixture:echo');
+    expect(g.gateway.upstreams[0]!.health()).toMatchObject({ name: 'fixture', state: 'connected', tools: 5 });
+  });
+
+  test('a script calls upstream tools; structured content comes back as data', async () => {
+    const r = await g.run("const a = await callTool('fixture:echo', { message: 'hi', n: 2 }); const b = await callTool('fixture__echo', { message: 'yo' }); return [a, b]");
+    expect(r).toMatchObject({ status: 'ok', result: [{ message: 'hi', n: 2 }, { message: 'yo', n: 0 }] });
+  });
+
+  test('arguments are validated against the upstream schema before the call', async () => {
+    const r = await g.run("await callTool('fixture:echo', { n: 1 })");
+    expect(r).toMatchObject({ status: 'tool_error', error: { code: 'TOOL_VALIDATION' } });
+  });
+
+  test('an upstream isError result is a tool error the script can catch', async () => {
+    const r = await g.run("try { await callTool('fixture:fail', {}) } catch (e) { return [e.code, e.message] }");
+    expect(r.result).toEqual(['UPSTREAM_TOOL_ERROR', 'the fixture failed on purpose']);
+  });
+
+  test('a tool added at run time (tools/list_changed) becomes callable', async () => {
+    await g.run("await callTool('fixture:addTool', { name: 'late' })");
+    await waitFor(() => g.gateway.catalog.get('fixture:late') !== undefined);
+    expect((await g.run("return await callTool('fixture:late', {})")).result).toEqual({ added: 'late' });
+  });
+
+  test('a slow upstream call is cancelled at the script deadline (notifications/cancelled)', async () => {
+    const before = ((await g.gateway.invoke({ name: 'fixture:cancellations', input: {} })) as { result: { cancelled: number } }).result.cancelled;
+    const r = await g.run("await callTool('fixture:slow', { ms: 10000 })", { timeoutMs: 300 });
+    expect(r.status).toBe('timeout');
+    await waitFor(async () => ((await g.gateway.invoke({ name: 'fixture:cancellations', input: {} })) as { result: { cancelled: number } }).result.cancelled === before + 1);
+  });
+
+  test('a killed upstream fails calls clearly, then reconnects and serves again', async () => {
+    const upstream = g.gateway.upstreams[0]!;
+    const pid = upstream.pid!;
+    process.kill(pid, 'SIGKILL');
+    await waitFor(() => upstream.health().state !== 'connected');
+    const down = await g.run("await callTool('fixture:echo', { message: 'x' })");
+    expect(down).toMatchObject({ status: 'tool_error', error: { code: 'TOOL_ERROR', toolCode: 'UPSTREAM_UNAVAILABLE', tool: 'fixture:echo' } });
+    expect(down.error?.message).toContain("upstream MCP server 'fixture' is not connected");
+    await waitFor(() => upstream.health().state === 'connected');
+    expect(upstream.pid).not.toBe(pid);
+    expect(upstream.health().reconnects).toBeGreaterThanOrEqual(1);
+    expect((await g.run("return (await callTool('fixture:echo', { message: 'back' })).message")).result).toBe('back');
+  });
+});
+
+describe('an unreachable upstream', () => {
+  test('does not stop startup; it is reported and retried', async () => {
+    const g = await startTestGateway({ sources: { mcp: [{ name: 'ghost', transport: 'stdio', command: process.execPath, args: ['-e', 'process.exit(3)'], reconnectInitialMs: 50, reconnectMaxMs: 100 }] } });
+    try {
+      const ghost = g.gateway.upstreams[0]!;
+      expect(ghost.health()).toMatchObject({ name: 'ghost', tools: 0 });
+      expect(ghost.health().state).not.toBe('connected');
+      expect(ghost.health().lastError).toEqual(expect.any(String));
+      expect((await g.run('return 1')).result).toBe(1);
+      await waitFor(() => ghost.health().reconnects >= 2);
+    } finally {
+      await g.close();
+    }
+  });
+});
