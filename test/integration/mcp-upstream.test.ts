@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
@@ -83,6 +84,56 @@ describe('an unreachable upstream', () => {
       await waitFor(() => ghost.health().reconnects >= 2);
     } finally {
       await g.close();
+    }
+  });
+});
+
+describe('upstream MCP server over Streamable HTTP with a bearer token', () => {
+  const HTTP_FIXTURE = resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'mcp', 'upstream-http-server.mjs');
+  let fixture: ChildProcess;
+  let url = '';
+  beforeAll(async () => {
+    fixture = spawn(process.execPath, [HTTP_FIXTURE], { env: { PATH: process.env.PATH, FIXTURE_TOKEN: 'tok-123' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    url = await new Promise<string>((resolveUrl, reject) => {
+      let out = '';
+      fixture.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /"url":"([^"]+)"/.exec(out);
+        if (m) resolveUrl(m[1]!);
+      });
+      fixture.on('exit', (code) => reject(new Error(`fixture exited ${code}`)));
+    });
+  });
+  afterAll(() => {
+    fixture.kill('SIGTERM');
+  });
+
+  test('lists and calls tools, follows list_changed, and sends the bearer token from the environment', async () => {
+    process.env.SCRIPTGATE_TEST_UPSTREAM_TOKEN = 'tok-123';
+    const g = await startTestGateway({ sources: { mcp: [{ name: 'remote', transport: 'http', url, bearerTokenEnv: 'SCRIPTGATE_TEST_UPSTREAM_TOKEN' }] } });
+    try {
+      expect(g.gateway.upstreams[0]!.health()).toMatchObject({ state: 'connected', tools: 2 });
+      expect(g.gateway.catalog.get('remote:echo')?.annotations).toEqual({ readOnlyHint: true });
+      expect((await g.run("return await callTool('remote:echo', { message: 'over http' })")).result).toEqual({ message: 'over http', via: 'http' });
+      await g.run("await callTool('remote:addTool', { name: 'fresh' })");
+      await waitFor(() => g.gateway.catalog.get('remote:fresh') !== undefined);
+      expect((await g.run("return await callTool('remote__fresh', {})")).result).toEqual({ added: 'fresh' });
+    } finally {
+      await g.close();
+      delete process.env.SCRIPTGATE_TEST_UPSTREAM_TOKEN;
+    }
+  });
+
+  test('a wrong token leaves the upstream disconnected with the reason', async () => {
+    process.env.SCRIPTGATE_TEST_UPSTREAM_TOKEN = 'wrong';
+    const g = await startTestGateway({ sources: { mcp: [{ name: 'remote', transport: 'http', url, bearerTokenEnv: 'SCRIPTGATE_TEST_UPSTREAM_TOKEN', reconnectInitialMs: 5_000 }] } });
+    try {
+      const health = g.gateway.upstreams[0]!.health();
+      expect(health.state).not.toBe('connected');
+      expect(health.lastError).toMatch(/401|unauthorized/i);
+    } finally {
+      await g.close();
+      delete process.env.SCRIPTGATE_TEST_UPSTREAM_TOKEN;
     }
   });
 });
