@@ -17,7 +17,9 @@ export default tseslint.config(
   {
     // Fixture modules (tool modules, upstream MCP servers) run as plain Node ES modules.
     files: ['test/fixtures/**/*.mjs'],
-    languageOptions: { globals: { AbortSignal: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { AbortSignal: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
+    // A fixture server announces its URL on stdout.
+    rules: { 'no-console': 'off' },
   },
   {
     files: ['load-tests/**', 'src/main.ts', 'src/cli/**'],
