@@ -58,7 +58,7 @@ const FORBIDDEN_KEYS = new Set(['constructor', '__proto__', 'prototype', '__defi
 
 class ToolError extends SharedError {
   override name = 'ToolError';
-  constructor(readonly code: string, readonly tool: string, message: string) {
+  constructor(readonly code: string, readonly tool: string, message: string, readonly data?: unknown) {
     super(message);
   }
 }
@@ -167,8 +167,10 @@ function settleCall(call: PendingCall, reply: ToolReply): void {
     return;
   }
   const { code, message } = reply.error;
-  if (call.throwOnError) call.reject(new ToolError(code, call.tool, message));
-  else call.resolve({ ok: false, error: { code, message, tool: call.tool } });
+  // Tool-specific facts (an HTTP status and body, say) travel as `data`.
+  const data = reply.error.details?.data;
+  if (call.throwOnError) call.reject(new ToolError(code, call.tool, message, data));
+  else call.resolve({ ok: false, error: { code, message, tool: call.tool, ...(data !== undefined ? { data } : {}) } });
 }
 
 function makeCallTool(exec: Execution) {
@@ -308,7 +310,7 @@ function describeThrown(thrown: unknown): SandboxError {
         code: known ? thrown.code : 'TOOL_ERROR',
         // Tool messages built by the catalog already name the tool.
         message: thrown.message.startsWith(`${thrown.tool}:`) ? thrown.message : `${thrown.tool}: ${thrown.message}`,
-        details: { tool: thrown.tool, toolCode: thrown.code },
+        details: { tool: thrown.tool, toolCode: thrown.code, ...(thrown.data !== undefined ? { data: thrown.data } : {}) },
       };
     }
     if (thrown instanceof Error) {

@@ -141,7 +141,8 @@ export class Catalog {
       const toolCode = err instanceof ToolFailure ? err.code : 'TOOL_FAILED';
       const raw = err instanceof Error ? err.message : String(err);
       const message = raw.length > TOOL_ERROR_MESSAGE_MAX_CHARS ? `${raw.slice(0, TOOL_ERROR_MESSAGE_MAX_CHARS)}…` : raw;
-      throw new GatewayError('TOOL_ERROR', message, { tool: name, toolCode });
+      const data = err instanceof ToolFailure && err.data !== undefined ? { data: err.data } : {};
+      throw new GatewayError('TOOL_ERROR', message, { tool: name, toolCode, ...data });
     }
   }
 }

@@ -10,3 +10,5 @@ export { createAccessControl, globToRegExp } from './access';
 export type { AccessControl, AccessDecision, AccessMode, AccessPolicy, TenantToolPolicy, ToolAccessOverride } from './access';
 export { Upstream } from './sources/mcp/upstream';
 export type { UpstreamConfig, UpstreamHealth, UpstreamState } from './sources/mcp/upstream';
+export { loadOpenApiTools } from './sources/openapi';
+export type { OpenApiConfig } from './sources/openapi';

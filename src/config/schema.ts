@@ -143,11 +143,32 @@ const McpSource = z
     if (s.transport === 'http' && !s.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'url is required for an http server' });
   });
 
+const OpenApiAuth = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('bearer'), tokenEnv: z.string().min(1) }).strict(),
+  z.object({ type: z.literal('apiKey'), in: z.enum(['header', 'query']), name: z.string().min(1), valueEnv: z.string().min(1) }).strict(),
+  z.object({ type: z.literal('basic'), usernameEnv: z.string().min(1), passwordEnv: z.string().min(1) }).strict(),
+]);
+
+const OpenApiSource = z
+  .object({
+    /** Namespace: operations become `name:operationId`. */
+    name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'name must be letters, digits, _ or -'),
+    /** Path (from the working directory) or URL of an OpenAPI 3.x document, YAML or JSON. */
+    spec: z.string().min(1),
+    baseUrl: z.string().url().optional(),
+    auth: OpenApiAuth.optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    timeoutMs: int(1).default(10_000),
+    maxResponseBytes: int(1).default(4 * 1024 * 1024),
+  })
+  .strict();
+
 const Sources = z
   .object({
     demo: z.boolean().default(true),
     modules: z.array(ModuleSource).default([]),
     mcp: z.array(McpSource).default([]),
+    openapi: z.array(OpenApiSource).default([]),
   })
   .strict();
 

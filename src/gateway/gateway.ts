@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, type AccessControl, type ToolCallContext, type ToolDefinition } from '../catalog';
+import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import { ExecutorPool, SANDBOX_WORKER_FILE, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
@@ -109,6 +109,7 @@ export class Gateway {
   loadSources(): Promise<void> {
     return (this.#sourcesLoaded ??= (async () => {
       if (this.config.sources.modules.length > 0) this.catalog.register(await loadModuleTools(this.config.sources.modules));
+      for (const spec of this.config.sources.openapi) this.catalog.register(await loadOpenApiTools(spec));
       for (const source of this.config.sources.mcp) {
         const upstream = new Upstream(source, this.#log, (tools) => this.catalog.replaceSource(source.name, tools));
         this.upstreams.push(upstream);

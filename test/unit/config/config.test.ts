@@ -89,6 +89,7 @@ describe('SCRIPTGATE_* environment overrides', () => {
     if (envName === 'SCRIPTGATE_SERVER_HOST') ({ raw, value } = { raw: '0.0.0.0', value: '0.0.0.0' });
     const JSON_SAMPLES: Record<string, unknown> = {
       'sources.modules': [{ dir: './tools' }],
+      'sources.openapi': [{ name: 'pets', spec: './pets.yaml', headers: {}, timeoutMs: 1000, maxResponseBytes: 1000 }],
       'sources.mcp': [{ name: 'gh', transport: 'stdio', command: 'node', args: ['server.js'], env: {}, headers: {}, callTimeoutMs: 1000, maxConcurrency: 2, reconnectInitialMs: 100, reconnectMaxMs: 1000 }],
       'risk.tools': { 'emails:send': { openWorld: true, points: 10 } },
       'access.include': ['users:*'],
@@ -143,6 +144,10 @@ describe('SCRIPTGATE_* environment overrides', () => {
   test('an MCP source names the field its transport needs', () => {
     expect(() => loadConfig({ env: {}, overrides: { sources: { mcp: [{ name: 'x', transport: 'stdio' }] } } })).toThrow(/sources.mcp.0.command: command is required for a stdio server/);
     expect(() => loadConfig({ env: {}, overrides: { sources: { mcp: [{ name: 'x', transport: 'http' }] } } })).toThrow(/sources.mcp.0.url: url is required/);
+  });
+
+  test.each(['mcp.yaml', 'openapi.yaml', 'modules.yaml', 'access.yaml'])('the example config/examples/%s is valid', (file) => {
+    expect(() => loadConfig({ env: {}, file: resolve(CONFIG_DIR, 'examples', file) })).not.toThrow();
   });
 
   test('a missing or malformed file is a ConfigError', () => {

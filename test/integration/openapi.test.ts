@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { httpRequest, postJson } from '../helpers/http';
+import { startPetApi, type PetApi } from '../helpers/pet-api';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process';
+
+// The spec parser's $ref resolver is an ES module, which jest's module sandbox cannot load: these tests
+// drive the real service (and plain Node) as processes.
+const ROOT = resolve(__dirname, '..', '..', '..');
+const SPEC = resolve(ROOT, 'test', 'fixtures', 'openapi', 'petstore.yaml');
+const source = (api: PetApi, extra: Record<string, unknown> = {}) => ({
+  name: 'pets',
+  spec: SPEC,
+  baseUrl: api.url,
+  auth: { type: 'bearer', tokenEnv: 'PETS_TOKEN' },
+  maxResponseBytes: 100_000,
+  ...extra,
+});
+
+type Envelope = { status: string; result?: unknown; error?: Record<string, unknown> & { code: string; message: string } };
+
+describe('OpenAPI operations as tools', () => {
+  test('operationId or method + path; schemas from parameters, body and the 2xx response; $refs resolved', () => {
+    const script = `require(${JSON.stringify(resolve(ROOT, 'dist', 'src', 'catalog'))}).loadOpenApiTools(${JSON.stringify({ name: 'pets', spec: SPEC, baseUrl: 'http://127.0.0.1:9/api', headers: {}, timeoutMs: 1000, maxResponseBytes: 1000 })})
+      .then((tools) => console.log(JSON.stringify(tools.map(({ name, inputSchema, outputSchema, annotations }) => ({ name, inputSchema, outputSchema, annotations })))));`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const tools = JSON.parse(run.stdout) as { name: string; inputSchema: Record<string, unknown>; outputSchema?: Record<string, unknown>; annotations: unknown }[];
+    const byName = new Map(tools.map((t) => [t.name, t]));
+    expect([...byName.keys()].sort()).toEqual(['pets:big', 'pets:boom', 'pets:createPet', 'pets:deletePet', 'pets:getPet', 'pets:get_health', 'pets:listPets']);
+    expect(byName.get('pets:getPet')).toMatchObject({ inputSchema: { type: 'object', properties: { petId: { type: 'string' } }, required: ['petId'] }, annotations: { readOnlyHint: true } });
+    expect(byName.get('pets:deletePet')!.annotations).toEqual({ readOnlyHint: false, destructiveHint: true });
+    // NewPet contains a recursive Category, so it stays a $ref, resolved against the components carried along.
+    expect(byName.get('pets:createPet')!.inputSchema).toMatchObject({
+      properties: { body: { $ref: '#/components/schemas/NewPet' } },
+      required: ['body'],
+      components: { schemas: { NewPet: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } },
+    });
+    expect(byName.get('pets:listPets')).toMatchObject({ inputSchema: { properties: { limit: { type: 'integer', maximum: 100 } } }, outputSchema: { type: 'array' } });
+    expect(JSON.stringify(byName.get('pets:createPet')!.inputSchema)).toContain('#/components/schemas/Category');
+  });
+});
+
+describe('OpenAPI source against a real HTTP API', () => {
+  let api: PetApi;
+  let server: ServerProcess;
+  beforeAll(async () => {
+    api = await startPetApi('pet-token');
+    server = await startServerProcess({ SCRIPTGATE_SOURCES_OPENAPI: JSON.stringify([source(api)]), PETS_TOKEN: 'pet-token' });
+  });
+  afterAll(async () => {
+    await server.stop();
+    await api.close();
+  });
+  const execute = async (script: string): Promise<Envelope> => (await postJson(`${server.url}/v1/execute`, { script })).body as Envelope;
+
+  test('calls send path, query, header and body, with the bearer token from the environment', async () => {
+    const r = await execute(`
+      const created = await callTool('pets:createPet', { body: { name: 'Tom', tag: 'cat' } });
+      const one = await callTool('pets:getPet', { petId: created.id });
+      const list = await callTool('pets__listPets', { limit: 1, 'X-Request-Id': 'req-7' });
+      return { created, one, list, health: await callTool('pets:get_health', {}) };`);
+    expect(r).toMatchObject({ status: 'ok', result: { created: { id: 'p2', name: 'Tom', tag: 'cat' }, one: { id: 'p2', name: 'Tom' }, list: [{ id: 'p1' }], health: { ok: true } } });
+    expect(api.requests.find((q) => q.url.startsWith('/api/pets?'))).toMatchObject({ method: 'GET', url: '/api/pets?limit=1', auth: 'Bearer pet-token', requestId: 'req-7' });
+    expect(api.requests.find((q) => q.method === 'POST')?.body).toEqual({ name: 'Tom', tag: 'cat' });
+  });
+
+  test('a non-2xx answer is a tool error with the HTTP status and a trimmed body', async () => {
+    const r = await execute("try { await callTool('pets:boom', {}) } catch (e) { return { code: e.code, status: e.data.status, bodyLength: e.data.body.length, message: e.message.slice(0, 70) } }");
+    expect(r.result).toEqual({ code: 'HTTP_ERROR', status: 500, bodyLength: 501, message: 'pets:boom: HTTP 500 Internal Server Error: {"error":"database on fire"' });
+    expect(await execute("await callTool('pets:getPet', { petId: 'nope' })")).toMatchObject({ status: 'tool_error', error: { toolCode: 'HTTP_ERROR', data: { status: 404 } } });
+  });
+
+  test('a response over maxResponseBytes is refused, not cut', async () => {
+    expect(await execute("await callTool('pets:big', {})")).toMatchObject({ status: 'tool_error', error: { toolCode: 'RESPONSE_TOO_LARGE' } });
+  });
+
+  test('arguments are validated against the operation schema', async () => {
+    expect((await execute("await callTool('pets:listPets', { limit: 1000 })")).error).toMatchObject({ code: 'TOOL_VALIDATION' });
+    expect((await execute("await callTool('pets:createPet', {})")).error?.message).toContain('/body');
+  });
+});
+
+describe('OpenAPI secrets', () => {
+  test('a missing secret is a clear error; a wrong one surfaces the API 401', async () => {
+    const api = await startPetApi('pet-token');
+    const missing = await startServerProcess({ SCRIPTGATE_SOURCES_OPENAPI: JSON.stringify([source(api)]) });
+    const wrong = await startServerProcess({ SCRIPTGATE_SOURCES_OPENAPI: JSON.stringify([source(api)]), PETS_TOKEN: 'nope' });
+    try {
+      const call = async (s: ServerProcess) => ((await postJson(`${s.url}/v1/execute`, { script: "await callTool('pets:listPets', {})" })).body as Envelope).error;
+      const missingError = await call(missing);
+      expect(missingError).toMatchObject({ toolCode: 'AUTH_NOT_CONFIGURED' });
+      expect(await call(wrong)).toMatchObject({ toolCode: 'HTTP_ERROR', data: { status: 401 } });
+    } finally {
+      await Promise.all([missing.stop(), wrong.stop()]);
+      await api.close();
+    }
+  });
+});
+
+describe('all four sources in one script', () => {
+  test('demo, local module, upstream MCP and OpenAPI tools together', async () => {
+    const api = await startPetApi('pet-token');
+    const server = await startServerProcess({
+      PETS_TOKEN: 'pet-token',
+      SCRIPTGATE_SOURCES_OPENAPI: JSON.stringify([source(api)]),
+      SCRIPTGATE_SOURCES_MODULES: JSON.stringify([{ dir: resolve(ROOT, 'test', 'fixtures', 'tools') }]),
+      SCRIPTGATE_SOURCES_MCP: JSON.stringify([{ name: 'fixture', transport: 'stdio', command: process.execPath, args: [resolve(ROOT, 'test', 'fixtures', 'mcp', 'upstream-server.mjs')] }]),
+    });
+    try {
+      const ready = (await httpRequest(`${server.url}/ready`)).body as { upstreams: { name: string; state: string }[] };
+      expect(ready.upstreams).toEqual([expect.objectContaining({ name: 'fixture', state: 'connected' })]);
+      const r = (await postJson(`${server.url}/v1/execute`, { script: `
+        const [user, weather, echo, pet] = await Promise.all([
+          callTool('users:get', { id: 'u_0001' }),
+          callTool('weather:forecast', { city: 'Lisbon' }),
+          callTool('fixture:echo', { message: 'from mcp' }),
+          callTool('pets:getPet', { petId: 'p1' }),
+        ]);
+        return [user.id, weather.city, echo.message, pet.name];` })).body as Envelope;
+      expect(r).toMatchObject({ status: 'ok', result: ['u_0001', 'Lisbon', 'from mcp', 'Rex'] });
+    } finally {
+      await server.stop();
+      await api.close();
+    }
+  });
+});
