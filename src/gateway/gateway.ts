@@ -81,7 +81,10 @@ export class Gateway {
     if (options.extraTools) this.catalog.register(options.extraTools);
     this.compiler = createScriptCompiler(config.gate.cacheEntries);
     this.access = createAccessControl(config.access);
-    this.metrics = createMetrics({ restarts: () => this.pool.stats().restarts }, options.processMetrics ?? true);
+    this.metrics = createMetrics(
+      { restarts: () => this.pool.stats().restarts, upstreams: () => this.upstreams.map((u) => u.health()) },
+      options.processMetrics ?? true,
+    );
     this.pool = new ExecutorPool({
       processes: config.executor.processes,
       permissionModel: config.executor.permissionModel,

@@ -12,11 +12,14 @@ export interface GatewayMetrics {
   executions: Counter<'status'>;
   executionDuration: Histogram<'status'>;
   executorRestarts: Gauge;
+  upstreamUp: Gauge<'upstream'>;
 }
 
 export interface MetricsSources {
   /** Executor restarts so far, read at scrape time. */
   restarts: () => number;
+  /** Upstream MCP servers' health, read at scrape time. */
+  upstreams: () => readonly { name: string; state: string; tools: number; reconnects: number }[];
 }
 
 export function createMetrics(sources: MetricsSources, withDefaults = true): GatewayMetrics {
@@ -34,6 +37,16 @@ export function createMetrics(sources: MetricsSources, withDefaults = true): Gat
       labelNames: ['status'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers: [registry],
+    }),
+    upstreamUp: new Gauge({
+      name: 'scriptgate_upstream_up',
+      help: 'Whether each upstream MCP server is connected (1) or not (0)',
+      labelNames: ['upstream'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const u of sources.upstreams()) this.set({ upstream: u.name }, u.state === 'connected' ? 1 : 0);
+      },
     }),
     executorRestarts: new Gauge({
       name: 'scriptgate_executor_restarts',

@@ -57,6 +57,11 @@ describe('upstream MCP server over stdio (a real SDK server as a child process)'
     await waitFor(async () => ((await g.gateway.invoke({ name: 'fixture:cancellations', input: {} })) as { result: { cancelled: number } }).result.cancelled === before + 1);
   });
 
+  test('its health is exported as scriptgate_upstream_up', async () => {
+    const text = await g.gateway.metrics.registry.metrics();
+    expect(text).toMatch(/^scriptgate_upstream_up\{upstream="fixture"\} 1$/m);
+  });
+
   test('a killed upstream fails calls clearly, then reconnects and serves again', async () => {
     const upstream = g.gateway.upstreams[0]!;
     const pid = upstream.pid!;
@@ -69,6 +74,20 @@ describe('upstream MCP server over stdio (a real SDK server as a child process)'
     expect(upstream.pid).not.toBe(pid);
     expect(upstream.health().reconnects).toBeGreaterThanOrEqual(1);
     expect((await g.run("return (await callTool('fixture:echo', { message: 'back' })).message")).result).toBe('back');
+  });
+});
+
+describe('per-upstream limits', () => {
+  test('maxConcurrency queues calls beyond it; callTimeoutMs ends a call that takes too long', async () => {
+    const g = await startTestGateway({ sources: { mcp: [{ name: 'fixture', transport: 'stdio', command: process.execPath, args: [FIXTURE], maxConcurrency: 1, callTimeoutMs: 300 }] } });
+    try {
+      const queued = await g.run("const t = Date.now(); await Promise.all([callTool('fixture:slow', { ms: 150 }), callTool('fixture:slow', { ms: 150 })]); return Date.now() - t");
+      expect(queued.result as number).toBeGreaterThanOrEqual(290);
+      const slow = await g.run("await callTool('fixture:slow', { ms: 2000 })", { timeoutMs: 5_000 });
+      expect(slow).toMatchObject({ status: 'tool_error', error: { toolCode: 'UPSTREAM_TIMEOUT' } });
+    } finally {
+      await g.close();
+    }
   });
 });
 
