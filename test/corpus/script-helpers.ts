@@ -1,5 +1,8 @@
 import type { TestGateway } from '../helpers/gateway';
 
+// Entity shapes as the demo tools return them.
+export type { Invoice, LineItem, Payment, Ticket, User } from '../../src/catalog/sources/demo/model';
+
 /**
  * Writes a script as it would be sent: backslashes are kept verbatim (regexes read naturally), `\``
  * stands for a backtick and `$\{` for `${` inside the script's own template literals.
@@ -13,69 +16,10 @@ export interface Page<T> {
   nextOffset: number | null;
 }
 
-export interface User {
-  id: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  phone: string;
-  country: string;
-  plan: string;
-  status: string;
-  role: string;
-  teamId: string;
-  createdAt: string;
-  lastLogin: string;
-}
 
-export interface LineItem {
-  description: string;
-  quantity: number;
-  unitAmountCents: number;
-  amountCents: number;
-}
 
-export interface Invoice {
-  id: string;
-  number: string;
-  userId: string;
-  status: string;
-  currency: string;
-  amountCents: number;
-  lineItems: LineItem[];
-  issuedAt: string;
-  dueAt: string;
-  paidAt: string | null;
-  voidedAt: string | null;
-}
 
-export interface Payment {
-  id: string;
-  userId: string;
-  invoiceId: string | null;
-  amountCents: number;
-  amountRefundedCents: number;
-  currency: string;
-  status: string;
-  method: string;
-  failureReason: string | null;
-  createdAt: string;
-}
 
-export interface Ticket {
-  id: string;
-  subject: string;
-  description: string;
-  requesterId: string;
-  assigneeId: string | null;
-  status: string;
-  priority: string;
-  category: string;
-  tags: string[];
-  firstResponseAt: string | null;
-  resolvedAt: string | null;
-  mergedInto: string | null;
-}
 
 export interface Sent {
   id: string;

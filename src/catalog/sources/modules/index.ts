@@ -1,22 +1,19 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { JsonSchema, ToolAnnotations, ToolCallContext, ToolDefinition } from '../../types';
+import type { ToolCallContext, ToolDefinition } from '../../types';
 
 /** Marks objects made by defineTool; Symbol.for so a module that loaded its own copy still matches. */
 export const TOOL_BRAND = Symbol.for('scriptgate.tool');
 
-export interface ToolModuleDefinition<Args extends Record<string, unknown>, Result> {
-  /** `tool` (namespaced by the file name: tools/weather.mjs → `weather:tool`) or a full `source:tool`. */
-  name: string;
-  description: string;
-  inputSchema: JsonSchema;
-  outputSchema?: JsonSchema;
-  annotations?: ToolAnnotations;
-  tags?: readonly string[];
+/**
+ * A catalog tool definition whose handler is typed by its arguments and result. `name` is `tool`
+ * (namespaced by the file name: tools/weather.mjs → `weather:tool`) or a full `source:tool`.
+ */
+export type ToolModuleDefinition<Args extends Record<string, unknown>, Result> = Omit<ToolDefinition, 'handler'> & {
   /** Receives validated arguments and a context with the tenant, caller context, abort signal and deadline. */
   handler: (args: Args, ctx: ToolCallContext) => Result | Promise<Result>;
-}
+};
 
 export type DefinedTool = ToolDefinition & { readonly [TOOL_BRAND]: true };
 
