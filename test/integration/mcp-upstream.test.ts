@@ -77,6 +77,21 @@ describe('upstream MCP server over stdio (a real SDK server as a child process)'
   });
 });
 
+describe('tools/list pagination', () => {
+  test('every page of an upstream tool list is read', async () => {
+    const paged = resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'mcp', 'paged-server.mjs');
+    const g = await startTestGateway({ sources: { mcp: [{ name: 'paged', transport: 'stdio', command: process.execPath, args: [paged] }] } });
+    try {
+      const names = g.gateway.catalog.list().map((t) => t.name).filter((n) => n.startsWith('paged:'));
+      expect(names).toHaveLength(25);
+      expect(names).toContain('paged:tool_24');
+      expect((await g.run("return (await callTool('paged:tool_24', {})).n")).result).toBe(24);
+    } finally {
+      await g.close();
+    }
+  });
+});
+
 describe('per-upstream limits', () => {
   test('maxConcurrency queues calls beyond it; callTimeoutMs ends a call that takes too long', async () => {
     const g = await startTestGateway({ sources: { mcp: [{ name: 'fixture', transport: 'stdio', command: process.execPath, args: [FIXTURE], maxConcurrency: 1, callTimeoutMs: 300 }] } });
