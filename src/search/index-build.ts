@@ -1,0 +1,171 @@
+import lunr from 'lunr';
+import { contentWords, queryWords, segmentWord, splitWords } from './tokenize';
+import type { SearchTuning } from './tuning';
+
+/** What the index needs to know about a tool. */
+export interface SearchDocument {
+  name: string;
+  description: string;
+  inputSchema?: Readonly<Record<string, unknown>>;
+  tags?: readonly string[];
+}
+
+export const FIELDS = ['name', 'description', 'params'] as const;
+
+interface Fields {
+  id: string;
+  name: string[];
+  description: string[];
+  params: string[];
+}
+
+/** What the rerank needs per tool, all stemmed. */
+export interface Profile {
+  /** Words of the name as a query would say them (run-together words split). */
+  name: readonly string[];
+  /** Distinct content words of the description. */
+  description: readonly string[];
+  /** Everything indexed: name, description, parameters. */
+  all: ReadonlySet<string>;
+  /** Neighbouring word pairs of the name and of the description ("credit card"), order-free. */
+  phrases: ReadonlySet<string>;
+}
+
+/** One catalog snapshot, analysed: the lunr index plus what the rerank reads. */
+export interface AnalysedCatalog {
+  idx: lunr.Index;
+  names: string[];
+  profiles: Profile[];
+  df: Map<string, number>;
+  nameDf: Map<string, number>;
+  idf: Map<string, number>;
+}
+
+const STEM_MEMO_MAX = 50_000;
+const stemMemo = new Map<string, string>();
+
+/** Porter stem via lunr's stemmer; memoised because query words repeat and the stemmer allocates. */
+export function stem(word: string): string {
+  let stemmed = stemMemo.get(word);
+  if (stemmed === undefined) {
+    if (stemMemo.size >= STEM_MEMO_MAX) stemMemo.clear();
+    stemmed = lunr.stemmer(new lunr.Token(word, {})).toString();
+    stemMemo.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+/** Word pairs at most `window` apart, order-free ("stock price" = "price of a stock"). */
+export function wordPairs(words: readonly string[], window: number, into: Set<string>): Set<string> {
+  for (let i = 0; i < words.length; i++) {
+    for (let j = i + 1; j <= i + window && j < words.length; j++) {
+      const a = words[i] as string;
+      const b = words[j] as string;
+      if (a !== b) into.add(a < b ? `${a} ${b}` : `${b} ${a}`);
+    }
+  }
+  return into;
+}
+
+function schemaProperties(schema: Readonly<Record<string, unknown>> | undefined): [string, Record<string, unknown>][] {
+  const props = schema?.properties;
+  if (!props || typeof props !== 'object') return [];
+  return Object.entries(props as Record<string, unknown>).map(([k, v]) => [k, v && typeof v === 'object' ? (v as Record<string, unknown>) : {}]);
+}
+
+/**
+ * Words of the tool part of a name. A run-together word is indexed whole and split; coverage counts
+ * only the split, since the whole (`gettechdomains`) is a word no query will ever contain.
+ */
+function nameWordsOf(name: string, vocabulary: ReadonlyMap<string, number>): { indexed: string[]; coverage: string[] } {
+  const indexed: string[] = [];
+  const coverage: string[] = [];
+  for (const word of contentWords(name.slice(name.indexOf(':') + 1))) {
+    const parts = segmentWord(word, vocabulary);
+    indexed.push(word, ...parts);
+    coverage.push(...(parts.length > 0 ? parts : [word]));
+  }
+  return { indexed, coverage };
+}
+
+function toFields(doc: SearchDocument, id: number, nameWords: readonly string[]): Fields {
+  const colon = doc.name.indexOf(':');
+  const params = schemaProperties(doc.inputSchema);
+  return {
+    id: String(id),
+    name: [...nameWords],
+    description: [...queryWords(doc.description), ...(doc.tags ?? []).flatMap((t) => splitWords(t)), ...splitWords(doc.name.slice(0, Math.max(colon, 0)))],
+    params: [
+      ...params.flatMap(([key]) => splitWords(key)),
+      ...params.flatMap(([, p]) => (typeof p.description === 'string' ? queryWords(p.description) : [])),
+    ],
+  };
+}
+
+const increment = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+
+/** Documents analysed between two yields of an incremental build. */
+const CHUNK = 100;
+
+/**
+ * Analyses a catalog snapshot and builds its lunr index, yielding every CHUNK documents so a rebuild
+ * can share the event loop with requests (the old index serves meanwhile). Run to completion with
+ * buildNow() or buildSliced().
+ */
+export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchTuning): Generator<void, AnalysedCatalog> {
+  // Words of the prose, to split run-together names such as `getchapter`.
+  const vocabulary = new Map<string, number>();
+  for (const doc of docs) {
+    for (const word of splitWords(doc.description)) increment(vocabulary, word);
+    for (const [, p] of schemaProperties(doc.inputSchema)) if (typeof p.description === 'string') for (const word of splitWords(p.description)) increment(vocabulary, word);
+  }
+  yield;
+  const builder = new lunr.Builder();
+  builder.ref('id');
+  for (const field of FIELDS) builder.field(field, { boost: tuning.boosts[field] });
+  // Tokens arrive split and stop-word free; only stemming is left to lunr.
+  builder.pipeline.add(lunr.stemmer);
+  builder.k1(tuning.k1);
+  builder.b(tuning.b);
+  const profiles: Profile[] = [];
+  const df = new Map<string, number>();
+  const nameDf = new Map<string, number>();
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i] as SearchDocument;
+    const name = nameWordsOf(doc.name, vocabulary);
+    const fields = toFields(doc, i, name.indexed);
+    builder.add(fields);
+    const coverage = name.coverage.map(stem);
+    const description = contentWords(doc.description).map(stem);
+    const all = new Set([...fields.name, ...fields.description, ...fields.params].map(stem));
+    profiles.push({ name: [...new Set(coverage)], description: [...new Set(description)], all, phrases: wordPairs(description, 1, wordPairs(coverage, 1, new Set())) });
+    for (const s of all) increment(df, s);
+    for (const s of new Set(fields.name.map(stem))) increment(nameDf, s);
+    if (i % CHUNK === CHUNK - 1) yield;
+  }
+  const n = docs.length;
+  // BM25's idf, as lunr computes it, so both stages agree on what a rare word is.
+  const idf = new Map([...df].map(([term, count]) => [term, Math.log(1 + Math.abs((n - count + 0.5) / (count + 0.5)))]));
+  yield;
+  return { idx: builder.build(), names: docs.map((d) => d.name), profiles, df, nameDf, idf };
+}
+
+export function buildNow<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs the steps, giving the event loop a turn whenever `sliceMs` of work has passed. */
+export async function buildSliced<T>(steps: Generator<void, T>, sliceMs = 10): Promise<T> {
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}

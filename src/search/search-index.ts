@@ -1,0 +1,260 @@
+import type lunr from 'lunr';
+import { analyseCatalog, buildNow, buildSliced, FIELDS, stem, wordPairs, type AnalysedCatalog, type Profile, type SearchDocument } from './index-build';
+import { splitClauses, splitWords, weightedQueryWords } from './tokenize';
+import { SYNONYMS } from './synonyms';
+import { DEFAULT_TUNING, type SearchTuning } from './tuning';
+
+interface PreparedQuery {
+  terms: Map<string, number>;
+  synonyms: Map<string, number>;
+  phrases: Set<string>;
+}
+
+export interface RankedTool {
+  name: string;
+  /** 0..1: a blend of lunr's rank and how much of the tool's name, description and the query match. */
+  score: number;
+}
+
+interface ScoredTool extends RankedTool {
+  id: number;
+}
+
+const FIELD_NAMES: string[] = [...FIELDS];
+const NARROW_FIELDS = ['name', 'description'];
+const NAME_FIELD = ['name'];
+/** Bound on the memoised per-term rows (tool, score pairs): about 10 MB. */
+const TERM_CACHE_MAX_POSTINGS = 400_000;
+
+/**
+ * An immutable index over one snapshot of the catalog, in two stages: lunr (BM25 over name,
+ * description and parameters, with synonyms) finds candidates from the query's rarer words; a rerank
+ * then scores how much of each candidate's name the query covers and how much of the query the tool
+ * covers, which is what separates `calculate_angle` from every other tool that mentions angles.
+ * Queries are tokenized here and handed to `idx.query()` as plain terms: `idx.search()` parses user
+ * text as lunr syntax and throws on `a:b`.
+ */
+export class SearchIndex {
+  readonly #idx: lunr.Index;
+  readonly #names: readonly string[];
+  readonly #profiles: readonly Profile[];
+  readonly #df: ReadonlyMap<string, number>;
+  readonly #nameDf: ReadonlyMap<string, number>;
+  readonly #idf: ReadonlyMap<string, number>;
+  readonly #synonyms = new Map<string, string[]>();
+  readonly #termCache = new Map<string, readonly (readonly [number, number])[]>();
+  #termCacheEntries = 0;
+  readonly #maxDf: number;
+  readonly #wideMaxDf: number;
+  readonly #tuning: SearchTuning;
+
+  private constructor(analysed: AnalysedCatalog, tuning: SearchTuning) {
+    this.#idx = analysed.idx;
+    this.#names = analysed.names;
+    this.#profiles = analysed.profiles;
+    this.#df = analysed.df;
+    this.#nameDf = analysed.nameDf;
+    this.#idf = analysed.idf;
+    this.#tuning = tuning;
+    this.#maxDf = Math.max(1, Math.floor(tuning.maxDocumentFrequency * analysed.names.length));
+    this.#wideMaxDf = Math.max(1, Math.floor(tuning.wideMaxDocumentFrequency * analysed.names.length));
+  }
+
+  /** Builds in one go (tests, benchmarks, small catalogs). */
+  static build(docs: readonly SearchDocument[], tuning: SearchTuning = DEFAULT_TUNING): SearchIndex {
+    return new SearchIndex(buildNow(analyseCatalog(docs, tuning)), tuning);
+  }
+
+  /** Builds in slices of `sliceMs`, yielding the event loop between them. */
+  static async buildSliced(docs: readonly SearchDocument[], tuning: SearchTuning = DEFAULT_TUNING, sliceMs = 10): Promise<SearchIndex> {
+    return new SearchIndex(await buildSliced(analyseCatalog(docs, tuning), sliceMs), tuning);
+  }
+
+  /** Tool names in index order. */
+  get names(): readonly string[] {
+    return this.#names;
+  }
+
+  #dfOf(term: string): number {
+    return this.#df.get(term) ?? 0;
+  }
+
+  #nameDfOf(term: string): number {
+    return this.#nameDf.get(term) ?? 0;
+  }
+
+  get size(): number {
+    return this.#names.length;
+  }
+
+  #synonymsOf(word: string): string[] {
+    let stems = this.#synonyms.get(word);
+    if (!stems) {
+      const own = stem(word);
+      stems = [...new Set((SYNONYMS.get(word) ?? []).map(stem))].filter((s) => s !== own && this.#discriminates(s));
+      this.#synonyms.set(word, stems);
+    }
+    return stems;
+  }
+
+  /** Present in the index and rare enough to be worth a lunr clause. */
+  #discriminates(term: string): boolean {
+    const df = this.#dfOf(term);
+    return df > 0 && df <= this.#maxDf;
+  }
+
+  /**
+   * Every tool matching a query word, best first. A request for several things is ranked clause by
+   * clause too, and a tool's score blends its whole-query score with its best clause score, so the
+   * second thing asked for is not buried under near-misses of the first. lunr runs once per clause:
+   * BM25 adds up over words, so the whole query's lunr score is the sum of its clauses'.
+   */
+  search(query: string): RankedTool[] {
+    const clauses = splitClauses(query);
+    if (clauses.length < 2) {
+      const prepared = this.#prepare(query);
+      return this.#rerank(this.#lunr(prepared), prepared);
+    }
+    const whole: PreparedQuery = { terms: new Map(), synonyms: new Map(), phrases: new Set() };
+    const wholeHits = new Map<number, number>();
+    const best = new Map<number, number>();
+    for (const clause of clauses) {
+      const prepared = this.#prepare(clause);
+      const hits = this.#lunr(prepared);
+      for (const [id, raw] of hits) wholeHits.set(id, (wholeHits.get(id) ?? 0) + raw);
+      for (const [t, w] of prepared.terms) whole.terms.set(t, Math.max(whole.terms.get(t) ?? 0, w));
+      for (const [t, w] of prepared.synonyms) whole.synonyms.set(t, Math.max(whole.synonyms.get(t) ?? 0, w));
+      for (const p of prepared.phrases) whole.phrases.add(p);
+      this.#rerank(hits, prepared).forEach((hit, rank) => {
+        const k = this.#tuning.clauseRankK;
+        const score = k > 0 ? (hit.score * (k + 1)) / (k + 1 + rank) : hit.score;
+        best.set(hit.id, Math.max(best.get(hit.id) ?? 0, score));
+      });
+    }
+    for (const t of whole.terms.keys()) whole.synonyms.delete(t);
+    const { clauseWeight } = this.#tuning;
+    const wholeScore = new Map(this.#rerank(wholeHits, whole).map((h) => [h.id, h.score]));
+    return [...new Set([...wholeScore.keys(), ...best.keys()])]
+      .map((id) => ({ id, name: this.#names[id] ?? String(id), score: (1 - clauseWeight) * (wholeScore.get(id) ?? 0) + clauseWeight * (best.get(id) ?? 0) }))
+      .sort((a, b) => b.score - a.score)
+      .map(({ name, score }) => ({ name, score }));
+  }
+
+  /** Query text → weighted stems, synonyms and adjacent pairs. */
+  #prepare(text: string): PreparedQuery {
+    const { weights: wordWeights, sequence } = weightedQueryWords(text, this.#tuning.quotedWeight);
+    for (const pair of this.#joinedPairs(text)) wordWeights.set(pair, Math.max(wordWeights.get(pair) ?? 0, 1));
+    // stem → weight: the strongest word that stems to it.
+    const terms = new Map<string, number>();
+    const synonyms = new Map<string, number>();
+    for (const [word, weight] of wordWeights) {
+      const term = stem(word);
+      if (this.#idf.has(term)) terms.set(term, Math.max(terms.get(term) ?? 0, weight));
+      for (const synonym of this.#synonymsOf(word)) synonyms.set(synonym, Math.max(synonyms.get(synonym) ?? 0, weight * this.#tuning.synonymBoost));
+    }
+    for (const term of terms.keys()) synonyms.delete(term);
+    const phrases = new Set<string>();
+    const stems = sequence.map(stem);
+    wordPairs(stems, this.#tuning.phraseWindow, phrases);
+    return { terms, synonyms, phrases };
+  }
+
+  /** Candidate tools by lunr: id → raw BM25 score, the best `candidates` of them. */
+  #lunr({ terms, synonyms }: PreparedQuery): Map<number, number> {
+    // Rarest first, until the postings budget is spent: lunr's cost is linear in the tool matches its
+    // terms walk, and the rare words are the ones that find the right tool. Words the user typed come
+    // first; a common word then joins for the name field only (`search`, `latest` can be most of a
+    // name); synonyms last.
+    let budget = this.#tuning.maxPostings;
+    const afford = (cost: number) => {
+      if (cost > budget) return false;
+      budget -= cost;
+      return true;
+    };
+    const byDf = (list: Iterable<string>) => [...list].filter((t) => this.#discriminates(t)).sort((a, b) => this.#dfOf(a) - this.#dfOf(b));
+    const lunrTerms = byDf(terms.keys()).filter((t, i) => afford(i === 0 ? Math.min(this.#dfOf(t), budget) : this.#dfOf(t)));
+    const nameOnly = [...terms.keys()]
+      .filter((t) => !lunrTerms.includes(t) && this.#nameDfOf(t) > 0 && this.#nameDfOf(t) <= this.#maxDf)
+      .sort((a, b) => this.#nameDfOf(a) - this.#nameDfOf(b))
+      .filter((t) => afford(this.#nameDfOf(t)));
+    const synonymTerms = byDf(synonyms.keys()).filter((t) => afford(this.#dfOf(t)));
+    if (lunrTerms.length === 0 && synonymTerms.length === 0 && nameOnly.length === 0) return new Map();
+    const scores = new Map<number, number>();
+    const accumulate = (term: string, fields: readonly string[], weight: number) => {
+      for (const [id, score] of this.#termScores(term, fields)) scores.set(id, (scores.get(id) ?? 0) + weight * score);
+    };
+    for (const term of lunrTerms) accumulate(term, this.#dfOf(term) <= this.#wideMaxDf ? FIELD_NAMES : NARROW_FIELDS, terms.get(term) ?? 1);
+    for (const term of nameOnly) accumulate(term, NAME_FIELD, terms.get(term) ?? 1);
+    for (const synonym of synonymTerms) accumulate(synonym, NARROW_FIELDS, synonyms.get(synonym) ?? 0);
+    return new Map([...scores].sort((a, b) => b[1] - a[1]).slice(0, this.#tuning.candidates));
+  }
+
+  /**
+   * lunr's BM25 score of every tool for one term over some fields, memoised per index: BM25 adds up
+   * over terms, and the words of tool queries repeat, so a query mostly sums cached rows instead of
+   * walking postings again (lunr spends ~1.5 µs per posting).
+   */
+  #termScores(term: string, fields: readonly string[]): readonly (readonly [number, number])[] {
+    const key = `${fields.join(',')}\0${term}`;
+    let row = this.#termCache.get(key);
+    if (!row) {
+      row = this.#idx.query((q) => q.term(term, { usePipeline: false, fields: [...fields] })).map((r) => [Number(r.ref), r.score] as const);
+      if (this.#termCacheEntries + row.length > TERM_CACHE_MAX_POSTINGS) {
+        this.#termCache.clear();
+        this.#termCacheEntries = 0;
+      }
+      this.#termCache.set(key, row);
+      this.#termCacheEntries += row.length;
+    }
+    return row;
+  }
+
+  /** Adjacent words that the catalog writes as one (`zip code` → zipcode, `who is` → whois). */
+  #joinedPairs(text: string): string[] {
+    const raw = splitWords(text);
+    const joined: string[] = [];
+    for (let i = 0; i + 1 < raw.length; i++) {
+      const pair = `${raw[i]}${raw[i + 1]}`;
+      if (pair.length >= 4 && this.#idf.has(stem(pair))) joined.push(pair);
+    }
+    return joined;
+  }
+
+  #rerank(hits: ReadonlyMap<number, number>, { terms, synonyms, phrases }: PreparedQuery): ScoredTool[] {
+    let top = 0;
+    for (const raw of hits.values()) top = Math.max(top, raw);
+    const idf = (t: string) => this.#idf.get(t) ?? 0;
+    let queryWeight = 0;
+    for (const [t, w] of terms) queryWeight += idf(t) * w;
+    const { weights, nameFloor } = this.#tuning;
+    const ranked: ScoredTool[] = [];
+    for (const [id, raw] of hits) {
+      const profile = this.#profiles[id];
+      if (!profile) continue;
+      let nameWeight = 0;
+      let nameCovered = 0;
+      for (const t of profile.name) {
+        nameWeight += idf(t);
+        nameCovered += idf(t) * Math.max(terms.get(t) ?? 0, synonyms.get(t) ?? 0);
+      }
+      let descriptionWeight = 0;
+      let descriptionCovered = 0;
+      for (const t of profile.description) {
+        descriptionWeight += idf(t);
+        descriptionCovered += idf(t) * Math.max(terms.get(t) ?? 0, synonyms.get(t) ?? 0);
+      }
+      let queryCovered = 0;
+      for (const [t, w] of terms) if (profile.all.has(t)) queryCovered += idf(t) * w;
+      let phraseHits = 0;
+      for (const p of phrases) if (profile.phrases.has(p)) phraseHits++;
+      const score =
+        weights.lunr * (top > 0 ? raw / top : 0) +
+        weights.name * (nameWeight > 0 ? nameCovered / Math.max(nameWeight, nameFloor) : 0) +
+        weights.query * (queryWeight > 0 ? queryCovered / queryWeight : 0) +
+        weights.phrase * Math.min(1, phraseHits / 2) +
+        weights.description * (descriptionWeight > 0 ? descriptionCovered / descriptionWeight : 0);
+      ranked.push({ id, name: this.#names[id] ?? String(id), score });
+    }
+    return ranked.sort((a, b) => b.score - a.score);
+  }
+}
