@@ -38,6 +38,7 @@ export class Catalog {
   readonly #ajv: Ajv;
   #version: string | undefined;
   #aliases: { toAlias: Map<string, string>; toCanonical: Map<string, string> } | undefined;
+  readonly #changeListeners: (() => void)[] = [];
 
   constructor() {
     // useDefaults: handlers see schema defaults filled in; strict off: upstream schemas use vendor keywords.
@@ -51,8 +52,18 @@ export class Catalog {
       if (this.#tools.has(tool.name)) throw new TypeError(`tool '${tool.name}' is registered twice`);
       this.#tools.set(tool.name, { definition: tool });
     }
+    this.#changed();
+  }
+
+  /** Called after every change of the tool set (search index, caches). */
+  onChange(listener: () => void): void {
+    this.#changeListeners.push(listener);
+  }
+
+  #changed(): void {
     this.#version = undefined;
     this.#aliases = undefined;
+    for (const listener of this.#changeListeners) listener();
   }
 
   #aliasMaps(): { toAlias: Map<string, string>; toCanonical: Map<string, string> } {
@@ -81,8 +92,7 @@ export class Catalog {
   replaceSource(source: string, tools: readonly ToolDefinition[]): void {
     const prefix = `${source}:`;
     for (const name of [...this.#tools.keys()]) if (name.startsWith(prefix)) this.#tools.delete(name);
-    this.#version = undefined;
-    this.#aliases = undefined;
+    // register() announces the change once the new tools are in.
     this.register(tools.filter((t) => t.name.startsWith(prefix)));
   }
 

@@ -19,6 +19,7 @@ export const NON_LEAF_ENV = Object.freeze(new Set(['SCRIPTGATE_CONFIG']));
 
 /** Applied in this order, so a later (more specific) alias wins: PORT < SCRIPTGATE_PORT < SCRIPTGATE_SERVER_PORT. */
 export const ENV_ALIASES: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  REDIS_URL: ['redis', 'url'],
   PORT: ['server', 'port'],
   SCRIPTGATE_PORT: ['server', 'port'],
   SCRIPTGATE_HOST: ['server', 'host'],

@@ -172,6 +172,35 @@ const Sources = z
   })
   .strict();
 
+const Redis = z
+  .object({
+    /** redis:// URL (REDIS_URL); empty runs without Redis: in-memory cache, in-process queue. */
+    url: z.string().default(''),
+    /** Prepended to every key, so several deployments can share one Redis. */
+    keyPrefix: z.string().default('scriptgate:'),
+    /** A Redis command slower than this fails (the cache then computes instead). */
+    commandTimeoutMs: int(1).default(500),
+  })
+  .strict();
+
+const Cache = z
+  .object({
+    /** Describe and search answers kept in memory when Redis is not configured (0 disables). */
+    memoryEntries: int(0).default(2_000),
+    /** Lifetime of Redis entries; only collects generations nobody asks for again (keys carry the catalog version). */
+    redisTtlSeconds: int(1).default(86_400),
+  })
+  .strict();
+
+const Search = z
+  .object({
+    /** Quiet time after a catalog change before the index rebuilds; a burst of changes rebuilds once. */
+    rebuildDebounceMs: int(0).default(100),
+    /** Longest stretch of rebuild work between turns of the event loop. */
+    rebuildSliceMs: int(1).default(10),
+  })
+  .strict();
+
 const Log = z
   .object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -189,6 +218,9 @@ export const ConfigSchema = z
     risk: Risk.prefault({}),
     access: Access.prefault({}),
     sources: Sources.prefault({}),
+    redis: Redis.prefault({}),
+    cache: Cache.prefault({}),
+    search: Search.prefault({}),
     log: Log.prefault({}),
   })
   .strict()
@@ -198,6 +230,9 @@ export const ConfigSchema = z
     }
     if (c.risk.warnAt > c.risk.blockAt) {
       ctx.addIssue({ code: 'custom', path: ['risk', 'warnAt'], message: 'risk.warnAt must not exceed risk.blockAt' });
+    }
+    if (c.redis.url !== '' && !/^rediss?:\/\//.test(c.redis.url)) {
+      ctx.addIssue({ code: 'custom', path: ['redis', 'url'], message: 'redis.url must start with redis:// or rediss://' });
     }
     if (c.executor.restartBackoffMs > c.executor.restartBackoffMaxMs) {
       ctx.addIssue({ code: 'custom', path: ['executor', 'restartBackoffMs'], message: 'executor.restartBackoffMs must not exceed executor.restartBackoffMaxMs' });

@@ -22,6 +22,18 @@ export class LruCache<K, V> {
     }
   }
 
+  /** Deletes the entries whose key matches; returns how many. */
+  deleteWhere(test: (key: K) => boolean): number {
+    let removed = 0;
+    for (const key of [...this.#map.keys()]) {
+      if (test(key)) {
+        this.#map.delete(key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   clear(): void {
     this.#map.clear();
   }

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { createHash } from 'node:crypto';
+import { CachedLookups, MemoryResultCache, RedisResultCache } from '../cache';
+import { createRedis, type Redis } from '../redis';
+import { ToolSearch } from '../search';
+import { Discovery } from './discovery';
 import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
@@ -69,6 +74,10 @@ export class Gateway {
   readonly metrics: GatewayMetrics;
   readonly access: AccessControl;
   readonly upstreams: Upstream[] = [];
+  readonly search: ToolSearch;
+  readonly discovery: Discovery;
+  /** The shared Redis client when `redis.url` is set. */
+  readonly redis: Redis | undefined;
   readonly #log: Logger;
   #inFlight = 0;
   #idleWaiters: (() => void)[] = [];
@@ -85,6 +94,26 @@ export class Gateway {
       { restarts: () => this.pool.stats().restarts, upstreams: () => this.upstreams.map((u) => u.health()) },
       options.processMetrics ?? true,
     );
+    this.search = new ToolSearch(this.catalog, { debounceMs: config.search.rebuildDebounceMs, sliceMs: config.search.rebuildSliceMs, log });
+    this.catalog.onChange(() => this.search.catalogChanged());
+    this.redis = config.redis.url ? createRedis(config.redis, log) : undefined;
+    const cache = new CachedLookups(
+      this.redis ? new RedisResultCache(this.redis, config.redis.keyPrefix, config.cache.redisTtlSeconds) : new MemoryResultCache(config.cache.memoryEntries),
+      (area, result) => this.metrics.cacheRequests.inc({ area, result }),
+      log,
+    );
+    this.discovery = new Discovery({
+      catalog: this.catalog,
+      access: this.access,
+      search: this.search,
+      cache,
+      metrics: this.metrics,
+      policyKey: createHash('sha256').update(JSON.stringify(config.access)).digest('base64url').slice(0, 12),
+    });
+    this.search.onSwap((version) => {
+      this.metrics.indexRebuilds.inc();
+      this.discovery.retireVersionsExcept(version);
+    });
     this.pool = new ExecutorPool({
       processes: config.executor.processes,
       permissionModel: config.executor.permissionModel,
@@ -119,6 +148,7 @@ export class Gateway {
       }
       // An unreachable upstream does not hold the service back: it retries in the background.
       await Promise.all(this.upstreams.map((u) => u.connect()));
+      await this.search.start();
     })());
   }
 
@@ -295,8 +325,15 @@ export class Gateway {
     }
   }
 
+  /** Executors warm, and Redis reachable when one is configured. */
+  get redisReady(): boolean {
+    return this.redis === undefined || this.redis.status === 'ready';
+  }
+
   async close(): Promise<void> {
+    this.search.close();
     await Promise.all(this.upstreams.map((u) => u.close()));
     await this.pool.close();
+    this.redis?.disconnect();
   }
 }

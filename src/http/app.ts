@@ -4,7 +4,7 @@ import { formatZodError } from '../config';
 import { ERROR_CODES, GatewayError, toPublicError, type ErrorCode } from '../errors';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../log';
-import { ExecuteBody, InvokeBody } from './request-schemas';
+import { DescribeBody, ExecuteBody, InvokeBody, SearchBody } from './request-schemas';
 
 export interface AppOptions {
   gateway: Gateway;
@@ -58,11 +58,13 @@ export function createApp(options: AppOptions): express.Express {
 
   app.get('/ready', (_req, res) => {
     const stats = gateway.pool.stats();
-    const ready = gateway.ready && !options.isDraining();
+    const ready = gateway.ready && gateway.redisReady && !options.isDraining();
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : options.isDraining() ? 'draining' : 'starting',
       executors: { total: stats.executors, ready: stats.ready, restarts: stats.restarts, threads: stats.threads },
       tools: gateway.catalog.size,
+      search: { version: gateway.search.version ?? null },
+      ...(gateway.redis ? { redis: { status: gateway.redis.status } } : {}),
       // Upstreams degrade the catalog, not readiness: a down upstream's tools fail clearly until it returns.
       upstreams: gateway.upstreams.map((u) => u.health()),
     });
@@ -106,6 +108,30 @@ export function createApp(options: AppOptions): express.Express {
     try {
       const body = parseBody(InvokeBody, req);
       res.json(await gateway.invoke({ name: body.name, input: body.input ?? {} }));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.post('/v1/search', json, async (req, res, next) => {
+    try {
+      const body = parseBody(SearchBody, req);
+      res.json(
+        await gateway.discovery.search({
+          queries: body.queries ?? [body.query as string],
+          ...(body.topK !== undefined ? { topK: body.topK } : {}),
+          ...(body.minScore !== undefined ? { minScore: body.minScore } : {}),
+        }),
+      );
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.post('/v1/describe', json, async (req, res, next) => {
+    try {
+      const body = parseBody(DescribeBody, req);
+      res.json(await gateway.discovery.describe(body.names));
     } catch (err) {
       next(err);
     }

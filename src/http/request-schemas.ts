@@ -16,3 +16,21 @@ export const InvokeBody = z
     input: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
+
+const Query = z.string().trim().min(1, 'a query must not be empty').max(1_000, 'a query is at most 1000 characters');
+
+export const SearchBody = z
+  .object({
+    query: Query.optional(),
+    queries: z.array(Query).min(1).max(10, 'at most 10 queries').optional(),
+    topK: z.number().int().min(1).max(50).optional(),
+    minScore: z.number().min(0).max(1).optional(),
+  })
+  .strict()
+  .refine((b) => (b.query === undefined) !== (b.queries === undefined), { message: 'send either query or queries[]' });
+
+export const DescribeBody = z
+  .object({
+    names: z.array(z.string().min(1).max(200)).min(1, 'names must list at least one tool').max(50, 'at most 50 names'),
+  })
+  .strict();

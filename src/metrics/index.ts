@@ -13,6 +13,9 @@ export interface GatewayMetrics {
   executionDuration: Histogram<'status'>;
   executorRestarts: Gauge;
   upstreamUp: Gauge<'upstream'>;
+  cacheRequests: Counter<'area' | 'result'>;
+  searchDuration: Histogram;
+  indexRebuilds: Counter;
 }
 
 export interface MetricsSources {
@@ -38,6 +41,19 @@ export function createMetrics(sources: MetricsSources, withDefaults = true): Gat
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers: [registry],
     }),
+    cacheRequests: new Counter({
+      name: 'scriptgate_cache_requests_total',
+      help: 'Describe and search cache lookups by area (describe, search) and result (hit, miss, error)',
+      labelNames: ['area', 'result'],
+      registers: [registry],
+    }),
+    searchDuration: new Histogram({
+      name: 'scriptgate_search_duration_seconds',
+      help: 'Time to rank tools for a search request when not answered from the cache',
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
+      registers: [registry],
+    }),
+    indexRebuilds: new Counter({ name: 'scriptgate_search_index_rebuilds_total', help: 'Search index rebuilds after catalog changes', registers: [registry] }),
     upstreamUp: new Gauge({
       name: 'scriptgate_upstream_up',
       help: 'Whether each upstream MCP server is connected (1) or not (0)',

@@ -10,11 +10,13 @@ export interface SearchDocument {
   tags?: readonly string[];
 }
 
-export const FIELDS = ['name', 'description', 'params'] as const;
+export const FIELDS = ['name', 'source', 'description', 'params'] as const;
 
 interface Fields {
   id: string;
   name: string[];
+  /** The source part of the name and the tags. */
+  source: string[];
   description: string[];
   params: string[];
 }
@@ -25,6 +27,9 @@ export interface Profile {
   name: readonly string[];
   /** Distinct content words of the description. */
   description: readonly string[];
+  /** Sum of the idf of the name's words, and of the description's: the denominators of coverage. */
+  nameWeight: number;
+  descriptionWeight: number;
   /** Everything indexed: name, description, parameters. */
   all: ReadonlySet<string>;
   /** Neighbouring word pairs of the name and of the description ("credit card"), order-free. */
@@ -74,27 +79,31 @@ function schemaProperties(schema: Readonly<Record<string, unknown>> | undefined)
 }
 
 /**
- * Words of the tool part of a name. A run-together word is indexed whole and split; coverage counts
- * only the split, since the whole (`gettechdomains`) is a word no query will ever contain.
+ * Words of a name, source included (`users:list` is about users). A run-together word is indexed whole
+ * and split; coverage counts only the split, since the whole (`gettechdomains`) is a word no query will
+ * ever contain.
  */
-function nameWordsOf(name: string, vocabulary: ReadonlyMap<string, number>): { indexed: string[]; coverage: string[] } {
+function nameWordsOf(name: string, vocabulary: ReadonlyMap<string, number>): { source: string[]; indexed: string[]; coverage: string[] } {
+  const colon = name.indexOf(':');
+  const source = splitWords(name.slice(0, Math.max(colon, 0)));
   const indexed: string[] = [];
-  const coverage: string[] = [];
-  for (const word of contentWords(name.slice(name.indexOf(':') + 1))) {
+  const coverage: string[] = [...source];
+  for (const word of contentWords(name.slice(colon + 1))) {
     const parts = segmentWord(word, vocabulary);
     indexed.push(word, ...parts);
     coverage.push(...(parts.length > 0 ? parts : [word]));
   }
-  return { indexed, coverage };
+  return { source, indexed, coverage };
 }
 
-function toFields(doc: SearchDocument, id: number, nameWords: readonly string[]): Fields {
-  const colon = doc.name.indexOf(':');
+/** The source has a field of its own: shared by every tool of a source, it must not dilute the name. */
+function toFields(doc: SearchDocument, id: number, name: { source: string[]; indexed: string[] }): Fields {
   const params = schemaProperties(doc.inputSchema);
   return {
     id: String(id),
-    name: [...nameWords],
-    description: [...queryWords(doc.description), ...(doc.tags ?? []).flatMap((t) => splitWords(t)), ...splitWords(doc.name.slice(0, Math.max(colon, 0)))],
+    name: [...name.indexed],
+    source: [...name.source, ...(doc.tags ?? []).flatMap((t) => splitWords(t))],
+    description: queryWords(doc.description),
     params: [
       ...params.flatMap(([key]) => splitWords(key)),
       ...params.flatMap(([, p]) => (typeof p.description === 'string' ? queryWords(p.description) : [])),
@@ -133,19 +142,24 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
   for (let i = 0; i < docs.length; i++) {
     const doc = docs[i] as SearchDocument;
     const name = nameWordsOf(doc.name, vocabulary);
-    const fields = toFields(doc, i, name.indexed);
+    const fields = toFields(doc, i, name);
     builder.add(fields);
     const coverage = name.coverage.map(stem);
     const description = contentWords(doc.description).map(stem);
-    const all = new Set([...fields.name, ...fields.description, ...fields.params].map(stem));
-    profiles.push({ name: [...new Set(coverage)], description: [...new Set(description)], all, phrases: wordPairs(description, 1, wordPairs(coverage, 1, new Set())) });
+    const all = new Set([...fields.name, ...fields.source, ...fields.description, ...fields.params].map(stem));
+    profiles.push({ name: [...new Set(coverage)], description: [...new Set(description)], nameWeight: 0, descriptionWeight: 0, all, phrases: wordPairs(description, 1, wordPairs(coverage, 1, new Set())) });
     for (const s of all) increment(df, s);
-    for (const s of new Set(fields.name.map(stem))) increment(nameDf, s);
+    for (const s of new Set([...fields.name, ...fields.source].map(stem))) increment(nameDf, s);
     if (i % CHUNK === CHUNK - 1) yield;
   }
   const n = docs.length;
   // BM25's idf, as lunr computes it, so both stages agree on what a rare word is.
   const idf = new Map([...df].map(([term, count]) => [term, Math.log(1 + Math.abs((n - count + 0.5) / (count + 0.5)))]));
+  const weigh = (words: readonly string[]) => words.reduce((sum, w) => sum + (idf.get(w) ?? 0), 0);
+  for (const p of profiles) {
+    p.nameWeight = weigh(p.name);
+    p.descriptionWeight = weigh(p.description);
+  }
   yield;
   return { idx: builder.build(), names: docs.map((d) => d.name), profiles, df, nameDf, idf };
 }

@@ -21,8 +21,10 @@ interface ScoredTool extends RankedTool {
 }
 
 const FIELD_NAMES: string[] = [...FIELDS];
-const NARROW_FIELDS = ['name', 'description'];
-const NAME_FIELD = ['name'];
+const NARROW_FIELDS = ['name', 'source', 'description'];
+const NAME_FIELD = ['name', 'source'];
+/** Document-frequency cut-off never goes below this many tools. */
+const SMALL_CATALOG_DF = 50;
 /** Bound on the memoised per-term rows (tool, score pairs): about 10 MB. */
 const TERM_CACHE_MAX_POSTINGS = 400_000;
 
@@ -47,6 +49,7 @@ export class SearchIndex {
   readonly #maxDf: number;
   readonly #wideMaxDf: number;
   readonly #tuning: SearchTuning;
+  readonly #nameFloor: number;
 
   private constructor(analysed: AnalysedCatalog, tuning: SearchTuning) {
     this.#idx = analysed.idx;
@@ -56,8 +59,12 @@ export class SearchIndex {
     this.#nameDf = analysed.nameDf;
     this.#idf = analysed.idf;
     this.#tuning = tuning;
-    this.#maxDf = Math.max(1, Math.floor(tuning.maxDocumentFrequency * analysed.names.length));
+    // In a small catalog every word is cheap to look up, and a 5% cut would drop most of them.
+    this.#maxDf = Math.max(SMALL_CATALOG_DF, Math.floor(tuning.maxDocumentFrequency * analysed.names.length));
     this.#wideMaxDf = Math.max(1, Math.floor(tuning.wideMaxDocumentFrequency * analysed.names.length));
+    const n = analysed.names.length;
+    // idf of a word found in one tool: the most a single name word can weigh in this catalog.
+    this.#nameFloor = tuning.nameFloor * Math.log(1 + (n - 1 + 0.5) / 1.5);
   }
 
   /** Builds in one go (tests, benchmarks, small catalogs). */
@@ -109,18 +116,18 @@ export class SearchIndex {
    * second thing asked for is not buried under near-misses of the first. lunr runs once per clause:
    * BM25 adds up over words, so the whole query's lunr score is the sum of its clauses'.
    */
-  search(query: string): RankedTool[] {
+  search(query: string, allow?: (id: number) => boolean): RankedTool[] {
     const clauses = splitClauses(query);
     if (clauses.length < 2) {
       const prepared = this.#prepare(query);
-      return this.#rerank(this.#lunr(prepared), prepared);
+      return this.#rerank(this.#lunr(prepared, allow), prepared).map(({ name, score }) => ({ name, score }));
     }
     const whole: PreparedQuery = { terms: new Map(), synonyms: new Map(), phrases: new Set() };
     const wholeHits = new Map<number, number>();
     const best = new Map<number, number>();
     for (const clause of clauses) {
       const prepared = this.#prepare(clause);
-      const hits = this.#lunr(prepared);
+      const hits = this.#lunr(prepared, allow);
       for (const [id, raw] of hits) wholeHits.set(id, (wholeHits.get(id) ?? 0) + raw);
       for (const [t, w] of prepared.terms) whole.terms.set(t, Math.max(whole.terms.get(t) ?? 0, w));
       for (const [t, w] of prepared.synonyms) whole.synonyms.set(t, Math.max(whole.synonyms.get(t) ?? 0, w));
@@ -160,7 +167,7 @@ export class SearchIndex {
   }
 
   /** Candidate tools by lunr: id → raw BM25 score, the best `candidates` of them. */
-  #lunr({ terms, synonyms }: PreparedQuery): Map<number, number> {
+  #lunr({ terms, synonyms }: PreparedQuery, allow: ((id: number) => boolean) | undefined): Map<number, number> {
     // Rarest first, until the postings budget is spent: lunr's cost is linear in the tool matches its
     // terms walk, and the rare words are the ones that find the right tool. Words the user typed come
     // first; a common word then joins for the name field only (`search`, `latest` can be most of a
@@ -171,17 +178,20 @@ export class SearchIndex {
       budget -= cost;
       return true;
     };
-    const byDf = (list: Iterable<string>) => [...list].filter((t) => this.#discriminates(t)).sort((a, b) => this.#dfOf(a) - this.#dfOf(b));
-    const lunrTerms = byDf(terms.keys()).filter((t, i) => afford(i === 0 ? Math.min(this.#dfOf(t), budget) : this.#dfOf(t)));
+    const byDf = (list: Iterable<string>) => [...list].filter((t) => this.#dfOf(t) > 0).sort((a, b) => this.#dfOf(a) - this.#dfOf(b));
+    // The rarest word always goes, even when every word is common ("zebra" in 300 zebra tools).
+    const [rarest, ...others] = byDf(terms.keys());
+    if (rarest !== undefined) budget -= Math.min(this.#dfOf(rarest), budget);
+    const lunrTerms = rarest === undefined ? [] : [rarest, ...others.filter((t) => this.#discriminates(t) && afford(this.#dfOf(t)))];
     const nameOnly = [...terms.keys()]
       .filter((t) => !lunrTerms.includes(t) && this.#nameDfOf(t) > 0 && this.#nameDfOf(t) <= this.#maxDf)
       .sort((a, b) => this.#nameDfOf(a) - this.#nameDfOf(b))
       .filter((t) => afford(this.#nameDfOf(t)));
-    const synonymTerms = byDf(synonyms.keys()).filter((t) => afford(this.#dfOf(t)));
+    const synonymTerms = byDf(synonyms.keys()).filter((t) => this.#discriminates(t) && afford(this.#dfOf(t)));
     if (lunrTerms.length === 0 && synonymTerms.length === 0 && nameOnly.length === 0) return new Map();
     const scores = new Map<number, number>();
     const accumulate = (term: string, fields: readonly string[], weight: number) => {
-      for (const [id, score] of this.#termScores(term, fields)) scores.set(id, (scores.get(id) ?? 0) + weight * score);
+      for (const [id, score] of this.#termScores(term, fields)) if (!allow || allow(id)) scores.set(id, (scores.get(id) ?? 0) + weight * score);
     };
     for (const term of lunrTerms) accumulate(term, this.#dfOf(term) <= this.#wideMaxDf ? FIELD_NAMES : NARROW_FIELDS, terms.get(term) ?? 1);
     for (const term of nameOnly) accumulate(term, NAME_FIELD, terms.get(term) ?? 1);
@@ -223,30 +233,31 @@ export class SearchIndex {
   #rerank(hits: ReadonlyMap<number, number>, { terms, synonyms, phrases }: PreparedQuery): ScoredTool[] {
     let top = 0;
     for (const raw of hits.values()) top = Math.max(top, raw);
-    const idf = (t: string) => this.#idf.get(t) ?? 0;
+    // Per query, not per tool: each word's idf × its weight (a synonym counts at its lower weight).
+    const typed: [string, number][] = [];
     let queryWeight = 0;
-    for (const [t, w] of terms) queryWeight += idf(t) * w;
-    const { weights, nameFloor } = this.#tuning;
+    for (const [t, w] of terms) {
+      const v = (this.#idf.get(t) ?? 0) * w;
+      typed.push([t, v]);
+      queryWeight += v;
+    }
+    const matchable = new Map<string, number>(typed);
+    for (const [t, w] of synonyms) matchable.set(t, (this.#idf.get(t) ?? 0) * w);
+    const { weights } = this.#tuning;
+    const nameFloor = this.#nameFloor;
     const ranked: ScoredTool[] = [];
     for (const [id, raw] of hits) {
       const profile = this.#profiles[id];
       if (!profile) continue;
-      let nameWeight = 0;
       let nameCovered = 0;
-      for (const t of profile.name) {
-        nameWeight += idf(t);
-        nameCovered += idf(t) * Math.max(terms.get(t) ?? 0, synonyms.get(t) ?? 0);
-      }
-      let descriptionWeight = 0;
       let descriptionCovered = 0;
-      for (const t of profile.description) {
-        descriptionWeight += idf(t);
-        descriptionCovered += idf(t) * Math.max(terms.get(t) ?? 0, synonyms.get(t) ?? 0);
-      }
+      for (const t of profile.name) nameCovered += matchable.get(t) ?? 0;
+      for (const t of profile.description) descriptionCovered += matchable.get(t) ?? 0;
       let queryCovered = 0;
-      for (const [t, w] of terms) if (profile.all.has(t)) queryCovered += idf(t) * w;
+      for (const [t, v] of typed) if (profile.all.has(t)) queryCovered += v;
       let phraseHits = 0;
       for (const p of phrases) if (profile.phrases.has(p)) phraseHits++;
+      const { nameWeight, descriptionWeight } = profile;
       const score =
         weights.lunr * (top > 0 ? raw / top : 0) +
         weights.name * (nameWeight > 0 ? nameCovered / Math.max(nameWeight, nameFloor) : 0) +

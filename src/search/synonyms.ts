@@ -13,6 +13,8 @@ const GROUPS: readonly (readonly string[])[] = [
   ['update', 'modify', 'edit', 'change', 'patch', 'set', 'rename'],
   ['remove', 'delete', 'erase', 'drop', 'destroy', 'purge', 'discard'],
   ['cancel', 'abort', 'revoke', 'void'],
+  ['deactivate', 'disable', 'suspend', 'block', 'ban'],
+  ['activate', 'enable', 'reactivate', 'unblock', 'unban'],
   ['send', 'deliver', 'dispatch', 'notify', 'post'],
   ['calculate', 'compute', 'determine', 'estimate', 'calc'],
   ['convert', 'transform', 'translate'],

@@ -1,7 +1,7 @@
 /** Field weights and ranking knobs; the defaults are tuned on the bundled benchmark (see README). */
 export interface SearchTuning {
-  /** lunr field boosts. `description` also carries tags and the source name. */
-  boosts: { name: number; description: number; params: number };
+  /** lunr field boosts; `source` holds the source part of the name and the tags. */
+  boosts: { name: number; source: number; description: number; params: number };
   /** BM25 term-frequency saturation and length normalisation. */
   k1: number;
   b: number;
@@ -34,8 +34,8 @@ export interface SearchTuning {
   /** Weight of words inside quotes: mostly argument values, not what the tool does. */
   quotedWeight: number;
   /**
-   * Least idf mass a name is credited with: a one-word name such as `today` is not fully matched by
-   * every query that says "today".
+   * Least idf mass a name is credited with, as a multiple of the rarest word's idf: a one-word name
+   * such as `today` is not fully matched by every query that says "today".
    */
   nameFloor: number;
   /** Share of a multi-clause query's score that comes from the tool's best clause. */
@@ -43,7 +43,7 @@ export interface SearchTuning {
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
-  boosts: { name: 2, description: 1, params: 0.4 },
+  boosts: { name: 2, source: 1, description: 1, params: 0.4 },
   k1: 1.2,
   b: 0.75,
   synonymBoost: 0.35,
@@ -56,5 +56,5 @@ export const DEFAULT_TUNING: SearchTuning = {
   phraseWindow: 1,
   clauseRankK: 1,
   clauseWeight: 0.5,
-  nameFloor: 8,
+  nameFloor: 1.05,
 };

@@ -54,6 +54,40 @@ export function createTestTools(): { tools: ToolDefinition[]; calls: string[] } 
       inputSchema: obj({ n: { type: 'integer', minimum: 0 } }, ['n']),
       handler: (args) => ({ text: 'x'.repeat(args.n as number) }),
     },
+    {
+      name: 'test:tree',
+      description: 'Counts the nodes of an organisation chart given as a recursive tree.',
+      inputSchema: {
+        type: 'object',
+        properties: { root: { $ref: '#/$defs/node' } },
+        required: ['root'],
+        additionalProperties: false,
+        $defs: {
+          node: {
+            type: 'object',
+            description: 'A person and their reports.',
+            properties: { name: { type: 'string' }, reports: { type: 'array', items: { $ref: '#/$defs/node' } } },
+            required: ['name'],
+          },
+        },
+      },
+      outputSchema: { type: 'object', properties: { nodes: { type: 'integer' }, names: { type: 'array', items: { type: 'string' } } }, required: ['nodes', 'names'] },
+      handler: (args) => {
+        const names: string[] = [];
+        const walk = (node: { name: string; reports?: unknown[] }) => {
+          names.push(node.name);
+          for (const child of node.reports ?? []) walk(child as { name: string; reports?: unknown[] });
+        };
+        walk(args.root as { name: string });
+        return { nodes: names.length, names };
+      },
+    },
+    {
+      name: 'test:ping',
+      description: 'Answers pong; takes no arguments and declares no result schema.',
+      inputSchema: { type: 'object', properties: {} },
+      handler: () => 'pong',
+    },
   ];
   return { tools, calls };
 }

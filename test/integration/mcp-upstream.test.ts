@@ -44,10 +44,15 @@ describe('upstream MCP server over stdio (a real SDK server as a child process)'
     expect(r.result).toEqual(['UPSTREAM_TOOL_ERROR', 'the fixture failed on purpose']);
   });
 
-  test('a tool added at run time (tools/list_changed) becomes callable', async () => {
-    await g.run("await callTool('fixture:addTool', { name: 'late' })");
-    await waitFor(() => g.gateway.catalog.get('fixture:late') !== undefined);
-    expect((await g.run("return await callTool('fixture:late', {})")).result).toEqual({ added: 'late' });
+  test('a tool added at run time (tools/list_changed) becomes callable, searchable and describable', async () => {
+    await g.run("await callTool('fixture:addTool', { name: 'late_arrival' })");
+    await waitFor(() => g.gateway.catalog.get('fixture:late_arrival') !== undefined);
+    expect((await g.run("return await callTool('fixture:late_arrival', {})")).result).toEqual({ added: 'late_arrival' });
+    await g.gateway.search.whenCurrent();
+    const found = await g.gateway.discovery.search({ queries: ['late arrival added at run time'] });
+    expect(found.tools[0]?.name).toBe('fixture:late_arrival');
+    const described = await g.gateway.discovery.describe(['fixture__late_arrival']);
+    expect(described.tools[0]).toMatchObject({ name: 'fixture:late_arrival', outputSchema: 'unknown' });
   });
 
   test('a slow upstream call is cancelled at the script deadline (notifications/cancelled)', async () => {
@@ -74,6 +79,49 @@ describe('upstream MCP server over stdio (a real SDK server as a child process)'
     expect(upstream.pid).not.toBe(pid);
     expect(upstream.health().reconnects).toBeGreaterThanOrEqual(1);
     expect((await g.run("return (await callTool('fixture:echo', { message: 'back' })).message")).result).toBe('back');
+  });
+});
+
+describe('an upstream over Streamable HTTP that dies and comes back', () => {
+  const HTTP_FIXTURE = resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'mcp', 'upstream-http-server.mjs');
+  const startFixture = (port: number) =>
+    new Promise<{ child: ChildProcess; url: string }>((resolveStart, reject) => {
+      const child = spawn(process.execPath, [HTTP_FIXTURE], { env: { PATH: process.env.PATH, FIXTURE_TOKEN: 't', FIXTURE_PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /"url":"([^"]+)"/.exec(out);
+        if (m) resolveStart({ child, url: m[1]! });
+      });
+      child.on('exit', (code) => reject(new Error(`fixture exited ${code}`)));
+    });
+
+  test('calls fail clearly while it is gone, then it reconnects with a new session and serves again', async () => {
+    let fixture = await startFixture(0);
+    const port = Number(new URL(fixture.url).port);
+    process.env.SCRIPTGATE_TEST_HTTP_TOKEN = 't';
+    const g = await startTestGateway({
+      sources: { mcp: [{ name: 'remote', transport: 'http', url: fixture.url, bearerTokenEnv: 'SCRIPTGATE_TEST_HTTP_TOKEN', reconnectInitialMs: 100, reconnectMaxMs: 300 }] },
+    });
+    try {
+      const upstream = g.gateway.upstreams[0]!;
+      expect((await g.run("return (await callTool('remote:echo', { message: 'before' })).message")).result).toBe('before');
+      fixture.child.kill('SIGKILL');
+      await new Promise((r) => fixture.child.once('exit', r));
+      const down = await g.run("await callTool('remote:echo', { message: 'x' })");
+      expect(down).toMatchObject({ status: 'tool_error', error: { code: 'TOOL_ERROR', toolCode: 'UPSTREAM_UNAVAILABLE', tool: 'remote:echo' } });
+      expect(down.error?.message).toMatch(/upstream MCP server 'remote' is not (reachable|connected)/);
+      expect(upstream.health().state).not.toBe('connected');
+
+      fixture = await startFixture(port);
+      await waitFor(() => upstream.health().state === 'connected');
+      expect(upstream.health().reconnects).toBeGreaterThanOrEqual(1);
+      expect((await g.run("return (await callTool('remote:echo', { message: 'after' })).message")).result).toBe('after');
+    } finally {
+      await g.close();
+      fixture.child.kill('SIGKILL');
+      delete process.env.SCRIPTGATE_TEST_HTTP_TOKEN;
+    }
   });
 });
 

@@ -59,6 +59,17 @@ describe('hidden tools are refused exactly like unknown ones', () => {
         await expect(g.gateway.invoke({ name, input: { id: 'x' } })).rejects.toMatchObject({ code: 'TOOL_NOT_FOUND' });
       }
       expect((await g.run("return (await callTool('users:get', { id: 'u_0001' })).id")).result).toBe('u_0001');
+
+      // Search and describe see the same decision: hidden tools are never found or suggested.
+      const hiddenName = (n: string) => n === 'users:delete' || n.startsWith('payments:');
+      for (const query of ['delete a user', 'refund a payment', 'payments', 'users:delete', 'users__delete']) {
+        const found = await g.gateway.discovery.search({ queries: [query], topK: 50 });
+        expect(found.tools.filter((t) => hiddenName(t.name))).toEqual([]);
+      }
+      const described = await g.gateway.discovery.describe(['users:delete', 'users__delete', 'payments:refund', 'users:nope', 'users:get']);
+      expect(described.tools.map((t) => t.name)).toEqual(['users:get']);
+      expect(described.notFound.map((n) => n.name)).toEqual(['users:delete', 'users__delete', 'payments:refund', 'users:nope']);
+      for (const n of described.notFound) expect(n.didYouMean.filter(hiddenName)).toEqual([]);
     } finally {
       await g.close();
     }

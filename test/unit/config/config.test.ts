@@ -87,6 +87,7 @@ describe('SCRIPTGATE_* environment overrides', () => {
     let { raw, value } = sampleFor(leaf.kind, section);
     if (envName === 'SCRIPTGATE_PRESET') ({ raw, value } = { raw: 'balanced', value: 'balanced' });
     if (envName === 'SCRIPTGATE_SERVER_HOST') ({ raw, value } = { raw: '0.0.0.0', value: '0.0.0.0' });
+    if (envName === 'SCRIPTGATE_REDIS_URL') ({ raw, value } = { raw: 'redis://cache.internal:6380/2', value: 'redis://cache.internal:6380/2' });
     const JSON_SAMPLES: Record<string, unknown> = {
       'sources.modules': [{ dir: './tools' }],
       'sources.openapi': [{ name: 'pets', spec: './pets.yaml', headers: {}, timeoutMs: 1000, maxResponseBytes: 1000 }],
@@ -113,11 +114,14 @@ describe('SCRIPTGATE_* environment overrides', () => {
     expect(got).toEqual(value);
   });
 
-  test('aliases: SCRIPTGATE_EXECUTORS, SCRIPTGATE_PORT, PORT, SCRIPTGATE_HOST', () => {
+  test('aliases: SCRIPTGATE_EXECUTORS, SCRIPTGATE_PORT, PORT, SCRIPTGATE_HOST, REDIS_URL', () => {
     expect(loadConfig({ env: { SCRIPTGATE_EXECUTORS: '3' } }).executor.processes).toBe(3);
     expect(loadConfig({ env: { PORT: '8080' } }).server.port).toBe(8080);
     expect(loadConfig({ env: { PORT: '8080', SCRIPTGATE_PORT: '9090' } }).server.port).toBe(9090);
     expect(loadConfig({ env: { SCRIPTGATE_HOST: '::1' } }).server.host).toBe('::1');
+    expect(loadConfig({ env: { REDIS_URL: 'redis://a:6379' } }).redis.url).toBe('redis://a:6379');
+    expect(loadConfig({ env: { REDIS_URL: 'redis://a:6379', SCRIPTGATE_REDIS_URL: 'redis://b:6379' } }).redis.url).toBe('redis://b:6379');
+    expect(() => loadConfig({ env: { REDIS_URL: 'http://a:6379' } })).toThrow('redis.url must start with redis:// or rediss://');
   });
 
   test('limit overrides apply to the effective limits', () => {

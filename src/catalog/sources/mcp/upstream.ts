@@ -2,9 +2,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../../log';
 import { ToolFailure, type JsonSchema, type ToolCallContext, type ToolDefinition } from '../../types';
+
+/** How long a liveness ping after a transport error may take before the session counts as lost. */
+const PROBE_TIMEOUT_MS = 2_000;
 
 /** One configured upstream MCP server (config `sources.mcp[]`). */
 export interface UpstreamConfig {
@@ -117,6 +120,9 @@ export class Upstream {
       const transport = this.#transport();
       this.#transportRef = transport;
       transport.onclose = () => this.#onClose(client);
+      // Streamable HTTP has no connection to lose: a dead server shows up as errors on its event
+      // stream. Ask it whether it is still there rather than trusting a session that may be gone.
+      transport.onerror = () => void this.#probe(client);
       await client.connect(transport);
       this.#client = client;
       await this.#refresh(client);
@@ -141,6 +147,30 @@ export class Upstream {
       this.log.warn({ upstream: this.config.name }, 'upstream MCP server connection closed; reconnecting');
       this.#scheduleReconnect();
     }
+  }
+
+  #probing = false;
+
+  async #probe(client: Client): Promise<void> {
+    if (this.#client !== client || this.#probing) return;
+    this.#probing = true;
+    try {
+      await client.ping({ timeout: PROBE_TIMEOUT_MS });
+    } catch (err) {
+      this.#connectionLost(client, err);
+    } finally {
+      this.#probing = false;
+    }
+  }
+
+  /** The server stopped answering at the transport level: drop the session and reconnect from scratch. */
+  #connectionLost(client: Client, err: unknown): void {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    this.#lastError = err instanceof Error ? err.message : String(err);
+    this.log.warn({ upstream: this.config.name, err: this.#lastError }, 'upstream MCP server lost; reconnecting');
+    void client.close().catch(() => undefined);
+    this.#scheduleReconnect();
   }
 
   #scheduleReconnect(): void {
@@ -234,6 +264,12 @@ export class Upstream {
       const message = err instanceof Error ? err.message : String(err);
       if (signal.aborted) throw new ToolFailure('CANCELLED', `cancelled: ${message}`);
       if (/timed out|timeout/i.test(message)) throw new ToolFailure('UPSTREAM_TIMEOUT', `${this.config.name}:${tool} did not answer within ${this.config.callTimeoutMs} ms`);
+      if (!(err instanceof McpError)) {
+        // Not an answer from the server (refused connection, unknown session after its restart, HTTP
+        // error): the session is unusable, so reconnect instead of failing every later call the same way.
+        this.#connectionLost(client, err);
+        throw new ToolFailure('UPSTREAM_UNAVAILABLE', `upstream MCP server '${this.config.name}' is not reachable (${message}); reconnecting, retry shortly`);
+      }
       throw new ToolFailure('UPSTREAM_ERROR', `${this.config.name}:${tool} failed: ${message}`);
     } finally {
       this.#release();

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { AccessControl, Catalog, JsonSchema, TenantToolPolicy, ToolAnnotations } from '../catalog';
+import { cacheKey, type CachedLookups } from '../cache';
+import { toolDeclaration, usageExamples } from '../describe';
+import type { GatewayMetrics } from '../metrics';
+import type { SearchResponse, SearchView, ToolSearch } from '../search';
+
+export const SEARCH_LIMITS = Object.freeze({ queries: 10, topKDefault: 10, topKMax: 50, queryChars: 1_000 });
+export const DESCRIBE_LIMITS = Object.freeze({ names: 50, nameChars: 200 });
+
+export interface SearchToolsRequest {
+  queries: readonly string[];
+  topK?: number;
+  minScore?: number;
+  tenant?: TenantToolPolicy;
+}
+
+export interface DescribedTool {
+  name: string;
+  description: string;
+  inputSchema: JsonSchema;
+  /** The result's schema, or the string `unknown` when the tool does not declare one. */
+  outputSchema: JsonSchema | 'unknown';
+  annotations?: ToolAnnotations;
+  typescript: string;
+  examples: string[];
+}
+
+export interface DescribeResponse {
+  tools: DescribedTool[];
+  notFound: { name: string; didYouMean: string[] }[];
+}
+
+export interface DiscoveryDeps {
+  catalog: Catalog;
+  access: AccessControl;
+  search: ToolSearch;
+  cache: CachedLookups;
+  metrics: GatewayMetrics;
+  /** Hash of the server-wide access policy: two deployments with different policies never share entries. */
+  policyKey: string;
+}
+
+const SUGGESTIONS = 3;
+
+/** Levenshtein distance, abandoning once it exceeds `max` (names are short; this runs per unknown name). */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      row.push(value);
+      best = Math.min(best, value);
+    }
+    if (best > max) return max + 1;
+    prev = row;
+  }
+  return prev[b.length] ?? max + 1;
+}
+
+/**
+ * Search and describe for one caller's view of the catalog: the access decision filters both (hidden
+ * tools look exactly like unknown ones), and answers are cached by catalog version + view + request.
+ */
+export class Discovery {
+  readonly #deps: DiscoveryDeps;
+  /** Catalog versions that appear in cache keys written by this process. */
+  readonly #versions = new Set<string>();
+
+  constructor(deps: DiscoveryDeps) {
+    this.#deps = deps;
+  }
+
+  #key(version: string, area: string, view: string, request: unknown): string {
+    this.#versions.add(version);
+    return cacheKey(version, area, view, request);
+  }
+
+  /** After the search index moved to `current`, drops every older generation this process wrote. */
+  retireVersionsExcept(current: string): void {
+    for (const version of this.#versions) {
+      if (version === current) continue;
+      this.#versions.delete(version);
+      void this.#deps.cache.invalidateVersion(version);
+    }
+  }
+
+  view(tenant?: TenantToolPolicy): SearchView {
+    const { access, policyKey } = this.#deps;
+    const tenantKey = tenant ? createHash('sha256').update(JSON.stringify([tenant.include ?? [], tenant.exclude ?? []])).digest('base64url').slice(0, 12) : 'all';
+    return { key: `${policyKey}.${tenantKey}`, visible: (name) => access.decide(name, tenant).codeCall };
+  }
+
+  async search(request: SearchToolsRequest): Promise<SearchResponse> {
+    const { search, cache, metrics } = this.#deps;
+    const view = this.view(request.tenant);
+    const normalised = {
+      queries: request.queries,
+      topK: Math.min(request.topK ?? SEARCH_LIMITS.topKDefault, SEARCH_LIMITS.topKMax),
+      minScore: request.minScore ?? 0,
+    };
+    // The serving index's version, not the catalog's: during a rebuild the old index answers, and its
+    // answers must not be stored under the new version.
+    return cache.lookup(this.#key(search.servingVersion, 'search', view.key, normalised), 'search', () => {
+      const started = performance.now();
+      const response = search.search({ ...normalised, view });
+      metrics.searchDuration.observe((performance.now() - started) / 1000);
+      return response;
+    });
+  }
+
+  async describe(names: readonly string[], tenant?: TenantToolPolicy): Promise<DescribeResponse> {
+    const { catalog, cache } = this.#deps;
+    const view = this.view(tenant);
+    return cache.lookup(this.#key(catalog.version, 'describe', view.key, names), 'describe', () => this.#describe(names, view));
+  }
+
+  #describe(names: readonly string[], view: SearchView): DescribeResponse {
+    const { catalog } = this.#deps;
+    const tools: DescribedTool[] = [];
+    const notFound: DescribeResponse['notFound'] = [];
+    const seen = new Set<string>();
+    for (const requested of names) {
+      const canonical = catalog.resolve(requested);
+      const tool = canonical !== undefined && view.visible(canonical) ? catalog.get(canonical) : undefined;
+      if (!tool) {
+        notFound.push({ name: requested, didYouMean: this.#suggest(requested, view) });
+        continue;
+      }
+      if (seen.has(tool.name)) continue;
+      seen.add(tool.name);
+      tools.push({
+        name: tool.name,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema ?? 'unknown',
+        ...(tool.annotations ? { annotations: tool.annotations } : {}),
+        typescript: toolDeclaration(tool),
+        examples: usageExamples(tool),
+      });
+    }
+    return { tools, notFound };
+  }
+
+  /**
+   * Close spellings first (`user:list` → `users:list`), then the same tool name under another source,
+   * then what a search for the name's words finds. Only visible tools are ever suggested.
+   */
+  #suggest(requested: string, view: SearchView): string[] {
+    const { catalog, search } = this.#deps;
+    const wanted = requested.toLowerCase();
+    const max = Math.max(2, Math.floor(wanted.length / 4));
+    const scored: [string, number][] = [];
+    const tail = wanted.slice(wanted.indexOf(':') + 1);
+    for (const tool of catalog.list()) {
+      if (!view.visible(tool.name)) continue;
+      const name = tool.name.toLowerCase();
+      const alias = (catalog.aliasOf(tool.name) ?? '').toLowerCase();
+      const distance = Math.min(editDistance(wanted, name, max), alias ? editDistance(wanted, alias, max) : max + 1);
+      if (distance <= max) scored.push([tool.name, distance]);
+      else if (tail.length > 2 && name.slice(name.indexOf(':') + 1) === tail) scored.push([tool.name, max + 0.5]);
+    }
+    const suggestions = scored.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([name]) => name);
+    if (suggestions.length < SUGGESTIONS) {
+      for (const hit of search.search({ queries: [requested], topK: SUGGESTIONS, minScore: 0, view }).tools) {
+        if (!suggestions.includes(hit.name)) suggestions.push(hit.name);
+      }
+    }
+    return suggestions.slice(0, SUGGESTIONS);
+  }
+}

@@ -1,0 +1,191 @@
+import type { ToolDefinition } from '../../src/catalog';
+import { startHttpServer, type RunningServer } from '../../src/http';
+import { silentLogger } from '../../src/log';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { httpRequest, postJson } from '../helpers/http';
+
+interface SearchBody {
+  tools: { name: string; description: string; score: number; matchedQueries?: number[] }[];
+  total: number;
+}
+interface DescribeBody {
+  tools: { name: string; description: string; inputSchema: unknown; outputSchema: unknown; annotations?: unknown; typescript: string; examples: string[] }[];
+  notFound: { name: string; didYouMean: string[] }[];
+}
+
+const metricValue = async (g: TestGateway, area: string, result: string): Promise<number> => {
+  const metric = await g.gateway.metrics.registry.getSingleMetric('scriptgate_cache_requests_total')?.get();
+  return metric?.values.find((v) => v.labels.area === area && v.labels.result === result)?.value ?? 0;
+};
+
+describe('REST search and describe', () => {
+  let g: TestGateway;
+  let server: RunningServer;
+  beforeAll(async () => {
+    g = await startTestGateway();
+    server = await startHttpServer({ gateway: g.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 64 * 1024, shutdownGraceMs: 5_000 });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  const search = async (body: unknown) => postJson(`${server.url}/v1/search`, body);
+  const describeTools = async (body: unknown) => postJson(`${server.url}/v1/describe`, body);
+
+  test('search answers { tools: [{ name, description, score }], total }, best first, scores in 0..1', async () => {
+    const res = await search({ query: 'list overdue invoices' });
+    expect(res.status).toBe(200);
+    const body = res.body as SearchBody;
+    expect(body.tools[0]?.name).toBe('invoices:listOverdue');
+    expect(body.tools.length).toBeLessThanOrEqual(10);
+    expect(body.total).toBeGreaterThanOrEqual(body.tools.length);
+    for (const t of body.tools) {
+      expect(Object.keys(t).sort()).toEqual(['description', 'name', 'score']);
+      expect(t.score).toBeGreaterThan(0);
+      expect(t.score).toBeLessThanOrEqual(1);
+    }
+    expect(body.tools.map((t) => t.score)).toEqual([...body.tools.map((t) => t.score)].sort((a, b) => b - a));
+  });
+
+  test('topK and minScore bound the answer; total counts what passed minScore', async () => {
+    const all = (await search({ query: 'user', topK: 50 })).body as SearchBody;
+    expect(all.tools.length).toBe(Math.min(50, all.total));
+    const three = (await search({ query: 'user', topK: 3 })).body as SearchBody;
+    expect(three.tools).toEqual(all.tools.slice(0, 3));
+    const strict = (await search({ query: 'user', minScore: 0.5, topK: 50 })).body as SearchBody;
+    expect(strict.tools.every((t) => t.score >= 0.5)).toBe(true);
+    expect(strict.total).toBe(all.tools.filter((t) => t.score >= 0.5).length);
+  });
+
+  test('queries[] are merged; each hit says which queries found it', async () => {
+    const body = (await search({ queries: ['overdue invoices', 'suspend a user account'], topK: 20 })).body as SearchBody;
+    const overdue = body.tools.find((t) => t.name === 'invoices:listOverdue');
+    const suspend = body.tools.find((t) => t.name === 'users:suspend');
+    expect(overdue?.matchedQueries).toContain(0);
+    expect(suspend?.matchedQueries).toContain(1);
+    expect(new Set(body.tools.map((t) => t.name)).size).toBe(body.tools.length);
+  });
+
+  test('lunr syntax in a query is plain text', async () => {
+    for (const query of ['users:list', '-delete +user~2 name^3 *', 'a:b:c']) expect((await search({ query })).status).toBe(200);
+    expect(((await search({ query: 'users:list' })).body as SearchBody).tools[0]?.name).toBe('users:list');
+  });
+
+  test.each([
+    [{}, 'either query or queries'],
+    [{ query: 'a', queries: ['b'] }, 'either query or queries'],
+    [{ query: '' }, 'must not be empty'],
+    [{ queries: [] }, 'queries'],
+    [{ queries: Array.from({ length: 11 }, (_, i) => `q${i}`) }, 'at most 10'],
+    [{ query: 'x', topK: 51 }, 'topK'],
+    [{ query: 'x', topK: 0 }, 'topK'],
+    [{ query: 'x', minScore: 1.5 }, 'minScore'],
+    [{ query: 'x'.repeat(1001) }, '1000'],
+    [{ query: 'x', extra: true }, 'extra'],
+    [{ query: 42 }, 'query'],
+  ])('search refuses %j with 400 BAD_REQUEST', async (body, fragment) => {
+    const res = await search(body);
+    expect(res.status).toBe(400);
+    const error = (res.body as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.message).toContain(fragment);
+  });
+
+  test('malformed JSON is 400 MALFORMED_JSON for both routes', async () => {
+    for (const path of ['/v1/search', '/v1/describe']) {
+      const res = await httpRequest(`${server.url}${path}`, { method: 'POST', body: '{"query":', headers: { 'content-type': 'application/json' } });
+      expect(res.status).toBe(400);
+      expect((res.body as { error: { code: string } }).error.code).toBe('MALFORMED_JSON');
+    }
+  });
+
+  test('describe gives schemas, annotations, a TypeScript declaration and examples; aliases resolve', async () => {
+    const res = await describeTools({ names: ['users__list', 'invoices:create'] });
+    expect(res.status).toBe(200);
+    const body = res.body as DescribeBody;
+    expect(body.notFound).toEqual([]);
+    expect(body.tools.map((t) => t.name)).toEqual(['users:list', 'invoices:create']);
+    const list = body.tools[0]!;
+    expect(list.inputSchema).toMatchObject({ type: 'object' });
+    expect(list.outputSchema).toMatchObject({ type: 'object' });
+    expect(list.annotations).toMatchObject({ readOnlyHint: true });
+    expect(list.typescript).toContain("callTool(name: 'users:list'");
+    expect(list.examples.length).toBeGreaterThanOrEqual(1);
+    expect(list.examples.length).toBeLessThanOrEqual(3);
+    expect(list.examples[0]).toContain("await callTool('users:list'");
+  });
+
+  test('describe: a recursive $ref schema and a tool without input or output schema', async () => {
+    const body = (await describeTools({ names: ['test:tree', 'test:ping'] })).body as DescribeBody;
+    const [tree, ping] = body.tools;
+    expect(tree?.typescript).toMatch(/reports\?: \w+\[\]/);
+    expect(ping?.outputSchema).toBe('unknown');
+    expect(ping?.typescript).toMatch(/Result = unknown/);
+    expect(ping?.examples[0]).toBe("const r = await callTool('test:ping', {});");
+  });
+
+  test('describe: unknown names come back in notFound with did-you-mean suggestions; duplicates collapse', async () => {
+    const body = (await describeTools({ names: ['users:lst', 'user:list', 'nothing:here', 'users:list', 'users__list'] })).body as DescribeBody;
+    expect(body.tools.map((t) => t.name)).toEqual(['users:list']);
+    expect(body.notFound.map((n) => n.name)).toEqual(['users:lst', 'user:list', 'nothing:here']);
+    expect(body.notFound[0]?.didYouMean[0]).toBe('users:list');
+    expect(body.notFound[1]?.didYouMean[0]).toBe('users:list');
+    expect(body.notFound[2]?.didYouMean.length).toBeLessThanOrEqual(3);
+  });
+
+  test.each([
+    [{}, 'names'],
+    [{ names: [] }, 'at least one'],
+    [{ names: Array.from({ length: 51 }, (_, i) => `t:${i}`) }, 'at most 50'],
+    [{ names: [''] }, 'names'],
+    [{ names: 'users:list' }, 'names'],
+  ])('describe refuses %j with 400 BAD_REQUEST', async (body, fragment) => {
+    const res = await describeTools(body);
+    expect(res.status).toBe(400);
+    expect((res.body as { error: { message: string } }).error.message).toContain(fragment);
+  });
+
+  test('answers are cached by catalog version; a catalog change invalidates them', async () => {
+    const missesBefore = await metricValue(g, 'search', 'miss');
+    const first = (await search({ query: 'quarterly revenue forecast spreadsheet' })).body as SearchBody;
+    await new Promise((r) => setTimeout(r, 20));
+    const hitsBefore = await metricValue(g, 'search', 'hit');
+    const again = (await search({ query: 'quarterly revenue forecast spreadsheet' })).body as SearchBody;
+    expect(again).toEqual(first);
+    expect(await metricValue(g, 'search', 'hit')).toBe(hitsBefore + 1);
+    expect(await metricValue(g, 'search', 'miss')).toBe(missesBefore + 1);
+    expect(((await describeTools({ names: ['reports:spreadsheet'] })).body as DescribeBody).notFound).toHaveLength(1);
+
+    const tool: ToolDefinition = {
+      name: 'reports:spreadsheet',
+      description: 'Builds a quarterly revenue forecast spreadsheet.',
+      inputSchema: { type: 'object', properties: { quarter: { type: 'string', enum: ['Q1', 'Q2', 'Q3', 'Q4'] } }, required: ['quarter'] },
+      handler: () => ({ url: 'https://example.com/sheet' }),
+    };
+    g.gateway.catalog.register([tool]);
+    await g.gateway.search.whenCurrent();
+    const after = (await search({ query: 'quarterly revenue forecast spreadsheet' })).body as SearchBody;
+    expect(after.tools[0]?.name).toBe('reports:spreadsheet');
+    const described = (await describeTools({ names: ['reports:spreadsheet'] })).body as DescribeBody;
+    expect(described.tools[0]?.typescript).toContain("'Q1' | 'Q2' | 'Q3' | 'Q4'");
+  });
+
+  test('searches keep answering from the old index while a catalog change rebuilds it', async () => {
+    const version = g.gateway.search.version;
+    const tools: ToolDefinition[] = Array.from({ length: 300 }, (_, i) => ({
+      name: `bulk:tool_${i}`,
+      description: `Synthetic tool number ${i} for the zebra migration.`,
+      inputSchema: { type: 'object', properties: {} },
+      handler: () => i,
+    }));
+    g.gateway.catalog.register(tools);
+    const answers: SearchBody[] = [];
+    while (g.gateway.search.version === version) {
+      answers.push((await search({ query: `zebra migration ${answers.length}` })).body as SearchBody);
+    }
+    expect(answers.length).toBeGreaterThan(0);
+    for (const a of answers) expect(a.tools.some((t) => t.name.startsWith('bulk:'))).toBe(false);
+    const now = (await search({ query: 'zebra migration' })).body as SearchBody;
+    expect(now.tools.length).toBe(10);
+    expect(now.tools.every((t) => t.name.startsWith('bulk:'))).toBe(true);
+  });
+});
