@@ -3,6 +3,8 @@ import { startHttpServer, type RunningServer } from '../../src/http';
 import { silentLogger } from '../../src/log';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { httpRequest, postJson } from '../helpers/http';
+import { acquireRedis } from '../helpers/redis';
+import { createRedis } from '../../src/redis';
 
 interface SearchBody {
   tools: { name: string; description: string; score: number; matchedQueries?: number[] }[];
@@ -187,5 +189,45 @@ describe('REST search and describe', () => {
     const now = (await search({ query: 'zebra migration' })).body as SearchBody;
     expect(now.tools.length).toBe(10);
     expect(now.tools.every((t) => t.name.startsWith('bulk:'))).toBe(true);
+  });
+});
+
+describe('search and describe cached in Redis', () => {
+  test('answers are stored under the key prefix, served as hits, and the old generation is deleted after a catalog change', async () => {
+    const redisServer = await acquireRedis();
+    const g = await startTestGateway({ redis: { url: redisServer.url, keyPrefix: redisServer.keyPrefix } });
+    const probe = createRedis({ url: redisServer.url, keyPrefix: '', commandTimeoutMs: 1_000 }, silentLogger());
+    const keys = async () => {
+      while (probe.status !== 'ready') await new Promise((r) => setTimeout(r, 20));
+      return probe.keys(`${redisServer.keyPrefix}cache:*`);
+    };
+    try {
+      while (!g.gateway.redisReady) await new Promise((r) => setTimeout(r, 20));
+      const before = g.gateway.search.version!;
+      const first = await g.gateway.discovery.search({ queries: ['overdue invoices'] });
+      await g.gateway.discovery.describe(['invoices:get']);
+      await new Promise((r) => setTimeout(r, 50));
+      const stored = await keys();
+      expect(stored.length).toBe(2);
+      expect(stored.every((k) => k.startsWith(`${redisServer.keyPrefix}cache:${before}:`))).toBe(true);
+      expect(await g.gateway.discovery.search({ queries: ['overdue invoices'] })).toEqual(first);
+      expect(await metricValue(g, 'search', 'hit')).toBe(1);
+
+      g.gateway.catalog.register([{ name: 'extra:tool', description: 'One more tool.', inputSchema: { type: 'object' }, handler: () => 1 }]);
+      await g.gateway.search.whenCurrent();
+      await g.gateway.discovery.search({ queries: ['overdue invoices'] });
+      const deadline = Date.now() + 5_000;
+      let now = await keys();
+      while (now.some((k) => k.includes(`:${before}:`)) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        now = await keys();
+      }
+      expect(now.some((k) => k.includes(`:${before}:`))).toBe(false);
+      expect(now.some((k) => k.includes(`:${g.gateway.search.version}:`))).toBe(true);
+    } finally {
+      probe.disconnect();
+      await g.close();
+      await redisServer.stop();
+    }
   });
 });
