@@ -84,17 +84,22 @@ async function main(): Promise<void> {
   const hello = await startChildServer(resolve(dist, 'hello-world.js'));
   const service = await startChildServer(resolve(dist, 'gateway-server.js'), env);
   const http: Record<string, HttpFigures> = {};
-  const targets = {
-    helloWorld: [`${hello.url}/v1/execute`, SCRIPTS.trivial],
-    restTrivial: [`${service.url}/v1/execute`, SCRIPTS.trivial],
-    restThreeTools: [`${service.url}/v1/execute`, SCRIPTS.threeTools],
-  } as const;
+  // MCP clients must accept both JSON and an event stream; stateless calls need no initialize first.
+  const mcpHeaders = { accept: 'application/json, text/event-stream' };
+  const mcpCall = (script: string) => ({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'execute_script', arguments: { script } } });
+  const targets: Record<string, [string, unknown, Record<string, string>]> = {
+    helloWorld: [`${hello.url}/v1/execute`, { script: SCRIPTS.trivial }, {}],
+    restTrivial: [`${service.url}/v1/execute`, { script: SCRIPTS.trivial }, {}],
+    restThreeTools: [`${service.url}/v1/execute`, { script: SCRIPTS.threeTools }, {}],
+    mcpTrivial: [`${service.url}/mcp`, mcpCall(SCRIPTS.trivial), mcpHeaders],
+    mcpThreeTools: [`${service.url}/mcp`, mcpCall(SCRIPTS.threeTools), mcpHeaders],
+  };
   try {
-    for (const [url, script] of Object.values(targets)) await loadHttp(url, { script }, CONNECTIONS, 1);
+    for (const [url, body, headers] of Object.values(targets)) await loadHttp(url, body, CONNECTIONS, 1, headers);
     // Rounds alternate floor and service so drift on a shared machine hits both alike; medians are kept.
-    const samples: Record<string, HttpFigures[]> = { helloWorld: [], restTrivial: [], restThreeTools: [] };
+    const samples: Record<string, HttpFigures[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, [url, script]] of Object.entries(targets)) samples[name]!.push(await loadHttp(url, { script }, CONNECTIONS, DURATION_S));
+      for (const [name, [url, body, headers]] of Object.entries(targets)) samples[name]!.push(await loadHttp(url, body, CONNECTIONS, DURATION_S, headers));
     }
     for (const [name, list] of Object.entries(samples)) http[name] = medianFigures(list);
   } finally {
@@ -111,6 +116,8 @@ async function main(): Promise<void> {
     ratios: {
       restTrivialVsHello: round(http.restTrivial!.rps / floor, 2),
       restThreeToolsVsHello: round(http.restThreeTools!.rps / floor, 2),
+      mcpTrivialVsRest: round(http.mcpTrivial!.rps / http.restTrivial!.rps, 2),
+      mcpThreeToolsVsRest: round(http.mcpThreeTools!.rps / http.restThreeTools!.rps, 2),
     },
   };
   console.log(`gate (uncached) ${gate.kb1.bytes} B: p50 ${gate.kb1.p50} ms  p99 ${gate.kb1.p99} ms; ${gate.kb14.bytes} B: p50 ${gate.kb14.p50} ms  p99 ${gate.kb14.p99} ms`);
@@ -120,6 +127,7 @@ async function main(): Promise<void> {
     console.log(`http ${name.padEnd(15)} ${String(f.rps).padStart(6)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}  non2xx ${f.non2xx}`);
   }
   console.log(`ratios: REST trivial ${summary.ratios.restTrivialVsHello} × hello-world, REST 3-tool ${summary.ratios.restThreeToolsVsHello} × hello-world`);
+  console.log(`ratios: MCP trivial ${summary.ratios.mcpTrivialVsRest} × REST, MCP 3-tool ${summary.ratios.mcpThreeToolsVsRest} × REST`);
   console.log(JSON.stringify(summary));
   const outDir = resolve(__dirname, '..', '..', 'load-tests', 'results');
   mkdirSync(outDir, { recursive: true });

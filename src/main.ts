@@ -3,12 +3,14 @@ import { runCheck } from './cli';
 import { ConfigError, loadConfig } from './config';
 import { Gateway } from './gateway';
 import { startHttpServer } from './http';
-import { createLogger } from './log';
+import { createLogger, stderrLogger } from './log';
+import { serveStdio } from './mcp';
 
 const USAGE = `scriptgate — code-mode gateway for MCP
 
 Usage:
-  scriptgate serve [--config FILE]                 start the HTTP service (REST API)
+  scriptgate serve [--config FILE]                 start the HTTP service (REST API and MCP at /mcp)
+  scriptgate stdio [--config FILE]                 serve MCP over stdin/stdout (logs go to stderr)
   scriptgate check <file|-> [--show-code] [--json] run the script gate on a file (or stdin) without
                                                    executing it; exit 0 if accepted, 1 if refused
   scriptgate --help                                show this help
@@ -82,6 +84,22 @@ async function serve(configFile: string | undefined): Promise<void> {
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 }
 
+async function stdio(configFile: string | undefined): Promise<void> {
+  const config = loadConfig(configFile ? { file: configFile } : {});
+  const log = stderrLogger(config.log.level);
+  const gateway = new Gateway({ config, log });
+  await gateway.start();
+  const session = await serveStdio(gateway, log);
+  log.info({ tools: gateway.catalog.size }, 'scriptgate serving MCP on stdio');
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+  const stop = () => void session.close();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  await session.closed;
+  await gateway.close();
+  process.exit(0);
+}
+
 async function main(): Promise<void> {
   let cli: Cli;
   try {
@@ -96,6 +114,9 @@ async function main(): Promise<void> {
       return;
     case 'serve':
       await serve(cli.configFile);
+      return;
+    case 'stdio':
+      await stdio(cli.configFile);
       return;
     case 'check': {
       const file = cli.operands[0];

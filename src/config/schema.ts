@@ -201,6 +201,13 @@ const Search = z
   })
   .strict();
 
+const Mcp = z
+  .object({
+    /** Host header values /mcp accepts (DNS-rebinding protection), e.g. ["gateway.example.com"]; empty accepts any. */
+    allowedHosts: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
 const Log = z
   .object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -221,6 +228,7 @@ export const ConfigSchema = z
     redis: Redis.prefault({}),
     cache: Cache.prefault({}),
     search: Search.prefault({}),
+    mcp: Mcp.prefault({}),
     log: Log.prefault({}),
   })
   .strict()

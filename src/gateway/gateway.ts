@@ -21,6 +21,8 @@ export interface ExecuteRequest {
   limits?: RequestLimits;
   tenantId?: string;
   signal?: AbortSignal;
+  /** Called as each tool call starts (MCP progress notifications). */
+  onToolCall?: (tool: string, count: number) => void;
 }
 
 export interface InvokeRequest {
@@ -224,13 +226,17 @@ export class Gateway {
         toolResultBytes: limits.toolResultBytes,
       };
       const deadlineAt = Date.now() + limits.timeoutMs;
+      let toolCalls = 0;
       const { outcome } = await this.pool.run({
         code: compiled.script.code,
         limits: sandboxLimits,
         context,
         timeoutMs: limits.timeoutMs,
         ...(request.signal ? { signal: request.signal } : {}),
-        onToolCall: (tool, args, scope) => this.#toolCall(tool, args, scope, { tenantId, context, deadlineAt, executionId }),
+        onToolCall: (tool, args, scope) => {
+          request.onToolCall?.(tool, ++toolCalls);
+          return this.#toolCall(tool, args, scope, { tenantId, context, deadlineAt, executionId });
+        },
       });
       const envelope = envelopeFromOutcome(outcome, executionId, performance.now() - startedAt, warnings);
       if (risk.signals.length > 0) envelope.risk = { score: risk.score, signals: risk.signals };
@@ -248,9 +254,9 @@ export class Gateway {
    * The canonical name of a tool the caller may use, or a TOOL_NOT_FOUND identical to an unknown tool's,
    * so hidden tools cannot be told apart from missing ones.
    */
-  #callable(name: string): string {
+  #callable(name: string, allowed: (canonical: string) => boolean = (c) => this.access.decide(c).codeCall): string {
     const canonical = this.catalog.resolve(name);
-    if (canonical === undefined || !this.access.decide(canonical).codeCall) {
+    if (canonical === undefined || !allowed(canonical)) {
       throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}'`, { tool: name });
     }
     return canonical;
@@ -301,6 +307,15 @@ export class Gateway {
    * a tool that ran and failed answers `{ status: 'tool_error' }`.
    */
   async invoke(request: InvokeRequest): Promise<InvokeResponse> {
+    return this.#invoke(request, (c) => this.access.decide(c).codeCall);
+  }
+
+  /** A raw tool called by an MCP client from its tool list: allowed when the access decision lists it. */
+  async invokeListed(request: InvokeRequest): Promise<InvokeResponse> {
+    return this.#invoke(request, (c) => this.access.decide(c).listed);
+  }
+
+  async #invoke(request: InvokeRequest, allowed: (canonical: string) => boolean): Promise<InvokeResponse> {
     this.#enter();
     const abort = new AbortController();
     const timeoutMs = this.config.effectiveLimits.timeoutMs;
@@ -312,7 +327,7 @@ export class Gateway {
         signal: abort.signal,
         deadlineAt: Date.now() + timeoutMs,
       };
-      const result = await abortRace(this.catalog.call(this.#callable(request.name), request.input, ctx), abort.signal);
+      const result = await abortRace(this.catalog.call(this.#callable(request.name, allowed), request.input, ctx), abort.signal);
       return { status: 'ok', result };
     } catch (err) {
       if (err instanceof GatewayError && (err.code === 'TOOL_ERROR' || err.code === 'TOOL_TIMEOUT')) {

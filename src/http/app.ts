@@ -4,7 +4,8 @@ import { formatZodError } from '../config';
 import { ERROR_CODES, GatewayError, toPublicError, type ErrorCode } from '../errors';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../log';
-import { DescribeBody, ExecuteBody, InvokeBody, SearchBody } from './request-schemas';
+import { McpFace, mcpRouter } from '../mcp';
+import { DescribeBody, ExecuteBody, InvokeBody, SearchBody } from '../gateway';
 
 export interface AppOptions {
   gateway: Gateway;
@@ -79,6 +80,8 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   const json = express.json({ limit: options.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+
+  app.use(mcpRouter({ face: new McpFace(gateway), log, bodyLimitBytes: options.bodyLimitBytes, allowedHosts: gateway.config.mcp.allowedHosts }));
 
   app.post('/v1/execute', json, async (req, res, next) => {
     try {

@@ -29,3 +29,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 
 /** A logger that drops everything (embedding and tests that do not assert logs). */
 export const silentLogger = (): Logger => pino({ level: 'silent' });
+
+/** For `scriptgate stdio`, where stdout carries the MCP protocol and logs must go elsewhere. */
+export const stderrLogger = (level: string): Logger => createLogger(level, pino.destination({ fd: 2, sync: false }));

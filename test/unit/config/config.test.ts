@@ -94,6 +94,7 @@ describe('SCRIPTGATE_* environment overrides', () => {
       'sources.mcp': [{ name: 'gh', transport: 'stdio', command: 'node', args: ['server.js'], env: {}, headers: {}, callTimeoutMs: 1000, maxConcurrency: 2, reconnectInitialMs: 100, reconnectMaxMs: 1000 }],
       'risk.tools': { 'emails:send': { openWorld: true, points: 10 } },
       'access.include': ['users:*'],
+      'mcp.allowedHosts': ['gateway.example.com'],
       'access.exclude': ['payments:*'],
       'access.defaultDeny': ['*:delete*'],
       'access.tools': { 'users:delete': { enabledInCodeCall: true } },

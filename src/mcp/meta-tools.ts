@@ -1,0 +1,184 @@
+import { z, type ZodType } from 'zod';
+import type { Limits } from '../config';
+import { formatZodError } from '../config';
+import { DescribeBody, ExecuteBody, InvokeBody, SearchBody, type Gateway } from '../gateway';
+import { GatewayError, toPublicError } from '../errors';
+
+/** What a meta-tool handler returns before it becomes an MCP CallToolResult. */
+export interface MetaToolOutcome {
+  structured: Record<string, unknown>;
+  isError: boolean;
+  /**
+   * False for request-level failures: clients validate structuredContent against the tool's output
+   * schema even on errors, so those answer with text only.
+   */
+  conforms?: boolean;
+}
+
+export interface MetaToolCall {
+  gateway: Gateway;
+  args: unknown;
+  /** Reports one step of an execution (one per tool call) when the client asked for progress. */
+  progress?: (count: number, message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface MetaTool {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+  outputSchema: Record<string, unknown>;
+  annotations: { title: string; readOnlyHint: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint: boolean };
+  run(call: MetaToolCall): Promise<MetaToolOutcome>;
+}
+
+/** JSON Schema of a request body, as MCP clients read it. */
+function inputSchemaOf(schema: ZodType): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
+function parseArgs<T>(schema: ZodType<T>, args: unknown): T {
+  const parsed = schema.safeParse(args ?? {});
+  if (!parsed.success) throw new GatewayError('BAD_REQUEST', `invalid arguments: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+const anyObject = { type: 'object', additionalProperties: true };
+const errorSchema = {
+  type: 'object',
+  properties: { code: { type: 'string' }, message: { type: 'string' }, hint: { type: 'string' } },
+  required: ['code', 'message'],
+  additionalProperties: true,
+};
+
+/**
+ * The four meta-tools. Descriptions carry the deployment's real limits, because the model reads them
+ * before it writes a script and cannot ask.
+ */
+export function metaTools(limits: Readonly<Limits>): MetaTool[] {
+  return [
+    {
+      name: 'search_tools',
+      title: 'Search tools',
+      description:
+        'Find tools by what they do. Give a natural-language `query` (or up to 10 `queries` to look for several things at once); ' +
+        'returns the best matches as { tools: [{ name, description, score }], total }, score 0..1. ' +
+        'Then call describe_tools on the names you need before using them in execute_script.',
+      inputSchema: inputSchemaOf(SearchBody),
+      outputSchema: {
+        type: 'object',
+        properties: {
+          tools: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { name: { type: 'string' }, description: { type: 'string' }, score: { type: 'number' }, matchedQueries: { type: 'array', items: { type: 'integer' } } },
+              required: ['name', 'description', 'score'],
+            },
+          },
+          total: { type: 'integer' },
+        },
+        required: ['tools', 'total'],
+      },
+      annotations: { title: 'Search tools', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      async run({ gateway, args }) {
+        const body = parseArgs(SearchBody, args);
+        const answer = await gateway.discovery.search({
+          queries: body.queries ?? [body.query as string],
+          ...(body.topK !== undefined ? { topK: body.topK } : {}),
+          ...(body.minScore !== undefined ? { minScore: body.minScore } : {}),
+        });
+        return { structured: { ...answer }, isError: false };
+      },
+    },
+    {
+      name: 'describe_tools',
+      title: 'Describe tools',
+      description:
+        'Get how to call tools: for each of up to 50 `names` (as returned by search_tools) its description, JSON Schemas of ' +
+        'arguments and result, a TypeScript declaration and usage examples. Unknown names are listed in notFound with suggestions.',
+      inputSchema: inputSchemaOf(DescribeBody),
+      outputSchema: {
+        type: 'object',
+        properties: {
+          tools: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, typescript: { type: 'string' } }, required: ['name'] } },
+          notFound: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, didYouMean: { type: 'array', items: { type: 'string' } } } } },
+        },
+        required: ['tools', 'notFound'],
+      },
+      annotations: { title: 'Describe tools', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      async run({ gateway, args }) {
+        const body = parseArgs(DescribeBody, args);
+        return { structured: { ...(await gateway.discovery.describe(body.names)) }, isError: false };
+      },
+    },
+    {
+      name: 'execute_script',
+      title: 'Execute a script',
+      description:
+        'Run JavaScript that orchestrates tools, and get back only what it returns. Inside the script: `await callTool(name, args)` ' +
+        '(names from search_tools; a failure throws a ToolError with .code), top-level await and return, console.log (captured), ' +
+        'the frozen `context` object, standard built-ins (JSON, Math, Date, Map, Set, Promise.all, RegExp). There is no network, ' +
+        'filesystem, require/import, process, timers or eval. ' +
+        `Limits: ${limits.timeoutMs} ms (timeoutMs may raise it to ${limits.timeoutMaxMs} ms), ${limits.toolCalls} tool calls, ` +
+        `${limits.parallelToolCalls} in parallel, ${limits.loopIterations} loop iterations, result ${limits.resultBytes} bytes, ` +
+        `script ${limits.scriptBytes} bytes. Returns { status, result?, error?: { code, message, hint, line? }, logs, warnings, stats }; ` +
+        'status is ok, syntax_error, illegal_access, blocked, runtime_error, tool_error, timeout or limit_exceeded.',
+      inputSchema: inputSchemaOf(ExecuteBody),
+      outputSchema: {
+        type: 'object',
+        properties: {
+          status: { type: 'string' },
+          result: {},
+          error: errorSchema,
+          logs: { type: 'array', items: anyObject },
+          warnings: { type: 'array', items: { type: 'string' } },
+          stats: anyObject,
+          executionId: { type: 'string' },
+        },
+        required: ['status', 'logs', 'warnings', 'stats', 'executionId'],
+      },
+      annotations: { title: 'Execute a script', readOnlyHint: false, destructiveHint: true, openWorldHint: true },
+      async run({ gateway, args, progress, signal }) {
+        const body = parseArgs(ExecuteBody, args);
+        const envelope = await gateway.execute({
+          script: body.script,
+          ...(body.context ? { context: body.context } : {}),
+          ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
+          ...(body.limits ? { limits: body.limits } : {}),
+          ...(signal ? { signal } : {}),
+          ...(progress ? { onToolCall: (tool: string, count: number) => progress(count, `calling ${tool}`) } : {}),
+        });
+        return { structured: { ...envelope }, isError: envelope.status !== 'ok' };
+      },
+    },
+    {
+      name: 'invoke_tool',
+      title: 'Invoke one tool',
+      description:
+        'Call a single tool directly with `name` and `input` (arguments object); returns { status: "ok", result } or ' +
+        '{ status: "tool_error", error }. For more than one call, or to filter a large result, use execute_script instead.',
+      inputSchema: inputSchemaOf(InvokeBody),
+      outputSchema: {
+        type: 'object',
+        properties: { status: { type: 'string', enum: ['ok', 'tool_error'] }, result: {}, error: errorSchema },
+        required: ['status'],
+      },
+      annotations: { title: 'Invoke one tool', readOnlyHint: false, destructiveHint: true, openWorldHint: true },
+      async run({ gateway, args }) {
+        const body = parseArgs(InvokeBody, args);
+        const answer = await gateway.invoke({ name: body.name, input: body.input ?? {} });
+        return { structured: { ...answer }, isError: answer.status !== 'ok' };
+      },
+    },
+  ];
+}
+
+/** A request-level failure of a meta-tool, as the structured body of an isError result. */
+export function errorOutcome(err: unknown): MetaToolOutcome {
+  const error = err instanceof GatewayError ? err : new GatewayError('INTERNAL', 'internal error');
+  return { structured: { error: toPublicError(error) }, isError: true, conforms: false };
+}

@@ -1,0 +1,209 @@
+import { resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { startHttpServer, type RunningServer } from '../../src/http';
+import { silentLogger } from '../../src/log';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { httpRequest } from '../helpers/http';
+
+const SEED = `
+  const tenDaysAgo = Date.now() - 10 * 24 * 3600 * 1000;
+  const hits = [];
+  let offset = 0;
+  do {
+    const page = await callTool('users:list', { limit: 500, offset });
+    hits.push(...page.items.filter(u => u.firstName.toLowerCase().startsWith('me') && Date.parse(u.lastLogin) >= tenDaysAgo));
+    offset = page.nextOffset;
+  } while (offset != null);
+  return hits.sort((a, b) => b.lastLogin.localeCompare(a.lastLogin)).slice(0, 10).map(u => u.firstName);
+`;
+
+async function serve(overrides: Record<string, unknown> = {}): Promise<{ g: TestGateway; server: RunningServer; close: () => Promise<void> }> {
+  const g = await startTestGateway(overrides);
+  const server = await startHttpServer({ gateway: g.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 256 * 1024, shutdownGraceMs: 5_000 });
+  return { g, server, close: () => server.close() };
+}
+
+async function connect(url: string): Promise<Client> {
+  const client = new Client({ name: 'test-client', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
+  return client;
+}
+
+const structured = (r: unknown) => (r as CallToolResult).structuredContent as Record<string, unknown>;
+
+describe('MCP over Streamable HTTP (official SDK client)', () => {
+  let s: Awaited<ReturnType<typeof serve>>;
+  let client: Client;
+  beforeAll(async () => {
+    s = await serve();
+    client = await connect(s.server.url);
+  });
+  afterAll(async () => {
+    await client.close();
+    await s.close();
+  });
+
+  test('lists the meta-tools with provider-safe names, schemas and annotations', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(['search_tools', 'describe_tools', 'execute_script', 'invoke_tool']);
+    for (const tool of tools) {
+      expect(tool.name).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+      expect(tool.inputSchema.type).toBe('object');
+      expect(tool.outputSchema?.type).toBe('object');
+      expect(tool.description!.length).toBeGreaterThan(50);
+    }
+    const byName = new Map(tools.map((t) => [t.name, t]));
+    expect(byName.get('search_tools')?.annotations?.readOnlyHint).toBe(true);
+    expect(byName.get('describe_tools')?.annotations?.readOnlyHint).toBe(true);
+    expect(byName.get('execute_script')?.annotations?.readOnlyHint).toBe(false);
+    // The real limits of this deployment are in the description the model reads.
+    expect(byName.get('execute_script')?.description).toContain(`${s.g.gateway.config.effectiveLimits.timeoutMs} ms`);
+    expect(byName.get('execute_script')?.inputSchema.required).toEqual(['script']);
+  });
+
+  test('search → describe → execute the seed example, with structured content and a text rendering', async () => {
+    const found = await client.callTool({ name: 'search_tools', arguments: { query: 'list users with their last login' } });
+    const names = (structured(found).tools as { name: string }[]).map((t) => t.name);
+    expect(names).toContain('users:list');
+    const described = await client.callTool({ name: 'describe_tools', arguments: { names: ['users:list'] } });
+    expect((structured(described).tools as { typescript: string }[])[0]?.typescript).toContain("callTool(name: 'users:list'");
+    const run = await client.callTool({ name: 'execute_script', arguments: { script: SEED } });
+    expect(run.isError).toBeFalsy();
+    const envelope = structured(run);
+    expect(envelope.status).toBe('ok');
+    expect(envelope.result).toHaveLength(10);
+    expect(JSON.parse(((run as CallToolResult).content[0] as { text: string }).text)).toEqual(envelope);
+  });
+
+  test('invoke_tool calls one tool', async () => {
+    const r = await client.callTool({ name: 'invoke_tool', arguments: { name: 'users:get', input: { id: 'u_0001' } } });
+    expect(r.isError).toBeFalsy();
+    expect(structured(r)).toMatchObject({ status: 'ok', result: { id: 'u_0001' } });
+    const failed = await client.callTool({ name: 'invoke_tool', arguments: { name: 'test:fail', input: {} } });
+    expect(failed.isError).toBe(true);
+    expect(structured(failed)).toMatchObject({ status: 'tool_error', error: { code: 'TOOL_ERROR' } });
+  });
+
+  test('one progress notification per tool call when the client asks for progress', async () => {
+    const seen: { progress: number; message?: string }[] = [];
+    const r = await client.callTool(
+      { name: 'execute_script', arguments: { script: "for (const id of ['u_0001', 'u_0002', 'u_0003']) await callTool('users:get', { id }); return 'done';" } },
+      undefined,
+      { onprogress: (p) => seen.push({ progress: p.progress, ...(p.message ? { message: p.message } : {}) }) },
+    );
+    expect(structured(r).result).toBe('done');
+    expect(seen).toEqual([1, 2, 3].map((n) => ({ progress: n, message: 'calling users:get' })));
+  });
+
+  test('failures are isError results: a failing script, bad arguments, an unknown tool', async () => {
+    const syntax = await client.callTool({ name: 'execute_script', arguments: { script: 'const = ;' } });
+    expect(syntax.isError).toBe(true);
+    expect(structured(syntax).status).toBe('syntax_error');
+    const bad = await client.callTool({ name: 'search_tools', arguments: { topK: 3 } });
+    expect(bad.isError).toBe(true);
+    expect(((bad as CallToolResult).content[0] as { text: string }).text).toContain('BAD_REQUEST');
+    const unknown = await client.callTool({ name: 'users__list', arguments: {} });
+    expect(unknown.isError).toBe(true);
+    expect(((unknown as CallToolResult).content[0] as { text: string }).text).toContain('TOOL_NOT_FOUND');
+  });
+
+  test('stateless: GET and DELETE are 405; a body that is not JSON is a JSON-RPC parse error', async () => {
+    for (const method of ['GET', 'DELETE']) {
+      const res = await httpRequest(`${s.server.url}/mcp`, { method, headers: { accept: 'application/json, text/event-stream' } });
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe('POST');
+    }
+    const res = await httpRequest(`${s.server.url}/mcp`, { method: 'POST', body: '{"jsonrpc":', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' } });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32700 } });
+  });
+
+  test('many concurrent clients are served (servers are reused across requests)', async () => {
+    const clients = await Promise.all(Array.from({ length: 8 }, () => connect(s.server.url)));
+    const results = await Promise.all(clients.flatMap((c, i) => [1, 2, 3].map((j) => c.callTool({ name: 'execute_script', arguments: { script: `return ${i * 10 + j};` } }))));
+    expect(results.map((r) => structured(r).result)).toEqual(clients.flatMap((_, i) => [1, 2, 3].map((j) => i * 10 + j)));
+    await Promise.all(clients.map((c) => c.close()));
+  });
+});
+
+describe('raw tools listed beside the meta-tools', () => {
+  test('metadata_driven: tools marked visibleInListTools are listed by alias and callable; others are not', async () => {
+    const s = await serve({ access: { mode: 'metadata_driven', tools: { 'users:get': { visibleInListTools: true }, 'invoices:get': { visibleInListTools: true, enabledInCodeCall: false } } } });
+    const client = await connect(s.server.url);
+    try {
+      const { tools } = await client.listTools();
+      const raw = tools.map((t) => t.name).filter((n) => !n.endsWith('_tools') && n !== 'execute_script' && n !== 'invoke_tool');
+      expect(raw.sort()).toEqual(['invoices__get', 'users__get']);
+      const got = await client.callTool({ name: 'users__get', arguments: { id: 'u_0002' } });
+      expect(got.isError).toBeFalsy();
+      expect(structured(got)).toMatchObject({ id: 'u_0002' });
+      const listedOnly = await client.callTool({ name: 'invoices__get', arguments: { id: 'nope' } });
+      expect(((listedOnly as CallToolResult).content[0] as { text: string }).text).not.toContain('TOOL_NOT_FOUND');
+      const hidden = await client.callTool({ name: 'users__list', arguments: {} });
+      expect(hidden.isError).toBe(true);
+      // enabledInCodeCall: false keeps it out of scripts even though it is listed.
+      const inScript = await client.callTool({ name: 'execute_script', arguments: { script: "await callTool('invoices:get', { id: 'x' })" } });
+      expect(structured(inScript)).toMatchObject({ status: 'tool_error', error: { code: 'TOOL_NOT_FOUND' } });
+    } finally {
+      await client.close();
+      await s.close();
+    }
+  });
+
+  test('codecall_only lists the meta-tools only', async () => {
+    const s = await serve({ access: { mode: 'codecall_only', tools: { 'users:get': { visibleInListTools: true } } } });
+    const client = await connect(s.server.url);
+    try {
+      expect((await client.listTools()).tools).toHaveLength(4);
+    } finally {
+      await client.close();
+      await s.close();
+    }
+  });
+});
+
+describe('mcp.allowedHosts', () => {
+  test('a Host header outside the list is refused', async () => {
+    const s = await serve({ mcp: { allowedHosts: ['gateway.example.com'] } });
+    try {
+      const res = await httpRequest(`${s.server.url}/mcp`, {
+        method: 'POST',
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      });
+      expect(res.status).toBe(403);
+      const allowed = await httpRequest(`${s.server.url}/mcp`, {
+        method: 'POST',
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', host: 'gateway.example.com' },
+      });
+      expect(allowed.status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('MCP over stdio (scriptgate stdio as a child process)', () => {
+  test('lists tools and runs a script; logs stay off stdout', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [resolve(__dirname, '..', '..', 'src', 'main.js'), 'stdio'],
+      env: { PATH: process.env.PATH ?? '', SCRIPTGATE_LOG_LEVEL: 'info', SCRIPTGATE_POOL_MIN_THREADS: '1', SCRIPTGATE_POOL_MAX_THREADS: '1' },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'stdio-test', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toContain('execute_script');
+      const r = await client.callTool({ name: 'execute_script', arguments: { script: "return (await callTool('users:get', { id: 'u_0003' })).id" } });
+      expect(structured(r)).toMatchObject({ status: 'ok', result: 'u_0003' });
+    } finally {
+      await client.close();
+    }
+  });
+});
