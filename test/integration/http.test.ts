@@ -1,19 +1,8 @@
 import { startHttpServer, type RunningServer } from '../../src/http';
 import { silentLogger } from '../../src/log';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { SEED } from '../helpers/seed-script';
 import { httpRequest, postJson } from '../helpers/http';
-
-const SEED = `
-  const tenDaysAgo = Date.now() - 10 * 24 * 3600 * 1000;
-  const hits = [];
-  let offset = 0;
-  do {
-    const page = await callTool('users:list', { limit: 500, offset });
-    hits.push(...page.items.filter(u => u.firstName.toLowerCase().startsWith('me') && Date.parse(u.lastLogin) >= tenDaysAgo));
-    offset = page.nextOffset;
-  } while (offset != null);
-  return hits.sort((a, b) => b.lastLogin.localeCompare(a.lastLogin)).slice(0, 10).map(u => u.firstName);
-`;
 
 let g: TestGateway;
 let server: RunningServer;
