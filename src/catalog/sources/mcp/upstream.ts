@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../../log';
 import { ToolFailure, type JsonSchema, type ToolCallContext, type ToolDefinition } from '../../types';
 
@@ -264,7 +264,8 @@ export class Upstream {
       const message = err instanceof Error ? err.message : String(err);
       if (signal.aborted) throw new ToolFailure('CANCELLED', `cancelled: ${message}`);
       if (/timed out|timeout/i.test(message)) throw new ToolFailure('UPSTREAM_TIMEOUT', `${this.config.name}:${tool} did not answer within ${this.config.callTimeoutMs} ms`);
-      if (!(err instanceof McpError)) {
+      // ConnectionClosed comes from our side of the wire (the session was dropped mid-call), not from the server.
+      if (!(err instanceof McpError) || err.code === ErrorCode.ConnectionClosed) {
         // Not an answer from the server (refused connection, unknown session after its restart, HTTP
         // error): the session is unusable, so reconnect instead of failing every later call the same way.
         this.#connectionLost(client, err);
