@@ -1,5 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { CallToolRequestSchema, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '../log';
 import type { McpFace } from './mcp-server';
@@ -22,6 +23,34 @@ function wantsProgress(body: unknown): boolean {
   return meta?.progressToken !== undefined;
 }
 
+interface PlainCall {
+  id: string | number;
+  method: 'tools/call' | 'tools/list' | 'ping';
+  params: unknown;
+}
+
+/**
+ * The common case, answered without a per-request SDK transport: one JSON-RPC request for
+ * tools/call, tools/list or ping, no progress token, and headers the SDK transport would accept
+ * (Accept both JSON and event stream, JSON content type, a supported or absent protocol version, an
+ * allowed Host). Anything else (initialize, notifications, batches, progress, malformed messages, bad
+ * headers) goes to the SDK transport, which answers it exactly as the specification says.
+ */
+function plainCall(req: Request, allowedHosts: readonly string[]): PlainCall | undefined {
+  const body = req.body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown } | null;
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || body.jsonrpc !== '2.0') return undefined;
+  const { id, method } = body;
+  if ((typeof id !== 'string' && typeof id !== 'number') || (method !== 'tools/call' && method !== 'tools/list' && method !== 'ping')) return undefined;
+  if (wantsProgress(body)) return undefined;
+  const accept = req.get('accept') ?? '';
+  if (!accept.includes('application/json') || !accept.includes('text/event-stream') || !req.is('application/json')) return undefined;
+  const version = req.get('mcp-protocol-version');
+  if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return undefined;
+  if (allowedHosts.length > 0 && !allowedHosts.includes(req.get('host') ?? '')) return undefined;
+  if (method === 'tools/call' && !CallToolRequestSchema.safeParse({ method, params: body.params }).success) return undefined;
+  return { id, method, params: body.params };
+}
+
 function jsonRpcError(res: Response, status: number, code: number, message: string): void {
   res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
 }
@@ -39,6 +68,11 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
   const json = express.json({ limit: options.bodyLimitBytes, strict: false, type: () => true });
 
   router.post('/mcp', json, async (req: Request, res: Response) => {
+    const call = plainCall(req, options.allowedHosts);
+    if (call) {
+      await answerPlainCall(call, res);
+      return;
+    }
     const server = idle.pop() ?? face.createServer();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
@@ -64,6 +98,27 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
       if (!res.headersSent) jsonRpcError(res, 500, -32603, 'internal error');
     }
   });
+
+  async function answerPlainCall(call: PlainCall, res: Response): Promise<void> {
+    // A client that hangs up cancels its execution, as the SDK transport would.
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    try {
+      let result: unknown;
+      if (call.method === 'tools/list') result = { tools: face.listTools() };
+      else if (call.method === 'ping') result = {};
+      else {
+        const params = call.params as { name: string; arguments?: Record<string, unknown> };
+        result = await face.callTool(params.name, params.arguments, undefined, abort.signal);
+      }
+      res.json({ jsonrpc: '2.0', id: call.id, result });
+    } catch (err) {
+      log.error({ err }, 'MCP request failed');
+      if (!res.headersSent) res.status(500).json({ jsonrpc: '2.0', id: call.id, error: { code: -32603, message: 'internal error' } });
+    }
+  }
 
   // Stateless: no server-initiated stream to open and no session to end.
   router.all('/mcp', (_req, res) => {

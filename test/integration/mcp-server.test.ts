@@ -109,6 +109,26 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     expect(res.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32700 } });
   });
 
+  test('plain JSON-RPC calls and the header rules of the transport', async () => {
+    const post = (body: unknown, headers: Record<string, string> = {}) =>
+      httpRequest(`${s.server.url}/mcp`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } });
+    const call = { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'execute_script', arguments: { script: 'return 6 * 7' } } };
+    const ok = await post(call);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ jsonrpc: '2.0', id: 7, result: { structuredContent: { status: 'ok', result: 42 } } });
+    expect(((await post({ jsonrpc: '2.0', id: 'a', method: 'tools/list' })).body as { result: { tools: unknown[] } }).result.tools).toHaveLength(4);
+    expect((await post({ jsonrpc: '2.0', id: 1, method: 'ping' })).body).toEqual({ jsonrpc: '2.0', id: 1, result: {} });
+    // What the transport refuses is refused the same way whichever path a request would take.
+    expect((await post(call, { accept: 'application/json' })).status).toBe(406);
+    expect((await post(call, { 'mcp-protocol-version': '1999-01-01' })).status).toBe(400);
+    const invalid = await post({ jsonrpc: '2.0', id: 8, method: 'tools/call', params: { arguments: {} } });
+    // Answered by the SDK's own validation (it reports the schema failure as -32603 or -32602).
+    expect(invalid.body).toMatchObject({ jsonrpc: '2.0', id: 8, error: { code: expect.any(Number) } });
+    expect([-32602, -32603]).toContain((invalid.body as { error: { code: number } }).error.code);
+    const notification = await post({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    expect(notification.status).toBe(202);
+  });
+
   test('many concurrent clients are served (servers are reused across requests)', async () => {
     const clients = await Promise.all(Array.from({ length: 8 }, () => connect(s.server.url)));
     const results = await Promise.all(clients.flatMap((c, i) => [1, 2, 3].map((j) => c.callTool({ name: 'execute_script', arguments: { script: `return ${i * 10 + j};` } }))));
