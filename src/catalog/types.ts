@@ -20,6 +20,10 @@ export interface ToolAnnotations {
 export interface ToolCallContext {
   /** Tenant the call runs for; `default` when auth is off. */
   tenantId: string;
+  /** The authenticated user (JWT `sub`), when known. */
+  userId?: string;
+  /** The caller's scopes (JWT `scope`/`scp`); empty for API keys and anonymous calls. */
+  scopes?: readonly string[];
   /** Caller-supplied context of the execution (frozen), if any. */
   context: Readonly<Record<string, unknown>>;
   /** Aborted when the calling script hits its deadline or is cancelled. Long handlers should honour it. */

@@ -15,7 +15,24 @@ export interface EnvLeaf {
 }
 
 /** Variables that are not config leaves but are read elsewhere (documented in README). */
-export const NON_LEAF_ENV = Object.freeze(new Set(['SCRIPTGATE_CONFIG']));
+export const NON_LEAF_ENV = Object.freeze(new Set(['SCRIPTGATE_CONFIG', 'SCRIPTGATE_API_KEYS']));
+
+/**
+ * SCRIPTGATE_API_KEYS="key:tenant,key:tenant" (the quick way, and what a Kubernetes Secret holds):
+ * appended to auth.apiKeys. A key may itself contain ':'; the tenant is after the last one.
+ */
+export function apiKeysFromEnv(raw: string | undefined): { key: string; tenant: string }[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const at = pair.lastIndexOf(':');
+      if (at <= 0 || at === pair.length - 1) throw new RangeError('SCRIPTGATE_API_KEYS must be comma-separated key:tenant pairs');
+      return { key: pair.slice(0, at), tenant: pair.slice(at + 1) };
+    });
+}
 
 /** Applied in this order, so a later (more specific) alias wins: PORT < SCRIPTGATE_PORT < SCRIPTGATE_SERVER_PORT. */
 export const ENV_ALIASES: Readonly<Record<string, readonly string[]>> = Object.freeze({

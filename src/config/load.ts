@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ZodError } from 'zod';
 import { ConfigSchema, type Config } from './schema';
-import { configFromEnv } from './env';
+import { createHash } from 'node:crypto';
+import { apiKeysFromEnv, configFromEnv } from './env';
 import { resolveLimits, type Limits } from './presets';
 
 /** Where the shipped config/ folder lives, relative to the compiled file (dist/src/config). */
@@ -87,8 +88,21 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   }
   raw = deepMerge(raw, fromEnv);
   if (options.overrides) raw = deepMerge(raw, options.overrides);
+  let envKeys: { key: string; tenant: string }[];
+  try {
+    envKeys = apiKeysFromEnv(env.SCRIPTGATE_API_KEYS);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  if (envKeys.length > 0) {
+    const auth = isPlainObject(raw.auth) ? raw.auth : {};
+    const listed = Array.isArray(auth.apiKeys) ? auth.apiKeys : [];
+    raw = { ...raw, auth: { ...auth, apiKeys: [...listed, ...envKeys] } };
+  }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);
   const config = parsed.data;
-  return deepFreeze({ ...config, effectiveLimits: resolveLimits(config.preset, config.limits) });
+  // Plain keys are hashed here and dropped: only digests live in memory, logs and dumps.
+  const apiKeys = config.auth.apiKeys.map(({ key, sha256, tenant }) => ({ sha256: sha256 ?? createHash('sha256').update(key ?? '').digest('hex'), tenant }));
+  return deepFreeze({ ...config, auth: { ...config.auth, apiKeys }, effectiveLimits: resolveLimits(config.preset, config.limits) });
 }

@@ -208,6 +208,58 @@ const Mcp = z
   })
   .strict();
 
+const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const TenantId = z.string().regex(TENANT_ID, 'a tenant id is 1-64 letters, digits, _ . or -, starting with a letter or digit');
+
+const ApiKey = z
+  .object({
+    /** SHA-256 of the key, hex (`printf %s KEY | sha256sum`): the way to keep keys out of config files. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits').optional(),
+    /** The key itself; hashed at load and never kept. At least 16 characters. */
+    key: z.string().min(16, 'an API key must be at least 16 characters').optional(),
+    tenant: TenantId,
+  })
+  .strict()
+  .refine((k) => (k.sha256 === undefined) !== (k.key === undefined), { message: 'give either key or sha256' });
+
+const Jwt = z
+  .object({
+    /** JWKS URL of the token issuer; setting it turns JWT bearer auth on. */
+    jwksUrl: z.string().default(''),
+    /** Required `iss` and `aud` of accepted tokens. */
+    issuer: z.string().default(''),
+    audience: z.string().default(''),
+    /** Claim naming the tenant; tokens without it are refused. */
+    tenantClaim: z.string().min(1).default('tenant'),
+    /** This server's public URL, announced in the protected-resource metadata (default: from the request). */
+    resource: z.string().default(''),
+  })
+  .strict();
+
+const Auth = z
+  .object({
+    /** API keys and the tenant each maps to (also SCRIPTGATE_API_KEYS="key:tenant,key:tenant"). */
+    apiKeys: z.array(ApiKey).default([]),
+    jwt: Jwt.prefault({}),
+  })
+  .strict();
+
+const Tenant = z
+  .object({
+    /** Limit preset for this tenant's executions (default: the server's). */
+    preset: z.enum(PRESET_NAMES).optional(),
+    /** Numbers overriding the tenant's preset. */
+    limits: LimitsOverride.optional(),
+    /** Narrows the server's access decision for this tenant. */
+    tools: z.object({ include: z.array(z.string().min(1)).optional(), exclude: z.array(z.string().min(1)).optional() }).strict().optional(),
+    risk: z.object({ warnAt: int(0, 1000).optional(), blockAt: int(0, 1000).optional() }).strict().optional(),
+    /** Requests (execute, invoke, search, describe) per window; over it, 429 with Retry-After. */
+    rateLimit: z.object({ points: int(1), durationSeconds: int(1) }).strict().optional(),
+    /** Executions running at once for this tenant; over it, 429. */
+    maxConcurrentExecutions: int(1).optional(),
+  })
+  .strict();
+
 const Log = z
   .object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -229,6 +281,9 @@ export const ConfigSchema = z
     cache: Cache.prefault({}),
     search: Search.prefault({}),
     mcp: Mcp.prefault({}),
+    auth: Auth.prefault({}),
+    /** Per-tenant settings by tenant id; a tenant not listed gets the server's settings. */
+    tenants: z.record(TenantId, Tenant).default({}),
     log: Log.prefault({}),
   })
   .strict()
@@ -239,6 +294,13 @@ export const ConfigSchema = z
     if (c.risk.warnAt > c.risk.blockAt) {
       ctx.addIssue({ code: 'custom', path: ['risk', 'warnAt'], message: 'risk.warnAt must not exceed risk.blockAt' });
     }
+    const jwt = c.auth.jwt;
+    if (jwt.jwksUrl !== '' && (jwt.issuer === '' || jwt.audience === '')) {
+      ctx.addIssue({ code: 'custom', path: ['auth', 'jwt'], message: 'auth.jwt needs issuer and audience when jwksUrl is set' });
+    }
+    if (jwt.jwksUrl !== '' && !/^https?:\/\//.test(jwt.jwksUrl)) {
+      ctx.addIssue({ code: 'custom', path: ['auth', 'jwt', 'jwksUrl'], message: 'auth.jwt.jwksUrl must be an http(s) URL' });
+    }
     if (c.redis.url !== '' && !/^rediss?:\/\//.test(c.redis.url)) {
       ctx.addIssue({ code: 'custom', path: ['redis', 'url'], message: 'redis.url must start with redis:// or rediss://' });
     }
@@ -248,6 +310,8 @@ export const ConfigSchema = z
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
+export type TenantSettings = z.infer<typeof Tenant>;
+export type ApiKeySetting = z.infer<typeof ApiKey>;
 
 /** What a request may set: the same limits minus the server-wide ones (values above the preset are capped). */
 export const RequestLimitsSchema = LimitsOverride.omit({ timeoutMaxMs: true, workerHeapMb: true });

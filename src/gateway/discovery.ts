@@ -13,7 +13,13 @@ export interface SearchToolsRequest {
   queries: readonly string[];
   topK?: number;
   minScore?: number;
-  tenant?: TenantToolPolicy;
+  /** The caller's tenant: its id keys the cache, its policy narrows the view. */
+  tenant?: DiscoveryTenant;
+}
+
+export interface DiscoveryTenant {
+  id: string;
+  policy?: TenantToolPolicy | undefined;
 }
 
 export interface DescribedTool {
@@ -90,10 +96,12 @@ export class Discovery {
     }
   }
 
-  view(tenant?: TenantToolPolicy): SearchView {
+  /** A tenant's view; the key names the tenant itself, so no cache entry is ever served across tenants. */
+  view(tenant?: DiscoveryTenant): SearchView {
     const { access, policyKey } = this.#deps;
-    const tenantKey = tenant ? createHash('sha256').update(JSON.stringify([tenant.include ?? [], tenant.exclude ?? []])).digest('base64url').slice(0, 12) : 'all';
-    return { key: `${policyKey}.${tenantKey}`, visible: (name) => access.decide(name, tenant).codeCall };
+    const policy = tenant?.policy;
+    const policyHash = policy ? createHash('sha256').update(JSON.stringify([policy.include ?? [], policy.exclude ?? []])).digest('base64url').slice(0, 12) : 'all';
+    return { key: `${policyKey}.${encodeURIComponent(tenant?.id ?? '')}.${policyHash}`, visible: (name) => access.decide(name, policy).codeCall };
   }
 
   async search(request: SearchToolsRequest): Promise<SearchResponse> {
@@ -114,7 +122,7 @@ export class Discovery {
     });
   }
 
-  async describe(names: readonly string[], tenant?: TenantToolPolicy): Promise<DescribeResponse> {
+  async describe(names: readonly string[], tenant?: DiscoveryTenant): Promise<DescribeResponse> {
     const { catalog, cache } = this.#deps;
     const view = this.view(tenant);
     return cache.lookup(this.#key(catalog.version, 'describe', view.key, names), 'describe', () => this.#describe(names, view));

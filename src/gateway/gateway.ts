@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
 import { CachedLookups, MemoryResultCache, RedisResultCache } from '../cache';
 import { createRedis, type Redis } from '../redis';
 import { ToolSearch } from '../search';
+import { ANONYMOUS, Authenticator, TenantGuard, type Caller } from '../auth';
 import { Discovery } from './discovery';
-import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type ToolCallContext, type ToolDefinition } from '../catalog';
+import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import { ExecutorPool, SANDBOX_WORKER_FILE, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
@@ -19,7 +20,8 @@ export interface ExecuteRequest {
   context?: Record<string, unknown>;
   timeoutMs?: number;
   limits?: RequestLimits;
-  tenantId?: string;
+  /** Who asks (tenant, user, scopes); anonymous default tenant when absent. */
+  caller?: Caller;
   signal?: AbortSignal;
   /** Called as each tool call starts (MCP progress notifications). */
   onToolCall?: (tool: string, count: number) => void;
@@ -28,7 +30,7 @@ export interface ExecuteRequest {
 export interface InvokeRequest {
   name: string;
   input?: unknown;
-  tenantId?: string;
+  caller?: Caller;
   context?: Record<string, unknown>;
 }
 
@@ -43,7 +45,6 @@ export interface GatewayOptions {
   processMetrics?: boolean;
 }
 
-const DEFAULT_TENANT = 'default';
 
 /** A promise that rejects when `signal` aborts, so a hung tool cannot hold a call open past the deadline. */
 function abortRace<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -80,6 +81,8 @@ export class Gateway {
   readonly discovery: Discovery;
   /** The shared Redis client when `redis.url` is set. */
   readonly redis: Redis | undefined;
+  readonly auth: Authenticator;
+  readonly tenants: TenantGuard;
   readonly #log: Logger;
   #inFlight = 0;
   #idleWaiters: (() => void)[] = [];
@@ -96,9 +99,11 @@ export class Gateway {
       { restarts: () => this.pool.stats().restarts, upstreams: () => this.upstreams.map((u) => u.health()) },
       options.processMetrics ?? true,
     );
+    this.auth = new Authenticator(config.auth);
     this.search = new ToolSearch(this.catalog, { debounceMs: config.search.rebuildDebounceMs, sliceMs: config.search.rebuildSliceMs, log });
     this.catalog.onChange(() => this.search.catalogChanged());
     this.redis = config.redis.url ? createRedis(config.redis, log) : undefined;
+    this.tenants = new TenantGuard(config, this.redis, (tenant, reason) => this.metrics.tenantRejections.inc({ tenant, reason }));
     const cache = new CachedLookups(
       this.redis ? new RedisResultCache(this.redis, config.redis.keyPrefix, config.cache.redisTtlSeconds) : new MemoryResultCache(config.cache.memoryEntries),
       (area, result) => this.metrics.cacheRequests.inc({ area, result }),
@@ -199,22 +204,26 @@ export class Gateway {
   async #execute(request: ExecuteRequest): Promise<ExecutionEnvelope> {
     const startedAt = performance.now();
     const executionId = `exec_${randomUUID()}`;
-    const tenantId = request.tenantId ?? DEFAULT_TENANT;
-    const { limits, capped } = capRequestLimits(this.config.effectiveLimits, {
+    const caller = request.caller ?? ANONYMOUS;
+    const tenant = this.tenants.view(caller.tenantId);
+    const { limits, capped } = capRequestLimits(tenant.limits, {
       ...request.limits,
       ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
     });
     const warnings = capped;
+    let release: (() => void) | undefined;
     this.#enter();
     try {
+      release = this.tenants.startExecution(caller.tenantId);
       const compiled = this.compiler.compile(request.script, limits);
       this.metrics.gateCache.inc({ result: compiled.ok && compiled.script.cached ? 'hit' : 'miss' });
       if (!compiled.ok) return envelopeFromViolations(compiled.violations, executionId, performance.now() - startedAt, warnings);
       warnings.push(...compiled.script.warnings);
-      const risk = this.assessRisk(compiled.script.facts);
+      const risk = this.assessRisk(compiled.script.facts, tenant.risk);
       if (risk.verdict === 'block') return envelopeBlocked(risk, executionId, performance.now() - startedAt, warnings);
       if (risk.verdict === 'warn') warnings.push(describeRisk(risk));
-      const context = request.context ?? {};
+      // What auth established wins over what the caller wrote into its context.
+      const context = { ...request.context, tenantId: caller.tenantId, ...(caller.userId !== undefined ? { userId: caller.userId } : {}), scopes: [...caller.scopes] };
       const sandboxLimits: SandboxLimits = {
         toolCalls: limits.toolCalls,
         loopIterations: limits.loopIterations,
@@ -235,7 +244,7 @@ export class Gateway {
         ...(request.signal ? { signal: request.signal } : {}),
         onToolCall: (tool, args, scope) => {
           request.onToolCall?.(tool, ++toolCalls);
-          return this.#toolCall(tool, args, scope, { tenantId, context, deadlineAt, executionId });
+          return this.#toolCall(tool, args, scope, { caller, policy: tenant.policy, context, deadlineAt, executionId });
         },
       });
       const envelope = envelopeFromOutcome(outcome, executionId, performance.now() - startedAt, warnings);
@@ -246,6 +255,7 @@ export class Gateway {
       this.#log.error({ err, executionId }, 'execution failed unexpectedly');
       return envelopeFromError(new GatewayError('INTERNAL', 'internal error while executing the script'), executionId, performance.now() - startedAt, warnings);
     } finally {
+      release?.();
       this.#leave();
     }
   }
@@ -254,7 +264,7 @@ export class Gateway {
    * The canonical name of a tool the caller may use, or a TOOL_NOT_FOUND identical to an unknown tool's,
    * so hidden tools cannot be told apart from missing ones.
    */
-  #callable(name: string, allowed: (canonical: string) => boolean = (c) => this.access.decide(c).codeCall): string {
+  #callable(name: string, allowed: (canonical: string) => boolean): string {
     const canonical = this.catalog.resolve(name);
     if (canonical === undefined || !allowed(canonical)) {
       throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}'`, { tool: name });
@@ -263,7 +273,7 @@ export class Gateway {
   }
 
   /** Risk of a compiled script for this catalog and config: annotations first, then config overrides. */
-  assessRisk(facts: Parameters<typeof assessRisk>[0]): RiskAssessment {
+  assessRisk(facts: Parameters<typeof assessRisk>[0], thresholds: { warnAt: number; blockAt: number } = this.config.risk): RiskAssessment {
     const overrides = this.config.risk.tools;
     const lookup = (tool: string): ToolTraits | undefined => {
       const annotations = this.catalog.get(tool)?.annotations;
@@ -276,19 +286,30 @@ export class Gateway {
         ...override,
       };
     };
-    return assessRisk(facts, lookup, { warnAt: this.config.risk.warnAt, blockAt: this.config.risk.blockAt });
+    return assessRisk(facts, lookup, { warnAt: thresholds.warnAt, blockAt: thresholds.blockAt });
   }
 
   async #toolCall(
     tool: string,
     args: unknown,
     scope: RunScope,
-    base: { tenantId: string; context: Record<string, unknown>; deadlineAt: number; executionId: string },
+    base: { caller: Caller; policy: TenantToolPolicy | undefined; context: Record<string, unknown>; deadlineAt: number; executionId: string },
   ): Promise<ToolReply> {
+    const { caller, policy, context, deadlineAt, executionId } = base;
     // The signal getter defers the AbortController and its timer to the tools that actually watch it.
-    const ctx: ToolCallContext = { ...base, get signal() { return scope.signal; } };
+    const ctx: ToolCallContext = {
+      tenantId: caller.tenantId,
+      ...(caller.userId !== undefined ? { userId: caller.userId } : {}),
+      scopes: caller.scopes,
+      context,
+      deadlineAt,
+      executionId,
+      get signal() {
+        return scope.signal;
+      },
+    };
     try {
-      const value = await scope.race(this.catalog.call(this.#callable(tool), args, ctx));
+      const value = await scope.race(this.catalog.call(this.#callable(tool, (c) => this.access.decide(c, policy).codeCall), args, ctx));
       return { ok: true, value };
     } catch (err) {
       if (err instanceof GatewayError) {
@@ -307,12 +328,14 @@ export class Gateway {
    * a tool that ran and failed answers `{ status: 'tool_error' }`.
    */
   async invoke(request: InvokeRequest): Promise<InvokeResponse> {
-    return this.#invoke(request, (c) => this.access.decide(c).codeCall);
+    const policy = this.tenants.view((request.caller ?? ANONYMOUS).tenantId).policy;
+    return this.#invoke(request, (c) => this.access.decide(c, policy).codeCall);
   }
 
   /** A raw tool called by an MCP client from its tool list: allowed when the access decision lists it. */
   async invokeListed(request: InvokeRequest): Promise<InvokeResponse> {
-    return this.#invoke(request, (c) => this.access.decide(c).listed);
+    const policy = this.tenants.view((request.caller ?? ANONYMOUS).tenantId).policy;
+    return this.#invoke(request, (c) => this.access.decide(c, policy).listed);
   }
 
   async #invoke(request: InvokeRequest, allowed: (canonical: string) => boolean): Promise<InvokeResponse> {
@@ -321,8 +344,11 @@ export class Gateway {
     const timeoutMs = this.config.effectiveLimits.timeoutMs;
     const timer = setTimeout(() => abort.abort(new GatewayError('TOOL_TIMEOUT', `${request.name}: no answer within ${timeoutMs} ms`, { tool: request.name })), timeoutMs);
     try {
-      const ctx = {
-        tenantId: request.tenantId ?? DEFAULT_TENANT,
+      const caller = request.caller ?? ANONYMOUS;
+      const ctx: ToolCallContext = {
+        tenantId: caller.tenantId,
+        ...(caller.userId !== undefined ? { userId: caller.userId } : {}),
+        scopes: caller.scopes,
         context: request.context ?? {},
         signal: abort.signal,
         deadlineAt: Date.now() + timeoutMs,
@@ -338,6 +364,11 @@ export class Gateway {
       clearTimeout(timer);
       this.#leave();
     }
+  }
+
+  /** The caller's tenant as search and describe need it. */
+  discoveryTenant(caller: Caller = ANONYMOUS): { id: string; policy: TenantToolPolicy | undefined } {
+    return { id: caller.tenantId, policy: this.tenants.view(caller.tenantId).policy };
   }
 
   /** Executors warm, and Redis reachable when one is configured. */

@@ -4,3 +4,4 @@ export type { ExecutionEnvelope } from './envelope';
 export { ExecuteBody, InvokeBody, SearchBody, DescribeBody } from './request-schemas';
 export { Discovery, SEARCH_LIMITS, DESCRIBE_LIMITS } from './discovery';
 export type { DescribeResponse, DescribedTool, SearchToolsRequest } from './discovery';
+export type { DiscoveryTenant } from './discovery';

@@ -5,6 +5,7 @@ import { ERROR_CODES, GatewayError, toPublicError, type ErrorCode } from '../err
 import type { Gateway } from '../gateway';
 import type { Logger } from '../log';
 import { McpFace, mcpRouter } from '../mcp';
+import { ANONYMOUS, type Caller } from '../auth';
 import { DescribeBody, ExecuteBody, InvokeBody, SearchBody } from '../gateway';
 
 export interface AppOptions {
@@ -17,9 +18,20 @@ export interface AppOptions {
 
 /** Every REST error body has this one shape: `{ error: { code, message, hint, ... } }`. */
 export function sendError(res: Response, err: GatewayError): void {
-  if (err.code === 'SATURATED' || err.code === 'NOT_READY' || err.code === 'SHUTTING_DOWN') res.set('Retry-After', '1');
+  const retryAfter = retryAfterSeconds(err.code, err.details.retryAfterMs);
+  if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
+  if (err.code === 'UNAUTHORIZED') res.set('WWW-Authenticate', String(res.locals.wwwAuthenticate ?? 'Bearer'));
   res.status(err.httpStatus).json({ error: toPublicError(err) });
 }
+
+const RETRY_CODES = new Set<string>(['SATURATED', 'NOT_READY', 'SHUTTING_DOWN', 'RATE_LIMITED', 'TOO_MANY_EXECUTIONS']);
+
+function retryAfterSeconds(code: string, retryAfterMs: unknown): number | undefined {
+  if (!RETRY_CODES.has(code)) return undefined;
+  return typeof retryAfterMs === 'number' ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : 1;
+}
+
+const callerOf = (res: Response): Caller => (res.locals.caller as Caller | undefined) ?? ANONYMOUS;
 
 function parseBody<T>(schema: ZodType<T>, req: Request): T {
   if (!req.is('application/json')) {
@@ -81,6 +93,25 @@ export function createApp(options: AppOptions): express.Express {
 
   const json = express.json({ limit: options.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] });
 
+  if (gateway.auth.jwtEnabled) {
+    app.get('/.well-known/oauth-protected-resource', (req, res) => {
+      res.json(gateway.auth.protectedResourceMetadata(`${req.protocol}://${req.get('host') ?? 'localhost'}`));
+    });
+  }
+
+  // Who is calling, then whether their tenant may send one more request; both before any body is read.
+  app.use(['/v1', '/mcp'], async (req, res, next) => {
+    try {
+      if (gateway.auth.jwtEnabled) res.locals.wwwAuthenticate = `Bearer resource_metadata="${req.protocol}://${req.get('host') ?? 'localhost'}/.well-known/oauth-protected-resource"`;
+      const caller = await gateway.auth.authenticate({ authorization: req.get('authorization'), apiKey: req.get('x-api-key') });
+      res.locals.caller = caller;
+      if (req.method === 'POST' || req.method === 'DELETE') await gateway.tenants.admit(caller.tenantId);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  });
+
   app.use(mcpRouter({ face: new McpFace(gateway), log, bodyLimitBytes: options.bodyLimitBytes, allowedHosts: gateway.config.mcp.allowedHosts }));
 
   app.post('/v1/execute', json, async (req, res, next) => {
@@ -91,13 +122,14 @@ export function createApp(options: AppOptions): express.Express {
       if (!gateway.ready) throw new GatewayError('NOT_READY', 'executors are starting');
       const envelope = await gateway.execute({
         script: body.script,
+        caller: callerOf(res),
         ...(body.context ? { context: body.context } : {}),
         ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
         ...(body.limits ? { limits: body.limits } : {}),
       });
       // An execution that could not start for capacity reasons is an HTTP-level condition, not an outcome.
       const code = envelope.error?.code;
-      if (code === 'SATURATED' || code === 'NOT_READY' || code === 'SHUTTING_DOWN') {
+      if (code === 'SATURATED' || code === 'NOT_READY' || code === 'SHUTTING_DOWN' || code === 'TOO_MANY_EXECUTIONS') {
         res.set('Retry-After', '1').status(ERROR_CODES[code].httpStatus).json(envelope);
         return;
       }
@@ -110,7 +142,7 @@ export function createApp(options: AppOptions): express.Express {
   app.post('/v1/invoke', json, async (req, res, next) => {
     try {
       const body = parseBody(InvokeBody, req);
-      res.json(await gateway.invoke({ name: body.name, input: body.input ?? {} }));
+      res.json(await gateway.invoke({ name: body.name, input: body.input ?? {}, caller: callerOf(res) }));
     } catch (err) {
       next(err);
     }
@@ -121,6 +153,7 @@ export function createApp(options: AppOptions): express.Express {
       const body = parseBody(SearchBody, req);
       res.json(
         await gateway.discovery.search({
+          tenant: gateway.discoveryTenant(callerOf(res)),
           queries: body.queries ?? [body.query as string],
           ...(body.topK !== undefined ? { topK: body.topK } : {}),
           ...(body.minScore !== undefined ? { minScore: body.minScore } : {}),
@@ -134,7 +167,7 @@ export function createApp(options: AppOptions): express.Express {
   app.post('/v1/describe', json, async (req, res, next) => {
     try {
       const body = parseBody(DescribeBody, req);
-      res.json(await gateway.discovery.describe(body.names));
+      res.json(await gateway.discovery.describe(body.names, gateway.discoveryTenant(callerOf(res))));
     } catch (err) {
       next(err);
     }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConfigError } from '../config';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../log';
 import { createApp } from './app';
@@ -21,8 +22,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Loopback only: 127.0.0.0/8, ::1, localhost. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { gateway, log } = options;
+  if (!gateway.auth.enabled && !isLoopbackHost(options.host)) {
+    throw new ConfigError(
+      `refusing to listen on ${options.host} without authentication: anyone who can reach it could run scripts. ` +
+        'Configure API keys (auth.apiKeys or SCRIPTGATE_API_KEYS="key:tenant") or JWT (auth.jwt), or bind to 127.0.0.1.',
+    );
+  }
   let draining = false;
   const app = createApp({ gateway, log, bodyLimitBytes: options.bodyLimitBytes, isDraining: () => draining });
   const server = createServer(app);

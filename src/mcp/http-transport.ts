@@ -2,6 +2,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { ANONYMOUS, type Caller } from '../auth';
 import type { Logger } from '../log';
 import type { McpFace } from './mcp-server';
 
@@ -12,6 +13,8 @@ export interface McpHttpOptions {
   /** Host header values accepted (DNS-rebinding protection); empty accepts any host. */
   allowedHosts: readonly string[];
 }
+
+const callerFromAuthInfo = (authInfo: unknown): Caller => ((authInfo as { extra?: { caller?: Caller } } | undefined)?.extra?.caller ?? ANONYMOUS);
 
 /** Idle Servers kept for reuse; past this, a finished request's Server is dropped. */
 const POOL_MAX = 64;
@@ -68,12 +71,15 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
   const json = express.json({ limit: options.bodyLimitBytes, strict: false, type: () => true });
 
   router.post('/mcp', json, async (req: Request, res: Response) => {
+    const caller = (res.locals.caller as Caller | undefined) ?? ANONYMOUS;
     const call = plainCall(req, options.allowedHosts);
     if (call) {
-      await answerPlainCall(call, res);
+      await answerPlainCall(call, res, caller);
       return;
     }
-    const server = idle.pop() ?? face.createServer();
+    const server = idle.pop() ?? face.createServer(callerFromAuthInfo);
+    // The SDK hands req.auth to handlers as extra.authInfo: how the caller reaches them.
+    (req as Request & { auth?: unknown }).auth = { token: '', clientId: caller.tenantId, scopes: [...caller.scopes], extra: { caller } };
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       // A plain JSON answer is cheapest; a request that asked for progress gets an event stream so the
@@ -99,7 +105,7 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
     }
   });
 
-  async function answerPlainCall(call: PlainCall, res: Response): Promise<void> {
+  async function answerPlainCall(call: PlainCall, res: Response, caller: Caller): Promise<void> {
     // A client that hangs up cancels its execution, as the SDK transport would.
     const abort = new AbortController();
     res.on('close', () => {
@@ -107,11 +113,11 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
     });
     try {
       let result: unknown;
-      if (call.method === 'tools/list') result = { tools: face.listTools() };
+      if (call.method === 'tools/list') result = { tools: face.listTools(caller) };
       else if (call.method === 'ping') result = {};
       else {
         const params = call.params as { name: string; arguments?: Record<string, unknown> };
-        result = await face.callTool(params.name, params.arguments, undefined, abort.signal);
+        result = await face.callTool(params.name, params.arguments, caller, undefined, abort.signal);
       }
       res.json({ jsonrpc: '2.0', id: call.id, result });
     } catch (err) {

@@ -1,6 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Gateway } from '../gateway';
+import { ANONYMOUS, type Caller } from '../auth';
 import { GatewayError } from '../errors';
 import { errorOutcome, metaTools, type MetaTool, type MetaToolOutcome } from './meta-tools';
 
@@ -36,12 +37,13 @@ export class McpFace {
   }
 
   /** Raw tools to list: those the access decision marks as listed, by alias. */
-  #rawTools(): Tool[] {
+  #rawTools(caller: Caller): Tool[] {
     const { catalog, access } = this.#gateway;
     if (this.#gateway.config.access.mode === 'codecall_only') return [];
+    const policy = this.#gateway.tenants.view(caller.tenantId).policy;
     const listed: Tool[] = [];
     for (const tool of catalog.list()) {
-      if (!access.decide(tool.name).listed) continue;
+      if (!access.decide(tool.name, policy).listed) continue;
       const alias = catalog.aliasOf(tool.name);
       if (!alias || this.#byName.has(alias)) continue;
       listed.push({
@@ -55,7 +57,7 @@ export class McpFace {
     return listed;
   }
 
-  listTools(): Tool[] {
+  listTools(caller: Caller = ANONYMOUS): Tool[] {
     const meta: Tool[] = this.#tools.map((t) => ({
       name: t.name,
       title: t.title,
@@ -64,27 +66,27 @@ export class McpFace {
       outputSchema: t.outputSchema as Tool['outputSchema'],
       annotations: t.annotations,
     }));
-    return [...meta, ...this.#rawTools()];
+    return [...meta, ...this.#rawTools(caller)];
   }
 
-  async callTool(name: string, args: unknown, progress?: (count: number, message: string) => void, signal?: AbortSignal): Promise<CallToolResult> {
+  async callTool(name: string, args: unknown, caller: Caller, progress?: (count: number, message: string) => void, signal?: AbortSignal): Promise<CallToolResult> {
     const meta = this.#byName.get(name);
     try {
-      if (meta) return toResult(await meta.run({ gateway: this.#gateway, args, ...(progress ? { progress } : {}), ...(signal ? { signal } : {}) }));
-      return await this.#callRaw(name, args);
+      if (meta) return toResult(await meta.run({ gateway: this.#gateway, args, caller, ...(progress ? { progress } : {}), ...(signal ? { signal } : {}) }));
+      return await this.#callRaw(name, args, caller);
     } catch (err) {
       return toResult(errorOutcome(err));
     }
   }
 
   /** A listed raw tool called by its alias: the same path as invoke_tool, refused unless it is listed. */
-  async #callRaw(name: string, args: unknown): Promise<CallToolResult> {
-    const { catalog, access } = this.#gateway;
+  async #callRaw(name: string, args: unknown, caller: Caller): Promise<CallToolResult> {
+    const { catalog } = this.#gateway;
     const canonical = catalog.resolve(name);
-    if (canonical === undefined || this.#gateway.config.access.mode === 'codecall_only' || !access.decide(canonical).listed) {
+    if (canonical === undefined || this.#gateway.config.access.mode === 'codecall_only') {
       throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}'`, { tool: name });
     }
-    const answer = await this.#gateway.invokeListed({ name: canonical, input: args ?? {} });
+    const answer = await this.#gateway.invokeListed({ name: canonical, input: args ?? {}, caller });
     if (answer.status === 'ok') {
       const value = answer.result;
       const structured = value !== null && typeof value === 'object' && !Array.isArray(value) ? { structuredContent: value as Record<string, unknown> } : {};
@@ -93,10 +95,13 @@ export class McpFace {
     return { content: [{ type: 'text', text: JSON.stringify({ error: answer.error }) }], isError: true };
   }
 
-  /** A Server wired to this face; connect it to one transport. */
-  createServer(): Server {
+  /**
+   * A Server wired to this face; connect it to one transport. `callerOf` names who sent a request
+   * (HTTP: from the authenticated request; stdio: the local, anonymous caller).
+   */
+  createServer(callerOf: (authInfo: unknown) => Caller = () => ANONYMOUS): Server {
     const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS });
-    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.listTools() }));
+    server.setRequestHandler(ListToolsRequestSchema, (_request, extra) => ({ tools: this.listTools(callerOf(extra.authInfo)) }));
     server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
       const token = request.params._meta?.progressToken;
       const progress =
@@ -105,7 +110,7 @@ export class McpFace {
           : (count: number, message: string) => {
               void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: count, message } }).catch(() => undefined);
             };
-      return this.callTool(request.params.name, request.params.arguments, progress, extra.signal);
+      return this.callTool(request.params.name, request.params.arguments, callerOf(extra.authInfo), progress, extra.signal);
     });
     return server;
   }

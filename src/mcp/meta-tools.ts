@@ -3,6 +3,7 @@ import type { Limits } from '../config';
 import { formatZodError } from '../config';
 import { DescribeBody, ExecuteBody, InvokeBody, SearchBody, type Gateway } from '../gateway';
 import { GatewayError, toPublicError } from '../errors';
+import type { Caller } from '../auth';
 
 /** What a meta-tool handler returns before it becomes an MCP CallToolResult. */
 export interface MetaToolOutcome {
@@ -18,6 +19,7 @@ export interface MetaToolOutcome {
 export interface MetaToolCall {
   gateway: Gateway;
   args: unknown;
+  caller: Caller;
   /** Reports one step of an execution (one per tool call) when the client asked for progress. */
   progress?: (count: number, message: string) => void;
   signal?: AbortSignal;
@@ -84,9 +86,10 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         required: ['tools', 'total'],
       },
       annotations: { title: 'Search tools', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-      async run({ gateway, args }) {
+      async run({ gateway, args, caller }) {
         const body = parseArgs(SearchBody, args);
         const answer = await gateway.discovery.search({
+          tenant: gateway.discoveryTenant(caller),
           queries: body.queries ?? [body.query as string],
           ...(body.topK !== undefined ? { topK: body.topK } : {}),
           ...(body.minScore !== undefined ? { minScore: body.minScore } : {}),
@@ -110,9 +113,9 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         required: ['tools', 'notFound'],
       },
       annotations: { title: 'Describe tools', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-      async run({ gateway, args }) {
+      async run({ gateway, args, caller }) {
         const body = parseArgs(DescribeBody, args);
-        return { structured: { ...(await gateway.discovery.describe(body.names)) }, isError: false };
+        return { structured: { ...(await gateway.discovery.describe(body.names, gateway.discoveryTenant(caller))) }, isError: false };
       },
     },
     {
@@ -142,10 +145,11 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         required: ['status', 'logs', 'warnings', 'stats', 'executionId'],
       },
       annotations: { title: 'Execute a script', readOnlyHint: false, destructiveHint: true, openWorldHint: true },
-      async run({ gateway, args, progress, signal }) {
+      async run({ gateway, args, caller, progress, signal }) {
         const body = parseArgs(ExecuteBody, args);
         const envelope = await gateway.execute({
           script: body.script,
+          caller,
           ...(body.context ? { context: body.context } : {}),
           ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
           ...(body.limits ? { limits: body.limits } : {}),
@@ -168,9 +172,9 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         required: ['status'],
       },
       annotations: { title: 'Invoke one tool', readOnlyHint: false, destructiveHint: true, openWorldHint: true },
-      async run({ gateway, args }) {
+      async run({ gateway, args, caller }) {
         const body = parseArgs(InvokeBody, args);
-        const answer = await gateway.invoke({ name: body.name, input: body.input ?? {} });
+        const answer = await gateway.invoke({ name: body.name, input: body.input ?? {}, caller });
         return { structured: { ...answer }, isError: answer.status !== 'ok' };
       },
     },

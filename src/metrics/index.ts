@@ -16,6 +16,7 @@ export interface GatewayMetrics {
   cacheRequests: Counter<'area' | 'result'>;
   searchDuration: Histogram;
   indexRebuilds: Counter;
+  tenantRejections: Counter<'tenant' | 'reason'>;
 }
 
 export interface MetricsSources {
@@ -54,6 +55,12 @@ export function createMetrics(sources: MetricsSources, withDefaults = true): Gat
       registers: [registry],
     }),
     indexRebuilds: new Counter({ name: 'scriptgate_search_index_rebuilds_total', help: 'Search index rebuilds after catalog changes', registers: [registry] }),
+    tenantRejections: new Counter({
+      name: 'scriptgate_rate_limit_rejections_total',
+      help: 'Requests refused by a tenant quota, by tenant and reason (rate, concurrency)',
+      labelNames: ['tenant', 'reason'],
+      registers: [registry],
+    }),
     upstreamUp: new Gauge({
       name: 'scriptgate_upstream_up',
       help: 'Whether each upstream MCP server is connected (1) or not (0)',

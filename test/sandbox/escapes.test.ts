@@ -362,7 +362,7 @@ const PERSISTENCE: Row[] = [
       "  context: context, callTool: Reflect.has(callTool, 'leak'), log: Reflect.has(console.log, 'leak'),\n" +
       '  date: typeof Date, console: typeof console,\n};',
     returns({
-      leakedVar: 'undefined', leakedFn: 'undefined', leakedGlobal: 'undefined', context: { user: 'alice', prefs: { theme: 'dark' } },
+      leakedVar: 'undefined', leakedFn: 'undefined', leakedGlobal: 'undefined', context: { user: 'alice', prefs: { theme: 'dark' }, tenantId: 'default', scopes: [] },
       callTool: false, log: false, date: 'function', console: 'object',
     }),
   ],
@@ -470,7 +470,7 @@ describe('ordinary scripts still work', () => {
       returns([true, 'BROKEN', 'test:fail']),
     ],
     ['generators and async iteration', 'function* g() { yield 1; yield 2; }\nasync function* ag() { yield 3; }\nconst out = [...g()];\nfor await (const v of ag()) out.push(v);\nreturn out;', returns([1, 2, 3])],
-    ['reading the context', 'return [context.user, context.prefs.theme, Object.keys(context)];', returns(['alice', 'dark', ['user', 'prefs']])],
+    ['reading the context', 'return [context.user, context.prefs.theme, Object.keys(context)];', returns(['alice', 'dark', ['user', 'prefs', 'tenantId', 'scopes']])],
   ];
 
   test.each(BENIGN)('%s', async (_label, script, expectation) => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -85,8 +86,13 @@ describe('SCRIPTGATE_* environment overrides', () => {
     const defaults = loadConfig({ env: {} }) as unknown as Record<string, Record<string, unknown>>;
     const section = leaf.path.length === 2 ? defaults[leaf.path[0] as string]?.[leaf.path[1] as string] : defaults[leaf.path[0] as string];
     let { raw, value } = sampleFor(leaf.kind, section);
+    const extraEnv: NodeJS.ProcessEnv = {};
     if (envName === 'SCRIPTGATE_PRESET') ({ raw, value } = { raw: 'balanced', value: 'balanced' });
     if (envName === 'SCRIPTGATE_SERVER_HOST') ({ raw, value } = { raw: '0.0.0.0', value: '0.0.0.0' });
+    if (envName === 'SCRIPTGATE_AUTH_JWT_JWKS_URL') {
+      ({ raw, value } = { raw: 'https://issuer.example.com/.well-known/jwks.json', value: 'https://issuer.example.com/.well-known/jwks.json' });
+      Object.assign(extraEnv, { SCRIPTGATE_AUTH_JWT_ISSUER: 'https://issuer.example.com/', SCRIPTGATE_AUTH_JWT_AUDIENCE: 'scriptgate' });
+    }
     if (envName === 'SCRIPTGATE_REDIS_URL') ({ raw, value } = { raw: 'redis://cache.internal:6380/2', value: 'redis://cache.internal:6380/2' });
     const JSON_SAMPLES: Record<string, unknown> = {
       'sources.modules': [{ dir: './tools' }],
@@ -95,6 +101,8 @@ describe('SCRIPTGATE_* environment overrides', () => {
       'risk.tools': { 'emails:send': { openWorld: true, points: 10 } },
       'access.include': ['users:*'],
       'mcp.allowedHosts': ['gateway.example.com'],
+      'auth.apiKeys': [{ key: 'k-0123456789abcdef', tenant: 'acme' }],
+      tenants: { acme: { preset: 'balanced', rateLimit: { points: 10, durationSeconds: 1 }, maxConcurrentExecutions: 2 } },
       'access.exclude': ['payments:*'],
       'access.defaultDeny': ['*:delete*'],
       'access.tools': { 'users:delete': { enabledInCodeCall: true } },
@@ -106,12 +114,14 @@ describe('SCRIPTGATE_* environment overrides', () => {
     }
     if (envName === 'SCRIPTGATE_ACCESS_MODE') ({ raw, value } = { raw: 'metadata_driven', value: 'metadata_driven' });
     // Keep cross-field rules satisfied while moving one side.
-    const env: NodeJS.ProcessEnv = { [envName]: raw };
+    const env: NodeJS.ProcessEnv = { ...extraEnv, [envName]: raw };
     if (envName === 'SCRIPTGATE_POOL_MIN_THREADS') env.SCRIPTGATE_POOL_MAX_THREADS = '8';
     if (envName === 'SCRIPTGATE_EXECUTOR_RESTART_BACKOFF_MS') env.SCRIPTGATE_EXECUTOR_RESTART_BACKOFF_MAX_MS = '100000';
     if (envName === 'SCRIPTGATE_RISK_WARN_AT') env.SCRIPTGATE_RISK_BLOCK_AT = '90';
     const config = loadConfig({ env }) as unknown as Record<string, Record<string, unknown>>;
-    const got = leaf.path.length === 2 ? config[leaf.path[0] as string]?.[leaf.path[1] as string] : config[leaf.path[0] as string];
+    const got = leaf.path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config);
+    // Plain API keys are kept only as their SHA-256.
+    if (envName === 'SCRIPTGATE_AUTH_API_KEYS') value = [{ sha256: createHash('sha256').update('k-0123456789abcdef').digest('hex'), tenant: 'acme' }];
     expect(got).toEqual(value);
   });
 

@@ -15,8 +15,8 @@ function discoveryFor(policy: Partial<AccessPolicy>) {
   return new Discovery({ catalog, access, search, cache, metrics, policyKey: JSON.stringify(policy) });
 }
 
-const names = async (d: Discovery, query: string, tenant?: { include?: string[]; exclude?: string[] }) =>
-  (await d.search({ queries: [query], topK: 50, ...(tenant ? { tenant } : {}) })).tools.map((t) => t.name);
+const names = async (d: Discovery, query: string, policy?: { include?: string[]; exclude?: string[] }) =>
+  (await d.search({ queries: [query], topK: 50, ...(policy ? { tenant: { id: 'acme', policy } } : {}) })).tools.map((t) => t.name);
 
 describe('search and describe follow the access decision', () => {
   test('include: only matching tools are found or described', async () => {
@@ -49,7 +49,7 @@ describe('search and describe follow the access decision', () => {
     const narrowed = await names(d, 'invoice', { exclude: ['invoices:*'] });
     expect(narrowed.some((n) => n.startsWith('invoices:'))).toBe(false);
     expect(await names(d, 'invoice')).toEqual(full);
-    expect((await d.describe(['invoices:get'], { exclude: ['invoices:*'] })).notFound).toHaveLength(1);
+    expect((await d.describe(['invoices:get'], { id: 'acme', policy: { exclude: ['invoices:*'] } })).notFound).toHaveLength(1);
     expect((await d.describe(['invoices:get'])).tools).toHaveLength(1);
   });
 });

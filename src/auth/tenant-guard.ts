@@ -1,0 +1,101 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { TenantToolPolicy } from '../catalog';
+import { resolveLimits, type Limits, type LoadedConfig, type TenantSettings } from '../config';
+import { GatewayError } from '../errors';
+import type { Redis } from '../redis';
+
+/** What a tenant's requests run with. */
+export interface TenantView {
+  tenantId: string;
+  /** Narrows the server's access decision (undefined: the server's decision alone). */
+  policy: TenantToolPolicy | undefined;
+  limits: Readonly<Limits>;
+  risk: { warnAt: number; blockAt: number };
+}
+
+/**
+ * Per-tenant settings, quotas and concurrency. Rate limits count in Redis when it is configured, so
+ * every instance draws from the same budget; if Redis fails, a per-instance limiter with the same
+ * budget stands in rather than letting everything through or refusing everything.
+ */
+export class TenantGuard {
+  readonly #config: LoadedConfig;
+  readonly #redis: Redis | undefined;
+  readonly #views = new Map<string, TenantView>();
+  readonly #limiters = new Map<string, RateLimiterAbstract>();
+  readonly #running = new Map<string, number>();
+  readonly #onReject: (tenantId: string, reason: 'rate' | 'concurrency') => void;
+
+  constructor(config: LoadedConfig, redis: Redis | undefined, onReject: (tenantId: string, reason: 'rate' | 'concurrency') => void = () => undefined) {
+    this.#config = config;
+    this.#redis = redis;
+    this.#onReject = onReject;
+  }
+
+  #settings(tenantId: string): TenantSettings {
+    return this.#config.tenants[tenantId] ?? {};
+  }
+
+  view(tenantId: string): TenantView {
+    let view = this.#views.get(tenantId);
+    if (!view) {
+      const t = this.#settings(tenantId);
+      const limits = t.preset || t.limits ? resolveLimits(t.preset ?? this.#config.preset, { ...this.#config.limits, ...t.limits }) : this.#config.effectiveLimits;
+      view = {
+        tenantId,
+        policy: t.tools ? { ...(t.tools.include ? { include: t.tools.include } : {}), ...(t.tools.exclude ? { exclude: t.tools.exclude } : {}) } : undefined,
+        limits,
+        risk: { warnAt: t.risk?.warnAt ?? this.#config.risk.warnAt, blockAt: t.risk?.blockAt ?? this.#config.risk.blockAt },
+      };
+      this.#views.set(tenantId, view);
+    }
+    return view;
+  }
+
+  #limiter(tenantId: string): RateLimiterAbstract | undefined {
+    const rate = this.#settings(tenantId).rateLimit;
+    if (!rate) return undefined;
+    let limiter = this.#limiters.get(tenantId);
+    if (!limiter) {
+      const options = { points: rate.points, duration: rate.durationSeconds, keyPrefix: `${this.#config.redis.keyPrefix}rate` };
+      limiter = this.#redis
+        ? new RateLimiterRedis({ ...options, storeClient: this.#redis, insuranceLimiter: new RateLimiterMemory(options) })
+        : new RateLimiterMemory(options);
+      this.#limiters.set(tenantId, limiter);
+    }
+    return limiter;
+  }
+
+  /** Spends one request of the tenant's rate limit, or throws RATE_LIMITED with the wait. */
+  async admit(tenantId: string): Promise<void> {
+    const limiter = this.#limiter(tenantId);
+    if (!limiter) return;
+    try {
+      await limiter.consume(tenantId, 1);
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      this.#onReject(tenantId, 'rate');
+      const retryAfterMs = Math.max(1, err.msBeforeNext);
+      throw new GatewayError('RATE_LIMITED', `tenant '${tenantId}' is over its rate limit; retry in ${Math.ceil(retryAfterMs / 1000)} s`, { retryAfterMs });
+    }
+  }
+
+  /** Counts one running execution for the tenant; the returned function releases it. */
+  startExecution(tenantId: string): () => void {
+    const max = this.#settings(tenantId).maxConcurrentExecutions;
+    const running = this.#running.get(tenantId) ?? 0;
+    if (max !== undefined && running >= max) {
+      this.#onReject(tenantId, 'concurrency');
+      throw new GatewayError('TOO_MANY_EXECUTIONS', `tenant '${tenantId}' already runs ${running} executions (its maximum)`, { retryAfterMs: 1_000 });
+    }
+    this.#running.set(tenantId, running + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const now = (this.#running.get(tenantId) ?? 1) - 1;
+      if (now <= 0) this.#running.delete(tenantId);
+      else this.#running.set(tenantId, now);
+    };
+  }
+}
