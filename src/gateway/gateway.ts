@@ -6,11 +6,13 @@ import { createRedis, type Redis } from '../redis';
 import { ToolSearch } from '../search';
 import { ANONYMOUS, Authenticator, TenantGuard, type Caller } from '../auth';
 import { Discovery } from './discovery';
+import { Observer, type ExecutionRef } from './observe';
+import { abortRace, toolTraitsLookup } from './tool-support';
 import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import { ExecutorPool, SANDBOX_WORKER_FILE, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
-import { assessRisk, createScriptCompiler, describeRisk, type RiskAssessment, type ScriptCompiler, type ToolTraits } from '../gate';
+import { assessRisk, createScriptCompiler, describeRisk, type RiskAssessment, type ScriptCompiler } from '../gate';
 import type { Logger } from '../log';
 import { createMetrics, type GatewayMetrics } from '../metrics';
 import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromViolations, type ExecutionEnvelope } from './envelope';
@@ -23,6 +25,8 @@ export interface ExecuteRequest {
   /** Who asks (tenant, user, scopes); anonymous default tenant when absent. */
   caller?: Caller;
   signal?: AbortSignal;
+  /** Correlates audit records with the HTTP request (X-Request-Id). */
+  requestId?: string;
   /** Called as each tool call starts (MCP progress notifications). */
   onToolCall?: (tool: string, count: number) => void;
 }
@@ -46,25 +50,6 @@ export interface GatewayOptions {
 }
 
 
-/** A promise that rejects when `signal` aborts, so a hung tool cannot hold a call open past the deadline. */
-function abortRace<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
-}
-
 /**
  * The execution core: gate → executor → envelope, and direct tool invocation. Transport-free so REST,
  * MCP and job runners share it.
@@ -84,6 +69,7 @@ export class Gateway {
   readonly auth: Authenticator;
   readonly tenants: TenantGuard;
   readonly #log: Logger;
+  readonly #observe: Observer;
   #inFlight = 0;
   #idleWaiters: (() => void)[] = [];
 
@@ -96,9 +82,10 @@ export class Gateway {
     this.compiler = createScriptCompiler(config.gate.cacheEntries);
     this.access = createAccessControl(config.access);
     this.metrics = createMetrics(
-      { restarts: () => this.pool.stats().restarts, upstreams: () => this.upstreams.map((u) => u.health()) },
+      { restarts: () => this.pool.stats().restarts, pool: () => this.pool.stats(), upstreams: () => this.upstreams.map((u) => u.health()) },
       options.processMetrics ?? true,
     );
+    this.#observe = new Observer(this.metrics, log);
     this.auth = new Authenticator(config.auth);
     this.search = new ToolSearch(this.catalog, { debounceMs: config.search.rebuildDebounceMs, sliceMs: config.search.rebuildSliceMs, log });
     this.catalog.onChange(() => this.search.catalogChanged());
@@ -188,23 +175,17 @@ export class Gateway {
   }
 
   async execute(request: ExecuteRequest): Promise<ExecutionEnvelope> {
-    const envelope = await this.#execute(request);
-    const { metrics } = this;
-    metrics.executions.inc({ status: envelope.status });
-    metrics.executionDuration.observe({ status: envelope.status }, envelope.stats.durationMs / 1000);
-    if (envelope.status === 'blocked') {
-      metrics.gateRefusals.inc({ rule: 'risk' });
-      for (const signal of envelope.risk?.signals ?? []) metrics.riskBlocks.inc({ signal: signal.id });
-    } else if (typeof envelope.error?.rule === 'string') {
-      metrics.gateRefusals.inc({ rule: envelope.error.rule });
-    }
+    const caller = request.caller ?? ANONYMOUS;
+    const ref: ExecutionRef = { executionId: `exec_${randomUUID()}`, tenantId: caller.tenantId, ...(request.requestId ? { requestId: request.requestId } : {}) };
+    const envelope = await this.#execute(request, caller, ref);
+    this.#observe.completed(ref, envelope);
     return envelope;
   }
 
-  async #execute(request: ExecuteRequest): Promise<ExecutionEnvelope> {
+  async #execute(request: ExecuteRequest, caller: Caller, ref: ExecutionRef): Promise<ExecutionEnvelope> {
     const startedAt = performance.now();
-    const executionId = `exec_${randomUUID()}`;
-    const caller = request.caller ?? ANONYMOUS;
+    const { executionId } = ref;
+    const observe = this.#observe;
     const tenant = this.tenants.view(caller.tenantId);
     const { limits, capped } = capRequestLimits(tenant.limits, {
       ...request.limits,
@@ -217,9 +198,20 @@ export class Gateway {
       release = this.tenants.startExecution(caller.tenantId);
       const compiled = this.compiler.compile(request.script, limits);
       this.metrics.gateCache.inc({ result: compiled.ok && compiled.script.cached ? 'hit' : 'miss' });
+      ref.scriptHash = compiled.ok ? compiled.script.hash : compiled.hash;
       if (!compiled.ok) return envelopeFromViolations(compiled.violations, executionId, performance.now() - startedAt, warnings);
+      if (!compiled.script.cached) {
+        const t = compiled.script.timings;
+        observe.stage('prescan', t.prescanMs);
+        observe.stage('parse', t.parseMs);
+        observe.stage('rules_transform', t.rulesAndTransformMs);
+        observe.stage('generate', t.generateMs);
+      }
+      observe.started(ref, request.script.length);
       warnings.push(...compiled.script.warnings);
+      const scoring = performance.now();
       const risk = this.assessRisk(compiled.script.facts, tenant.risk);
+      observe.stage('score', performance.now() - scoring);
       if (risk.verdict === 'block') return envelopeBlocked(risk, executionId, performance.now() - startedAt, warnings);
       if (risk.verdict === 'warn') warnings.push(describeRisk(risk));
       // What auth established wins over what the caller wrote into its context.
@@ -236,6 +228,7 @@ export class Gateway {
       };
       const deadlineAt = Date.now() + limits.timeoutMs;
       let toolCalls = 0;
+      const dispatched = performance.now();
       const { outcome } = await this.pool.run({
         code: compiled.script.code,
         limits: sandboxLimits,
@@ -244,11 +237,16 @@ export class Gateway {
         ...(request.signal ? { signal: request.signal } : {}),
         onToolCall: (tool, args, scope) => {
           request.onToolCall?.(tool, ++toolCalls);
-          return this.#toolCall(tool, args, scope, { caller, policy: tenant.policy, context, deadlineAt, executionId });
+          return this.#toolCall(tool, args, scope, { caller, policy: tenant.policy, context, deadlineAt, ref });
         },
       });
+      const ranMs = outcome.stats.runMs;
+      observe.stage('run', ranMs);
+      observe.stage('queue_wait', Math.max(0, performance.now() - dispatched - ranMs));
+      const sanitizing = performance.now();
       const envelope = envelopeFromOutcome(outcome, executionId, performance.now() - startedAt, warnings);
       if (risk.signals.length > 0) envelope.risk = { score: risk.score, signals: risk.signals };
+      observe.stage('sanitize', performance.now() - sanitizing);
       return envelope;
     } catch (err) {
       if (err instanceof GatewayError) return envelopeFromError(err, executionId, performance.now() - startedAt, warnings);
@@ -274,18 +272,7 @@ export class Gateway {
 
   /** Risk of a compiled script for this catalog and config: annotations first, then config overrides. */
   assessRisk(facts: Parameters<typeof assessRisk>[0], thresholds: { warnAt: number; blockAt: number } = this.config.risk): RiskAssessment {
-    const overrides = this.config.risk.tools;
-    const lookup = (tool: string): ToolTraits | undefined => {
-      const annotations = this.catalog.get(tool)?.annotations;
-      const override = overrides[tool];
-      if (!annotations && !override) return undefined;
-      return {
-        ...(annotations?.readOnlyHint !== undefined ? { readOnly: annotations.readOnlyHint } : {}),
-        ...(annotations?.destructiveHint !== undefined ? { destructive: annotations.destructiveHint } : {}),
-        ...(annotations?.openWorldHint !== undefined ? { openWorld: annotations.openWorldHint } : {}),
-        ...override,
-      };
-    };
+    const lookup = toolTraitsLookup(this.catalog, this.config.risk.tools);
     return assessRisk(facts, lookup, { warnAt: thresholds.warnAt, blockAt: thresholds.blockAt });
   }
 
@@ -293,9 +280,11 @@ export class Gateway {
     tool: string,
     args: unknown,
     scope: RunScope,
-    base: { caller: Caller; policy: TenantToolPolicy | undefined; context: Record<string, unknown>; deadlineAt: number; executionId: string },
+    base: { caller: Caller; policy: TenantToolPolicy | undefined; context: Record<string, unknown>; deadlineAt: number; ref: ExecutionRef },
   ): Promise<ToolReply> {
-    const { caller, policy, context, deadlineAt, executionId } = base;
+    const { caller, policy, context, deadlineAt, ref } = base;
+    const { executionId } = ref;
+    const started = performance.now();
     // The signal getter defers the AbortController and its timer to the tools that actually watch it.
     const ctx: ToolCallContext = {
       tenantId: caller.tenantId,
@@ -308,9 +297,14 @@ export class Gateway {
         return scope.signal;
       },
     };
+    const reply = await this.#reply(tool, () => scope.race(this.catalog.call(this.#callable(tool, (c) => this.access.decide(c, policy).codeCall), args, ctx)));
+    this.#observe.toolCall(ref, this.#metricName(tool, policy), reply.ok ? undefined : reply.error.code, performance.now() - started);
+    return reply;
+  }
+
+  async #reply(tool: string, call: () => Promise<unknown>): Promise<ToolReply> {
     try {
-      const value = await scope.race(this.catalog.call(this.#callable(tool, (c) => this.access.decide(c, policy).codeCall), args, ctx));
-      return { ok: true, value };
+      return { ok: true, value: await call() };
     } catch (err) {
       if (err instanceof GatewayError) {
         // Scripts see the tool's own failure code (e.g. NOT_FOUND); our codes only for our checks.
@@ -323,28 +317,35 @@ export class Gateway {
     }
   }
 
+  /** A metric label for a tool: its canonical name when the caller may use it, else one shared value (scripts can invent names without end). */
+  #metricName(tool: string, policy: TenantToolPolicy | undefined): string {
+    const canonical = this.catalog.resolve(tool);
+    return canonical !== undefined && this.access.decide(canonical, policy).codeCall ? canonical : '(unknown)';
+  }
+
   /**
    * Direct invocation. Unknown tools and invalid arguments throw (they are request errors: 404/400);
    * a tool that ran and failed answers `{ status: 'tool_error' }`.
    */
   async invoke(request: InvokeRequest): Promise<InvokeResponse> {
     const policy = this.tenants.view((request.caller ?? ANONYMOUS).tenantId).policy;
-    return this.#invoke(request, (c) => this.access.decide(c, policy).codeCall);
+    return this.#invoke(request, (c) => this.access.decide(c, policy).codeCall, policy);
   }
 
   /** A raw tool called by an MCP client from its tool list: allowed when the access decision lists it. */
   async invokeListed(request: InvokeRequest): Promise<InvokeResponse> {
     const policy = this.tenants.view((request.caller ?? ANONYMOUS).tenantId).policy;
-    return this.#invoke(request, (c) => this.access.decide(c, policy).listed);
+    return this.#invoke(request, (c) => this.access.decide(c, policy).listed, policy);
   }
 
-  async #invoke(request: InvokeRequest, allowed: (canonical: string) => boolean): Promise<InvokeResponse> {
+  async #invoke(request: InvokeRequest, allowed: (canonical: string) => boolean, policy: TenantToolPolicy | undefined): Promise<InvokeResponse> {
     this.#enter();
+    const started = performance.now();
     const abort = new AbortController();
     const timeoutMs = this.config.effectiveLimits.timeoutMs;
     const timer = setTimeout(() => abort.abort(new GatewayError('TOOL_TIMEOUT', `${request.name}: no answer within ${timeoutMs} ms`, { tool: request.name })), timeoutMs);
+    const caller = request.caller ?? ANONYMOUS;
     try {
-      const caller = request.caller ?? ANONYMOUS;
       const ctx: ToolCallContext = {
         tenantId: caller.tenantId,
         ...(caller.userId !== undefined ? { userId: caller.userId } : {}),
@@ -354,8 +355,10 @@ export class Gateway {
         deadlineAt: Date.now() + timeoutMs,
       };
       const result = await abortRace(this.catalog.call(this.#callable(request.name, allowed), request.input, ctx), abort.signal);
+      this.#observe.toolCall({ tenantId: caller.tenantId }, this.#metricName(request.name, policy), undefined, performance.now() - started);
       return { status: 'ok', result };
     } catch (err) {
+      if (err instanceof GatewayError) this.#observe.toolCall({ tenantId: caller.tenantId }, this.#metricName(request.name, policy), err.code, performance.now() - started);
       if (err instanceof GatewayError && (err.code === 'TOOL_ERROR' || err.code === 'TOOL_TIMEOUT')) {
         return { status: 'tool_error', error: toPublicError(err) };
       }

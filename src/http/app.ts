@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ZodType } from 'zod';
 import { formatZodError } from '../config';
@@ -60,8 +61,13 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     if (options.isDraining()) res.set('Connection', 'close');
+    // A caller's id is kept when it is a sane token, so one id follows a request through proxies and logs.
+    const given = req.get('x-request-id');
+    const requestId = given !== undefined && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+    res.locals.requestId = requestId;
+    res.set('X-Request-Id', requestId);
     next();
   });
 
@@ -123,6 +129,7 @@ export function createApp(options: AppOptions): express.Express {
       const envelope = await gateway.execute({
         script: body.script,
         caller: callerOf(res),
+        requestId: String(res.locals.requestId),
         ...(body.context ? { context: body.context } : {}),
         ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
         ...(body.limits ? { limits: body.limits } : {}),
@@ -194,7 +201,7 @@ export function createApp(options: AppOptions): express.Express {
       sendError(res, new GatewayError(mapped, message));
       return;
     }
-    log.error({ err, path: req.path }, 'unhandled request error');
+    log.error({ err, path: req.path, requestId: res.locals.requestId }, 'unhandled request error');
     sendError(res, new GatewayError('INTERNAL', 'internal server error'));
   });
 

@@ -17,11 +17,17 @@ export interface GatewayMetrics {
   searchDuration: Histogram;
   indexRebuilds: Counter;
   tenantRejections: Counter<'tenant' | 'reason'>;
+  stageDuration: Histogram<'stage'>;
+  toolCalls: Counter<'tool' | 'outcome'>;
+  toolCallDuration: Histogram<'tool'>;
+  pool: Gauge<'measure'>;
 }
 
 export interface MetricsSources {
   /** Executor restarts so far, read at scrape time. */
   restarts: () => number;
+  /** Executor pool figures summed (utilisation averaged) over executor processes, read at scrape time. */
+  pool?: () => { threads: number; queueSize: number; utilization: number; inFlight: number; ready: number; executors: number };
   /** Upstream MCP servers' health, read at scrape time. */
   upstreams: () => readonly { name: string; state: string; tools: number; reconnects: number }[];
 }
@@ -60,6 +66,42 @@ export function createMetrics(sources: MetricsSources, withDefaults = true): Gat
       help: 'Requests refused by a tenant quota, by tenant and reason (rate, concurrency)',
       labelNames: ['tenant', 'reason'],
       registers: [registry],
+    }),
+    stageDuration: new Histogram({
+      name: 'scriptgate_stage_duration_seconds',
+      help: 'Time per execution stage: prescan, parse, rules_transform (one AST walk), generate, score, queue_wait (dispatch, queue and transfer), run (inside the sandbox), sanitize (building the envelope)',
+      labelNames: ['stage'],
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2, 10],
+      registers: [registry],
+    }),
+    toolCalls: new Counter({
+      name: 'scriptgate_tool_calls_total',
+      help: 'Tool calls from scripts and invoke, by tool and outcome (ok, tool_error, not_found, validation, timeout, cancelled)',
+      labelNames: ['tool', 'outcome'],
+      registers: [registry],
+    }),
+    toolCallDuration: new Histogram({
+      name: 'scriptgate_tool_call_duration_seconds',
+      help: 'Duration of tool calls, by tool',
+      labelNames: ['tool'],
+      buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers: [registry],
+    }),
+    pool: new Gauge({
+      name: 'scriptgate_pool',
+      help: 'Executor pools summed over executor processes: threads, queue (scripts waiting), in_flight, utilization (0..1, averaged), executors_ready, executors',
+      labelNames: ['measure'],
+      registers: [registry],
+      collect() {
+        const p = sources.pool?.();
+        if (!p) return;
+        this.set({ measure: 'threads' }, p.threads);
+        this.set({ measure: 'queue' }, p.queueSize);
+        this.set({ measure: 'in_flight' }, p.inFlight);
+        this.set({ measure: 'utilization' }, p.utilization);
+        this.set({ measure: 'executors_ready' }, p.ready);
+        this.set({ measure: 'executors' }, p.executors);
+      },
     }),
     upstreamUp: new Gauge({
       name: 'scriptgate_upstream_up',

@@ -1,0 +1,37 @@
+import type { Catalog } from '../catalog';
+import type { ToolTraits } from '../gate';
+
+/** A promise that rejects when `signal` aborts, so a hung tool cannot hold a call open past the deadline. */
+export function abortRace<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+
+/** Risk traits of a tool: its MCP annotations, overridden by `risk.tools` in config. */
+export function toolTraitsLookup(catalog: Catalog, overrides: Readonly<Record<string, ToolTraits>>): (tool: string) => ToolTraits | undefined {
+  return (tool) => {
+    const annotations = catalog.get(tool)?.annotations;
+    const override = overrides[tool];
+    if (!annotations && !override) return undefined;
+    return {
+      ...(annotations?.readOnlyHint !== undefined ? { readOnly: annotations.readOnlyHint } : {}),
+      ...(annotations?.destructiveHint !== undefined ? { destructive: annotations.destructiveHint } : {}),
+      ...(annotations?.openWorldHint !== undefined ? { openWorld: annotations.openWorldHint } : {}),
+      ...override,
+    };
+  };
+}
