@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z, type ZodType } from 'zod';
 import { RequestLimitsSchema } from '../config';
 
 export const ExecuteBody = z
@@ -34,3 +34,14 @@ export const DescribeBody = z
     names: z.array(z.string().min(1).max(200)).min(1, 'names must list at least one tool').max(50, 'at most 50 names'),
   })
   .strict();
+
+/**
+ * JSON Schema of a request body, for clients (MCP tool lists, /openapi.json). Cross-field rules that
+ * zod expresses as refinements are restated in JSON Schema terms so the documents say what is enforced.
+ */
+export function requestJsonSchema(schema: ZodType): Record<string, unknown> {
+  const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete out.$schema;
+  if (schema === SearchBody) out.oneOf = [{ required: ['query'] }, { required: ['queries'] }];
+  return out;
+}

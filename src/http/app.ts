@@ -5,7 +5,8 @@ import { formatZodError } from '../config';
 import { ERROR_CODES, GatewayError, toPublicError, type ErrorCode } from '../errors';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../log';
-import { McpFace, mcpRouter } from '../mcp';
+import { McpFace, SERVER_INFO, mcpRouter } from '../mcp';
+import { openApiDocument } from './openapi';
 import { ANONYMOUS, type Caller } from '../auth';
 import { DescribeBody, ExecuteBody, InvokeBody, SearchBody } from '../gateway';
 
@@ -87,6 +88,11 @@ export function createApp(options: AppOptions): express.Express {
       // Upstreams degrade the catalog, not readiness: a down upstream's tools fail clearly until it returns.
       upstreams: gateway.upstreams.map((u) => u.health()),
     });
+  });
+
+  const openapi = openApiDocument(SERVER_INFO.version);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
   });
 
   app.get('/metrics', async (_req, res, next) => {

@@ -1,7 +1,7 @@
-import { z, type ZodType } from 'zod';
+import type { ZodType } from 'zod';
 import type { Limits } from '../config';
 import { formatZodError } from '../config';
-import { DescribeBody, ExecuteBody, InvokeBody, SearchBody, type Gateway } from '../gateway';
+import { DescribeBody, ExecuteBody, InvokeBody, SearchBody, requestJsonSchema, type Gateway } from '../gateway';
 import { GatewayError, toPublicError } from '../errors';
 import type { Caller } from '../auth';
 
@@ -35,12 +35,7 @@ export interface MetaTool {
   run(call: MetaToolCall): Promise<MetaToolOutcome>;
 }
 
-/** JSON Schema of a request body, as MCP clients read it. */
-function inputSchemaOf(schema: ZodType): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  delete json.$schema;
-  return json;
-}
+const inputSchemaOf = requestJsonSchema;
 
 function parseArgs<T>(schema: ZodType<T>, args: unknown): T {
   const parsed = schema.safeParse(args ?? {});
