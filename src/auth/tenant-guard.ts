@@ -10,6 +10,8 @@ export interface TenantView {
   /** Narrows the server's access decision (undefined: the server's decision alone). */
   policy: TenantToolPolicy | undefined;
   limits: Readonly<Limits>;
+  /** Limits of async executions: the jobs preset, unless the tenant has a preset of its own. */
+  jobLimits: Readonly<Limits>;
   risk: { warnAt: number; blockAt: number };
 }
 
@@ -41,8 +43,10 @@ export class TenantGuard {
     if (!view) {
       const t = this.#settings(tenantId);
       const limits = t.preset || t.limits ? resolveLimits(t.preset ?? this.#config.preset, { ...this.#config.limits, ...t.limits }) : this.#config.effectiveLimits;
+      const jobLimits = resolveLimits(t.preset ?? this.#config.jobs.preset, { ...this.#config.limits, ...t.limits });
       view = {
         tenantId,
+        jobLimits,
         policy: t.tools ? { ...(t.tools.include ? { include: t.tools.include } : {}), ...(t.tools.exclude ? { exclude: t.tools.exclude } : {}) } : undefined,
         limits,
         risk: { warnAt: t.risk?.warnAt ?? this.#config.risk.warnAt, blockAt: t.risk?.blockAt ?? this.#config.risk.blockAt },

@@ -260,6 +260,21 @@ const Tenant = z
   })
   .strict();
 
+const Jobs = z
+  .object({
+    /** This process runs queued jobs too (the embedded default); job runners (`scriptgate worker`) always do. */
+    consume: z.boolean().default(true),
+    /** Jobs one process runs at once. */
+    concurrency: int(1, 1024).default(4),
+    /** How long a finished job's state and result stay readable. */
+    retentionSeconds: int(1).default(3_600),
+    /** Limit preset of async executions: a longer timeout cap than interactive ones. */
+    preset: z.enum(PRESET_NAMES).default('balanced'),
+    /** Longest long-poll a client may ask for with waitMs. */
+    maxWaitMs: int(0).default(30_000),
+  })
+  .strict();
+
 const Log = z
   .object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -281,6 +296,7 @@ export const ConfigSchema = z
     cache: Cache.prefault({}),
     search: Search.prefault({}),
     mcp: Mcp.prefault({}),
+    jobs: Jobs.prefault({}),
     auth: Auth.prefault({}),
     /** Per-tenant settings by tenant id; a tenant not listed gets the server's settings. */
     tenants: z.record(TenantId, Tenant).default({}),

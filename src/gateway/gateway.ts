@@ -6,12 +6,13 @@ import { createRedis, type Redis } from '../redis';
 import { ToolSearch } from '../search';
 import { ANONYMOUS, Authenticator, TenantGuard, type Caller } from '../auth';
 import { Discovery } from './discovery';
+import { MemoryJobQueue, type JobQueue } from '../jobs';
 import { Observer, type ExecutionRef } from './observe';
-import { abortRace, toolTraitsLookup } from './tool-support';
+import { abortRace, executorPoolOptions, toolTraitsLookup } from './gateway-support';
 import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
-import { ExecutorPool, SANDBOX_WORKER_FILE, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
+import { ExecutorPool, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
 import { assessRisk, createScriptCompiler, describeRisk, type RiskAssessment, type ScriptCompiler } from '../gate';
 import type { Logger } from '../log';
 import { createMetrics, type GatewayMetrics } from '../metrics';
@@ -25,6 +26,8 @@ export interface ExecuteRequest {
   /** Who asks (tenant, user, scopes); anonymous default tenant when absent. */
   caller?: Caller;
   signal?: AbortSignal;
+  /** An async (queued) execution: runs with the jobs preset's limits. */
+  longRunning?: boolean;
   /** Correlates audit records with the HTTP request (X-Request-Id). */
   requestId?: string;
   /** Called as each tool call starts (MCP progress notifications). */
@@ -68,6 +71,7 @@ export class Gateway {
   readonly redis: Redis | undefined;
   readonly auth: Authenticator;
   readonly tenants: TenantGuard;
+  readonly jobs: JobQueue;
   readonly #log: Logger;
   readonly #observe: Observer;
   #inFlight = 0;
@@ -86,6 +90,7 @@ export class Gateway {
       options.processMetrics ?? true,
     );
     this.#observe = new Observer(this.metrics, log);
+    this.jobs = new MemoryJobQueue(config.jobs.retentionSeconds * 1000);
     this.auth = new Authenticator(config.auth);
     this.search = new ToolSearch(this.catalog, { debounceMs: config.search.rebuildDebounceMs, sliceMs: config.search.rebuildSliceMs, log });
     this.catalog.onChange(() => this.search.catalogChanged());
@@ -108,25 +113,7 @@ export class Gateway {
       this.metrics.indexRebuilds.inc();
       this.discovery.retireVersionsExcept(version);
     });
-    this.pool = new ExecutorPool({
-      processes: config.executor.processes,
-      permissionModel: config.executor.permissionModel,
-      restartBackoffMs: config.executor.restartBackoffMs,
-      restartBackoffMaxMs: config.executor.restartBackoffMaxMs,
-      watchdogMs: config.executor.watchdogMs,
-      maxQueue: config.pool.maxQueue,
-      log,
-      init: {
-        sandboxWorkerFile: SANDBOX_WORKER_FILE,
-        minThreads: config.pool.minThreads,
-        maxThreads: config.pool.maxThreads,
-        tasksPerThread: config.pool.tasksPerThread,
-        idleTimeoutMs: config.pool.idleTimeoutMs,
-        workerHeapMb: config.effectiveLimits.workerHeapMb,
-        terminateGraceMs: config.executor.terminateGraceMs,
-        rssLimitMb: config.executor.rssLimitMb,
-      },
-    });
+    this.pool = new ExecutorPool(executorPoolOptions(config, log));
   }
 
   #sourcesLoaded: Promise<void> | undefined;
@@ -150,6 +137,21 @@ export class Gateway {
     await this.loadSources();
     await this.pool.start();
     await this.pool.waitReady(readyTimeoutMs);
+    if (this.config.jobs.consume) {
+      this.jobs.consume(
+        (job, signal) =>
+          this.execute({
+            script: job.script,
+            caller: job.caller,
+            longRunning: true,
+            signal,
+            ...(job.context ? { context: job.context } : {}),
+            ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
+            ...(job.limits ? { limits: job.limits } : {}),
+          }),
+        this.config.jobs.concurrency,
+      );
+    }
   }
 
   get ready(): boolean {
@@ -187,7 +189,7 @@ export class Gateway {
     const { executionId } = ref;
     const observe = this.#observe;
     const tenant = this.tenants.view(caller.tenantId);
-    const { limits, capped } = capRequestLimits(tenant.limits, {
+    const { limits, capped } = capRequestLimits(request.longRunning ? tenant.jobLimits : tenant.limits, {
       ...request.limits,
       ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
     });
@@ -381,6 +383,7 @@ export class Gateway {
 
   async close(): Promise<void> {
     this.search.close();
+    await this.jobs.close();
     await Promise.all(this.upstreams.map((u) => u.close()));
     await this.pool.close();
     this.redis?.disconnect();

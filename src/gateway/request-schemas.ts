@@ -7,6 +7,18 @@ export const ExecuteBody = z
     context: z.record(z.string(), z.unknown()).optional(),
     timeoutMs: z.number().int().min(1).optional(),
     limits: RequestLimitsSchema.optional(),
+    /** Queue it and answer { status: 'queued', jobId } at once (see /v1/jobs). */
+    async: z.boolean().optional(),
+  })
+  .strict();
+
+export const GetJobBody = z
+  .object({
+    jobId: z.string().min(1).max(100),
+    /** Wait up to this long for the job to finish (capped by jobs.maxWaitMs). */
+    waitMs: z.number().int().min(0).optional(),
+    /** Cancel the job (waiting or running) before reading it. */
+    cancel: z.boolean().optional(),
   })
   .strict();
 

@@ -131,6 +131,10 @@ export function createApp(options: AppOptions): express.Express {
       // No draining check here: a request that reached the handler was accepted before the drain and is
       // served (the listener stopped accepting connections; responses carry Connection: close).
       const body = parseBody(ExecuteBody, req);
+      if (body.async === true) {
+        await enqueue(req, res, body);
+        return;
+      }
       if (!gateway.ready) throw new GatewayError('NOT_READY', 'executors are starting');
       const envelope = await gateway.execute({
         script: body.script,
@@ -147,6 +151,52 @@ export function createApp(options: AppOptions): express.Express {
         return;
       }
       res.json(envelope);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  async function enqueue(req: Request, res: Response, body: ReturnType<typeof ExecuteBody.parse>): Promise<void> {
+    const key = req.get('idempotency-key');
+    if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) throw new GatewayError('BAD_REQUEST', 'Idempotency-Key must be 1-200 visible ASCII characters');
+    const view = await gateway.jobs.submit({
+      script: body.script,
+      caller: callerOf(res),
+      ...(body.context ? { context: body.context } : {}),
+      ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
+      ...(body.limits ? { limits: body.limits } : {}),
+      ...(key !== undefined ? { idempotencyKey: key } : {}),
+    });
+    res.status(202).set('Location', `/v1/jobs/${view.jobId}`).json({ status: 'queued', jobId: view.jobId });
+  }
+
+  app.post('/v1/jobs', json, async (req, res, next) => {
+    try {
+      await enqueue(req, res, parseBody(ExecuteBody, req));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.get('/v1/jobs/:id', async (req, res, next) => {
+    try {
+      const raw = req.query.waitMs;
+      const waitMs = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Math.min(Number(raw), gateway.config.jobs.maxWaitMs) : 0;
+      if (raw !== undefined && typeof raw !== 'string') throw new GatewayError('BAD_REQUEST', 'waitMs must be a number of milliseconds');
+      if (typeof raw === 'string' && !/^\d{1,9}$/.test(raw)) throw new GatewayError('BAD_REQUEST', 'waitMs must be a number of milliseconds');
+      const view = await gateway.jobs.wait(callerOf(res).tenantId, req.params.id, waitMs);
+      if (!view) throw new GatewayError('JOB_NOT_FOUND', `no job '${req.params.id}'`);
+      res.json(view);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.delete('/v1/jobs/:id', async (req, res, next) => {
+    try {
+      const view = await gateway.jobs.cancel(callerOf(res).tenantId, req.params.id);
+      if (!view) throw new GatewayError('JOB_NOT_FOUND', `no job '${req.params.id}'`);
+      res.json(view);
     } catch (err) {
       next(err);
     }

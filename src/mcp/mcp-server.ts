@@ -3,7 +3,7 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, typ
 import type { Gateway } from '../gateway';
 import { ANONYMOUS, type Caller } from '../auth';
 import { GatewayError } from '../errors';
-import { errorOutcome, metaTools, type MetaTool, type MetaToolOutcome } from './meta-tools';
+import { errorOutcome, getJobTool, metaTools, type MetaTool, type MetaToolOutcome } from './meta-tools';
 
 export const SERVER_INFO = Object.freeze({ name: 'scriptgate', version: '0.1.0' });
 
@@ -32,7 +32,7 @@ export class McpFace {
 
   constructor(gateway: Gateway) {
     this.#gateway = gateway;
-    this.#tools = metaTools(gateway.config.effectiveLimits);
+    this.#tools = [...metaTools(gateway.config.effectiveLimits), getJobTool(gateway.config.jobs.maxWaitMs)];
     this.#byName = new Map(this.#tools.map((t) => [t.name, t]));
   }
 

@@ -1,7 +1,7 @@
 import type { ZodType } from 'zod';
 import type { Limits } from '../config';
 import { formatZodError } from '../config';
-import { DescribeBody, ExecuteBody, InvokeBody, SearchBody, requestJsonSchema, type Gateway } from '../gateway';
+import { DescribeBody, ExecuteBody, GetJobBody, InvokeBody, SearchBody, requestJsonSchema, type Gateway } from '../gateway';
 import { GatewayError, toPublicError } from '../errors';
 import type { Caller } from '../auth';
 
@@ -124,7 +124,8 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         `Limits: ${limits.timeoutMs} ms (timeoutMs may raise it to ${limits.timeoutMaxMs} ms), ${limits.toolCalls} tool calls, ` +
         `${limits.parallelToolCalls} in parallel, ${limits.loopIterations} loop iterations, result ${limits.resultBytes} bytes, ` +
         `script ${limits.scriptBytes} bytes. Returns { status, result?, error?: { code, message, hint, line? }, logs, warnings, stats }; ` +
-        'status is ok, syntax_error, illegal_access, blocked, runtime_error, tool_error, timeout or limit_exceeded.',
+        'status is ok, syntax_error, illegal_access, blocked, runtime_error, tool_error, timeout or limit_exceeded. ' +
+        'For long work pass async: true: the answer is { status: "queued", jobId } at once; read it with get_job.',
       inputSchema: inputSchemaOf(ExecuteBody),
       outputSchema: {
         type: 'object',
@@ -136,12 +137,24 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
           warnings: { type: 'array', items: { type: 'string' } },
           stats: anyObject,
           executionId: { type: 'string' },
+          jobId: { type: 'string' },
         },
-        required: ['status', 'logs', 'warnings', 'stats', 'executionId'],
+        // A queued execution answers { status: 'queued', jobId } instead of an envelope.
+        required: ['status'],
       },
       annotations: { title: 'Execute a script', readOnlyHint: false, destructiveHint: true, openWorldHint: true },
       async run({ gateway, args, caller, progress, signal }) {
         const body = parseArgs(ExecuteBody, args);
+        if (body.async === true) {
+          const job = await gateway.jobs.submit({
+            script: body.script,
+            caller,
+            ...(body.context ? { context: body.context } : {}),
+            ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
+            ...(body.limits ? { limits: body.limits } : {}),
+          });
+          return { structured: { status: 'queued', jobId: job.jobId }, isError: false };
+        }
         const envelope = await gateway.execute({
           script: body.script,
           caller,
@@ -174,6 +187,42 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
       },
     },
   ];
+}
+
+const jobViewSchema = {
+  type: 'object',
+  properties: {
+    jobId: { type: 'string' },
+    state: { enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] },
+    createdAt: { type: 'string' },
+    startedAt: { type: 'string' },
+    finishedAt: { type: 'string' },
+    progress: anyObject,
+    result: {},
+    error: errorSchema,
+  },
+  required: ['jobId', 'state', 'createdAt'],
+};
+
+/** get_job: reads (and optionally cancels) an async execution of the caller's tenant. */
+export function getJobTool(maxWaitMs: number): MetaTool {
+  return {
+    name: 'get_job',
+    title: 'Get a job',
+    description:
+      'Read an async execution started with execute_script { async: true }: { jobId, state (queued, running, completed, failed, cancelled), ' +
+      `progress?, result? (the execution envelope), error? }. waitMs (at most ${maxWaitMs}) waits for it to finish; cancel: true stops it.`,
+    inputSchema: requestJsonSchema(GetJobBody),
+    outputSchema: jobViewSchema,
+    annotations: { title: 'Get a job', readOnlyHint: false, destructiveHint: false, openWorldHint: false },
+    async run({ gateway, args, caller }) {
+      const body = parseArgs(GetJobBody, args);
+      if (body.cancel === true) await gateway.jobs.cancel(caller.tenantId, body.jobId);
+      const view = await gateway.jobs.wait(caller.tenantId, body.jobId, Math.min(body.waitMs ?? 0, maxWaitMs));
+      if (!view) throw new GatewayError('JOB_NOT_FOUND', `no job '${body.jobId}'`);
+      return { structured: { ...view }, isError: false };
+    },
+  };
 }
 
 /** A request-level failure of a meta-tool, as the structured body of an isError result. */

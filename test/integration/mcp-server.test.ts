@@ -36,7 +36,7 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
 
   test('lists the meta-tools with provider-safe names, schemas and annotations', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['search_tools', 'describe_tools', 'execute_script', 'invoke_tool']);
+    expect(tools.map((t) => t.name)).toEqual(['search_tools', 'describe_tools', 'execute_script', 'invoke_tool', 'get_job']);
     for (const tool of tools) {
       expect(tool.name).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
       expect(tool.inputSchema.type).toBe('object');
@@ -116,7 +116,7 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     const ok = await post(call);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ jsonrpc: '2.0', id: 7, result: { structuredContent: { status: 'ok', result: 42 } } });
-    expect(((await post({ jsonrpc: '2.0', id: 'a', method: 'tools/list' })).body as { result: { tools: unknown[] } }).result.tools).toHaveLength(4);
+    expect(((await post({ jsonrpc: '2.0', id: 'a', method: 'tools/list' })).body as { result: { tools: unknown[] } }).result.tools).toHaveLength(5);
     expect((await post({ jsonrpc: '2.0', id: 1, method: 'ping' })).body).toEqual({ jsonrpc: '2.0', id: 1, result: {} });
     // What the transport refuses is refused the same way whichever path a request would take.
     expect((await post(call, { accept: 'application/json' })).status).toBe(406);
@@ -143,7 +143,7 @@ describe('raw tools listed beside the meta-tools', () => {
     const client = await connect(s.server.url);
     try {
       const { tools } = await client.listTools();
-      const raw = tools.map((t) => t.name).filter((n) => !n.endsWith('_tools') && n !== 'execute_script' && n !== 'invoke_tool');
+      const raw = tools.map((t) => t.name).filter((n) => !n.endsWith('_tools') && n !== 'execute_script' && n !== 'invoke_tool' && n !== 'get_job');
       expect(raw.sort()).toEqual(['invoices__get', 'users__get']);
       const got = await client.callTool({ name: 'users__get', arguments: { id: 'u_0002' } });
       expect(got.isError).toBeFalsy();
@@ -165,7 +165,7 @@ describe('raw tools listed beside the meta-tools', () => {
     const s = await serve({ access: { mode: 'codecall_only', tools: { 'users:get': { visibleInListTools: true } } } });
     const client = await connect(s.server.url);
     try {
-      expect((await client.listTools()).tools).toHaveLength(4);
+      expect((await client.listTools()).tools).toHaveLength(5);
     } finally {
       await client.close();
       await s.close();

@@ -1,4 +1,7 @@
 import type { Catalog } from '../catalog';
+import type { LoadedConfig } from '../config';
+import { SANDBOX_WORKER_FILE, type ExecutorPoolOptions } from '../executor';
+import type { Logger } from '../log';
 import type { ToolTraits } from '../gate';
 
 /** A promise that rejects when `signal` aborts, so a hung tool cannot hold a call open past the deadline. */
@@ -33,5 +36,28 @@ export function toolTraitsLookup(catalog: Catalog, overrides: Readonly<Record<st
       ...(annotations?.openWorldHint !== undefined ? { openWorld: annotations.openWorldHint } : {}),
       ...override,
     };
+  };
+}
+
+/** Executor processes and their worker pools, as configured. */
+export function executorPoolOptions(config: LoadedConfig, log: Logger): ExecutorPoolOptions {
+  return {
+    processes: config.executor.processes,
+    permissionModel: config.executor.permissionModel,
+    restartBackoffMs: config.executor.restartBackoffMs,
+    restartBackoffMaxMs: config.executor.restartBackoffMaxMs,
+    watchdogMs: config.executor.watchdogMs,
+    maxQueue: config.pool.maxQueue,
+    log,
+    init: {
+      sandboxWorkerFile: SANDBOX_WORKER_FILE,
+      minThreads: config.pool.minThreads,
+      maxThreads: config.pool.maxThreads,
+      tasksPerThread: config.pool.tasksPerThread,
+      idleTimeoutMs: config.pool.idleTimeoutMs,
+      workerHeapMb: config.effectiveLimits.workerHeapMb,
+      terminateGraceMs: config.executor.terminateGraceMs,
+      rssLimitMb: config.executor.rssLimitMb,
+    },
   };
 }

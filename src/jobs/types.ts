@@ -1,0 +1,50 @@
+import type { Caller } from '../auth';
+import type { PublicError } from '../errors';
+import type { RequestLimits } from '../config';
+
+export type JobState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export const TERMINAL: ReadonlySet<JobState> = new Set(['completed', 'failed', 'cancelled']);
+
+/** What a client reads about a job. `result` is the ordinary execution envelope once the script ran. */
+export interface JobView {
+  jobId: string;
+  state: JobState;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  progress?: { fraction: number; message?: string };
+  /** The execution envelope (any script outcome, timeouts included) when the job completed. */
+  result?: unknown;
+  /** Why the job failed or was cancelled, when it did not complete. */
+  error?: PublicError;
+}
+
+export interface JobSubmission {
+  script: string;
+  context?: Record<string, unknown>;
+  timeoutMs?: number;
+  limits?: RequestLimits;
+  caller: Caller;
+  /** Same key from the same tenant within the retention time: the same job. */
+  idempotencyKey?: string;
+}
+
+/** Runs one job to its envelope; honours `signal` (cancellation) and may report progress. */
+export type JobRunner = (job: JobSubmission, signal: AbortSignal, progress: (fraction: number, message?: string) => void) => Promise<unknown>;
+
+/**
+ * The queue behind async executions. Every lookup is scoped by tenant: another tenant's job id
+ * reads as unknown, exactly like an id that never existed.
+ */
+export interface JobQueue {
+  readonly kind: 'memory' | 'redis';
+  submit(job: JobSubmission): Promise<JobView>;
+  get(tenantId: string, jobId: string): Promise<JobView | undefined>;
+  /** Long-poll: resolves when the job is terminal or `waitMs` passed, whichever is first. */
+  wait(tenantId: string, jobId: string, waitMs: number): Promise<JobView | undefined>;
+  /** Cancels a waiting or running job; a finished job is returned unchanged. */
+  cancel(tenantId: string, jobId: string): Promise<JobView | undefined>;
+  /** Starts consuming with `concurrency` jobs at once. */
+  consume(runner: JobRunner, concurrency: number): void;
+  close(): Promise<void>;
+}
