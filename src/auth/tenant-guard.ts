@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { TenantToolPolicy } from '../catalog';
 import { resolveLimits, type Limits, type LoadedConfig, type TenantSettings } from '../config';
@@ -84,14 +85,44 @@ export class TenantGuard {
     }
   }
 
-  /** Counts one running execution for the tenant; the returned function releases it. */
-  startExecution(tenantId: string): () => void {
+  /**
+   * Counts one running execution for the tenant, across instances when Redis is configured; the
+   * returned function releases it. A slot also expires by itself `holdMs` after it was taken, so an
+   * instance that died mid-execution cannot hold it forever.
+   */
+  async startExecution(tenantId: string, holdMs: number): Promise<() => void> {
     const max = this.#settings(tenantId).maxConcurrentExecutions;
-    const running = this.#running.get(tenantId) ?? 0;
-    if (max !== undefined && running >= max) {
-      this.#onReject(tenantId, 'concurrency');
-      throw new GatewayError('TOO_MANY_EXECUTIONS', `tenant '${tenantId}' already runs ${running} executions (its maximum)`, { retryAfterMs: 1_000 });
+    if (max === undefined) return () => undefined;
+    if (this.#redis) {
+      const shared = await this.#startShared(tenantId, max, holdMs).catch(() => undefined);
+      if (shared === 'full') this.#refuse(tenantId, undefined);
+      if (shared) return shared;
     }
+    return this.#startLocal(tenantId, max);
+  }
+
+  #refuse(tenantId: string, running: number | undefined): never {
+    this.#onReject(tenantId, 'concurrency');
+    const count = running === undefined ? 'its maximum of' : `${running}`;
+    throw new GatewayError('TOO_MANY_EXECUTIONS', `tenant '${tenantId}' already runs ${count} executions`, { retryAfterMs: 1_000 });
+  }
+
+  /** `full` when every slot is taken; a rejection when Redis could not answer (the caller counts locally). */
+  async #startShared(tenantId: string, max: number, holdMs: number): Promise<(() => void) | 'full'> {
+    const redis = this.#redis as Redis;
+    const key = `${this.#config.redis.keyPrefix}running:${tenantId}`;
+    const member = randomUUID();
+    const now = Date.now();
+    const taken = await redis.eval(ACQUIRE_SLOT, 1, key, now, now + holdMs, member, max, holdMs + 60_000);
+    if (taken !== 1) return 'full';
+    return () => {
+      void redis.zrem(key, member).catch(() => undefined);
+    };
+  }
+
+  #startLocal(tenantId: string, max: number): () => void {
+    const running = this.#running.get(tenantId) ?? 0;
+    if (running >= max) this.#refuse(tenantId, running);
     this.#running.set(tenantId, running + 1);
     let released = false;
     return () => {
@@ -103,3 +134,12 @@ export class TenantGuard {
     };
   }
 }
+
+/** Drop expired slots, take one if fewer than max are held; the key itself expires once unused. */
+const ACQUIRE_SLOT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return 1
+`;

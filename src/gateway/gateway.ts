@@ -197,7 +197,8 @@ export class Gateway {
     let release: (() => void) | undefined;
     this.#enter();
     try {
-      release = this.tenants.startExecution(caller.tenantId);
+      // Held until the end; expires by itself past the deadline plus the stop machinery's grace.
+      release = await this.tenants.startExecution(caller.tenantId, limits.timeoutMs + this.config.executor.terminateGraceMs + this.config.executor.watchdogMs + 1_000);
       const compiled = this.compiler.compile(request.script, limits);
       this.metrics.gateCache.inc({ result: compiled.ok && compiled.script.cached ? 'hit' : 'miss' });
       ref.scriptHash = compiled.ok ? compiled.script.hash : compiled.hash;

@@ -135,6 +135,34 @@ describe('rate limits', () => {
   });
 });
 
+describe('concurrency shared through Redis', () => {
+  test('maxConcurrentExecutions counts executions on every instance', async () => {
+    const redis = await acquireRedis();
+    const settings = {
+      redis: { url: redis.url, keyPrefix: redis.keyPrefix },
+      auth: { apiKeys: [{ key: ACME_KEY, tenant: 'acme' }] },
+      tenants: { acme: { maxConcurrentExecutions: 1 } },
+    };
+    const a = await serve(settings);
+    const b = await serve(settings);
+    try {
+      while (!a.g.gateway.redisReady || !b.g.gateway.redisReady) await new Promise((r) => setTimeout(r, 20));
+      const run = (srv: typeof a, script: string) => postJson(`${srv.server.url}/v1/execute`, { script }, { 'x-api-key': ACME_KEY });
+      const slow = run(a, "return await callTool('test:sleep', { ms: 700 })");
+      await new Promise((r) => setTimeout(r, 200));
+      const refused = await run(b, 'return 1');
+      expect(refused.status).toBe(429);
+      expect((refused.body as { error: { code: string } }).error.code).toBe('TOO_MANY_EXECUTIONS');
+      expect((await slow).status).toBe(200);
+      expect((await run(b, 'return 1')).status).toBe(200);
+    } finally {
+      await a.close();
+      await b.close();
+      await redis.stop();
+    }
+  });
+});
+
 describe('binding', () => {
   test('without auth the server refuses to listen beyond loopback; with auth it may', async () => {
     const open = await startTestGateway();
