@@ -10,7 +10,7 @@ import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_th
 import { performance } from 'node:perf_hooks';
 import { byteLength, dateNow, freeze, getPrototypeOf, jsonStringify, jsonParse } from './primordials';
 import type { FrontChannelMessage, HostToWorker, LogEntry, SandboxError, SandboxOutcome, SandboxTask, ToolChannelAddress, ToolReply, WorkerChannelMessage } from '../src/executor/protocol';
-import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, PORT_HANDSHAKE, createLineReader, createLineWriter } from '../src/executor/protocol';
+import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, MAX_PROGRESS_MESSAGE, MAX_PROGRESS_REPORTS, PORT_HANDSHAKE, PROGRESS_TOOL, createLineReader, createLineWriter } from '../src/executor/protocol';
 import { installSes } from './ses-setup';
 
 // A script's un-awaited rejection must never take the thread (and its co-resident scripts) down.
@@ -90,6 +90,7 @@ class Execution {
   readonly logs: LogEntry[] = [];
   logBytes = 0;
   readonly warnings: string[] = [];
+  progressReports = 0;
   #onTrip: ((trip: Trip) => void) | undefined;
   #onIdle: (() => void) | undefined;
 
@@ -222,6 +223,18 @@ function bridgeFunction<F extends (...args: never[]) => unknown>(name: string, f
   const bound = fn.bind(undefined) as F;
   Object.defineProperty(bound, 'name', { value: name });
   return freeze(bound);
+}
+
+/** progress(fraction, message?): fire-and-forget, no reply awaited; excess reports are dropped. */
+function makeProgress(exec: Execution) {
+  return function progress(fraction: unknown, message?: unknown): void {
+    if (exec.trip) throw exec.trip.error;
+    if (typeof fraction !== 'number' || !Number.isFinite(fraction)) throw new TypeError('progress(fraction, message?): fraction must be a number from 0 to 1');
+    if (message !== undefined && typeof message !== 'string') throw new TypeError('progress(fraction, message?): message must be a string');
+    if (++exec.progressReports > MAX_PROGRESS_REPORTS) return;
+    const args = { fraction: Math.min(1, Math.max(0, fraction)), ...(message !== undefined ? { message: message.slice(0, MAX_PROGRESS_MESSAGE) } : {}) };
+    toFront({ t: 'tool-call', id: exec.task.id, callId: 0, tool: PROGRESS_TOOL, args });
+  };
 }
 
 function makeConsole(exec: Execution) {
@@ -363,6 +376,7 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
     }
     const globals: Record<string, unknown> = {
       console: makeConsole(exec),
+      progress: bridgeFunction('progress', makeProgress(exec)),
       context: deepFreezeData(task.context ?? {}),
       ToolError,
       Date: InitialDate,

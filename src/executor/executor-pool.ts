@@ -2,7 +2,7 @@ import { GatewayError } from '../errors';
 import type { Logger } from '../log';
 import { ExecutorProcess, type PoolStats } from './executor-process';
 import { ToolChannelServer, type ChannelReply } from './tool-channel';
-import type { ExecutorInit, RunOutcome, SandboxLimits, SandboxOutcome, ToolReply } from './protocol';
+import { MAX_PROGRESS_MESSAGE, PROGRESS_TOOL, type ExecutorInit, type RunOutcome, type SandboxLimits, type SandboxOutcome, type ToolReply } from './protocol';
 
 export interface ExecutorPoolOptions {
   processes: number;
@@ -84,6 +84,8 @@ export interface RunRequest {
   context: Record<string, unknown>;
   timeoutMs: number;
   onToolCall: ToolCallHandler;
+  /** The script's progress(fraction, message?) reports. */
+  onProgress?: (fraction: number, message?: string) => void;
   /** Aborting it cancels the run (job cancellation, client gone). */
   signal?: AbortSignal;
 }
@@ -101,6 +103,7 @@ interface ActiveRun {
   maxToolCalls: number;
   maxToolResultBytes: number;
   onToolCall: ToolCallHandler;
+  onProgress: ((fraction: number, message?: string) => void) | undefined;
   scope: RunScope | undefined;
   watchdogFired: boolean;
 }
@@ -232,6 +235,14 @@ export class ExecutorPool {
 
   #onToolCall(ex: ExecutorProcess, id: number, callId: number, tool: string, args: unknown, send: ChannelReply): void {
     const run = this.#runs.get(id);
+    if (tool === PROGRESS_TOOL) {
+      // Re-checked here: the front does not take the executor's word for the shape.
+      const { fraction, message } = (args ?? {}) as { fraction?: unknown; message?: unknown };
+      if (run && run.executor === ex && typeof fraction === 'number' && Number.isFinite(fraction)) {
+        run.onProgress?.(Math.min(1, Math.max(0, fraction)), typeof message === 'string' ? message.slice(0, MAX_PROGRESS_MESSAGE) : undefined);
+      }
+      return;
+    }
     const reply = (r: ToolReply): void => send(serialiseReply(id, callId, tool, r, run?.maxToolResultBytes ?? Number.POSITIVE_INFINITY));
     if (!run || run.executor !== ex) {
       reply({ ok: false, error: { code: 'TOOL_ERROR', message: 'no such execution' } });
@@ -265,6 +276,7 @@ export class ExecutorPool {
         maxToolCalls: request.limits.toolCalls,
         maxToolResultBytes: request.limits.toolResultBytes,
         onToolCall: request.onToolCall,
+        onProgress: request.onProgress,
         scope: undefined,
         watchdogFired: false,
       };

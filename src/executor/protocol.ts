@@ -116,6 +116,16 @@ export const PORT_HANDSHAKE = '__scriptgate_port__';
 /** Loop passes between two checks of the budget, deadline and cancel flag (DESIGN §8: inline countdown). */
 export const GUARD_BATCH = 64;
 
+/**
+ * The tool name a script's progress(fraction, message) travels under: it is not a valid tool name, so
+ * no tool can collide with it, and the front neither counts it as a tool call nor answers it.
+ */
+export const PROGRESS_TOOL = '#progress';
+/** Progress reports past this many per execution are dropped (a loop reporting every item). */
+export const MAX_PROGRESS_REPORTS = 1000;
+/** Longest progress message kept, in characters. */
+export const MAX_PROGRESS_MESSAGE = 200;
+
 /** Several messages that left in one event-loop turn travel as one IPC message (one write, one wake-up). */
 export interface BatchMessage<T> {
   t: 'batch';

@@ -6,7 +6,7 @@ import type { RuleId } from './rules';
  */
 export const ALLOWED_GLOBALS: ReadonlySet<string> = new Set([
   // Endowed by the sandbox (README "What a script sees").
-  'callTool', 'console', 'context', 'ToolError',
+  'callTool', 'console', 'context', 'progress', 'ToolError',
   // Standard built-ins present in every compartment.
   'Object', 'Array', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt', 'Promise', 'Map', 'Set', 'WeakMap', 'WeakSet',
   'RegExp', 'JSON', 'Math', 'Date', 'Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError',

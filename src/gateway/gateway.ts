@@ -30,6 +30,8 @@ export interface ExecuteRequest {
   longRunning?: boolean;
   /** Correlates audit records with the HTTP request (X-Request-Id). */
   requestId?: string;
+  /** The script's progress(fraction, message?) reports (job progress). */
+  onProgress?: (fraction: number, message?: string) => void;
   /** Called as each tool call starts (MCP progress notifications). */
   onToolCall?: (tool: string, count: number) => void;
 }
@@ -139,12 +141,13 @@ export class Gateway {
     await this.pool.waitReady(readyTimeoutMs);
     if (this.config.jobs.consume) {
       this.jobs.consume(
-        (job, signal) =>
+        (job, signal, progress) =>
           this.execute({
             script: job.script,
             caller: job.caller,
             longRunning: true,
             signal,
+            onProgress: progress,
             ...(job.context ? { context: job.context } : {}),
             ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
             ...(job.limits ? { limits: job.limits } : {}),
@@ -238,6 +241,7 @@ export class Gateway {
         context,
         timeoutMs: limits.timeoutMs,
         ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         onToolCall: (tool, args, scope) => {
           request.onToolCall?.(tool, ++toolCalls);
           return this.#toolCall(tool, args, scope, { caller, policy: tenant.policy, context, deadlineAt, ref });

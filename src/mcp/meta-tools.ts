@@ -119,6 +119,7 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
       description:
         'Run JavaScript that orchestrates tools, and get back only what it returns. Inside the script: `await callTool(name, args)` ' +
         '(names from search_tools; a failure throws a ToolError with .code), top-level await and return, console.log (captured), ' +
+        'progress(fraction, message?) for async jobs, ' +
         'the frozen `context` object, standard built-ins (JSON, Math, Date, Map, Set, Promise.all, RegExp). There is no network, ' +
         'filesystem, require/import, process, timers or eval. ' +
         `Limits: ${limits.timeoutMs} ms (timeoutMs may raise it to ${limits.timeoutMaxMs} ms), ${limits.toolCalls} tool calls, ` +

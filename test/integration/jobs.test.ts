@@ -45,6 +45,13 @@ describe('async executions on the in-process queue', () => {
     expect(done.startedAt && done.finishedAt).toBeTruthy();
   });
 
+  test("a running job shows the script's progress", async () => {
+    const jobId = await submit("progress(0.5, 'half way'); await callTool('test:sleep', { ms: 600 }); return 1");
+    await new Promise((r) => setTimeout(r, 250));
+    expect((await read(jobId)).body).toMatchObject({ state: 'running', progress: { fraction: 0.5, message: 'half way' } });
+    expect((await read(jobId, 5_000)).body).toMatchObject({ state: 'completed', progress: { fraction: 0.5 } });
+  });
+
   test('POST /v1/jobs is the same; a failing script completes with its envelope', async () => {
     const res = await postJson(`${server.url}/v1/jobs`, { script: 'throw new Error("nope")' }, acme);
     const job = (await read((res.body as { jobId: string }).jobId, 5_000)).body as Job;

@@ -55,6 +55,29 @@ describe('the sandbox environment (DESIGN §3)', () => {
     expect(r.result).toBeNull();
   });
 
+  test('progress(fraction, message?) reports to the caller, clamped, outside the tool-call budget', async () => {
+    const seen: [number, string | undefined][] = [];
+    const r = await g.gateway.execute({
+      script: "for (let i = 1; i <= 5; i++) progress(i / 4, 'step ' + i); progress(-3); await callTool('users:get', { id: 'u_0001' }); return 'done';",
+      limits: { toolCalls: 1 },
+      onProgress: (fraction, message) => seen.push([fraction, message]),
+    });
+    expect(r).toMatchObject({ status: 'ok', result: 'done' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen).toEqual([[0.25, 'step 1'], [0.5, 'step 2'], [0.75, 'step 3'], [1, 'step 4'], [1, 'step 5'], [0, undefined]]);
+  });
+
+  test('progress refuses what is not a number, and a flood is dropped past its cap without failing the script', async () => {
+    expect(await g.run("try { progress('half') } catch (e) { return e.name + ': ' + e.message }")).toMatchObject({ result: expect.stringContaining('TypeError: progress(fraction, message?)') });
+    expect(await g.run('try { progress(0.5, 42) } catch (e) { return e.name }')).toMatchObject({ result: 'TypeError' });
+    let reports = 0;
+    // Reports travel on the tool channel in order, so a tool call after them arrives after all of them.
+    const flood = await g.gateway.execute({ script: "for (let i = 0; i < 5000; i++) progress(i / 5000); await callTool('users:get', { id: 'u_0001' }); return 1", onProgress: () => reports++ });
+    expect(flood.status).toBe('ok');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(reports).toBe(1000);
+  });
+
   test('context is the caller object, frozen', async () => {
     const r = await g.run('let threw = false; try { context.tenant = "x" } catch (e) { threw = e instanceof TypeError } return { tenant: context.tenant, nested: context.deep.a, threw, frozen: Object.isFrozen(context.deep) }', {
       context: { tenant: 'acme', deep: { a: 1 } },
