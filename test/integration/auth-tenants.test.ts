@@ -20,6 +20,24 @@ async function serve(overrides: Record<string, unknown>): Promise<{ g: TestGatew
   return { g, server, close: () => server.close() };
 }
 
+type Served = Awaited<ReturnType<typeof serve>>;
+
+/** Two instances of the service sharing one Redis, as in a fleet; `body` gets both once Redis is up. */
+async function withTwoInstances(tenant: Record<string, unknown>, body: (a: Served, b: Served) => Promise<void>): Promise<void> {
+  const redis = await acquireRedis();
+  const settings = { redis: { url: redis.url, keyPrefix: redis.keyPrefix }, auth: { apiKeys: [{ key: ACME_KEY, tenant: 'acme' }] }, tenants: { acme: tenant } };
+  const a = await serve(settings);
+  const b = await serve(settings);
+  try {
+    while (!a.g.gateway.redisReady || !b.g.gateway.redisReady) await new Promise((r) => setTimeout(r, 20));
+    await body(a, b);
+  } finally {
+    await a.close();
+    await b.close();
+    await redis.stop();
+  }
+}
+
 const TENANTS = {
   acme: { tools: { include: ['users:*', 'test:*'] }, maxConcurrentExecutions: 1 },
   globex: { tools: { include: ['invoices:*'] }, preset: 'locked_down' },
@@ -105,17 +123,8 @@ describe('API keys and tenants', () => {
 
 describe('rate limits', () => {
   test('over the limit is 429 RATE_LIMITED with Retry-After; two instances share one budget through Redis', async () => {
-    const redis = await acquireRedis();
-    const settings = {
-      redis: { url: redis.url, keyPrefix: redis.keyPrefix },
-      auth: { apiKeys: [{ key: ACME_KEY, tenant: 'acme' }] },
-      tenants: { acme: { rateLimit: { points: 3, durationSeconds: 60 } } },
-    };
-    const a = await serve(settings);
-    const b = await serve(settings);
-    try {
-      while (!a.g.gateway.redisReady || !b.g.gateway.redisReady) await new Promise((r) => setTimeout(r, 20));
-      const hit = (srv: typeof a) => postJson(`${srv.server.url}/v1/search`, { query: 'users' }, { 'x-api-key': ACME_KEY });
+    await withTwoInstances({ rateLimit: { points: 3, durationSeconds: 60 } }, async (a, b) => {
+      const hit = (srv: Served) => postJson(`${srv.server.url}/v1/search`, { query: 'users' }, { 'x-api-key': ACME_KEY });
       expect((await hit(a)).status).toBe(200);
       expect((await hit(a)).status).toBe(200);
       expect((await hit(b)).status).toBe(200);
@@ -127,27 +136,14 @@ describe('rate limits', () => {
       expect((await hit(a)).status).toBe(429);
       const metrics = await a.g.gateway.metrics.registry.metrics();
       expect(metrics).toMatch(/scriptgate_rate_limit_rejections_total\{tenant="acme",reason="rate"\} 1/);
-    } finally {
-      await a.close();
-      await b.close();
-      await redis.stop();
-    }
+    });
   });
 });
 
 describe('concurrency shared through Redis', () => {
   test('maxConcurrentExecutions counts executions on every instance', async () => {
-    const redis = await acquireRedis();
-    const settings = {
-      redis: { url: redis.url, keyPrefix: redis.keyPrefix },
-      auth: { apiKeys: [{ key: ACME_KEY, tenant: 'acme' }] },
-      tenants: { acme: { maxConcurrentExecutions: 1 } },
-    };
-    const a = await serve(settings);
-    const b = await serve(settings);
-    try {
-      while (!a.g.gateway.redisReady || !b.g.gateway.redisReady) await new Promise((r) => setTimeout(r, 20));
-      const run = (srv: typeof a, script: string) => postJson(`${srv.server.url}/v1/execute`, { script }, { 'x-api-key': ACME_KEY });
+    await withTwoInstances({ maxConcurrentExecutions: 1 }, async (a, b) => {
+      const run = (srv: Served, script: string) => postJson(`${srv.server.url}/v1/execute`, { script }, { 'x-api-key': ACME_KEY });
       const slow = run(a, "return await callTool('test:sleep', { ms: 700 })");
       await new Promise((r) => setTimeout(r, 200));
       const refused = await run(b, 'return 1');
@@ -155,11 +151,7 @@ describe('concurrency shared through Redis', () => {
       expect((refused.body as { error: { code: string } }).error.code).toBe('TOO_MANY_EXECUTIONS');
       expect((await slow).status).toBe(200);
       expect((await run(b, 'return 1')).status).toBe(200);
-    } finally {
-      await a.close();
-      await b.close();
-      await redis.stop();
-    }
+    });
   });
 });
 
