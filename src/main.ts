@@ -11,6 +11,7 @@ const USAGE = `scriptgate — code-mode gateway for MCP
 Usage:
   scriptgate serve [--config FILE]                 start the HTTP service (REST API and MCP at /mcp)
   scriptgate stdio [--config FILE]                 serve MCP over stdin/stdout (logs go to stderr)
+  scriptgate worker [--config FILE]                run queued jobs from Redis (needs REDIS_URL); no HTTP
   scriptgate check <file|-> [--show-code] [--json] run the script gate on a file (or stdin) without
                                                    executing it; exit 0 if accepted, 1 if refused
   scriptgate --help                                show this help
@@ -100,6 +101,23 @@ async function stdio(configFile: string | undefined): Promise<void> {
   process.exit(0);
 }
 
+async function worker(configFile: string | undefined): Promise<void> {
+  const config = loadConfig({ ...(configFile ? { file: configFile } : {}), overrides: { jobs: { consume: true } } });
+  if (!config.redis.url) throw new ConfigError('scriptgate worker needs redis.url (REDIS_URL): it runs the jobs that API instances queue in Redis');
+  const log = createLogger(config.log.level);
+  const gateway = new Gateway({ config, log });
+  await gateway.start();
+  log.info({ concurrency: config.jobs.concurrency, executors: config.executor.processes }, 'scriptgate job runner started');
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  log.info('job runner stopping');
+  await gateway.close();
+  process.exit(0);
+}
+
 async function main(): Promise<void> {
   let cli: Cli;
   try {
@@ -117,6 +135,9 @@ async function main(): Promise<void> {
       return;
     case 'stdio':
       await stdio(cli.configFile);
+      return;
+    case 'worker':
+      await worker(cli.configFile);
       return;
     case 'check': {
       const file = cli.operands[0];

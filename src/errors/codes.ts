@@ -34,6 +34,7 @@ export const ERROR_CODES = Object.freeze({
   UNAUTHORIZED: spec('runtime_error', 401, 'Send a valid API key (X-API-Key or Authorization: Bearer) or a valid JWT for this server.'),
   RATE_LIMITED: spec('runtime_error', 429, 'This tenant sent too many requests; wait for Retry-After seconds, then batch work into fewer scripts.', true),
   TOO_MANY_EXECUTIONS: spec('runtime_error', 429, 'This tenant has the most executions allowed running at once; wait for one to finish, then retry.', true),
+  RUNNER_LOST: spec('runtime_error', 500, 'The job runner stopped mid-job; check what the script already did before submitting it again.'),
   JOB_NOT_FOUND: spec('runtime_error', 404, 'Use a jobId returned by an async execution; finished jobs are kept for jobs.retentionSeconds only.'),
   ROUTE_NOT_FOUND: spec('runtime_error', 404, 'Check the path and method against README "REST API".'),
   NOT_READY: spec('runtime_error', 503, 'The service is starting or its executors are restarting; retry shortly.', true),

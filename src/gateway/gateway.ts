@@ -6,7 +6,7 @@ import { createRedis, type Redis } from '../redis';
 import { ToolSearch } from '../search';
 import { ANONYMOUS, Authenticator, TenantGuard, type Caller } from '../auth';
 import { Discovery } from './discovery';
-import { MemoryJobQueue, type JobQueue } from '../jobs';
+import { BullJobQueue, MemoryJobQueue, type JobQueue } from '../jobs';
 import { Observer, type ExecutionRef } from './observe';
 import { abortRace, executorPoolOptions, toolTraitsLookup } from './gateway-support';
 import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
@@ -92,7 +92,8 @@ export class Gateway {
       options.processMetrics ?? true,
     );
     this.#observe = new Observer(this.metrics, log);
-    this.jobs = new MemoryJobQueue(config.jobs.retentionSeconds * 1000);
+    const retentionMs = config.jobs.retentionSeconds * 1000;
+    this.jobs = config.redis.url ? new BullJobQueue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, retentionMs, log }) : new MemoryJobQueue(retentionMs);
     this.auth = new Authenticator(config.auth);
     this.search = new ToolSearch(this.catalog, { debounceMs: config.search.rebuildDebounceMs, sliceMs: config.search.rebuildSliceMs, log });
     this.catalog.onChange(() => this.search.catalogChanged());

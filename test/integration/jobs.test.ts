@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startHttpServer, type RunningServer } from '../../src/http';
 import { silentLogger } from '../../src/log';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { httpRequest, postJson } from '../helpers/http';
+import { acquireRedis, type TestRedis } from '../helpers/redis';
+import { MAIN } from '../helpers/server-process';
 
 interface Job {
   jobId: string;
@@ -14,17 +17,26 @@ interface Job {
   finishedAt?: string;
 }
 
-describe('async executions on the in-process queue', () => {
+describe.each([
+  ['the in-process queue', false],
+  ['BullMQ on Redis', true],
+])('async executions on %s', (_label, useRedis) => {
   let g: TestGateway;
   let server: RunningServer;
+  let redis: TestRedis | undefined;
   beforeAll(async () => {
+    redis = useRedis ? await acquireRedis() : undefined;
     g = await startTestGateway({
+      ...(redis ? { redis: { url: redis.url, keyPrefix: redis.keyPrefix } } : {}),
       jobs: { concurrency: 1, retentionSeconds: 1, maxWaitMs: 5_000 },
       auth: { apiKeys: [{ key: 'jobs-acme-0123456789', tenant: 'acme' }, { key: 'jobs-globex-0123456789', tenant: 'globex' }] },
     });
     server = await startHttpServer({ gateway: g.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 64 * 1024, shutdownGraceMs: 2_000 });
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await redis?.stop();
+  });
   const acme = { 'x-api-key': 'jobs-acme-0123456789' };
   const globex = { 'x-api-key': 'jobs-globex-0123456789' };
   const submit = async (script: string, headers: Record<string, string> = acme) => {
@@ -117,5 +129,42 @@ describe('async executions on the in-process queue', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('API instances and a job runner sharing one Redis queue', () => {
+  test('two API instances that do not consume queue jobs; `scriptgate worker` (a real process) runs them; either instance reads them', async () => {
+    const redis = await acquireRedis();
+    const settings = { redis: { url: redis.url, keyPrefix: redis.keyPrefix }, jobs: { consume: false } };
+    const apis = await Promise.all([startTestGateway(settings), startTestGateway(settings)]);
+    const servers = await Promise.all(apis.map((g) => startHttpServer({ gateway: g.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 64 * 1024, shutdownGraceMs: 2_000 })));
+    const runner = spawn(process.execPath, [MAIN, 'worker'], {
+      env: { PATH: process.env.PATH, REDIS_URL: redis.url, SCRIPTGATE_REDIS_KEY_PREFIX: redis.keyPrefix, SCRIPTGATE_POOL_MIN_THREADS: '1', SCRIPTGATE_POOL_MAX_THREADS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let runnerLog = '';
+    runner.stdout!.on('data', (c: Buffer) => (runnerLog += c.toString()));
+    try {
+      const [a, b] = servers as [RunningServer, RunningServer];
+      const queued = await postJson(`${a.url}/v1/execute`, { script: "return (await callTool('users:get', { id: 'u_0002' })).id", async: true });
+      const { jobId } = queued.body as { jobId: string };
+      const done = (await httpRequest(`${b.url}/v1/jobs/${jobId}?waitMs=20000`)).body as Job;
+      expect(done).toMatchObject({ jobId, state: 'completed', result: { status: 'ok', result: 'u_0002' } });
+      expect(runnerLog).toContain('job runner started');
+    } finally {
+      runner.kill('SIGTERM');
+      await new Promise((r) => runner.once('exit', r));
+      await Promise.all(servers.map((s) => s.close()));
+      await redis.stop();
+    }
+  });
+
+  test('scriptgate worker refuses to start without Redis', async () => {
+    const runner = spawn(process.execPath, [MAIN, 'worker'], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    runner.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise((r) => runner.once('exit', r));
+    expect(code).toBe(1);
+    expect(err).toContain('scriptgate worker needs redis.url (REDIS_URL)');
   });
 });

@@ -1,0 +1,162 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { GatewayError, toPublicError, type PublicError } from '../errors';
+import type { Logger } from '../log';
+import { TERMINAL, type JobQueue, type JobRunner, type JobSubmission, type JobView } from './types';
+
+export interface BullJobQueueOptions {
+  url: string;
+  keyPrefix: string;
+  retentionMs: number;
+  log: Logger;
+}
+
+/** What a finished job stores: the envelope, and whether it ended because it was cancelled. */
+interface JobOutcome {
+  envelope?: unknown;
+  cancelled: boolean;
+}
+
+const POLL_MS = 50;
+/** BullMQ's failedReason for a job whose runner stopped answering (process killed, host lost). */
+const STALLED = /stalled/i;
+
+/**
+ * Jobs in Redis through BullMQ, shared by every API instance and job runner. Cancellation is a flag
+ * in Redis plus a broadcast: a waiting job is skipped when a runner picks it up (and reads as
+ * cancelled meanwhile); the runner holding a running job aborts it. A job whose runner died is failed
+ * with RUNNER_LOST rather than run twice, since its tool calls may have had effects.
+ */
+export class BullJobQueue implements JobQueue {
+  readonly kind = 'redis' as const;
+  readonly #options: BullJobQueueOptions;
+  readonly #connection: Redis;
+  readonly #queue: Queue;
+  readonly #prefix: string;
+  #worker: Worker | undefined;
+  #subscriber: Redis | undefined;
+  readonly #active = new Map<string, AbortController>();
+
+  constructor(options: BullJobQueueOptions) {
+    this.#options = options;
+    // BullMQ needs connections that retry forever instead of failing commands.
+    this.#connection = new Redis(options.url, { maxRetriesPerRequest: null });
+    this.#connection.on('error', () => undefined);
+    this.#prefix = `${options.keyPrefix}bull`;
+    this.#queue = new Queue('executions', { connection: this.#connection, prefix: this.#prefix });
+  }
+
+  get #cancelChannel(): string {
+    return `${this.#options.keyPrefix}jobs:cancel`;
+  }
+
+  #cancelKey(jobId: string): string {
+    return `${this.#options.keyPrefix}jobs:cancelled:${jobId}`;
+  }
+
+  async submit(job: JobSubmission): Promise<JobView> {
+    const tenantId = job.caller.tenantId;
+    // An idempotent submission gets a deterministic id: BullMQ keeps the first job under it.
+    const jobId = job.idempotencyKey !== undefined ? `job_${createHash('sha256').update(`${tenantId}\0${job.idempotencyKey}`).digest('hex').slice(0, 32)}` : `job_${randomUUID()}`;
+    const existing = await this.get(tenantId, jobId);
+    if (existing) return existing;
+    const created = await this.#queue.add('execute', job, { jobId, attempts: 1, removeOnComplete: false, removeOnFail: false });
+    return (await this.#view(created)) ?? { jobId, state: 'queued', createdAt: new Date().toISOString() };
+  }
+
+  async get(tenantId: string, jobId: string): Promise<JobView | undefined> {
+    const job = await Job.fromId<JobSubmission, JobOutcome>(this.#queue, jobId);
+    if (!job || job.data.caller?.tenantId !== tenantId) return undefined;
+    return this.#view(job);
+  }
+
+  async #view(job: Job<JobSubmission, JobOutcome>): Promise<JobView | undefined> {
+    const state = await job.getState();
+    if (job.finishedOn !== undefined && Date.now() - job.finishedOn > this.#options.retentionMs) {
+      await job.remove().catch(() => undefined);
+      return undefined;
+    }
+    const view: JobView = { jobId: job.id ?? '', state: 'queued', createdAt: new Date(job.timestamp).toISOString() };
+    if (job.processedOn) view.startedAt = new Date(job.processedOn).toISOString();
+    if (job.finishedOn) view.finishedAt = new Date(job.finishedOn).toISOString();
+    const progress = job.progress as { fraction?: unknown; message?: unknown } | number;
+    if (typeof progress === 'object' && typeof progress.fraction === 'number') view.progress = { fraction: progress.fraction, ...(typeof progress.message === 'string' ? { message: progress.message } : {}) };
+    if (state === 'active') view.state = 'running';
+    else if (state === 'completed') {
+      view.state = job.returnvalue?.cancelled ? 'cancelled' : 'completed';
+      if (job.returnvalue?.envelope !== undefined) view.result = job.returnvalue.envelope;
+      else if (view.state === 'cancelled') view.error = cancelledBeforeStart();
+    } else if (state === 'failed') {
+      view.state = 'failed';
+      view.error = STALLED.test(job.failedReason ?? '')
+        ? toPublicError(new GatewayError('RUNNER_LOST', 'the job runner stopped while running this job; it was not run again because its tool calls may have had effects'))
+        : parseError(job.failedReason);
+    } else if (await this.#connection.exists(this.#cancelKey(view.jobId))) {
+      view.state = 'cancelled';
+      view.error = cancelledBeforeStart();
+    }
+    return view;
+  }
+
+  async wait(tenantId: string, jobId: string, waitMs: number): Promise<JobView | undefined> {
+    const until = Date.now() + waitMs;
+    for (;;) {
+      const view = await this.get(tenantId, jobId);
+      if (!view || TERMINAL.has(view.state) || Date.now() >= until) return view;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, until - Date.now())));
+    }
+  }
+
+  async cancel(tenantId: string, jobId: string): Promise<JobView | undefined> {
+    const view = await this.get(tenantId, jobId);
+    if (!view || TERMINAL.has(view.state)) return view;
+    await this.#connection.set(this.#cancelKey(jobId), '1', 'PX', this.#options.retentionMs);
+    await this.#connection.publish(this.#cancelChannel, jobId);
+    return this.get(tenantId, jobId);
+  }
+
+  consume(runner: JobRunner, concurrency: number): void {
+    this.#subscriber = new Redis(this.#options.url, { maxRetriesPerRequest: null });
+    this.#subscriber.on('error', () => undefined);
+    void this.#subscriber.subscribe(this.#cancelChannel).catch((err: unknown) => this.#options.log.warn({ err }, 'job cancel channel unavailable'));
+    this.#subscriber.on('message', (_channel: string, jobId: string) => this.#active.get(jobId)?.abort());
+    this.#worker = new Worker<JobSubmission, JobOutcome>(
+      'executions',
+      async (job) => {
+        const jobId = job.id ?? '';
+        if (await this.#connection.exists(this.#cancelKey(jobId))) return { cancelled: true };
+        const abort = new AbortController();
+        this.#active.set(jobId, abort);
+        try {
+          const envelope = await runner(job.data, abort.signal, (fraction, message) => {
+            void job.updateProgress({ fraction, ...(message !== undefined ? { message } : {}) }).catch(() => undefined);
+          });
+          return { envelope, cancelled: abort.signal.aborted };
+        } finally {
+          this.#active.delete(jobId);
+        }
+      },
+      // maxStalledCount 0: a job whose runner died fails (RUNNER_LOST) instead of running a second time.
+      { connection: this.#connection.duplicate(), prefix: this.#prefix, concurrency, maxStalledCount: 0, stalledInterval: 5_000 },
+    );
+    this.#worker.on('error', (err) => this.#options.log.warn({ err: err.message }, 'job runner error'));
+  }
+
+  /** Lets running jobs finish (BullMQ waits for them), then lets go of Redis. */
+  async close(): Promise<void> {
+    await this.#worker?.close().catch(() => undefined);
+    for (const abort of this.#active.values()) abort.abort();
+    await this.#queue.close().catch(() => undefined);
+    this.#subscriber?.disconnect();
+    this.#connection.disconnect();
+  }
+}
+
+function cancelledBeforeStart(): PublicError {
+  return toPublicError(new GatewayError('CANCELLED', 'the job was cancelled before it started'));
+}
+
+function parseError(reason: string | undefined): PublicError {
+  return toPublicError(new GatewayError('INTERNAL', reason ? `the job failed: ${reason}` : 'the job failed'));
+}
