@@ -35,6 +35,7 @@ export class BullJobQueue implements JobQueue {
   readonly #queue: Queue;
   readonly #prefix: string;
   #worker: Worker | undefined;
+  #workerConnection: Redis | undefined;
   #subscriber: Redis | undefined;
   readonly #active = new Map<string, AbortController>();
 
@@ -62,17 +63,19 @@ export class BullJobQueue implements JobQueue {
     const existing = await this.get(tenantId, jobId);
     if (existing) return existing;
     const created = await this.#queue.add('execute', job, { jobId, attempts: 1, removeOnComplete: false, removeOnFail: false });
-    return (await this.#view(created)) ?? { jobId, state: 'queued', createdAt: new Date().toISOString() };
+    return { jobId: created.id ?? jobId, state: 'queued', createdAt: new Date(created.timestamp).toISOString() };
   }
 
   async get(tenantId: string, jobId: string): Promise<JobView | undefined> {
+    // State first, then the job: a job read before it finished would pair a later 'completed' state
+    // with no return value. Completion writes the value before the state, so this order is consistent.
+    const state = await this.#queue.getJobState(jobId);
     const job = await Job.fromId<JobSubmission, JobOutcome>(this.#queue, jobId);
     if (!job || job.data.caller?.tenantId !== tenantId) return undefined;
-    return this.#view(job);
+    return this.#view(job, state);
   }
 
-  async #view(job: Job<JobSubmission, JobOutcome>): Promise<JobView | undefined> {
-    const state = await job.getState();
+  async #view(job: Job<JobSubmission, JobOutcome>, state: Awaited<ReturnType<Queue['getJobState']>>): Promise<JobView | undefined> {
     if (job.finishedOn !== undefined && Date.now() - job.finishedOn > this.#options.retentionMs) {
       await job.remove().catch(() => undefined);
       return undefined;
@@ -138,7 +141,7 @@ export class BullJobQueue implements JobQueue {
         }
       },
       // maxStalledCount 0: a job whose runner died fails (RUNNER_LOST) instead of running a second time.
-      { connection: this.#connection.duplicate(), prefix: this.#prefix, concurrency, maxStalledCount: 0, stalledInterval: 5_000 },
+      { connection: (this.#workerConnection = this.#connection.duplicate()), prefix: this.#prefix, concurrency, maxStalledCount: 0, stalledInterval: 5_000 },
     );
     this.#worker.on('error', (err) => this.#options.log.warn({ err: err.message }, 'job runner error'));
   }
@@ -148,7 +151,9 @@ export class BullJobQueue implements JobQueue {
     await this.#worker?.close().catch(() => undefined);
     for (const abort of this.#active.values()) abort.abort();
     await this.#queue.close().catch(() => undefined);
+    // BullMQ leaves connections it was given open; they are ours to close.
     this.#subscriber?.disconnect();
+    this.#workerConnection?.disconnect();
     this.#connection.disconnect();
   }
 }
