@@ -18,7 +18,8 @@ interface JobOutcome {
   cancelled: boolean;
 }
 
-const POLL_MS = 50;
+/** Fallback re-read while long-polling; runners announce job ends, so this only covers a missed announcement. */
+const POLL_MS = 1_000;
 /** BullMQ's failedReason for a job whose runner stopped answering (process killed, host lost). */
 const STALLED = /stalled/i;
 
@@ -38,6 +39,8 @@ export class BullJobQueue implements JobQueue {
   #workerConnection: Redis | undefined;
   #subscriber: Redis | undefined;
   readonly #active = new Map<string, AbortController>();
+  #events: Redis | undefined;
+  readonly #waiters = new Map<string, Set<() => void>>();
 
   constructor(options: BullJobQueueOptions) {
     this.#options = options;
@@ -102,12 +105,50 @@ export class BullJobQueue implements JobQueue {
     return view;
   }
 
+  get #doneChannel(): string {
+    return `${this.#options.keyPrefix}jobs:done`;
+  }
+
+  /** Resolves when a runner announces that `jobId` ended (or `ms` passed: announcements can be missed). */
+  #ended(jobId: string, ms: number): { promise: Promise<void>; dispose: () => void } {
+    if (!this.#events) {
+      const events = new Redis(this.#options.url, { maxRetriesPerRequest: null });
+      events.on('error', () => undefined);
+      events.on('message', (_channel: string, id: string) => {
+        for (const wake of this.#waiters.get(id) ?? []) wake();
+      });
+      void events.subscribe(this.#doneChannel).catch(() => undefined);
+      this.#events = events;
+    }
+    let wake: () => void = () => undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const promise = new Promise<void>((resolve) => {
+      wake = resolve;
+      timer = setTimeout(resolve, ms);
+    });
+    const set = this.#waiters.get(jobId) ?? new Set<() => void>();
+    set.add(wake);
+    this.#waiters.set(jobId, set);
+    const dispose = () => {
+      clearTimeout(timer);
+      set.delete(wake);
+      if (set.size === 0) this.#waiters.delete(jobId);
+    };
+    return { promise, dispose };
+  }
+
   async wait(tenantId: string, jobId: string, waitMs: number): Promise<JobView | undefined> {
     const until = Date.now() + waitMs;
     for (;;) {
-      const view = await this.get(tenantId, jobId);
-      if (!view || TERMINAL.has(view.state) || Date.now() >= until) return view;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, until - Date.now())));
+      // Listen before reading, so an end announced in between is not missed.
+      const ended = waitMs > 0 ? this.#ended(jobId, Math.max(0, Math.min(POLL_MS, until - Date.now()))) : undefined;
+      try {
+        const view = await this.get(tenantId, jobId);
+        if (!view || TERMINAL.has(view.state) || Date.now() >= until) return view;
+        await ended?.promise;
+      } finally {
+        ended?.dispose();
+      }
     }
   }
 
@@ -116,6 +157,8 @@ export class BullJobQueue implements JobQueue {
     if (!view || TERMINAL.has(view.state)) return view;
     await this.#connection.set(this.#cancelKey(jobId), '1', 'PX', this.#options.retentionMs);
     await this.#connection.publish(this.#cancelChannel, jobId);
+    // A waiting job reads as cancelled from now on: wake its long-polls.
+    if (view.state === 'queued') await this.#connection.publish(this.#doneChannel, jobId);
     return this.get(tenantId, jobId);
   }
 
@@ -144,6 +187,11 @@ export class BullJobQueue implements JobQueue {
       { connection: (this.#workerConnection = this.#connection.duplicate()), prefix: this.#prefix, concurrency, maxStalledCount: 0, stalledInterval: 5_000 },
     );
     this.#worker.on('error', (err) => this.#options.log.warn({ err: err.message }, 'job runner error'));
+    const announce = (job: Job | undefined) => {
+      if (job?.id) void this.#connection.publish(this.#doneChannel, job.id).catch(() => undefined);
+    };
+    this.#worker.on('completed', announce);
+    this.#worker.on('failed', announce);
   }
 
   /** Lets running jobs finish (BullMQ waits for them), then lets go of Redis. */
@@ -153,6 +201,7 @@ export class BullJobQueue implements JobQueue {
     await this.#queue.close().catch(() => undefined);
     // BullMQ leaves connections it was given open; they are ours to close.
     this.#subscriber?.disconnect();
+    this.#events?.disconnect();
     this.#workerConnection?.disconnect();
     this.#connection.disconnect();
   }
