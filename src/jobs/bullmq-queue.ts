@@ -184,7 +184,8 @@ export class BullJobQueue implements JobQueue {
         }
       },
       // maxStalledCount 0: a job whose runner died fails (RUNNER_LOST) instead of running a second time.
-      { connection: (this.#workerConnection = this.#connection.duplicate()), prefix: this.#prefix, concurrency, maxStalledCount: 0, stalledInterval: 5_000 },
+      // A 10 s lock (renewed while the runner lives) and a 5 s check: a dead runner is noticed within ~15 s.
+      { connection: (this.#workerConnection = this.#connection.duplicate()), prefix: this.#prefix, concurrency, maxStalledCount: 0, lockDuration: 10_000, stalledInterval: 5_000 },
     );
     this.#worker.on('error', (err) => this.#options.log.warn({ err: err.message }, 'job runner error'));
     const announce = (job: Job | undefined) => {

@@ -168,3 +168,39 @@ describe('API instances and a job runner sharing one Redis queue', () => {
     expect(err).toContain('scriptgate worker needs redis.url (REDIS_URL)');
   });
 });
+
+describe('a job runner killed mid-job', () => {
+  test('the job ends failed with RUNNER_LOST (not run again) once another runner checks for stalled jobs', async () => {
+    const redis = await acquireRedis();
+    const api = await startTestGateway({ redis: { url: redis.url, keyPrefix: redis.keyPrefix }, jobs: { consume: false } });
+    const server = await startHttpServer({ gateway: api.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 64 * 1024, shutdownGraceMs: 2_000 });
+    const startRunner = () =>
+      spawn(process.execPath, [MAIN, 'worker'], {
+        env: { PATH: process.env.PATH, REDIS_URL: redis.url, SCRIPTGATE_REDIS_KEY_PREFIX: redis.keyPrefix, SCRIPTGATE_POOL_MIN_THREADS: '1', SCRIPTGATE_POOL_MAX_THREADS: '1', SCRIPTGATE_LOG_LEVEL: 'warn' },
+        stdio: 'ignore',
+      });
+    const first = startRunner();
+    let second: ReturnType<typeof startRunner> | undefined;
+    try {
+      // The demo catalog has no slow tool, so the job busy-waits on the clock for a while.
+      const queued = await postJson(`${server.url}/v1/execute`, { script: 'const end = Date.now() + 20000; let n = 0; while (Date.now() < end) n++; return n', async: true, timeoutMs: 30_000 });
+      const { jobId } = queued.body as { jobId: string };
+      const deadline = Date.now() + 20_000;
+      while (((await httpRequest(`${server.url}/v1/jobs/${jobId}`)).body as Job).state !== 'running') {
+        if (Date.now() > deadline) throw new Error('the job never started');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      first.kill('SIGKILL');
+      await new Promise((r) => first.once('exit', r));
+      second = startRunner();
+      const ended = (await httpRequest(`${server.url}/v1/jobs/${jobId}?waitMs=25000`)).body as Job;
+      expect(ended).toMatchObject({ jobId, state: 'failed', error: { code: 'RUNNER_LOST' } });
+    } finally {
+      first.kill('SIGKILL');
+      second?.kill('SIGTERM');
+      if (second) await new Promise((r) => second!.once('exit', r));
+      await server.close();
+      await redis.stop();
+    }
+  }, 60_000);
+});
