@@ -55,6 +55,8 @@ export interface GatewayOptions {
 }
 
 
+const UNKNOWN_TOOL_LABEL = '(unknown)';
+
 /**
  * The execution core: gate → executor → envelope, and direct tool invocation. Transport-free so REST,
  * MCP and job runners share it.
@@ -305,8 +307,14 @@ export class Gateway {
         return scope.signal;
       },
     };
-    const reply = await this.#reply(tool, () => scope.race(this.catalog.call(this.#callable(tool, (c) => this.access.decide(c, policy).codeCall), args, ctx)));
-    this.#observe.toolCall(ref, this.#metricName(tool, policy), reply.ok ? undefined : reply.error.code, performance.now() - started);
+    // The metric label is the canonical name once the access check passed, else one shared value:
+    // scripts can invent names without end.
+    let label = UNKNOWN_TOOL_LABEL;
+    const reply = await this.#reply(tool, () => {
+      label = this.#callable(tool, (c) => this.access.decide(c, policy).codeCall);
+      return scope.race(this.catalog.call(label, args, ctx));
+    });
+    this.#observe.toolCall(ref, label, reply.ok ? undefined : reply.error.code, performance.now() - started);
     return reply;
   }
 
@@ -325,34 +333,29 @@ export class Gateway {
     }
   }
 
-  /** A metric label for a tool: its canonical name when the caller may use it, else one shared value (scripts can invent names without end). */
-  #metricName(tool: string, policy: TenantToolPolicy | undefined): string {
-    const canonical = this.catalog.resolve(tool);
-    return canonical !== undefined && this.access.decide(canonical, policy).codeCall ? canonical : '(unknown)';
-  }
-
   /**
    * Direct invocation. Unknown tools and invalid arguments throw (they are request errors: 404/400);
    * a tool that ran and failed answers `{ status: 'tool_error' }`.
    */
   async invoke(request: InvokeRequest): Promise<InvokeResponse> {
     const policy = this.tenants.view((request.caller ?? ANONYMOUS).tenantId).policy;
-    return this.#invoke(request, (c) => this.access.decide(c, policy).codeCall, policy);
+    return this.#invoke(request, (c) => this.access.decide(c, policy).codeCall);
   }
 
   /** A raw tool called by an MCP client from its tool list: allowed when the access decision lists it. */
   async invokeListed(request: InvokeRequest): Promise<InvokeResponse> {
     const policy = this.tenants.view((request.caller ?? ANONYMOUS).tenantId).policy;
-    return this.#invoke(request, (c) => this.access.decide(c, policy).listed, policy);
+    return this.#invoke(request, (c) => this.access.decide(c, policy).listed);
   }
 
-  async #invoke(request: InvokeRequest, allowed: (canonical: string) => boolean, policy: TenantToolPolicy | undefined): Promise<InvokeResponse> {
+  async #invoke(request: InvokeRequest, allowed: (canonical: string) => boolean): Promise<InvokeResponse> {
     this.#enter();
     const started = performance.now();
     const abort = new AbortController();
     const timeoutMs = this.config.effectiveLimits.timeoutMs;
     const timer = setTimeout(() => abort.abort(new GatewayError('TOOL_TIMEOUT', `${request.name}: no answer within ${timeoutMs} ms`, { tool: request.name })), timeoutMs);
     const caller = request.caller ?? ANONYMOUS;
+    let label = UNKNOWN_TOOL_LABEL;
     try {
       const ctx: ToolCallContext = {
         tenantId: caller.tenantId,
@@ -362,11 +365,12 @@ export class Gateway {
         signal: abort.signal,
         deadlineAt: Date.now() + timeoutMs,
       };
-      const result = await abortRace(this.catalog.call(this.#callable(request.name, allowed), request.input, ctx), abort.signal);
-      this.#observe.toolCall({ tenantId: caller.tenantId }, this.#metricName(request.name, policy), undefined, performance.now() - started);
+      label = this.#callable(request.name, allowed);
+      const result = await abortRace(this.catalog.call(label, request.input, ctx), abort.signal);
+      this.#observe.toolCall({ tenantId: caller.tenantId }, label, undefined, performance.now() - started);
       return { status: 'ok', result };
     } catch (err) {
-      if (err instanceof GatewayError) this.#observe.toolCall({ tenantId: caller.tenantId }, this.#metricName(request.name, policy), err.code, performance.now() - started);
+      if (err instanceof GatewayError) this.#observe.toolCall({ tenantId: caller.tenantId }, label, err.code, performance.now() - started);
       if (err instanceof GatewayError && (err.code === 'TOOL_ERROR' || err.code === 'TOOL_TIMEOUT')) {
         return { status: 'tool_error', error: toPublicError(err) };
       }

@@ -95,6 +95,8 @@ export class SearchIndex {
   }
 
   #synonymsOf(word: string): string[] {
+    // Only curated words are memoised: keying on every word users type would grow without bound.
+    if (!SYNONYMS.has(word)) return [];
     let stems = this.#synonyms.get(word);
     if (!stems) {
       const own = stem(word);
