@@ -272,6 +272,15 @@ const Jobs = z
     preset: z.enum(PRESET_NAMES).default('balanced'),
     /** Longest long-poll a client may ask for with waitMs. */
     maxWaitMs: int(0).default(30_000),
+    /**
+     * What happens to a job whose runner died mid-run (Redis queue): 'never' fails it with RUNNER_LOST,
+     * since its tool calls may have had effects; 'onCrash' runs it again. A job may choose for itself.
+     */
+    retry: z.enum(['never', 'onCrash']).default('never'),
+    /** How many times an 'onCrash' job is started again before it fails with RUNNER_LOST. */
+    maxCrashRetries: int(1, 100).default(2),
+    /** Longest a job submit, read or cancel waits for Redis before answering QUEUE_UNAVAILABLE. */
+    queueTimeoutMs: int(1).default(3_000),
   })
   .strict();
 

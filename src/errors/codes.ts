@@ -35,6 +35,7 @@ export const ERROR_CODES = Object.freeze({
   RATE_LIMITED: spec('runtime_error', 429, 'This tenant sent too many requests; wait for Retry-After seconds, then batch work into fewer scripts.', true),
   TOO_MANY_EXECUTIONS: spec('runtime_error', 429, 'This tenant has the most executions allowed running at once; wait for one to finish, then retry.', true),
   RUNNER_LOST: spec('runtime_error', 500, 'The job runner stopped mid-job; check what the script already did before submitting it again.'),
+  QUEUE_UNAVAILABLE: spec('runtime_error', 503, "The job queue's Redis is unreachable or slow; retry after Retry-After with the same Idempotency-Key, so a job that was accepted is not submitted twice.", true),
   JOB_NOT_FOUND: spec('runtime_error', 404, 'Use a jobId returned by an async execution; finished jobs are kept for jobs.retentionSeconds only.'),
   ROUTE_NOT_FOUND: spec('runtime_error', 404, 'Check the path and method against README "REST API".'),
   NOT_READY: spec('runtime_error', 503, 'The service is starting or its executors are restarting; retry shortly.', true),

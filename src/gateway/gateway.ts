@@ -95,7 +95,7 @@ export class Gateway {
     );
     this.#observe = new Observer(this.metrics, log);
     const retentionMs = config.jobs.retentionSeconds * 1000;
-    this.jobs = config.redis.url ? new BullJobQueue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, retentionMs, log }) : new MemoryJobQueue(retentionMs);
+    this.jobs = config.redis.url ? new BullJobQueue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, retentionMs, log, retry: config.jobs.retry, maxCrashRetries: config.jobs.maxCrashRetries, timeoutMs: config.jobs.queueTimeoutMs }) : new MemoryJobQueue(retentionMs);
     this.auth = new Authenticator(config.auth);
     this.search = new ToolSearch(this.catalog, { debounceMs: config.search.rebuildDebounceMs, sliceMs: config.search.rebuildSliceMs, log });
     this.catalog.onChange(() => this.search.catalogChanged());

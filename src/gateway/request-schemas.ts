@@ -1,5 +1,8 @@
 import { z, type ZodType } from 'zod';
+import type { Caller } from '../auth';
 import { RequestLimitsSchema } from '../config';
+import { GatewayError } from '../errors';
+import type { JobSubmission } from '../jobs';
 
 export const ExecuteBody = z
   .object({
@@ -9,8 +12,36 @@ export const ExecuteBody = z
     limits: RequestLimitsSchema.optional(),
     /** Queue it and answer { status: 'queued', jobId } at once (see /v1/jobs). */
     async: z.boolean().optional(),
+    /** Async only: the same key from the same tenant returns the same job (REST also takes the Idempotency-Key header). */
+    idempotencyKey: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,200}$/, 'idempotencyKey must be 1-200 visible ASCII characters')
+      .optional(),
+    /** Async only: if the job runner dies mid-run, fail the job ('never') or run it again ('onCrash'); default jobs.retry. */
+    retry: z.enum(['never', 'onCrash']).optional(),
   })
   .strict();
+
+export type ExecuteBodyValue = z.infer<typeof ExecuteBody>;
+
+/** An interactive execution cannot honour the job-only fields; saying so beats ignoring them. */
+export function rejectJobFields(body: ExecuteBodyValue): void {
+  const named = (['idempotencyKey', 'retry'] as const).filter((k) => body[k] !== undefined);
+  if (named.length > 0) throw new GatewayError('BAD_REQUEST', `${named.join(' and ')} apply only to async executions; add "async": true`);
+}
+
+/** The queue submission for an async execute body. */
+export function jobSubmission(body: ExecuteBodyValue, caller: Caller, idempotencyKey = body.idempotencyKey): JobSubmission {
+  return {
+    script: body.script,
+    caller,
+    ...(body.context ? { context: body.context } : {}),
+    ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
+    ...(body.limits ? { limits: body.limits } : {}),
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    ...(body.retry !== undefined ? { retry: body.retry } : {}),
+  };
+}
 
 export const GetJobBody = z
   .object({

@@ -8,7 +8,7 @@ import type { Logger } from '../log';
 import { McpFace, SERVER_INFO, mcpRouter } from '../mcp';
 import { openApiDocument } from './openapi';
 import { ANONYMOUS, type Caller } from '../auth';
-import { DescribeBody, ExecuteBody, InvokeBody, SearchBody } from '../gateway';
+import { DescribeBody, ExecuteBody, InvokeBody, SearchBody, jobSubmission, rejectJobFields } from '../gateway';
 
 export interface AppOptions {
   gateway: Gateway;
@@ -26,7 +26,7 @@ export function sendError(res: Response, err: GatewayError): void {
   res.status(err.httpStatus).json({ error: toPublicError(err) });
 }
 
-const RETRY_CODES = new Set<string>(['SATURATED', 'NOT_READY', 'SHUTTING_DOWN', 'RATE_LIMITED', 'TOO_MANY_EXECUTIONS']);
+const RETRY_CODES = new Set<string>(['SATURATED', 'NOT_READY', 'SHUTTING_DOWN', 'RATE_LIMITED', 'TOO_MANY_EXECUTIONS', 'QUEUE_UNAVAILABLE']);
 
 function retryAfterSeconds(code: string, retryAfterMs: unknown): number | undefined {
   if (!RETRY_CODES.has(code)) return undefined;
@@ -135,6 +135,7 @@ export function createApp(options: AppOptions): express.Express {
         await enqueue(req, res, body);
         return;
       }
+      rejectJobFields(body);
       if (!gateway.ready) throw new GatewayError('NOT_READY', 'executors are starting');
       const envelope = await gateway.execute({
         script: body.script,
@@ -157,16 +158,12 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   async function enqueue(req: Request, res: Response, body: ReturnType<typeof ExecuteBody.parse>): Promise<void> {
-    const key = req.get('idempotency-key');
-    if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) throw new GatewayError('BAD_REQUEST', 'Idempotency-Key must be 1-200 visible ASCII characters');
-    const view = await gateway.jobs.submit({
-      script: body.script,
-      caller: callerOf(res),
-      ...(body.context ? { context: body.context } : {}),
-      ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
-      ...(body.limits ? { limits: body.limits } : {}),
-      ...(key !== undefined ? { idempotencyKey: key } : {}),
-    });
+    const header = req.get('idempotency-key');
+    if (header !== undefined && !/^[\x21-\x7e]{1,200}$/.test(header)) throw new GatewayError('BAD_REQUEST', 'Idempotency-Key must be 1-200 visible ASCII characters');
+    if (header !== undefined && body.idempotencyKey !== undefined && header !== body.idempotencyKey) {
+      throw new GatewayError('BAD_REQUEST', 'the Idempotency-Key header and the idempotencyKey field differ; send one');
+    }
+    const view = await gateway.jobs.submit(jobSubmission(body, callerOf(res), header ?? body.idempotencyKey));
     res.status(202).set('Location', `/v1/jobs/${view.jobId}`).json({ status: 'queued', jobId: view.jobId });
   }
 

@@ -3,13 +3,19 @@ import { Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import type { Logger } from '../log';
-import { TERMINAL, type JobQueue, type JobRunner, type JobSubmission, type JobView } from './types';
+import { TERMINAL, type JobQueue, type JobRunner, type JobSubmission, type JobView, type RetryPolicy } from './types';
 
 export interface BullJobQueueOptions {
   url: string;
   keyPrefix: string;
   retentionMs: number;
   log: Logger;
+  /** A job's policy when its submission names none. */
+  retry: RetryPolicy;
+  /** Restarts of an 'onCrash' job before it fails with RUNNER_LOST. */
+  maxCrashRetries: number;
+  /** Longest a submit, read or cancel waits for Redis before it fails with QUEUE_UNAVAILABLE. */
+  timeoutMs: number;
 }
 
 /** What a finished job stores: the envelope, and whether it ended because it was cancelled. */
@@ -20,8 +26,12 @@ interface JobOutcome {
 
 /** Fallback re-read while long-polling; runners announce job ends, so this only covers a missed announcement. */
 const POLL_MS = 1_000;
-/** BullMQ's failedReason for a job whose runner stopped answering (process killed, host lost). */
+/**
+ * The failedReason of a job whose runner stopped answering (process killed, host lost): BullMQ's own
+ * ("job stalled more than allowable limit") or ours, for a 'never' job found stalled once.
+ */
 const STALLED = /stalled/i;
+const RUNNER_LOST_REASON = 'runner lost: the job stalled and its retry policy is never';
 
 /**
  * Jobs in Redis through BullMQ, shared by every API instance and job runner. Cancellation is a flag
@@ -32,11 +42,13 @@ const STALLED = /stalled/i;
 export class BullJobQueue implements JobQueue {
   readonly kind = 'redis' as const;
   readonly #options: BullJobQueueOptions;
+  /** Requests' connection: fails fast while Redis is away, so a client hears QUEUE_UNAVAILABLE instead of waiting. */
   readonly #connection: Redis;
+  /** Runners' connection: patient (queues commands while Redis is away), since a running job must report its end. */
+  #runnerConnection: Redis | undefined;
   readonly #queue: Queue;
   readonly #prefix: string;
   #worker: Worker | undefined;
-  #workerConnection: Redis | undefined;
   #subscriber: Redis | undefined;
   readonly #active = new Map<string, AbortController>();
   #events: Redis | undefined;
@@ -44,11 +56,14 @@ export class BullJobQueue implements JobQueue {
 
   constructor(options: BullJobQueueOptions) {
     this.#options = options;
-    // BullMQ needs connections that retry forever instead of failing commands.
-    this.#connection = new Redis(options.url, { maxRetriesPerRequest: null });
+    // No offline queue: a submit sent while Redis is away must fail now, not create a job the client was
+    // told had failed once Redis returns.
+    this.#connection = new Redis(options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     this.#connection.on('error', () => undefined);
     this.#prefix = `${options.keyPrefix}bull`;
     this.#queue = new Queue('executions', { connection: this.#connection, prefix: this.#prefix });
+    // Connection errors surface as QUEUE_UNAVAILABLE on the requests they affect; BullMQ would print each one.
+    this.#queue.on('error', () => undefined);
   }
 
   get #cancelChannel(): string {
@@ -59,17 +74,58 @@ export class BullJobQueue implements JobQueue {
     return `${this.#options.keyPrefix}jobs:cancelled:${jobId}`;
   }
 
-  async submit(job: JobSubmission): Promise<JobView> {
+  #ready: Promise<void> | undefined;
+
+  /** One shared wait for the connection, however many requests arrive while Redis is away. */
+  #whenReady(): Promise<void> {
+    this.#ready ??= new Promise<void>((resolve) =>
+      this.#connection.once('ready', () => {
+        this.#ready = undefined;
+        resolve();
+      }),
+    );
+    return this.#ready;
+  }
+
+  /** Runs a request's Redis work within the queue timeout; Redis trouble reads as QUEUE_UNAVAILABLE. */
+  async #guard<T>(work: () => Promise<T>): Promise<T> {
+    const timeoutMs = this.#options.timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new GatewayError('QUEUE_UNAVAILABLE', `the job queue's Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      // Between reconnect attempts commands fail at once; a short outage is waited out instead.
+      if (this.#connection.status !== 'ready') await Promise.race([this.#whenReady(), expired]);
+      return await Promise.race([work(), expired]);
+    } catch (err) {
+      if (err instanceof GatewayError) throw err;
+      throw new GatewayError('QUEUE_UNAVAILABLE', `the job queue's Redis failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  submit(job: JobSubmission): Promise<JobView> {
+    return this.#guard(() => this.#submit(job));
+  }
+
+  async #submit(job: JobSubmission): Promise<JobView> {
     const tenantId = job.caller.tenantId;
     // An idempotent submission gets a deterministic id: BullMQ keeps the first job under it.
     const jobId = job.idempotencyKey !== undefined ? `job_${createHash('sha256').update(`${tenantId}\0${job.idempotencyKey}`).digest('hex').slice(0, 32)}` : `job_${randomUUID()}`;
-    const existing = await this.get(tenantId, jobId);
+    const existing = await this.#get(tenantId, jobId);
     if (existing) return existing;
-    const created = await this.#queue.add('execute', job, { jobId, attempts: 1, removeOnComplete: false, removeOnFail: false });
+    const data: JobSubmission = { ...job, retry: job.retry ?? this.#options.retry };
+    const created = await this.#queue.add('execute', data, { jobId, attempts: 1, removeOnComplete: false, removeOnFail: false });
     return { jobId: created.id ?? jobId, state: 'queued', createdAt: new Date(created.timestamp).toISOString() };
   }
 
-  async get(tenantId: string, jobId: string): Promise<JobView | undefined> {
+  get(tenantId: string, jobId: string): Promise<JobView | undefined> {
+    return this.#guard(() => this.#get(tenantId, jobId));
+  }
+
+  async #get(tenantId: string, jobId: string): Promise<JobView | undefined> {
     // State first, then the job: a job read before it finished would pair a later 'completed' state
     // with no return value. Completion writes the value before the state, so this order is consistent.
     const state = await this.#queue.getJobState(jobId);
@@ -86,6 +142,7 @@ export class BullJobQueue implements JobQueue {
     const view: JobView = { jobId: job.id ?? '', state: 'queued', createdAt: new Date(job.timestamp).toISOString() };
     if (job.processedOn) view.startedAt = new Date(job.processedOn).toISOString();
     if (job.finishedOn) view.finishedAt = new Date(job.finishedOn).toISOString();
+    if (job.stalledCounter > 0 && job.data.retry === 'onCrash') view.restarts = job.stalledCounter;
     const progress = job.progress as { fraction?: unknown; message?: unknown } | number;
     if (typeof progress === 'object' && typeof progress.fraction === 'number') view.progress = { fraction: progress.fraction, ...(typeof progress.message === 'string' ? { message: progress.message } : {}) };
     if (state === 'active') view.state = 'running';
@@ -152,17 +209,25 @@ export class BullJobQueue implements JobQueue {
     }
   }
 
-  async cancel(tenantId: string, jobId: string): Promise<JobView | undefined> {
-    const view = await this.get(tenantId, jobId);
+  cancel(tenantId: string, jobId: string): Promise<JobView | undefined> {
+    return this.#guard(() => this.#cancel(tenantId, jobId));
+  }
+
+  async #cancel(tenantId: string, jobId: string): Promise<JobView | undefined> {
+    const view = await this.#get(tenantId, jobId);
     if (!view || TERMINAL.has(view.state)) return view;
     await this.#connection.set(this.#cancelKey(jobId), '1', 'PX', this.#options.retentionMs);
     await this.#connection.publish(this.#cancelChannel, jobId);
     // A waiting job reads as cancelled from now on: wake its long-polls.
     if (view.state === 'queued') await this.#connection.publish(this.#doneChannel, jobId);
-    return this.get(tenantId, jobId);
+    return this.#get(tenantId, jobId);
   }
 
   consume(runner: JobRunner, concurrency: number): void {
+    // BullMQ needs a connection that retries forever instead of failing commands.
+    const runnerConnection = new Redis(this.#options.url, { maxRetriesPerRequest: null });
+    runnerConnection.on('error', () => undefined);
+    this.#runnerConnection = runnerConnection;
     this.#subscriber = new Redis(this.#options.url, { maxRetriesPerRequest: null });
     this.#subscriber.on('error', () => undefined);
     void this.#subscriber.subscribe(this.#cancelChannel).catch((err: unknown) => this.#options.log.warn({ err }, 'job cancel channel unavailable'));
@@ -171,7 +236,10 @@ export class BullJobQueue implements JobQueue {
       'executions',
       async (job) => {
         const jobId = job.id ?? '';
-        if (await this.#connection.exists(this.#cancelKey(jobId))) return { cancelled: true };
+        if (await runnerConnection.exists(this.#cancelKey(jobId))) return { cancelled: true };
+        // A job back from a dead runner: BullMQ requeues it (maxStalledCount allows the 'onCrash' restarts);
+        // one whose policy is 'never' must not run a second time.
+        if (job.stalledCounter > 0 && job.data.retry !== 'onCrash') throw new Error(RUNNER_LOST_REASON);
         const abort = new AbortController();
         this.#active.set(jobId, abort);
         try {
@@ -183,13 +251,20 @@ export class BullJobQueue implements JobQueue {
           this.#active.delete(jobId);
         }
       },
-      // maxStalledCount 0: a job whose runner died fails (RUNNER_LOST) instead of running a second time.
-      // A 10 s lock (renewed while the runner lives) and a 5 s check: a dead runner is noticed within ~15 s.
-      { connection: (this.#workerConnection = this.#connection.duplicate()), prefix: this.#prefix, concurrency, maxStalledCount: 0, lockDuration: 10_000, stalledInterval: 5_000 },
+      // A job whose runner died is requeued up to maxCrashRetries times; the processor fails 'never' jobs
+      // at once. A 10 s lock (renewed while the runner lives) and a 5 s check: a dead runner is noticed within ~15 s.
+      {
+        connection: runnerConnection,
+        prefix: this.#prefix,
+        concurrency,
+        maxStalledCount: this.#options.maxCrashRetries,
+        lockDuration: 10_000,
+        stalledInterval: 5_000,
+      },
     );
     this.#worker.on('error', (err) => this.#options.log.warn({ err: err.message }, 'job runner error'));
     const announce = (job: Job | undefined) => {
-      if (job?.id) void this.#connection.publish(this.#doneChannel, job.id).catch(() => undefined);
+      if (job?.id) void runnerConnection.publish(this.#doneChannel, job.id).catch(() => undefined);
     };
     this.#worker.on('completed', announce);
     this.#worker.on('failed', announce);
@@ -203,7 +278,7 @@ export class BullJobQueue implements JobQueue {
     // BullMQ leaves connections it was given open; they are ours to close.
     this.#subscriber?.disconnect();
     this.#events?.disconnect();
-    this.#workerConnection?.disconnect();
+    this.#runnerConnection?.disconnect();
     this.#connection.disconnect();
   }
 }

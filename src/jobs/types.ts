@@ -2,6 +2,9 @@ import type { Caller } from '../auth';
 import type { PublicError } from '../errors';
 import type { RequestLimits } from '../config';
 
+/** A job whose runner died mid-run: fail it (its tool calls may have had effects) or run it again. */
+export type RetryPolicy = 'never' | 'onCrash';
+
 export type JobState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 export const TERMINAL: ReadonlySet<JobState> = new Set(['completed', 'failed', 'cancelled']);
 
@@ -17,6 +20,8 @@ export interface JobView {
   result?: unknown;
   /** Why the job failed or was cancelled, when it did not complete. */
   error?: PublicError;
+  /** Times the job was started again after its runner died (retry: 'onCrash'). */
+  restarts?: number;
 }
 
 export interface JobSubmission {
@@ -27,6 +32,8 @@ export interface JobSubmission {
   caller: Caller;
   /** Same key from the same tenant within the retention time: the same job. */
   idempotencyKey?: string;
+  /** Overrides jobs.retry for this job. */
+  retry?: RetryPolicy;
 }
 
 /** Runs one job to its envelope; honours `signal` (cancellation) and may report progress. */

@@ -1,7 +1,7 @@
 import type { ZodType } from 'zod';
 import type { Limits } from '../config';
 import { formatZodError } from '../config';
-import { DescribeBody, ExecuteBody, GetJobBody, InvokeBody, SearchBody, requestJsonSchema, type Gateway } from '../gateway';
+import { DescribeBody, ExecuteBody, GetJobBody, InvokeBody, SearchBody, jobSubmission, rejectJobFields, requestJsonSchema, type Gateway } from '../gateway';
 import { GatewayError, toPublicError } from '../errors';
 import type { Caller } from '../auth';
 
@@ -147,15 +147,10 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
       async run({ gateway, args, caller, progress, signal }) {
         const body = parseArgs(ExecuteBody, args);
         if (body.async === true) {
-          const job = await gateway.jobs.submit({
-            script: body.script,
-            caller,
-            ...(body.context ? { context: body.context } : {}),
-            ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
-            ...(body.limits ? { limits: body.limits } : {}),
-          });
+          const job = await gateway.jobs.submit(jobSubmission(body, caller));
           return { structured: { status: 'queued', jobId: job.jobId }, isError: false };
         }
+        rejectJobFields(body);
         const envelope = await gateway.execute({
           script: body.script,
           caller,

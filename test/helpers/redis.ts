@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface TestRedis {
   url: string;
@@ -43,12 +46,22 @@ export interface PrivateRedis extends TestRedis {
   restart(): Promise<void>;
 }
 
+export interface PrivateRedisOptions {
+  /**
+   * Persist every write to an append-only file (fsync always) in a private directory, so a restart,
+   * even after SIGKILL, comes back with everything Redis acknowledged.
+   */
+  appendOnly?: boolean;
+}
+
 /** A redis-server of our own on a free port (needed where a test stops Redis). Fails loudly if the binary is missing. */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
   const port = await freePort();
+  const dir = options.appendOnly ? mkdtempSync(join(tmpdir(), 'sg-redis-')) : undefined;
+  const persistence = dir ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   let child: ChildProcess | undefined;
   const launch = async () => {
-    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], { stdio: 'ignore' });
     child = proc;
     const failed = new Promise<never>((_, reject) => {
       proc.once('error', (err) => reject(new Error(`redis-server could not start (install it: apt-get install -y redis-server): ${err.message}`)));
@@ -71,8 +84,12 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       proc.kill('SIGKILL');
     });
   };
+  const stop = async () => {
+    await kill();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
   await launch();
-  return { url: `redis://127.0.0.1:${port}`, port, keyPrefix: `sgtest:${randomUUID()}:`, stop: kill, kill, restart: launch };
+  return { url: `redis://127.0.0.1:${port}`, port, keyPrefix: `sgtest:${randomUUID()}:`, stop, kill, restart: launch };
 }
 
 /**

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startHttpServer, type RunningServer } from '../../src/http';
 import { silentLogger } from '../../src/log';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { httpRequest, postJson } from '../helpers/http';
-import { acquireRedis, type TestRedis } from '../helpers/redis';
+import { startPrivateRedis, type TestRedis } from '../helpers/redis';
 import { MAIN } from '../helpers/server-process';
 
 interface Job {
@@ -15,7 +16,15 @@ interface Job {
   error?: { code: string };
   startedAt?: string;
   finishedAt?: string;
+  restarts?: number;
 }
+
+const TERMINAL = ['completed', 'failed', 'cancelled'];
+/** A long job: one slow tool call (`clock:sleep` in job runners, `test:sleep` in the test gateway). */
+const sleepThen = (tool: string, ms: number, answer: string) => `await callTool('${tool}', { ms: ${ms} }); return '${answer}'`;
+/** Job runners load the slow tool from a module; the demo catalog has none. */
+const SLOW_TOOLS = JSON.stringify([{ dir: resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'tools-slow') }]);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each([
   ['the in-process queue', false],
@@ -25,7 +34,7 @@ describe.each([
   let server: RunningServer;
   let redis: TestRedis | undefined;
   beforeAll(async () => {
-    redis = useRedis ? await acquireRedis() : undefined;
+    redis = useRedis ? await startPrivateRedis({ appendOnly: true }) : undefined;
     g = await startTestGateway({
       ...(redis ? { redis: { url: redis.url, keyPrefix: redis.keyPrefix } } : {}),
       jobs: { concurrency: 1, retentionSeconds: 1, maxWaitMs: 5_000 },
@@ -134,7 +143,7 @@ describe.each([
 
 describe('API instances and a job runner sharing one Redis queue', () => {
   test('two API instances that do not consume queue jobs; `scriptgate worker` (a real process) runs them; either instance reads them', async () => {
-    const redis = await acquireRedis();
+    const redis = await startPrivateRedis({ appendOnly: true });
     const settings = { redis: { url: redis.url, keyPrefix: redis.keyPrefix }, jobs: { consume: false } };
     const apis = await Promise.all([startTestGateway(settings), startTestGateway(settings)]);
     const servers = await Promise.all(apis.map((g) => startHttpServer({ gateway: g.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 64 * 1024, shutdownGraceMs: 2_000 })));
@@ -170,35 +179,104 @@ describe('API instances and a job runner sharing one Redis queue', () => {
 });
 
 describe('a job runner killed mid-job', () => {
-  test('the job ends failed with RUNNER_LOST (not run again) once another runner checks for stalled jobs', async () => {
-    const redis = await acquireRedis();
-    const api = await startTestGateway({ redis: { url: redis.url, keyPrefix: redis.keyPrefix }, jobs: { consume: false } });
+  test("retry 'onCrash' (the config default here) runs the job again; a job sent with retry 'never' fails with RUNNER_LOST", async () => {
+    const redis = await startPrivateRedis({ appendOnly: true });
+    const api = await startTestGateway({ redis: { url: redis.url, keyPrefix: redis.keyPrefix }, jobs: { consume: false, retry: 'onCrash' } });
     const server = await startHttpServer({ gateway: api.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 64 * 1024, shutdownGraceMs: 2_000 });
     const startRunner = () =>
       spawn(process.execPath, [MAIN, 'worker'], {
-        env: { PATH: process.env.PATH, REDIS_URL: redis.url, SCRIPTGATE_REDIS_KEY_PREFIX: redis.keyPrefix, SCRIPTGATE_POOL_MIN_THREADS: '1', SCRIPTGATE_POOL_MAX_THREADS: '1', SCRIPTGATE_LOG_LEVEL: 'warn' },
+        env: { PATH: process.env.PATH, REDIS_URL: redis.url, SCRIPTGATE_REDIS_KEY_PREFIX: redis.keyPrefix, SCRIPTGATE_POOL_MIN_THREADS: '2', SCRIPTGATE_POOL_MAX_THREADS: '2', SCRIPTGATE_LOG_LEVEL: 'warn', SCRIPTGATE_SOURCES_MODULES: SLOW_TOOLS },
         stdio: 'ignore',
       });
     const first = startRunner();
     let second: ReturnType<typeof startRunner> | undefined;
     try {
-      // The demo catalog has no slow tool, so the job busy-waits on the clock for a while.
-      const queued = await postJson(`${server.url}/v1/execute`, { script: 'const end = Date.now() + 20000; let n = 0; while (Date.now() < end) n++; return n', async: true, timeoutMs: 30_000 });
-      const { jobId } = queued.body as { jobId: string };
+      const submit = async (body: Record<string, unknown>) => ((await postJson(`${server.url}/v1/execute`, { async: true, timeoutMs: 30_000, ...body })).body as { jobId: string }).jobId;
+      const never = await submit({ script: sleepThen('clock:sleep', 20_000, 'never finishes'), retry: 'never' });
+      const onCrash = await submit({ script: sleepThen('clock:sleep', 4_000, 'ran again') });
       const deadline = Date.now() + 20_000;
-      while (((await httpRequest(`${server.url}/v1/jobs/${jobId}`)).body as Job).state !== 'running') {
-        if (Date.now() > deadline) throw new Error('the job never started');
-        await new Promise((r) => setTimeout(r, 100));
+      for (const jobId of [never, onCrash]) {
+        while (((await httpRequest(`${server.url}/v1/jobs/${jobId}`)).body as Job).state !== 'running') {
+          if (Date.now() > deadline) throw new Error('the jobs never started');
+          await sleep(100);
+        }
       }
       first.kill('SIGKILL');
       await new Promise((r) => first.once('exit', r));
       second = startRunner();
-      const ended = (await httpRequest(`${server.url}/v1/jobs/${jobId}?waitMs=25000`)).body as Job;
-      expect(ended).toMatchObject({ jobId, state: 'failed', error: { code: 'RUNNER_LOST' } });
+      const [lost, rerun] = await Promise.all([never, onCrash].map(async (jobId) => (await httpRequest(`${server.url}/v1/jobs/${jobId}?waitMs=30000`)).body as Job));
+      expect(lost).toMatchObject({ jobId: never, state: 'failed', error: { code: 'RUNNER_LOST' } });
+      expect(lost?.restarts).toBeUndefined();
+      expect(rerun).toMatchObject({ jobId: onCrash, state: 'completed', restarts: 1, result: { status: 'ok', result: 'ran again' } });
     } finally {
       first.kill('SIGKILL');
       second?.kill('SIGTERM');
       if (second) await new Promise((r) => second!.once('exit', r));
+      await server.close();
+      await redis.stop();
+    }
+  }, 90_000);
+
+  test('retry and idempotencyKey belong to async executions: an interactive execute naming them is refused', async () => {
+    const g = await startTestGateway();
+    const server = await startHttpServer({ gateway: g.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 64 * 1024, shutdownGraceMs: 2_000 });
+    try {
+      const res = await postJson(`${server.url}/v1/execute`, { script: 'return 1', retry: 'onCrash', idempotencyKey: 'k1' });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: { code: 'BAD_REQUEST', message: 'idempotencyKey and retry apply only to async executions; add "async": true' } });
+      const bad = await postJson(`${server.url}/v1/jobs`, { script: 'return 1', retry: 'always' });
+      expect(bad.status).toBe(400);
+      const clash = await postJson(`${server.url}/v1/jobs`, { script: 'return 1', idempotencyKey: 'k1' }, { 'idempotency-key': 'k2' });
+      expect(clash.status).toBe(400);
+      expect(clash.body).toMatchObject({ error: { code: 'BAD_REQUEST', message: 'the Idempotency-Key header and the idempotencyKey field differ; send one' } });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('Redis restarted (append-only file) mid-queue', () => {
+  test('every accepted job ends in a readable terminal state; job requests while Redis is down answer QUEUE_UNAVAILABLE', async () => {
+    const redis = await startPrivateRedis({ appendOnly: true });
+    const g = await startTestGateway({ redis: { url: redis.url, keyPrefix: redis.keyPrefix }, jobs: { concurrency: 1, queueTimeoutMs: 400 } });
+    const server = await startHttpServer({ gateway: g.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 64 * 1024, shutdownGraceMs: 2_000 });
+    try {
+      const submit = async (script: string, headers: Record<string, string> = {}) => {
+        const res = await postJson(`${server.url}/v1/jobs`, { script }, headers);
+        expect(res.status).toBe(202);
+        return (res.body as { jobId: string }).jobId;
+      };
+      const finished = await submit("return 'before the restart'");
+      expect(((await httpRequest(`${server.url}/v1/jobs/${finished}?waitMs=10000`)).body as Job).state).toBe('completed');
+      // One running, four waiting behind it (one job at a time).
+      const queued: string[] = [];
+      for (let i = 0; i < 5; i++) queued.push(await submit(sleepThen('test:sleep', 600, `job ${i}`)));
+      while (((await httpRequest(`${server.url}/v1/jobs/${queued[0]}`)).body as Job).state !== 'running') await sleep(50);
+
+      await redis.kill();
+      const refused = await postJson(`${server.url}/v1/jobs`, { script: 'return 1' }, { 'idempotency-key': 'sent-during-outage' });
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.body).toMatchObject({ error: { code: 'QUEUE_UNAVAILABLE' } });
+      const unreadable = await httpRequest(`${server.url}/v1/jobs/${finished}`);
+      expect(unreadable.status).toBe(503);
+      await sleep(500);
+      await redis.restart();
+
+      // The client retries the refused submit with its key (as Retry-After says) until Redis is back: exactly one job.
+      let again = await postJson(`${server.url}/v1/jobs`, { script: 'return 1' }, { 'idempotency-key': 'sent-during-outage' });
+      for (let tries = 0; again.status === 503 && tries < 40; tries++) {
+        await sleep(250);
+        again = await postJson(`${server.url}/v1/jobs`, { script: 'return 1' }, { 'idempotency-key': 'sent-during-outage' });
+      }
+      expect(again.status).toBe(202);
+      const retried = (again.body as { jobId: string }).jobId;
+      expect(await submit('return 1', { 'idempotency-key': 'sent-during-outage' })).toBe(retried);
+      const ends = await Promise.all([finished, ...queued, retried].map(async (jobId) => (await httpRequest(`${server.url}/v1/jobs/${jobId}?waitMs=20000`)).body as Job));
+      for (const end of ends) expect(TERMINAL).toContain(end.state);
+      expect(ends.map((e) => e.state)).toEqual(Array(7).fill('completed'));
+      expect(ends.map((e) => e.result?.result)).toEqual(['before the restart', 'job 0', 'job 1', 'job 2', 'job 3', 'job 4', 1]);
+    } finally {
       await server.close();
       await redis.stop();
     }
