@@ -52,6 +52,7 @@ export class BullJobQueue implements JobQueue {
   #subscriber: Redis | undefined;
   readonly #active = new Map<string, AbortController>();
   #events: Redis | undefined;
+  #subscribed: Promise<void> = Promise.resolve();
   readonly #waiters = new Map<string, Set<() => void>>();
 
   constructor(options: BullJobQueueOptions) {
@@ -174,7 +175,11 @@ export class BullJobQueue implements JobQueue {
       events.on('message', (_channel: string, id: string) => {
         for (const wake of this.#waiters.get(id) ?? []) wake();
       });
-      void events.subscribe(this.#doneChannel).catch(() => undefined);
+      // Waiters read the job only once this subscription is live, so an end announced meanwhile is not missed.
+      this.#subscribed = events.subscribe(this.#doneChannel).then(
+        () => undefined,
+        () => undefined,
+      );
       this.#events = events;
     }
     let wake: () => void = () => undefined;
@@ -200,6 +205,7 @@ export class BullJobQueue implements JobQueue {
       // Listen before reading, so an end announced in between is not missed.
       const ended = waitMs > 0 ? this.#ended(jobId, Math.max(0, Math.min(POLL_MS, until - Date.now()))) : undefined;
       try {
+        if (ended) await Promise.race([this.#subscribed, ended.promise]);
         const view = await this.get(tenantId, jobId);
         if (!view || TERMINAL.has(view.state) || Date.now() >= until) return view;
         await ended?.promise;

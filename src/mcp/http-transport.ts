@@ -4,6 +4,7 @@ import { CallToolRequestSchema, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontex
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ANONYMOUS, type Caller } from '../auth';
 import type { Logger } from '../log';
+import { mcpCaller } from './job-tasks';
 import type { McpFace } from './mcp-server';
 
 export interface McpHttpOptions {
@@ -51,6 +52,8 @@ function plainCall(req: Request, allowedHosts: readonly string[]): PlainCall | u
   if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return undefined;
   if (allowedHosts.length > 0 && !allowedHosts.includes(req.get('host') ?? '')) return undefined;
   if (method === 'tools/call' && !CallToolRequestSchema.safeParse({ method, params: body.params }).success) return undefined;
+  // A task-augmented call answers with a task, which the SDK server handles.
+  if ((body.params as { task?: unknown } | undefined)?.task !== undefined) return undefined;
   return { id, method, params: body.params };
 }
 
@@ -98,7 +101,8 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
     });
     try {
       await server.connect(transport);
-      await transport.handleRequest(req, res, req.body);
+      // Task stores are called without the request's auth; they read the caller from this scope.
+      await mcpCaller.run(caller, () => transport.handleRequest(req, res, req.body));
     } catch (err) {
       log.error({ err }, 'MCP request failed');
       if (!res.headersSent) jsonRpcError(res, 500, -32603, 'internal error');

@@ -3,7 +3,8 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, typ
 import type { Gateway } from '../gateway';
 import { ANONYMOUS, type Caller } from '../auth';
 import { GatewayError } from '../errors';
-import { errorOutcome, getJobTool, metaTools, type MetaTool, type MetaToolOutcome } from './meta-tools';
+import { errorOutcome, getJobTool, metaTools, toResult, type MetaTool } from './meta-tools';
+import { JobTaskStore, TASK_TOOL } from './job-tasks';
 
 export const SERVER_INFO = Object.freeze({ name: 'scriptgate', version: '0.1.0' });
 
@@ -11,14 +12,6 @@ const INSTRUCTIONS =
   'This server gathers many tools behind four meta-tools. To get something done: search_tools to find candidate tools, ' +
   'describe_tools to learn their arguments, then execute_script with a JavaScript script that calls them with ' +
   "`await callTool('source:tool', args)` and returns only what you need. invoke_tool runs a single call.";
-
-function toResult(outcome: MetaToolOutcome): CallToolResult {
-  return {
-    content: [{ type: 'text', text: JSON.stringify(outcome.structured) }],
-    ...(outcome.conforms === false ? {} : { structuredContent: outcome.structured }),
-    ...(outcome.isError ? { isError: true } : {}),
-  };
-}
 
 /**
  * The MCP face of a gateway: the meta-tools always, and in `codecall_opt_in` / `metadata_driven` modes
@@ -29,9 +22,11 @@ export class McpFace {
   readonly #gateway: Gateway;
   readonly #tools: MetaTool[];
   readonly #byName: Map<string, MetaTool>;
+  readonly #tasks: JobTaskStore;
 
   constructor(gateway: Gateway) {
     this.#gateway = gateway;
+    this.#tasks = new JobTaskStore(gateway);
     this.#tools = [...metaTools(gateway.config.effectiveLimits), getJobTool(gateway.config.jobs.maxWaitMs)];
     this.#byName = new Map(this.#tools.map((t) => [t.name, t]));
   }
@@ -65,6 +60,8 @@ export class McpFace {
       inputSchema: t.inputSchema as Tool['inputSchema'],
       outputSchema: t.outputSchema as Tool['outputSchema'],
       annotations: t.annotations,
+      // A long script may run as an MCP task (tasks/get, tasks/result, tasks/cancel) instead of holding the call open.
+      ...(t.name === TASK_TOOL ? { execution: { taskSupport: 'optional' as const } } : {}),
     }));
     return [...meta, ...this.#rawTools(caller)];
   }
@@ -100,9 +97,15 @@ export class McpFace {
    * (HTTP: from the authenticated request; stdio: the local, anonymous caller).
    */
   createServer(callerOf: (authInfo: unknown) => Caller = () => ANONYMOUS): Server {
-    const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS });
+    const server = new Server(SERVER_INFO, {
+      // Tasks: cancel and tool calls, not list (a task id is what lets a client read its task).
+      capabilities: { tools: { listChanged: true }, tasks: { cancel: {}, requests: { tools: { call: {} } } } },
+      instructions: INSTRUCTIONS,
+      taskStore: this.#tasks,
+    });
     server.setRequestHandler(ListToolsRequestSchema, (_request, extra) => ({ tools: this.listTools(callerOf(extra.authInfo)) }));
-    server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+      if (request.params.task && extra.taskStore) return { task: await extra.taskStore.createTask(request.params.task) };
       const token = request.params._meta?.progressToken;
       const progress =
         token === undefined

@@ -1,3 +1,4 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ZodType } from 'zod';
 import type { Limits } from '../config';
 import { formatZodError } from '../config';
@@ -36,6 +37,15 @@ export interface MetaTool {
 }
 
 const inputSchemaOf = requestJsonSchema;
+
+/** An outcome as an MCP tool result: structured content plus its text rendering. */
+export function toResult(outcome: MetaToolOutcome): CallToolResult {
+  return {
+    content: [{ type: 'text', text: JSON.stringify(outcome.structured) }],
+    ...(outcome.conforms === false ? {} : { structuredContent: outcome.structured }),
+    ...(outcome.isError ? { isError: true } : {}),
+  };
+}
 
 function parseArgs<T>(schema: ZodType<T>, args: unknown): T {
   const parsed = schema.safeParse(args ?? {});

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startHttpServer, type RunningServer } from '../../src/http';
 import { silentLogger } from '../../src/log';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -137,6 +138,63 @@ describe.each([
       expect(missing.isError).toBe(true);
     } finally {
       await client.close();
+    }
+  });
+
+  test('MCP Tasks: execute_script runs as a task on this queue (tasks/get, tasks/result, tasks/cancel), bound to its tenant', async () => {
+    const connect = async (headers: Record<string, string>) => {
+      const client = new Client({ name: 't', version: '1' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers } }));
+      return client;
+    };
+    const client = await connect(acme);
+    const other = await connect(globex);
+    const createTask = async (name: string, args: Record<string, unknown>) =>
+      (await client.request({ method: 'tools/call', params: { name, arguments: args, task: { ttl: 60_000 } } }, CreateTaskResultSchema)).task;
+    try {
+      expect(client.getServerCapabilities()?.tasks).toEqual({ cancel: {}, requests: { tools: { call: {} } } });
+      const tools = (await client.listTools()).tools;
+      expect(tools.find((t) => t.name === 'execute_script')?.execution).toEqual({ taskSupport: 'optional' });
+      expect(tools.find((t) => t.name === 'search_tools')?.execution).toBeUndefined();
+
+      // The SDK's own task client: create, poll tasks/get, fetch tasks/result.
+      const messages: { type: string; task?: { taskId: string; status: string }; result?: unknown }[] = [];
+      for await (const message of client.experimental.tasks.callToolStream({ name: 'execute_script', arguments: { script: "return (await callTool('users:get', { id: 'u_0003' })).id" } })) {
+        messages.push(message as (typeof messages)[number]);
+      }
+      expect(messages[0]).toMatchObject({ type: 'taskCreated', task: { status: 'working', ttl: 1_000, pollInterval: 500 } });
+      expect(messages.at(-2)).toMatchObject({ type: 'taskStatus', task: { status: 'completed' } });
+      expect(messages.at(-1)).toMatchObject({ type: 'result', result: { structuredContent: { status: 'ok', result: 'u_0003' } } });
+      // A task is a job: get_job and REST read it too; another tenant cannot.
+      const taskId = messages[0]!.task!.taskId;
+      expect((await read(taskId)).body).toMatchObject({ jobId: taskId, state: 'completed' });
+      await expect(other.experimental.tasks.getTask(taskId)).rejects.toThrow(/not found/i);
+      await expect(other.experimental.tasks.getTaskResult(taskId, CallToolResultSchema)).rejects.toThrow(/not found/i);
+
+      // A script that fails: the task fails with the reason; tasks/result still has the envelope.
+      const failing = await createTask('execute_script', { script: "throw new Error('boom')" });
+      const failed = await client.experimental.tasks.getTaskResult(failing.taskId, CallToolResultSchema);
+      expect(failed).toMatchObject({ isError: true, structuredContent: { status: 'runtime_error', error: { code: 'RUNTIME_ERROR' } } });
+      expect(await client.experimental.tasks.getTask(failing.taskId)).toMatchObject({ status: 'failed', statusMessage: expect.stringContaining('RUNTIME_ERROR: ') });
+
+      // tasks/cancel stops a running script; another tenant cannot cancel it.
+      const slow = await createTask('execute_script', { script: "await callTool('test:sleep', { ms: 20000 }); return 'late'" });
+      while (((await read(slow.taskId)).body as Job).state !== 'running') await sleep(50);
+      expect(await client.experimental.tasks.getTask(slow.taskId)).toMatchObject({ taskId: slow.taskId, status: 'working' });
+      await expect(other.experimental.tasks.cancelTask(slow.taskId)).rejects.toThrow(/not found/i);
+
+      expect(await client.experimental.tasks.cancelTask(slow.taskId)).toMatchObject({ taskId: slow.taskId, status: 'cancelled' });
+      const stopped = await client.experimental.tasks.getTaskResult(slow.taskId, CallToolResultSchema);
+      expect(stopped).toMatchObject({ isError: true, structuredContent: { error: { code: 'CANCELLED' } } });
+      await expect(client.experimental.tasks.cancelTask(slow.taskId)).rejects.toThrow(/terminal status: cancelled/);
+
+      // Only execute_script runs as a task; bad arguments are refused before anything is queued; no tasks/list.
+      await expect(createTask('search_tools', { query: 'users' })).rejects.toThrow('only execute_script runs as a task');
+      await expect(createTask('execute_script', { script: '' })).rejects.toThrow(/invalid arguments: script/);
+      await expect(client.experimental.tasks.listTasks()).rejects.toThrow(/tasks\/list is not offered/);
+    } finally {
+      await client.close();
+      await other.close();
     }
   });
 });
