@@ -11,7 +11,8 @@ const USAGE = `scriptgate — code-mode gateway for MCP
 Usage:
   scriptgate serve [--config FILE]                 start the HTTP service (REST API and MCP at /mcp)
   scriptgate stdio [--config FILE]                 serve MCP over stdin/stdout (logs go to stderr)
-  scriptgate worker [--config FILE]                run queued jobs from Redis (needs REDIS_URL); no HTTP
+  scriptgate worker [--config FILE]                run queued jobs from Redis (needs REDIS_URL); serves only
+                                                   /health, /ready and /metrics on server.port
   scriptgate check <file|-> [--show-code] [--json] run the script gate on a file (or stdin) without
                                                    executing it; exit 0 if accepted, 1 if refused
   scriptgate --help                                show this help
@@ -107,14 +108,25 @@ async function worker(configFile: string | undefined): Promise<void> {
   const log = createLogger(config.log.level);
   const gateway = new Gateway({ config, log });
   await gateway.start();
-  log.info({ concurrency: config.jobs.concurrency, executors: config.executor.processes }, 'scriptgate job runner started');
+  // Probes and metrics only (executor restarts, tool calls and pool figures of the jobs this runner runs).
+  const ops = await startHttpServer({
+    gateway,
+    log,
+    host: config.server.host,
+    port: config.server.port,
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    shutdownGraceMs: config.server.shutdownGraceMs,
+    opsOnly: true,
+  });
+  log.info({ concurrency: config.jobs.concurrency, executors: config.executor.processes, ops: ops.url }, 'scriptgate job runner started');
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
-  log.info('job runner stopping');
-  await gateway.close();
+  log.info('job runner stopping: finishing running jobs');
+  // Closing the ops server closes the gateway, whose queue lets running jobs finish first.
+  await ops.close();
   process.exit(0);
 }
 

@@ -90,7 +90,7 @@ export class Gateway {
     this.compiler = createScriptCompiler(config.gate.cacheEntries);
     this.access = createAccessControl(config.access);
     this.metrics = createMetrics(
-      { restarts: () => this.pool.stats().restarts, pool: () => this.pool.stats(), upstreams: () => this.upstreams.map((u) => u.health()) },
+      { restarts: () => this.pool.stats().restarts, pool: () => this.pool.stats(), upstreams: () => this.upstreams.map((u) => u.health()), jobs: () => this.jobs.counts() },
       options.processMetrics ?? true,
     );
     this.#observe = new Observer(this.metrics, log);

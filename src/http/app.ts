@@ -16,6 +16,8 @@ export interface AppOptions {
   bodyLimitBytes: number;
   /** True once SIGTERM arrived: /ready answers 503 and responses close their connection. */
   isDraining: () => boolean;
+  /** Only /health, /ready and /metrics (a job runner's HTTP). */
+  opsOnly?: boolean;
 }
 
 /** Every REST error body has this one shape: `{ error: { code, message, hint, ... } }`. */
@@ -103,135 +105,138 @@ export function createApp(options: AppOptions): express.Express {
     }
   });
 
-  const json = express.json({ limit: options.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+  // A job runner serves only the operational routes above: probes and metrics, no API to protect.
+  if (!options.opsOnly) {
+    const json = express.json({ limit: options.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] });
 
-  if (gateway.auth.jwtEnabled) {
-    app.get('/.well-known/oauth-protected-resource', (req, res) => {
-      res.json(gateway.auth.protectedResourceMetadata(`${req.protocol}://${req.get('host') ?? 'localhost'}`));
+    if (gateway.auth.jwtEnabled) {
+      app.get('/.well-known/oauth-protected-resource', (req, res) => {
+        res.json(gateway.auth.protectedResourceMetadata(`${req.protocol}://${req.get('host') ?? 'localhost'}`));
+      });
+    }
+
+    // Who is calling, then whether their tenant may send one more request; both before any body is read.
+    app.use(['/v1', '/mcp'], async (req, res, next) => {
+      try {
+        if (gateway.auth.jwtEnabled) res.locals.wwwAuthenticate = `Bearer resource_metadata="${req.protocol}://${req.get('host') ?? 'localhost'}/.well-known/oauth-protected-resource"`;
+        const caller = await gateway.auth.authenticate({ authorization: req.get('authorization'), apiKey: req.get('x-api-key') });
+        res.locals.caller = caller;
+        if (req.method === 'POST' || req.method === 'DELETE') await gateway.tenants.admit(caller.tenantId);
+        next();
+      } catch (err) {
+        next(err);
+      }
+    });
+
+    app.use(mcpRouter({ face: new McpFace(gateway), log, bodyLimitBytes: options.bodyLimitBytes, allowedHosts: gateway.config.mcp.allowedHosts }));
+
+    app.post('/v1/execute', json, async (req, res, next) => {
+      try {
+        // No draining check here: a request that reached the handler was accepted before the drain and is
+        // served (the listener stopped accepting connections; responses carry Connection: close).
+        const body = parseBody(ExecuteBody, req);
+        if (body.async === true) {
+          await enqueue(req, res, body);
+          return;
+        }
+        rejectJobFields(body);
+        if (!gateway.ready) throw new GatewayError('NOT_READY', 'executors are starting');
+        const envelope = await gateway.execute({
+          script: body.script,
+          caller: callerOf(res),
+          requestId: String(res.locals.requestId),
+          ...(body.context ? { context: body.context } : {}),
+          ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
+          ...(body.limits ? { limits: body.limits } : {}),
+        });
+        // An execution that could not start for capacity reasons is an HTTP-level condition, not an outcome.
+        const code = envelope.error?.code;
+        if (code === 'SATURATED' || code === 'NOT_READY' || code === 'SHUTTING_DOWN' || code === 'TOO_MANY_EXECUTIONS') {
+          res.set('Retry-After', '1').status(ERROR_CODES[code].httpStatus).json(envelope);
+          return;
+        }
+        res.json(envelope);
+      } catch (err) {
+        next(err);
+      }
+    });
+
+    async function enqueue(req: Request, res: Response, body: ReturnType<typeof ExecuteBody.parse>): Promise<void> {
+      const header = req.get('idempotency-key');
+      if (header !== undefined && !/^[\x21-\x7e]{1,200}$/.test(header)) throw new GatewayError('BAD_REQUEST', 'Idempotency-Key must be 1-200 visible ASCII characters');
+      if (header !== undefined && body.idempotencyKey !== undefined && header !== body.idempotencyKey) {
+        throw new GatewayError('BAD_REQUEST', 'the Idempotency-Key header and the idempotencyKey field differ; send one');
+      }
+      const view = await gateway.jobs.submit(jobSubmission(body, callerOf(res), header ?? body.idempotencyKey));
+      res.status(202).set('Location', `/v1/jobs/${view.jobId}`).json({ status: 'queued', jobId: view.jobId });
+    }
+
+    app.post('/v1/jobs', json, async (req, res, next) => {
+      try {
+        await enqueue(req, res, parseBody(ExecuteBody, req));
+      } catch (err) {
+        next(err);
+      }
+    });
+
+    app.get('/v1/jobs/:id', async (req, res, next) => {
+      try {
+        const raw = req.query.waitMs;
+        const waitMs = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Math.min(Number(raw), gateway.config.jobs.maxWaitMs) : 0;
+        if (raw !== undefined && typeof raw !== 'string') throw new GatewayError('BAD_REQUEST', 'waitMs must be a number of milliseconds');
+        if (typeof raw === 'string' && !/^\d{1,9}$/.test(raw)) throw new GatewayError('BAD_REQUEST', 'waitMs must be a number of milliseconds');
+        const view = await gateway.jobs.wait(callerOf(res).tenantId, req.params.id, waitMs);
+        if (!view) throw new GatewayError('JOB_NOT_FOUND', `no job '${req.params.id}'`);
+        res.json(view);
+      } catch (err) {
+        next(err);
+      }
+    });
+
+    app.delete('/v1/jobs/:id', async (req, res, next) => {
+      try {
+        const view = await gateway.jobs.cancel(callerOf(res).tenantId, req.params.id);
+        if (!view) throw new GatewayError('JOB_NOT_FOUND', `no job '${req.params.id}'`);
+        res.json(view);
+      } catch (err) {
+        next(err);
+      }
+    });
+
+    app.post('/v1/invoke', json, async (req, res, next) => {
+      try {
+        const body = parseBody(InvokeBody, req);
+        res.json(await gateway.invoke({ name: body.name, input: body.input ?? {}, caller: callerOf(res) }));
+      } catch (err) {
+        next(err);
+      }
+    });
+
+    app.post('/v1/search', json, async (req, res, next) => {
+      try {
+        const body = parseBody(SearchBody, req);
+        res.json(
+          await gateway.discovery.search({
+            tenant: gateway.discoveryTenant(callerOf(res)),
+            queries: body.queries ?? [body.query as string],
+            ...(body.topK !== undefined ? { topK: body.topK } : {}),
+            ...(body.minScore !== undefined ? { minScore: body.minScore } : {}),
+          }),
+        );
+      } catch (err) {
+        next(err);
+      }
+    });
+
+    app.post('/v1/describe', json, async (req, res, next) => {
+      try {
+        const body = parseBody(DescribeBody, req);
+        res.json(await gateway.discovery.describe(body.names, gateway.discoveryTenant(callerOf(res))));
+      } catch (err) {
+        next(err);
+      }
     });
   }
-
-  // Who is calling, then whether their tenant may send one more request; both before any body is read.
-  app.use(['/v1', '/mcp'], async (req, res, next) => {
-    try {
-      if (gateway.auth.jwtEnabled) res.locals.wwwAuthenticate = `Bearer resource_metadata="${req.protocol}://${req.get('host') ?? 'localhost'}/.well-known/oauth-protected-resource"`;
-      const caller = await gateway.auth.authenticate({ authorization: req.get('authorization'), apiKey: req.get('x-api-key') });
-      res.locals.caller = caller;
-      if (req.method === 'POST' || req.method === 'DELETE') await gateway.tenants.admit(caller.tenantId);
-      next();
-    } catch (err) {
-      next(err);
-    }
-  });
-
-  app.use(mcpRouter({ face: new McpFace(gateway), log, bodyLimitBytes: options.bodyLimitBytes, allowedHosts: gateway.config.mcp.allowedHosts }));
-
-  app.post('/v1/execute', json, async (req, res, next) => {
-    try {
-      // No draining check here: a request that reached the handler was accepted before the drain and is
-      // served (the listener stopped accepting connections; responses carry Connection: close).
-      const body = parseBody(ExecuteBody, req);
-      if (body.async === true) {
-        await enqueue(req, res, body);
-        return;
-      }
-      rejectJobFields(body);
-      if (!gateway.ready) throw new GatewayError('NOT_READY', 'executors are starting');
-      const envelope = await gateway.execute({
-        script: body.script,
-        caller: callerOf(res),
-        requestId: String(res.locals.requestId),
-        ...(body.context ? { context: body.context } : {}),
-        ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
-        ...(body.limits ? { limits: body.limits } : {}),
-      });
-      // An execution that could not start for capacity reasons is an HTTP-level condition, not an outcome.
-      const code = envelope.error?.code;
-      if (code === 'SATURATED' || code === 'NOT_READY' || code === 'SHUTTING_DOWN' || code === 'TOO_MANY_EXECUTIONS') {
-        res.set('Retry-After', '1').status(ERROR_CODES[code].httpStatus).json(envelope);
-        return;
-      }
-      res.json(envelope);
-    } catch (err) {
-      next(err);
-    }
-  });
-
-  async function enqueue(req: Request, res: Response, body: ReturnType<typeof ExecuteBody.parse>): Promise<void> {
-    const header = req.get('idempotency-key');
-    if (header !== undefined && !/^[\x21-\x7e]{1,200}$/.test(header)) throw new GatewayError('BAD_REQUEST', 'Idempotency-Key must be 1-200 visible ASCII characters');
-    if (header !== undefined && body.idempotencyKey !== undefined && header !== body.idempotencyKey) {
-      throw new GatewayError('BAD_REQUEST', 'the Idempotency-Key header and the idempotencyKey field differ; send one');
-    }
-    const view = await gateway.jobs.submit(jobSubmission(body, callerOf(res), header ?? body.idempotencyKey));
-    res.status(202).set('Location', `/v1/jobs/${view.jobId}`).json({ status: 'queued', jobId: view.jobId });
-  }
-
-  app.post('/v1/jobs', json, async (req, res, next) => {
-    try {
-      await enqueue(req, res, parseBody(ExecuteBody, req));
-    } catch (err) {
-      next(err);
-    }
-  });
-
-  app.get('/v1/jobs/:id', async (req, res, next) => {
-    try {
-      const raw = req.query.waitMs;
-      const waitMs = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Math.min(Number(raw), gateway.config.jobs.maxWaitMs) : 0;
-      if (raw !== undefined && typeof raw !== 'string') throw new GatewayError('BAD_REQUEST', 'waitMs must be a number of milliseconds');
-      if (typeof raw === 'string' && !/^\d{1,9}$/.test(raw)) throw new GatewayError('BAD_REQUEST', 'waitMs must be a number of milliseconds');
-      const view = await gateway.jobs.wait(callerOf(res).tenantId, req.params.id, waitMs);
-      if (!view) throw new GatewayError('JOB_NOT_FOUND', `no job '${req.params.id}'`);
-      res.json(view);
-    } catch (err) {
-      next(err);
-    }
-  });
-
-  app.delete('/v1/jobs/:id', async (req, res, next) => {
-    try {
-      const view = await gateway.jobs.cancel(callerOf(res).tenantId, req.params.id);
-      if (!view) throw new GatewayError('JOB_NOT_FOUND', `no job '${req.params.id}'`);
-      res.json(view);
-    } catch (err) {
-      next(err);
-    }
-  });
-
-  app.post('/v1/invoke', json, async (req, res, next) => {
-    try {
-      const body = parseBody(InvokeBody, req);
-      res.json(await gateway.invoke({ name: body.name, input: body.input ?? {}, caller: callerOf(res) }));
-    } catch (err) {
-      next(err);
-    }
-  });
-
-  app.post('/v1/search', json, async (req, res, next) => {
-    try {
-      const body = parseBody(SearchBody, req);
-      res.json(
-        await gateway.discovery.search({
-          tenant: gateway.discoveryTenant(callerOf(res)),
-          queries: body.queries ?? [body.query as string],
-          ...(body.topK !== undefined ? { topK: body.topK } : {}),
-          ...(body.minScore !== undefined ? { minScore: body.minScore } : {}),
-        }),
-      );
-    } catch (err) {
-      next(err);
-    }
-  });
-
-  app.post('/v1/describe', json, async (req, res, next) => {
-    try {
-      const body = parseBody(DescribeBody, req);
-      res.json(await gateway.discovery.describe(body.names, gateway.discoveryTenant(callerOf(res))));
-    } catch (err) {
-      next(err);
-    }
-  });
 
   app.use((req, _res, next) => {
     next(new GatewayError('ROUTE_NOT_FOUND', `no route for ${req.method} ${req.path}`));

@@ -12,6 +12,8 @@ export interface HttpServerOptions {
   port: number;
   bodyLimitBytes: number;
   shutdownGraceMs: number;
+  /** Serve only /health, /ready and /metrics: nothing that runs scripts, so no authentication is needed to bind anywhere. */
+  opsOnly?: boolean;
 }
 
 export interface RunningServer {
@@ -29,14 +31,14 @@ export function isLoopbackHost(host: string): boolean {
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { gateway, log } = options;
-  if (!gateway.auth.enabled && !isLoopbackHost(options.host)) {
+  if (!options.opsOnly && !gateway.auth.enabled && !isLoopbackHost(options.host)) {
     throw new ConfigError(
       `refusing to listen on ${options.host} without authentication: anyone who can reach it could run scripts. ` +
         'Configure API keys (auth.apiKeys or SCRIPTGATE_API_KEYS="key:tenant") or JWT (auth.jwt), or bind to 127.0.0.1.',
     );
   }
   let draining = false;
-  const app = createApp({ gateway, log, bodyLimitBytes: options.bodyLimitBytes, isDraining: () => draining });
+  const app = createApp({ gateway, log, bodyLimitBytes: options.bodyLimitBytes, isDraining: () => draining, ...(options.opsOnly ? { opsOnly: true } : {}) });
   const server = createServer(app);
   // Keep-alive sockets outlive a load balancer's idle timeout by default; a few seconds is plenty here.
   server.keepAliveTimeout = 5_000;

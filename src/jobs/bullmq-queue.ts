@@ -229,6 +229,13 @@ export class BullJobQueue implements JobQueue {
     return this.#get(tenantId, jobId);
   }
 
+  counts(): Promise<{ queued: number; running: number }> {
+    return this.#guard(async () => {
+      const c = await this.#queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+      return { queued: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0), running: c.active ?? 0 };
+    });
+  }
+
   consume(runner: JobRunner, concurrency: number): void {
     // BullMQ needs a connection that retries forever instead of failing commands.
     const runnerConnection = new Redis(this.#options.url, { maxRetriesPerRequest: null });

@@ -86,6 +86,10 @@ export class MemoryJobQueue implements JobQueue {
     return { ...entry.view };
   }
 
+  async counts(): Promise<{ queued: number; running: number }> {
+    return { queued: this.#pending.length, running: this.#running };
+  }
+
   consume(runner: JobRunner, concurrency: number): void {
     this.#runner = runner;
     this.#concurrency = concurrency;

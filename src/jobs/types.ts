@@ -51,6 +51,8 @@ export interface JobQueue {
   wait(tenantId: string, jobId: string, waitMs: number): Promise<JobView | undefined>;
   /** Cancels a waiting or running job; a finished job is returned unchanged. */
   cancel(tenantId: string, jobId: string): Promise<JobView | undefined>;
+  /** Jobs waiting and running right now (all tenants): the queue depth job runners scale on. */
+  counts(): Promise<{ queued: number; running: number }>;
   /** Starts consuming with `concurrency` jobs at once. */
   consume(runner: JobRunner, concurrency: number): void;
   close(): Promise<void>;

@@ -21,6 +21,8 @@ export interface GatewayMetrics {
   toolCalls: Counter<'tool' | 'outcome'>;
   toolCallDuration: Histogram<'tool'>;
   pool: Gauge<'measure'>;
+  poolUtilization: Gauge;
+  jobs: Gauge<'state'>;
 }
 
 export interface MetricsSources {
@@ -28,6 +30,8 @@ export interface MetricsSources {
   restarts: () => number;
   /** Executor pool figures summed (utilisation averaged) over executor processes, read at scrape time. */
   pool?: () => { threads: number; queueSize: number; utilization: number; inFlight: number; ready: number; executors: number };
+  /** Jobs waiting and running in the queue (shared by every instance when it is Redis), read at scrape time. */
+  jobs?: () => Promise<{ queued: number; running: number } | undefined>;
   /** Upstream MCP servers' health, read at scrape time. */
   upstreams: () => readonly { name: string; state: string; tools: number; reconnects: number }[];
 }
@@ -101,6 +105,28 @@ export function createMetrics(sources: MetricsSources, withDefaults = true): Gat
         this.set({ measure: 'utilization' }, p.utilization);
         this.set({ measure: 'executors_ready' }, p.ready);
         this.set({ measure: 'executors' }, p.executors);
+      },
+    }),
+    // Its own series (not only scriptgate_pool{measure}) because autoscalers read it as a pods metric by name.
+    poolUtilization: new Gauge({
+      name: 'scriptgate_pool_utilization',
+      help: 'Share of executor worker-thread capacity in use (0..1), averaged over executor processes; the API autoscaling signal',
+      registers: [registry],
+      collect() {
+        const p = sources.pool?.();
+        if (p) this.set(p.utilization);
+      },
+    }),
+    jobs: new Gauge({
+      name: 'scriptgate_jobs',
+      help: 'Jobs in the queue by state (queued, running); with Redis every instance reports the same shared queue, so aggregate with max()',
+      labelNames: ['state'],
+      registers: [registry],
+      async collect() {
+        const counts = await sources.jobs?.().catch(() => undefined);
+        if (!counts) return;
+        this.set({ state: 'queued' }, counts.queued);
+        this.set({ state: 'running' }, counts.running);
       },
     }),
     upstreamUp: new Gauge({

@@ -206,7 +206,7 @@ describe('API instances and a job runner sharing one Redis queue', () => {
     const apis = await Promise.all([startTestGateway(settings), startTestGateway(settings)]);
     const servers = await Promise.all(apis.map((g) => startHttpServer({ gateway: g.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 64 * 1024, shutdownGraceMs: 2_000 })));
     const runner = spawn(process.execPath, [MAIN, 'worker'], {
-      env: { PATH: process.env.PATH, REDIS_URL: redis.url, SCRIPTGATE_REDIS_KEY_PREFIX: redis.keyPrefix, SCRIPTGATE_POOL_MIN_THREADS: '1', SCRIPTGATE_POOL_MAX_THREADS: '1' },
+      env: { PATH: process.env.PATH, REDIS_URL: redis.url, SCRIPTGATE_REDIS_KEY_PREFIX: redis.keyPrefix, SCRIPTGATE_PORT: '0', SCRIPTGATE_POOL_MIN_THREADS: '1', SCRIPTGATE_POOL_MAX_THREADS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let runnerLog = '';
@@ -218,6 +218,13 @@ describe('API instances and a job runner sharing one Redis queue', () => {
       const done = (await httpRequest(`${b.url}/v1/jobs/${jobId}?waitMs=20000`)).body as Job;
       expect(done).toMatchObject({ jobId, state: 'completed', result: { status: 'ok', result: 'u_0002' } });
       expect(runnerLog).toContain('job runner started');
+      // The runner serves probes and metrics, and nothing that runs scripts.
+      const ops = /"ops":"(http:[^"]+)"/.exec(runnerLog)?.[1];
+      expect(ops).toBeDefined();
+      expect((await httpRequest(`${ops}/health`)).status).toBe(200);
+      expect((await httpRequest(`${ops}/ready`)).status).toBe(200);
+      expect((await httpRequest(`${ops}/metrics`)).text).toContain('scriptgate_jobs{state="queued"}');
+      expect((await postJson(`${ops}/v1/execute`, { script: 'return 1' })).body).toMatchObject({ error: { code: 'ROUTE_NOT_FOUND' } });
     } finally {
       runner.kill('SIGTERM');
       await new Promise((r) => runner.once('exit', r));
@@ -243,7 +250,7 @@ describe('a job runner killed mid-job', () => {
     const server = await startHttpServer({ gateway: api.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 64 * 1024, shutdownGraceMs: 2_000 });
     const startRunner = () =>
       spawn(process.execPath, [MAIN, 'worker'], {
-        env: { PATH: process.env.PATH, REDIS_URL: redis.url, SCRIPTGATE_REDIS_KEY_PREFIX: redis.keyPrefix, SCRIPTGATE_POOL_MIN_THREADS: '2', SCRIPTGATE_POOL_MAX_THREADS: '2', SCRIPTGATE_LOG_LEVEL: 'warn', SCRIPTGATE_SOURCES_MODULES: SLOW_TOOLS },
+        env: { PATH: process.env.PATH, REDIS_URL: redis.url, SCRIPTGATE_REDIS_KEY_PREFIX: redis.keyPrefix, SCRIPTGATE_PORT: '0', SCRIPTGATE_POOL_MIN_THREADS: '2', SCRIPTGATE_POOL_MAX_THREADS: '2', SCRIPTGATE_LOG_LEVEL: 'warn', SCRIPTGATE_SOURCES_MODULES: SLOW_TOOLS },
         stdio: 'ignore',
       });
     const first = startRunner();

@@ -70,6 +70,12 @@ describe('metrics, request ids and audit records', () => {
     expect(has('scriptgate_executor_restarts')).toBe(true);
     for (const measure of ['threads', 'queue', 'in_flight', 'utilization', 'executors_ready', 'executors']) expect(has('scriptgate_pool', { measure })).toBe(true);
     expect(samples.find((s) => s.name === 'scriptgate_pool' && s.labels.measure === 'threads')?.value).toBeGreaterThanOrEqual(1);
+    // The autoscaling signals: pool utilisation (API pods) and queue depth (job runners).
+    const utilization = samples.find((s) => s.name === 'scriptgate_pool_utilization')?.value;
+    expect(utilization).toBeGreaterThanOrEqual(0);
+    expect(utilization).toBeLessThanOrEqual(1);
+    expect(samples.find((s) => s.name === 'scriptgate_jobs' && s.labels.state === 'queued')?.value).toBe(0);
+    expect(samples.find((s) => s.name === 'scriptgate_jobs' && s.labels.state === 'running')?.value).toBe(0);
     expect(has('scriptgate_cache_requests_total', { area: 'search', result: 'hit' })).toBe(true);
     expect(has('scriptgate_gate_cache_total', { result: 'miss' })).toBe(true);
     expect(has('scriptgate_rate_limit_rejections_total', { tenant: 'acme', reason: 'rate' })).toBe(true);
