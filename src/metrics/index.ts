@@ -38,7 +38,7 @@ export interface MetricsSources {
 
 export function createMetrics(sources: MetricsSources, withDefaults = true): GatewayMetrics {
   const registry = new Registry();
-  if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'scriptgate_process_' });
+  if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'scriptgate_' });
   return {
     registry,
     gateCache: new Counter({ name: 'scriptgate_gate_cache_total', help: 'Compiled-script cache lookups by result (hit, miss)', labelNames: ['result'], registers: [registry] }),
