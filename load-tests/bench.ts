@@ -12,13 +12,9 @@ import { Gateway } from '../src/gateway';
 import { silentLogger } from '../src/log';
 import { compileUncached } from '../src/gate';
 import { SCRIPTS, benchTools, scriptOfSize } from './bench-tools';
-import { loadHttp, percentile, round, startChildServer, type HttpFigures } from './harness';
+import { numberOption, loadHttp, percentile, round, startChildServer, type HttpFigures } from './harness';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
+const opt = numberOption;
 const DURATION_S = opt('duration', 5);
 const CONNECTIONS = opt('connections', 32);
 const EXECUTORS = opt('executors', 0);

@@ -68,3 +68,10 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
+
+/** `--name value` from the command line: the number given, else the default. */
+export function numberOption(name: string, dflt: number): number {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+}

@@ -6,13 +6,10 @@
  */
 import { resolve } from 'node:path';
 import { SCRIPTS } from './bench-tools';
-import { loadHttp, round, startChildServer } from './harness';
+import { numberOption, loadHttp, round, startChildServer } from './harness';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
+const opt = numberOption;
 const DURATION_S = opt('duration', 8);
 const CONNECTIONS = opt('connections', 50);
 const SERVER = resolve(__dirname, 'servers', 'gateway-server.js');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { runCheck } from './cli';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type LoadedConfig } from './config';
 import { Gateway } from './gateway';
 import { startHttpServer } from './http';
 import { createLogger, stderrLogger } from './log';
@@ -56,19 +56,17 @@ function parseArgs(argv: string[]): Cli {
   return cli;
 }
 
+function serverSettings(config: LoadedConfig): { host: string; port: number; bodyLimitBytes: number; shutdownGraceMs: number } {
+  const { host, port, bodyLimitBytes, shutdownGraceMs } = config.server;
+  return { host, port, bodyLimitBytes, shutdownGraceMs };
+}
+
 async function serve(configFile: string | undefined): Promise<void> {
   const config = loadConfig(configFile ? { file: configFile } : {});
   const log = createLogger(config.log.level);
   const gateway = new Gateway({ config, log });
   await gateway.start();
-  const running = await startHttpServer({
-    gateway,
-    log,
-    host: config.server.host,
-    port: config.server.port,
-    bodyLimitBytes: config.server.bodyLimitBytes,
-    shutdownGraceMs: config.server.shutdownGraceMs,
-  });
+  const running = await startHttpServer({ gateway, log, ...serverSettings(config) });
   log.info({ url: running.url, preset: config.preset, executors: config.executor.processes, tools: gateway.catalog.size }, 'scriptgate listening');
   const stop = (signal: string) => {
     log.info({ signal }, 'shutting down');
@@ -109,15 +107,7 @@ async function worker(configFile: string | undefined): Promise<void> {
   const gateway = new Gateway({ config, log });
   await gateway.start();
   // Probes and metrics only (executor restarts, tool calls and pool figures of the jobs this runner runs).
-  const ops = await startHttpServer({
-    gateway,
-    log,
-    host: config.server.host,
-    port: config.server.port,
-    bodyLimitBytes: config.server.bodyLimitBytes,
-    shutdownGraceMs: config.server.shutdownGraceMs,
-    opsOnly: true,
-  });
+  const ops = await startHttpServer({ gateway, log, ...serverSettings(config), opsOnly: true });
   log.info({ concurrency: config.jobs.concurrency, executors: config.executor.processes, ops: ops.url }, 'scriptgate job runner started');
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   await new Promise<void>((resolve) => {

@@ -4,7 +4,9 @@ import { ERROR_CODES, GatewayError, fromWire, toPublicError, toWire } from '../.
 
 const README = readFileSync(resolve(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
 const documented = (): string[] => {
-  const section = README.slice(README.indexOf('## Error codes'), README.indexOf('## How it is built'));
+  const start = README.indexOf('## Error codes');
+  // The section runs to the next second-level heading, whatever it is.
+  const section = README.slice(start, README.indexOf('\n## ', start + 1));
   return [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]!);
 };
 
