@@ -260,6 +260,10 @@ const Tenant = z
   })
   .strict();
 
+/** A job whose runner died mid-run: fail it (its tool calls may have had effects) or run it again. */
+export const RETRY_POLICIES = ['never', 'onCrash'] as const;
+export type RetryPolicy = (typeof RETRY_POLICIES)[number];
+
 const Jobs = z
   .object({
     /** This process runs queued jobs too (the embedded default); job runners (`scriptgate worker`) always do. */
@@ -276,7 +280,7 @@ const Jobs = z
      * What happens to a job whose runner died mid-run (Redis queue): 'never' fails it with RUNNER_LOST,
      * since its tool calls may have had effects; 'onCrash' runs it again. A job may choose for itself.
      */
-    retry: z.enum(['never', 'onCrash']).default('never'),
+    retry: z.enum(RETRY_POLICIES).default('never'),
     /** How many times an 'onCrash' job is started again before it fails with RUNNER_LOST. */
     maxCrashRetries: int(1, 100).default(2),
     /** Longest a job submit, read or cancel waits for Redis before answering QUEUE_UNAVAILABLE. */

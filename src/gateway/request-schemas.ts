@@ -1,8 +1,11 @@
 import { z, type ZodType } from 'zod';
 import type { Caller } from '../auth';
-import { RequestLimitsSchema } from '../config';
+import { RETRY_POLICIES, RequestLimitsSchema } from '../config';
 import { GatewayError } from '../errors';
 import type { JobSubmission } from '../jobs';
+
+/** An idempotency key, from the Idempotency-Key header or the idempotencyKey field. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export const ExecuteBody = z
   .object({
@@ -15,10 +18,10 @@ export const ExecuteBody = z
     /** Async only: the same key from the same tenant returns the same job (REST also takes the Idempotency-Key header). */
     idempotencyKey: z
       .string()
-      .regex(/^[\x21-\x7e]{1,200}$/, 'idempotencyKey must be 1-200 visible ASCII characters')
+      .regex(IDEMPOTENCY_KEY, 'idempotencyKey must be 1-200 visible ASCII characters')
       .optional(),
     /** Async only: if the job runner dies mid-run, fail the job ('never') or run it again ('onCrash'); default jobs.retry. */
-    retry: z.enum(['never', 'onCrash']).optional(),
+    retry: z.enum(RETRY_POLICIES).optional(),
   })
   .strict();
 

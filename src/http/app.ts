@@ -8,7 +8,7 @@ import type { Logger } from '../log';
 import { McpFace, SERVER_INFO, mcpRouter } from '../mcp';
 import { openApiDocument } from './openapi';
 import { ANONYMOUS, type Caller } from '../auth';
-import { DescribeBody, ExecuteBody, InvokeBody, SearchBody, jobSubmission, rejectJobFields } from '../gateway';
+import { DescribeBody, ExecuteBody, InvokeBody, SearchBody, IDEMPOTENCY_KEY, jobSubmission, rejectJobFields } from '../gateway';
 
 export interface AppOptions {
   gateway: Gateway;
@@ -163,7 +163,7 @@ export function createApp(options: AppOptions): express.Express {
 
     async function enqueue(req: Request, res: Response, body: ReturnType<typeof ExecuteBody.parse>): Promise<void> {
       const header = req.get('idempotency-key');
-      if (header !== undefined && !/^[\x21-\x7e]{1,200}$/.test(header)) throw new GatewayError('BAD_REQUEST', 'Idempotency-Key must be 1-200 visible ASCII characters');
+      if (header !== undefined && !IDEMPOTENCY_KEY.test(header)) throw new GatewayError('BAD_REQUEST', 'Idempotency-Key must be 1-200 visible ASCII characters');
       if (header !== undefined && body.idempotencyKey !== undefined && header !== body.idempotencyKey) {
         throw new GatewayError('BAD_REQUEST', 'the Idempotency-Key header and the idempotencyKey field differ; send one');
       }

@@ -3,7 +3,8 @@ import { Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import type { Logger } from '../log';
-import { TERMINAL, type JobQueue, type JobRunner, type JobSubmission, type JobView, type RetryPolicy } from './types';
+import type { RetryPolicy } from '../config';
+import { TERMINAL, type JobQueue, type JobRunner, type JobSubmission, type JobView } from './types';
 
 export interface BullJobQueueOptions {
   url: string;
@@ -53,6 +54,7 @@ export class BullJobQueue implements JobQueue {
   readonly #active = new Map<string, AbortController>();
   #events: Redis | undefined;
   #subscribed: Promise<void> = Promise.resolve();
+  #ready: Promise<void> | undefined;
   readonly #waiters = new Map<string, Set<() => void>>();
 
   constructor(options: BullJobQueueOptions) {
@@ -74,8 +76,6 @@ export class BullJobQueue implements JobQueue {
   #cancelKey(jobId: string): string {
     return `${this.#options.keyPrefix}jobs:cancelled:${jobId}`;
   }
-
-  #ready: Promise<void> | undefined;
 
   /** One shared wait for the connection, however many requests arrive while Redis is away. */
   #whenReady(): Promise<void> {

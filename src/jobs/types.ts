@@ -1,9 +1,6 @@
 import type { Caller } from '../auth';
 import type { PublicError } from '../errors';
-import type { RequestLimits } from '../config';
-
-/** A job whose runner died mid-run: fail it (its tool calls may have had effects) or run it again. */
-export type RetryPolicy = 'never' | 'onCrash';
+import type { RequestLimits, RetryPolicy } from '../config';
 
 export type JobState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 export const TERMINAL: ReadonlySet<JobState> = new Set(['completed', 'failed', 'cancelled']);

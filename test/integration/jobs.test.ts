@@ -4,6 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startHttpServer, type RunningServer } from '../../src/http';
+import { TERMINAL, type JobState } from '../../src/jobs';
 import { silentLogger } from '../../src/log';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { httpRequest, postJson } from '../helpers/http';
@@ -20,7 +21,6 @@ interface Job {
   restarts?: number;
 }
 
-const TERMINAL = ['completed', 'failed', 'cancelled'];
 /** A long job: one slow tool call (`clock:sleep` in job runners, `test:sleep` in the test gateway). */
 const sleepThen = (tool: string, ms: number, answer: string) => `await callTool('${tool}', { ms: ${ms} }); return '${answer}'`;
 /** Job runners load the slow tool from a module; the demo catalog has none. */
@@ -338,7 +338,7 @@ describe('Redis restarted (append-only file) mid-queue', () => {
       const retried = (again.body as { jobId: string }).jobId;
       expect(await submit('return 1', { 'idempotency-key': 'sent-during-outage' })).toBe(retried);
       const ends = await Promise.all([finished, ...queued, retried].map(async (jobId) => (await httpRequest(`${server.url}/v1/jobs/${jobId}?waitMs=20000`)).body as Job));
-      for (const end of ends) expect(TERMINAL).toContain(end.state);
+      for (const end of ends) expect(TERMINAL.has(end.state as JobState)).toBe(true);
       expect(ends.map((e) => e.state)).toEqual(Array(7).fill('completed'));
       expect(ends.map((e) => e.result?.result)).toEqual(['before the restart', 'job 0', 'job 1', 'job 2', 'job 3', 'job 4', 1]);
     } finally {
