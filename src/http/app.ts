@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import type { RequestListener } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { ZodType } from 'zod';
-import { formatZodError } from '../config';
-import { ERROR_CODES, GatewayError, toPublicError, type ErrorCode } from '../errors';
+import { GatewayError } from '../errors';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../log';
 import { McpFace, SERVER_INFO, mcpRouter } from '../mcp';
 import { openApiDocument } from './openapi';
 import { ANONYMOUS, type Caller } from '../auth';
-import { DescribeBody, ExecuteBody, InvokeBody, SearchBody, IDEMPOTENCY_KEY, jobSubmission, rejectJobFields } from '../gateway';
+import { createFrontDoor } from './front-door';
+import { admitRequest, authChallenge, errorReply, isJsonContentType, jsonRoutes, requestIdFrom, sendJson, toGatewayError, type JsonRoute } from './routes';
 
 export interface AppOptions {
   gateway: Gateway;
@@ -20,45 +19,23 @@ export interface AppOptions {
   opsOnly?: boolean;
 }
 
-/** Every REST error body has this one shape: `{ error: { code, message, hint, ... } }`. */
-export function sendError(res: Response, err: GatewayError): void {
-  const retryAfter = retryAfterSeconds(err.code, err.details.retryAfterMs);
-  if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
-  if (err.code === 'UNAUTHORIZED') res.set('WWW-Authenticate', String(res.locals.wwwAuthenticate ?? 'Bearer'));
-  res.status(err.httpStatus).json({ error: toPublicError(err) });
-}
-
-const RETRY_CODES = new Set<string>(['SATURATED', 'NOT_READY', 'SHUTTING_DOWN', 'RATE_LIMITED', 'TOO_MANY_EXECUTIONS', 'QUEUE_UNAVAILABLE']);
-
-function retryAfterSeconds(code: string, retryAfterMs: unknown): number | undefined {
-  if (!RETRY_CODES.has(code)) return undefined;
-  return typeof retryAfterMs === 'number' ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : 1;
-}
-
 const callerOf = (res: Response): Caller => (res.locals.caller as Caller | undefined) ?? ANONYMOUS;
 
-function parseBody<T>(schema: ZodType<T>, req: Request): T {
-  if (!req.is('application/json')) {
-    throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', `expected Content-Type: application/json, got ${req.get('content-type') ?? 'none'}`);
-  }
-  const body: unknown = req.body;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new GatewayError('BAD_REQUEST', 'the request body must be a JSON object');
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new GatewayError('BAD_REQUEST', `invalid request: ${formatZodError(parsed.error)}`);
-  return parsed.data;
+/** What the express app and the front door share, built once. */
+interface SharedHandlers {
+  face: McpFace;
+  routes: Readonly<Record<string, JsonRoute>>;
 }
 
-/** body-parser's error types → our codes. */
-const BODY_ERRORS: Record<string, ErrorCode> = {
-  'entity.parse.failed': 'MALFORMED_JSON',
-  'entity.too.large': 'BODY_TOO_LARGE',
-  'encoding.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
-  'charset.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
-  'request.aborted': 'BAD_REQUEST',
-  'request.size.invalid': 'BAD_REQUEST',
-};
+/** The server's request listener: the front door for hot API requests, express for the rest. */
+export function createRequestHandler(options: AppOptions): RequestListener {
+  const shared: SharedHandlers = { face: new McpFace(options.gateway), routes: jsonRoutes(options.gateway) };
+  const app = createApp(options, shared);
+  if (options.opsOnly) return app;
+  return createFrontDoor({ gateway: options.gateway, log: options.log, bodyLimitBytes: options.bodyLimitBytes, isDraining: options.isDraining, ...shared }, app);
+}
 
-export function createApp(options: AppOptions): express.Express {
+export function createApp(options: AppOptions, shared: SharedHandlers = { face: new McpFace(options.gateway), routes: jsonRoutes(options.gateway) }): express.Express {
   const { gateway, log } = options;
   const app = express();
   app.disable('x-powered-by');
@@ -66,9 +43,8 @@ export function createApp(options: AppOptions): express.Express {
 
   app.use((req, res, next) => {
     if (options.isDraining()) res.set('Connection', 'close');
-    // A caller's id is kept when it is a sane token, so one id follows a request through proxies and logs.
-    const given = req.get('x-request-id');
-    const requestId = given !== undefined && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+    // The front door (server.ts) may have named the request already.
+    const requestId = typeof res.locals.requestId === 'string' ? res.locals.requestId : requestIdFrom(req.get('x-request-id'));
     res.locals.requestId = requestId;
     res.set('X-Request-Id', requestId);
     next();
@@ -115,69 +91,32 @@ export function createApp(options: AppOptions): express.Express {
       });
     }
 
-    // Who is calling, then whether their tenant may send one more request; both before any body is read.
     app.use(['/v1', '/mcp'], async (req, res, next) => {
+      // A request the front door admitted and handed on (an MCP message the SDK must see) is not counted twice.
+      if (res.locals.caller !== undefined) return next();
       try {
-        if (gateway.auth.jwtEnabled) res.locals.wwwAuthenticate = `Bearer resource_metadata="${req.protocol}://${req.get('host') ?? 'localhost'}/.well-known/oauth-protected-resource"`;
-        const caller = await gateway.auth.authenticate({ authorization: req.get('authorization'), apiKey: req.get('x-api-key') });
-        res.locals.caller = caller;
-        if (req.method === 'POST' || req.method === 'DELETE') await gateway.tenants.admit(caller.tenantId);
+        res.locals.wwwAuthenticate = authChallenge(gateway, req);
+        res.locals.caller = await admitRequest(gateway, req);
         next();
       } catch (err) {
         next(err);
       }
     });
 
-    app.use(mcpRouter({ face: new McpFace(gateway), log, bodyLimitBytes: options.bodyLimitBytes, allowedHosts: gateway.config.mcp.allowedHosts }));
+    app.use(mcpRouter({ face: shared.face, log, bodyLimitBytes: options.bodyLimitBytes, allowedHosts: gateway.config.mcp.allowedHosts }));
 
-    app.post('/v1/execute', json, async (req, res, next) => {
-      try {
-        // No draining check here: a request that reached the handler was accepted before the drain and is
-        // served (the listener stopped accepting connections; responses carry Connection: close).
-        const body = parseBody(ExecuteBody, req);
-        if (body.async === true) {
-          await enqueue(req, res, body);
-          return;
+    for (const [path, route] of Object.entries(shared.routes)) {
+      app.post(path, json, async (req, res, next) => {
+        try {
+          if (!isJsonContentType(req.get('content-type'))) {
+            throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', `expected Content-Type: application/json, got ${req.get('content-type') ?? 'none'}`);
+          }
+          sendJson(res, await route({ body: req.body as unknown, caller: callerOf(res), requestId: String(res.locals.requestId), header: (name) => req.get(name) }));
+        } catch (err) {
+          next(err);
         }
-        rejectJobFields(body);
-        if (!gateway.ready) throw new GatewayError('NOT_READY', 'executors are starting');
-        const envelope = await gateway.execute({
-          script: body.script,
-          caller: callerOf(res),
-          requestId: String(res.locals.requestId),
-          ...(body.context ? { context: body.context } : {}),
-          ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
-          ...(body.limits ? { limits: body.limits } : {}),
-        });
-        // An execution that could not start for capacity reasons is an HTTP-level condition, not an outcome.
-        const code = envelope.error?.code;
-        if (code === 'SATURATED' || code === 'NOT_READY' || code === 'SHUTTING_DOWN' || code === 'TOO_MANY_EXECUTIONS') {
-          res.set('Retry-After', '1').status(ERROR_CODES[code].httpStatus).json(envelope);
-          return;
-        }
-        res.json(envelope);
-      } catch (err) {
-        next(err);
-      }
-    });
-
-    async function enqueue(req: Request, res: Response, body: ReturnType<typeof ExecuteBody.parse>): Promise<void> {
-      const header = req.get('idempotency-key');
-      if (header !== undefined && !IDEMPOTENCY_KEY.test(header)) throw new GatewayError('BAD_REQUEST', 'Idempotency-Key must be 1-200 visible ASCII characters');
-      if (header !== undefined && body.idempotencyKey !== undefined && header !== body.idempotencyKey) {
-        throw new GatewayError('BAD_REQUEST', 'the Idempotency-Key header and the idempotencyKey field differ; send one');
-      }
-      const view = await gateway.jobs.submit(jobSubmission(body, callerOf(res), header ?? body.idempotencyKey));
-      res.status(202).set('Location', `/v1/jobs/${view.jobId}`).json({ status: 'queued', jobId: view.jobId });
+      });
     }
-
-    app.post('/v1/jobs', json, async (req, res, next) => {
-      try {
-        await enqueue(req, res, parseBody(ExecuteBody, req));
-      } catch (err) {
-        next(err);
-      }
-    });
 
     app.get('/v1/jobs/:id', async (req, res, next) => {
       try {
@@ -203,39 +142,6 @@ export function createApp(options: AppOptions): express.Express {
       }
     });
 
-    app.post('/v1/invoke', json, async (req, res, next) => {
-      try {
-        const body = parseBody(InvokeBody, req);
-        res.json(await gateway.invoke({ name: body.name, input: body.input ?? {}, caller: callerOf(res) }));
-      } catch (err) {
-        next(err);
-      }
-    });
-
-    app.post('/v1/search', json, async (req, res, next) => {
-      try {
-        const body = parseBody(SearchBody, req);
-        res.json(
-          await gateway.discovery.search({
-            tenant: gateway.discoveryTenant(callerOf(res)),
-            queries: body.queries ?? [body.query as string],
-            ...(body.topK !== undefined ? { topK: body.topK } : {}),
-            ...(body.minScore !== undefined ? { minScore: body.minScore } : {}),
-          }),
-        );
-      } catch (err) {
-        next(err);
-      }
-    });
-
-    app.post('/v1/describe', json, async (req, res, next) => {
-      try {
-        const body = parseBody(DescribeBody, req);
-        res.json(await gateway.discovery.describe(body.names, gateway.discoveryTenant(callerOf(res))));
-      } catch (err) {
-        next(err);
-      }
-    });
   }
 
   app.use((req, _res, next) => {
@@ -244,23 +150,12 @@ export function createApp(options: AppOptions): express.Express {
 
   // Express recognises error handlers by arity, so all four parameters stay.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof GatewayError) {
-      sendError(res, err);
-      return;
+    let known = toGatewayError(err, options.bodyLimitBytes);
+    if (!known) {
+      log.error({ err, path: req.path, requestId: res.locals.requestId }, 'unhandled request error');
+      known = new GatewayError('INTERNAL', 'internal server error');
     }
-    const type = (err as { type?: unknown } | null)?.type;
-    const mapped = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
-    if (mapped) {
-      const message = mapped === 'MALFORMED_JSON'
-        ? `the body is not valid JSON: ${(err as Error).message}`
-        : mapped === 'BODY_TOO_LARGE'
-          ? `the body is larger than ${options.bodyLimitBytes} bytes`
-          : (err as Error).message;
-      sendError(res, new GatewayError(mapped, message));
-      return;
-    }
-    log.error({ err, path: req.path, requestId: res.locals.requestId }, 'unhandled request error');
-    sendError(res, new GatewayError('INTERNAL', 'internal server error'));
+    sendJson(res, errorReply(known, typeof res.locals.wwwAuthenticate === 'string' ? res.locals.wwwAuthenticate : undefined));
   });
 
   return app;

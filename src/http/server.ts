@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../config';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../log';
-import { createApp } from './app';
+import { createRequestHandler } from './app';
 
 export interface HttpServerOptions {
   gateway: Gateway;
@@ -38,8 +38,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     );
   }
   let draining = false;
-  const app = createApp({ gateway, log, bodyLimitBytes: options.bodyLimitBytes, isDraining: () => draining, ...(options.opsOnly ? { opsOnly: true } : {}) });
-  const server = createServer(app);
+  const server = createServer(createRequestHandler({ gateway, log, bodyLimitBytes: options.bodyLimitBytes, isDraining: () => draining, ...(options.opsOnly ? { opsOnly: true } : {}) }));
   // Keep-alive sockets outlive a load balancer's idle timeout by default; a few seconds is plenty here.
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;

@@ -1,6 +1,7 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ANONYMOUS, type Caller } from '../auth';
 import type { Logger } from '../log';
@@ -27,11 +28,38 @@ function wantsProgress(body: unknown): boolean {
   return meta?.progressToken !== undefined;
 }
 
-interface PlainCall {
+export interface PlainCall {
   id: string | number;
   method: 'tools/call' | 'tools/list' | 'ping';
   params: unknown;
 }
+
+function sendJsonRpc(res: ServerResponse, status: number, payload: unknown): void {
+  const body = JSON.stringify(payload);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function jsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
+  sendJsonRpc(res, status, { jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/**
+ * A body that is not JSON (or too large) is a JSON-RPC error, not our REST error shape. False when
+ * `err` is not a body error.
+ */
+export function sendBodyError(res: ServerResponse, err: unknown, bodyLimitBytes: number): boolean {
+  const type = (err as { type?: unknown } | null)?.type;
+  if (type === 'entity.parse.failed') jsonRpcError(res, 400, -32700, `Parse error: ${(err as Error).message}`);
+  else if (type === 'entity.too.large') jsonRpcError(res, 413, -32600, `Request too large: at most ${bodyLimitBytes} bytes`);
+  else return false;
+  return true;
+}
+
+const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
 
 /**
  * The common case, answered without a per-request SDK transport: one JSON-RPC request for
@@ -40,25 +68,43 @@ interface PlainCall {
  * allowed Host). Anything else (initialize, notifications, batches, progress, malformed messages, bad
  * headers) goes to the SDK transport, which answers it exactly as the specification says.
  */
-function plainCall(req: Request, allowedHosts: readonly string[]): PlainCall | undefined {
-  const body = req.body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown } | null;
-  if (body === null || typeof body !== 'object' || Array.isArray(body) || body.jsonrpc !== '2.0') return undefined;
-  const { id, method } = body;
+export function plainCall(body: unknown, headers: IncomingHttpHeaders, allowedHosts: readonly string[]): PlainCall | undefined {
+  const message = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown } | null;
+  if (message === null || typeof message !== 'object' || Array.isArray(message) || message.jsonrpc !== '2.0') return undefined;
+  const { id, method } = message;
   if ((typeof id !== 'string' && typeof id !== 'number') || (method !== 'tools/call' && method !== 'tools/list' && method !== 'ping')) return undefined;
-  if (wantsProgress(body)) return undefined;
-  const accept = req.get('accept') ?? '';
-  if (!accept.includes('application/json') || !accept.includes('text/event-stream') || !req.is('application/json')) return undefined;
-  const version = req.get('mcp-protocol-version');
+  if (wantsProgress(message)) return undefined;
+  const accept = header(headers, 'accept') ?? '';
+  if (!accept.includes('application/json') || !accept.includes('text/event-stream') || !/^application\/json\s*(?:;|$)/i.test(header(headers, 'content-type') ?? '')) return undefined;
+  const version = header(headers, 'mcp-protocol-version');
   if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return undefined;
-  if (allowedHosts.length > 0 && !allowedHosts.includes(req.get('host') ?? '')) return undefined;
-  if (method === 'tools/call' && !CallToolRequestSchema.safeParse({ method, params: body.params }).success) return undefined;
+  if (allowedHosts.length > 0 && !allowedHosts.includes(header(headers, 'host') ?? '')) return undefined;
+  if (method === 'tools/call' && !CallToolRequestSchema.safeParse({ method, params: message.params }).success) return undefined;
   // A task-augmented call answers with a task, which the SDK server handles.
-  if ((body.params as { task?: unknown } | undefined)?.task !== undefined) return undefined;
-  return { id, method, params: body.params };
+  if ((message.params as { task?: unknown } | undefined)?.task !== undefined) return undefined;
+  return { id, method, params: message.params };
 }
 
-function jsonRpcError(res: Response, status: number, code: number, message: string): void {
-  res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+/** Answers a plain call on Node's response (express's Response is one). */
+export async function answerPlainCall(face: McpFace, log: Logger, call: PlainCall, res: ServerResponse, caller: Caller): Promise<void> {
+  // A client that hangs up cancels its execution, as the SDK transport would.
+  const abort = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  try {
+    let result: unknown;
+    if (call.method === 'tools/list') result = { tools: face.listTools(caller) };
+    else if (call.method === 'ping') result = {};
+    else {
+      const params = call.params as { name: string; arguments?: Record<string, unknown> };
+      result = await face.callTool(params.name, params.arguments, caller, undefined, abort.signal);
+    }
+    sendJsonRpc(res, 200, { jsonrpc: '2.0', id: call.id, result });
+  } catch (err) {
+    log.error({ err }, 'MCP request failed');
+    if (!res.headersSent) sendJsonRpc(res, 500, { jsonrpc: '2.0', id: call.id, error: { code: -32603, message: 'internal error' } });
+  }
 }
 
 /**
@@ -75,9 +121,9 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
 
   router.post('/mcp', json, async (req: Request, res: Response) => {
     const caller = (res.locals.caller as Caller | undefined) ?? ANONYMOUS;
-    const call = plainCall(req, options.allowedHosts);
+    const call = plainCall(req.body, req.headers, options.allowedHosts);
     if (call) {
-      await answerPlainCall(call, res, caller);
+      await answerPlainCall(face, log, call, res, caller);
       return;
     }
     const server = idle.pop() ?? face.createServer(callerFromAuthInfo);
@@ -109,27 +155,6 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
     }
   });
 
-  async function answerPlainCall(call: PlainCall, res: Response, caller: Caller): Promise<void> {
-    // A client that hangs up cancels its execution, as the SDK transport would.
-    const abort = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
-    try {
-      let result: unknown;
-      if (call.method === 'tools/list') result = { tools: face.listTools(caller) };
-      else if (call.method === 'ping') result = {};
-      else {
-        const params = call.params as { name: string; arguments?: Record<string, unknown> };
-        result = await face.callTool(params.name, params.arguments, caller, undefined, abort.signal);
-      }
-      res.json({ jsonrpc: '2.0', id: call.id, result });
-    } catch (err) {
-      log.error({ err }, 'MCP request failed');
-      if (!res.headersSent) res.status(500).json({ jsonrpc: '2.0', id: call.id, error: { code: -32603, message: 'internal error' } });
-    }
-  }
-
   // Stateless: no server-initiated stream to open and no session to end.
   router.all('/mcp', (_req, res) => {
     res.set('Allow', 'POST');
@@ -138,10 +163,7 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
 
   // A body that is not JSON (or too large) is a JSON-RPC error, not our REST error shape.
   router.use('/mcp', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const type = (err as { type?: unknown } | null)?.type;
-    if (type === 'entity.parse.failed') return jsonRpcError(res, 400, -32700, `Parse error: ${(err as Error).message}`);
-    if (type === 'entity.too.large') return jsonRpcError(res, 413, -32600, `Request too large: at most ${options.bodyLimitBytes} bytes`);
-    next(err);
+    if (!sendBodyError(res, err, options.bodyLimitBytes)) next(err);
   });
 
   return router;

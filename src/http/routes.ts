@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { ZodType } from 'zod';
+import type { Caller } from '../auth';
+import { formatZodError } from '../config';
+import { ERROR_CODES, GatewayError, toPublicError, type ErrorCode } from '../errors';
+import type { Gateway } from '../gateway';
+import { DescribeBody, ExecuteBody, IDEMPOTENCY_KEY, InvokeBody, SearchBody, jobSubmission, rejectJobFields, type ExecuteBodyValue } from '../gateway';
+
+/**
+ * The REST API's JSON routes, written against plain inputs so the express app and the front door
+ * (server.ts) answer them with one implementation.
+ */
+export interface RouteInput {
+  body: unknown;
+  caller: Caller;
+  requestId: string;
+  header(name: string): string | undefined;
+}
+
+export interface JsonReply {
+  status: number;
+  headers?: Record<string, string>;
+  payload: unknown;
+}
+
+export type JsonRoute = (input: RouteInput) => Promise<JsonReply>;
+
+const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** A caller's id is kept when it is a sane token, so one id follows a request through proxies and logs. */
+export function requestIdFrom(given: string | undefined): string {
+  return given !== undefined && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
+/** `application/json`, with any parameters: the only body REST routes take. */
+export function isJsonContentType(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^application\/json\s*(?:;|$)/i.test(contentType);
+}
+
+/** The WWW-Authenticate challenge a 401 carries: with JWT on, it points at the protected-resource metadata. */
+export function authChallenge(gateway: Gateway, req: IncomingMessage): string | undefined {
+  if (!gateway.auth.jwtEnabled) return undefined;
+  const proto = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  return `Bearer resource_metadata="${proto}://${header(req.headers, 'host') ?? 'localhost'}/.well-known/oauth-protected-resource"`;
+}
+
+/** Who is calling, then whether their tenant may send one more request; both before any body is read. */
+export async function admitRequest(gateway: Gateway, req: IncomingMessage): Promise<Caller> {
+  const caller = await gateway.auth.authenticate({ authorization: header(req.headers, 'authorization'), apiKey: header(req.headers, 'x-api-key') });
+  if (req.method === 'POST' || req.method === 'DELETE') await gateway.tenants.admit(caller.tenantId);
+  return caller;
+}
+
+const RETRY_CODES = new Set<string>(['SATURATED', 'NOT_READY', 'SHUTTING_DOWN', 'RATE_LIMITED', 'TOO_MANY_EXECUTIONS', 'QUEUE_UNAVAILABLE']);
+
+function retryAfterSeconds(code: string, retryAfterMs: unknown): number | undefined {
+  if (!RETRY_CODES.has(code)) return undefined;
+  return typeof retryAfterMs === 'number' ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : 1;
+}
+
+/** Every REST error body has this one shape: `{ error: { code, message, hint, ... } }`. */
+export function errorReply(err: GatewayError, challenge: string | undefined): JsonReply {
+  const headers: Record<string, string> = {};
+  const retryAfter = retryAfterSeconds(err.code, err.details.retryAfterMs);
+  if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
+  if (err.code === 'UNAUTHORIZED') headers['WWW-Authenticate'] = challenge ?? 'Bearer';
+  return { status: err.httpStatus, headers, payload: { error: toPublicError(err) } };
+}
+
+/** body-parser's error types (and the front door's own, named alike) → our codes. */
+const BODY_ERRORS: Record<string, ErrorCode> = {
+  'entity.parse.failed': 'MALFORMED_JSON',
+  'entity.too.large': 'BODY_TOO_LARGE',
+  'encoding.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
+  'charset.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
+  'request.aborted': 'BAD_REQUEST',
+  'request.size.invalid': 'BAD_REQUEST',
+};
+
+/** A thrown value as the GatewayError a client sees; undefined for a fault of ours (logged, then INTERNAL). */
+export function toGatewayError(err: unknown, bodyLimitBytes: number): GatewayError | undefined {
+  if (err instanceof GatewayError) return err;
+  const type = (err as { type?: unknown } | null)?.type;
+  const mapped = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
+  if (!mapped) return undefined;
+  const message =
+    mapped === 'MALFORMED_JSON'
+      ? `the body is not valid JSON: ${(err as Error).message}`
+      : mapped === 'BODY_TOO_LARGE'
+        ? `the body is larger than ${bodyLimitBytes} bytes`
+        : (err as Error).message;
+  return new GatewayError(mapped, message);
+}
+
+/** Writes a JSON reply on Node's response (express's Response is one). */
+export function sendJson(res: ServerResponse, reply: JsonReply): void {
+  const body = JSON.stringify(reply.payload);
+  if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+  res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function parseBody<T>(schema: ZodType<T>, body: unknown): T {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new GatewayError('BAD_REQUEST', 'the request body must be a JSON object');
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new GatewayError('BAD_REQUEST', `invalid request: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+const ok = (payload: unknown): JsonReply => ({ status: 200, payload });
+
+export function jsonRoutes(gateway: Gateway): Readonly<Record<string, JsonRoute>> {
+  async function enqueue(input: RouteInput, body: ExecuteBodyValue): Promise<JsonReply> {
+    const key = input.header('idempotency-key');
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new GatewayError('BAD_REQUEST', 'Idempotency-Key must be 1-200 visible ASCII characters');
+    if (key !== undefined && body.idempotencyKey !== undefined && key !== body.idempotencyKey) {
+      throw new GatewayError('BAD_REQUEST', 'the Idempotency-Key header and the idempotencyKey field differ; send one');
+    }
+    const view = await gateway.jobs.submit(jobSubmission(body, input.caller, key ?? body.idempotencyKey));
+    return { status: 202, headers: { Location: `/v1/jobs/${view.jobId}` }, payload: { status: 'queued', jobId: view.jobId } };
+  }
+
+  return Object.freeze({
+    '/v1/execute': async (input) => {
+      const body = parseBody(ExecuteBody, input.body);
+      if (body.async === true) return enqueue(input, body);
+      rejectJobFields(body);
+      // No draining check here: a request that reached the handler was accepted before the drain and is
+      // served (the listener stopped accepting connections; responses carry Connection: close).
+      if (!gateway.ready) throw new GatewayError('NOT_READY', 'executors are starting');
+      const envelope = await gateway.execute({
+        script: body.script,
+        caller: input.caller,
+        requestId: input.requestId,
+        ...(body.context ? { context: body.context } : {}),
+        ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
+        ...(body.limits ? { limits: body.limits } : {}),
+      });
+      // An execution that could not start for capacity reasons is an HTTP-level condition, not an outcome.
+      const code = envelope.error?.code;
+      if (code === 'SATURATED' || code === 'NOT_READY' || code === 'SHUTTING_DOWN' || code === 'TOO_MANY_EXECUTIONS') {
+        return { status: ERROR_CODES[code].httpStatus, headers: { 'Retry-After': '1' }, payload: envelope };
+      }
+      return ok(envelope);
+    },
+    '/v1/jobs': (input) => enqueue(input, parseBody(ExecuteBody, input.body)),
+    '/v1/invoke': async (input) => {
+      const body = parseBody(InvokeBody, input.body);
+      return ok(await gateway.invoke({ name: body.name, input: body.input ?? {}, caller: input.caller }));
+    },
+    '/v1/search': async (input) => {
+      const body = parseBody(SearchBody, input.body);
+      return ok(
+        await gateway.discovery.search({
+          tenant: gateway.discoveryTenant(input.caller),
+          queries: body.queries ?? [body.query as string],
+          ...(body.topK !== undefined ? { topK: body.topK } : {}),
+          ...(body.minScore !== undefined ? { minScore: body.minScore } : {}),
+        }),
+      );
+    },
+    '/v1/describe': async (input) => {
+      const body = parseBody(DescribeBody, input.body);
+      return ok(await gateway.discovery.describe(body.names, gateway.discoveryTenant(input.caller)));
+    },
+  });
+}
