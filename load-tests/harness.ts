@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface ChildServer {
@@ -7,31 +8,55 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-/** Starts a compiled server script as its own process and waits for its `{ url }` line. */
-export function startChildServer(file: string, env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
-  const child = spawn(process.execPath, [file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts a compiled server script as its own process and waits for the first log line naming its URL. */
+export function startChildServer(file: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<ChildServer> {
+  const child = spawn(process.execPath, [file, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${file} did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"url"'));
-      if (!line) return;
+      const match = /"url":"(http:[^"]+)"/.exec(out);
+      if (!match) return;
       clearTimeout(timer);
-      const { url } = JSON.parse(line) as { url: string };
+      child.stdout!.off('data', onData);
+      // Keep draining, so a chatty server never blocks on a full pipe.
+      child.stdout!.resume();
       resolve({
-        url,
+        url: match[1]!,
         child,
         stop: () =>
           new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
             child.once('exit', () => done());
             child.kill('SIGTERM');
             setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
           }),
       });
-    });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${file} exited (${code}): ${out}`)));
   });
+}
+
+/** Direct children of a process (Linux /proc), e.g. a service's executor processes. */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+    if (text) out.push(...text.split(/\s+/).map(Number));
+  }
+  return out;
+}
+
+/** Resident set size in MiB (VmRSS), or 0 for a process that is gone. */
+export function rssMb(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? round(Number(match[1]) / 1024, 1) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 export interface HttpFigures {
@@ -39,27 +64,64 @@ export interface HttpFigures {
   p50: number;
   p95: number;
   p99: number;
+  /** Connection errors and timeouts. */
   errors: number;
   non2xx: number;
+  /** Responses received (any status). */
+  requests: number;
 }
 
-export async function loadHttp(url: string, body: unknown, connections: number, durationS: number, headers: Record<string, string> = {}): Promise<HttpFigures> {
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    connections,
-    duration: durationS,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
+export interface LoadOptions {
+  url: string;
+  /** Cycled in order by every connection; `setupRequest` may rewrite one just before it is sent. */
+  requests: autocannon.Request[];
+  connections: number;
+  durationS: number;
+  /** Requests per second over all connections; unset means as fast as the server answers. */
+  overallRate?: number;
+}
+
+/**
+ * One autocannon run. Latency percentiles come from every response time (autocannon's own summary has
+ * no p95 and rounds to whole milliseconds).
+ */
+export async function runLoad(options: LoadOptions): Promise<HttpFigures> {
+  const times: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.durationS,
+        requests: options.requests,
+        ...(options.overallRate !== undefined ? { overallRate: options.overallRate } : {}),
+      },
+      (err, done) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(done)),
+    );
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
   });
+  times.sort((a, b) => a - b);
   return {
     rps: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p95: result.latency.p97_5,
-    p99: result.latency.p99,
+    p50: round(percentile(times, 50), 2),
+    p95: round(percentile(times, 95), 2),
+    p99: round(percentile(times, 99), 2),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    requests: times.length,
   };
+}
+
+export const jsonPost = (path: string, body: unknown, headers: Record<string, string> = {}): autocannon.Request => ({
+  method: 'POST',
+  path,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+export function loadHttp(url: string, body: unknown, connections: number, durationS: number, headers: Record<string, string> = {}): Promise<HttpFigures> {
+  const target = new URL(url);
+  return runLoad({ url: target.origin, requests: [jsonPost(target.pathname, body, headers)], connections, durationS });
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -146,7 +146,7 @@ function startRun(taskIn: Omit<SandboxTask, 'slot'>): void {
   const task: SandboxTask = { ...taskIn, slot };
   const run: LiveRun = { task, deadlineTimer: undefined, graceTimer: undefined, terminatedFor: undefined };
   runs.set(task.id, run);
-  run.deadlineTimer = setTimeout(() => stopRun(run, 'timeout'), Math.max(0, task.deadlineAt - Date.now()));
+  if (init?.enforceDeadlines !== false) run.deadlineTimer = setTimeout(() => stopRun(run, 'timeout'), Math.max(0, task.deadlineAt - Date.now()));
   pool.run(task).then(
     (outcome) => finish(run, outcome),
     // A run that never started on the lost thread cannot have caused the loss.

@@ -1,6 +1,8 @@
 /**
  * Benchmark server: the real service (config from SCRIPTGATE_* env) plus the bench tools, on a free
  * port. Prints one JSON line `{ "url": ... }` when ready.
+ * BENCH_TOOL_DELAY_MS: the bench tools answer after this long. BENCH_DEADLINES=off: scripts run with no
+ * deadline enforcement, the baseline that shows what enforcement costs.
  */
 import { loadConfig } from '../../src/config';
 import { Gateway } from '../../src/gateway';
@@ -11,7 +13,7 @@ import { benchTools } from '../bench-tools';
 async function main(): Promise<void> {
   const config = loadConfig({ overrides: { log: { level: 'warn' } } });
   const log = createLogger(config.log.level);
-  const gateway = new Gateway({ config, log, extraTools: benchTools(Number(process.env.BENCH_TOOL_DELAY_MS ?? 0)) });
+  const gateway = new Gateway({ config, log, extraTools: benchTools(Number(process.env.BENCH_TOOL_DELAY_MS ?? 0)), enforceDeadlines: process.env.BENCH_DEADLINES !== 'off' });
   await gateway.start();
   const server = await startHttpServer({ gateway, log, host: '127.0.0.1', port: 0, bodyLimitBytes: config.server.bodyLimitBytes, shutdownGraceMs: 2_000 });
   console.log(JSON.stringify({ url: server.url, pid: process.pid }));

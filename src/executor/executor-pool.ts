@@ -2,7 +2,7 @@ import { GatewayError } from '../errors';
 import type { Logger } from '../log';
 import { ExecutorProcess, type PoolStats } from './executor-process';
 import { ToolChannelServer, type ChannelReply } from './tool-channel';
-import { MAX_PROGRESS_MESSAGE, PROGRESS_TOOL, type ExecutorInit, type RunOutcome, type SandboxLimits, type SandboxOutcome, type ToolReply } from './protocol';
+import { MAX_PROGRESS_MESSAGE, NO_DEADLINE, PROGRESS_TOOL, type ExecutorInit, type RunOutcome, type SandboxLimits, type SandboxOutcome, type ToolReply } from './protocol';
 
 export interface ExecutorPoolOptions {
   processes: number;
@@ -42,7 +42,7 @@ export class RunScope {
       const abort = new AbortController();
       this.#abort = abort;
       if (this.#ended) abort.abort(RUN_ENDED);
-      else {
+      else if (this.deadlineAt !== NO_DEADLINE) {
         this.#timer = setTimeout(() => abort.abort(DEADLINE_REACHED), Math.max(0, this.deadlineAt - Date.now()));
         this.#timer.unref();
       }
@@ -222,7 +222,8 @@ export class ExecutorPool {
           for (const ex of this.executors) ex.off('ready', done);
           resolve();
         };
-        const timer = setTimeout(done, waitMs);
+        // Node fires a longer timer after 1 ms; without a deadline, wake now and then to re-check.
+        const timer = setTimeout(done, Math.min(waitMs, 60_000));
         for (const ex of this.executors) ex.once('ready', done);
       });
       best = this.#pickReady();
@@ -265,7 +266,8 @@ export class ExecutorPool {
 
   async run(request: RunRequest): Promise<RunResult> {
     if (this.#closed) throw new GatewayError('SHUTTING_DOWN', 'the executor pool is closed');
-    const deadlineAt = Date.now() + request.timeoutMs;
+    const enforced = this.options.init.enforceDeadlines;
+    const deadlineAt = enforced ? Date.now() + request.timeoutMs : NO_DEADLINE;
     for (let attempt = 1; ; attempt++) {
       const ex = await this.#acquire(deadlineAt);
       const id = ++this.#seq;
@@ -282,12 +284,14 @@ export class ExecutorPool {
       };
       this.#runs.set(id, run);
       const graceMs = this.options.init.terminateGraceMs + this.options.watchdogMs;
-      const watchdog = setTimeout(() => {
-        run.watchdogFired = true;
-        this.options.log.error({ executor: ex.options.index, pid: ex.pid }, 'executor missed a deadline by the watchdog margin; killing it');
-        ex.kill();
-      }, deadlineAt - Date.now() + graceMs);
-      watchdog.unref();
+      const watchdog = enforced
+        ? setTimeout(() => {
+            run.watchdogFired = true;
+            this.options.log.error({ executor: ex.options.index, pid: ex.pid }, 'executor missed a deadline by the watchdog margin; killing it');
+            ex.kill();
+          }, deadlineAt - Date.now() + graceMs)
+        : undefined;
+      watchdog?.unref();
       const onAbort = () => ex.cancel(id, 'cancelled');
       request.signal?.addEventListener('abort', onAbort, { once: true });
       let outcome: RunOutcome;

@@ -77,6 +77,11 @@ export interface ExecutorInit {
   workerHeapMb: number;
   terminateGraceMs: number;
   rssLimitMb: number;
+  /**
+   * False only to measure what deadline enforcement costs (load-tests): no deadline timers anywhere,
+   * and the sandbox's deadline is never reached. Never set by configuration.
+   */
+  enforceDeadlines: boolean;
 }
 
 export type ToolReply =
@@ -112,6 +117,9 @@ export const MAX_SLOTS = 4096;
 
 /** Marker on the message a worker posts at startup to hand its port to the host. */
 export const PORT_HANDSHAKE = '__scriptgate_port__';
+
+/** The latest time the sandbox can be given when deadlines are not enforced. */
+export const NO_DEADLINE = Number.MAX_SAFE_INTEGER;
 
 /** Loop passes between two checks of the budget, deadline and cancel flag (DESIGN §8: inline countdown). */
 export const GUARD_BATCH = 64;

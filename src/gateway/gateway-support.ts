@@ -40,7 +40,7 @@ export function toolTraitsLookup(catalog: Catalog, overrides: Readonly<Record<st
 }
 
 /** Executor processes and their worker pools, as configured. */
-export function executorPoolOptions(config: LoadedConfig, log: Logger): ExecutorPoolOptions {
+export function executorPoolOptions(config: LoadedConfig, log: Logger, enforceDeadlines = true): ExecutorPoolOptions {
   return {
     processes: config.executor.processes,
     permissionModel: config.executor.permissionModel,
@@ -58,6 +58,7 @@ export function executorPoolOptions(config: LoadedConfig, log: Logger): Executor
       workerHeapMb: config.effectiveLimits.workerHeapMb,
       terminateGraceMs: config.executor.terminateGraceMs,
       rssLimitMb: config.executor.rssLimitMb,
+      enforceDeadlines,
     },
   };
 }

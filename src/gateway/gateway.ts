@@ -52,6 +52,11 @@ export interface GatewayOptions {
   extraTools?: readonly ToolDefinition[];
   /** Include Node process metrics (CPU, heap, event loop) in the registry; default true. */
   processMetrics?: boolean;
+  /**
+   * False runs scripts with no deadline at all. For measuring what enforcement costs (load-tests
+   * compare both); not a configuration option, since an unbounded script can hold a thread forever.
+   */
+  enforceDeadlines?: boolean;
 }
 
 
@@ -118,7 +123,7 @@ export class Gateway {
       this.metrics.indexRebuilds.inc();
       this.discovery.retireVersionsExcept(version);
     });
-    this.pool = new ExecutorPool(executorPoolOptions(config, log));
+    this.pool = new ExecutorPool(executorPoolOptions(config, log, options.enforceDeadlines ?? true));
   }
 
   #sourcesLoaded: Promise<void> | undefined;

@@ -1,0 +1,125 @@
+/**
+ * `npm run load -- <scenario> [--duration 10] [--connections 50] [--rounds 1] [--tool-delay 0]`
+ * `npm run load:all [-- --duration 10]` (every scenario at each of its tool delays, then the recovery
+ * and memory probes) · `npm run load -- soak --duration 600` · `npm run load -- recovery | memory`
+ *
+ * Each scenario runs against a fresh service process next to an express hello-world floor measured
+ * in the same run (alternating, so drift on a shared machine hits both alike) and prints one JSON line.
+ * Results go to load-tests/results/load-latest.json, which `npm run load:report` charts.
+ */
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { SCENARIOS, scenarioNamed, type Scenario } from './scenarios';
+import { numberOption, round, runLoad, startChildServer, type ChildServer, type HttpFigures } from './harness';
+import { checkScenario } from './scenario-check';
+import { measureIdleMemory, measureRecovery } from './probes';
+import { recordResults, type ScenarioResult } from './results';
+import { runSoak } from './soak';
+
+const SERVERS = resolve(__dirname, 'servers');
+const DURATION_S = numberOption('duration', 10);
+const CONNECTIONS = numberOption('connections', 50);
+const ROUNDS = numberOption('rounds', 1);
+const WARMUP_S = numberOption('warmup', 2);
+
+function median(list: HttpFigures[]): HttpFigures {
+  const sorted = [...list].sort((a, b) => a.rps - b.rps);
+  const mid = sorted[Math.floor(sorted.length / 2)]!;
+  return { ...mid, errors: list.reduce((n, f) => n + f.errors, 0), non2xx: list.reduce((n, f) => n + f.non2xx, 0) };
+}
+
+const startService = (env: Record<string, string>): Promise<ChildServer> => startChildServer(resolve(SERVERS, 'gateway-server.js'), env);
+
+async function runScenario(hello: ChildServer, scenario: Scenario, toolDelayMs: number): Promise<ScenarioResult> {
+  const env = { ...scenario.env, BENCH_TOOL_DELAY_MS: String(toolDelayMs) };
+  const baseline = scenario.baseline;
+  const baselineScenario = baseline ? scenarioNamed(baseline.scenario) : undefined;
+  const baselineEnv = baseline && baselineScenario ? { ...baselineScenario.env, ...baseline.env, BENCH_TOOL_DELAY_MS: String(toolDelayMs) } : undefined;
+  const sameServer = baselineEnv !== undefined && JSON.stringify(baselineEnv) === JSON.stringify(env);
+  const service = await startService(env);
+  const other = baselineEnv && !sameServer ? await startService(baselineEnv) : undefined;
+  try {
+    await checkScenario(service.url, scenario);
+    const targets: { key: 'hello' | 'scenario' | 'baseline'; url: string; requests: Scenario['requests'] }[] = [
+      { key: 'hello', url: hello.url, requests: () => [{ method: 'POST', path: '/v1/execute', headers: { 'content-type': 'application/json' }, body: '{"script":"return 1"}' }] },
+      { key: 'scenario', url: service.url, requests: scenario.requests },
+    ];
+    if (baselineScenario) {
+      const url = (other ?? service).url;
+      await checkScenario(url, baselineScenario);
+      targets.push({ key: 'baseline', url, requests: baselineScenario.requests });
+    }
+    for (const t of targets) await runLoad({ url: t.url, requests: t.requests(), connections: CONNECTIONS, durationS: WARMUP_S });
+    const samples = { hello: [] as HttpFigures[], scenario: [] as HttpFigures[], baseline: [] as HttpFigures[] };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const t of targets) samples[t.key].push(await runLoad({ url: t.url, requests: t.requests(), connections: CONNECTIONS, durationS: DURATION_S }));
+    }
+    const figures = median(samples.scenario);
+    const floor = median(samples.hello);
+    const result: ScenarioResult = {
+      scenario: scenario.name,
+      toolDelayMs,
+      connections: CONNECTIONS,
+      durationS: DURATION_S,
+      rounds: ROUNDS,
+      ...figures,
+      helloRps: floor.rps,
+      ratio: round(figures.rps / floor.rps, 3),
+    };
+    if (baseline) {
+      const base = median(samples.baseline);
+      result.baseline = { label: baseline.label, rps: base.rps, p99: base.p99, ratio: round(figures.rps / base.rps, 3), errors: base.errors + base.non2xx };
+    }
+    return result;
+  } finally {
+    await Promise.all([service.stop(), other?.stop()]);
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(all[i - 1] ?? '').startsWith('--'));
+  const target = args[0];
+  if (!target) throw new Error(`name a scenario: ${SCENARIOS.map((s) => s.name).join(', ')}, all, soak, recovery, memory`);
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
+  if (target === 'soak') {
+    const soak = await runSoak({ durationS: numberOption('duration', 600), connections: CONNECTIONS });
+    const { samples, ...summary } = soak;
+    console.log(JSON.stringify({ soak: 'end', ...summary, samples: samples.length }));
+    recordResults({ machine, soak });
+    if (!soak.passed) process.exitCode = 1;
+    return;
+  }
+  const probesOnly = target === 'recovery' || target === 'memory';
+  const chosen: { scenario: Scenario; delay: number }[] = [];
+  if (target === 'all') for (const scenario of SCENARIOS) for (const delay of scenario.toolDelays) chosen.push({ scenario, delay });
+  else if (!probesOnly) chosen.push({ scenario: scenarioNamed(target), delay: numberOption('tool-delay', 0) });
+
+  const scenarios: ScenarioResult[] = [];
+  if (chosen.length > 0) {
+    const hello = await startChildServer(resolve(SERVERS, 'hello-world.js'));
+    try {
+      for (const { scenario, delay } of chosen) {
+        const result = await runScenario(hello, scenario, delay);
+        scenarios.push(result);
+        console.log(JSON.stringify(result));
+      }
+    } finally {
+      await hello.stop();
+    }
+  }
+  const recovery = target === 'all' || target === 'recovery' ? await measureRecovery() : undefined;
+  if (recovery) console.log(JSON.stringify({ probe: 'recovery', ...recovery }));
+  const memory = target === 'all' || target === 'memory' ? await measureIdleMemory() : undefined;
+  if (memory) console.log(JSON.stringify({ probe: 'memory', ...memory }));
+  recordResults({ machine, scenarios, ...(recovery ? { recovery } : {}), ...(memory ? { memory } : {}) });
+  const failed = scenarios.filter((s) => s.errors + s.non2xx > 0 || (s.baseline?.errors ?? 0) > 0);
+  if (failed.length > 0) {
+    console.error(`requests failed in: ${failed.map((s) => `${s.scenario}@${s.toolDelayMs}ms`).join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
