@@ -9,8 +9,9 @@ export interface ChildServer {
 }
 
 /** Starts a compiled server script as its own process and waits for the first log line naming its URL. */
-export function startChildServer(file: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<ChildServer> {
-  const child = spawn(process.execPath, [file, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+/** `nodeArgs` go before the script, e.g. `--cpu-prof`. */
+export function startChildServer(file: string, env: NodeJS.ProcessEnv = {}, args: string[] = [], nodeArgs: string[] = []): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...nodeArgs, file, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${file} did not start: ${out}`)), 30_000);

@@ -1,5 +1,5 @@
 /**
- * `npm run load -- <scenario> [--duration 10] [--connections 50] [--rounds 1] [--tool-delay 0]`
+ * `npm run load -- <scenario> [--duration 10] [--connections 50] [--rounds 1] [--tool-delay 0] [--profile]`
  * `npm run load:all [-- --duration 10]` (every scenario at each of its tool delays, then the recovery
  * and memory probes) · `npm run load -- soak --duration 600` · `npm run load -- recovery | memory`
  *
@@ -13,7 +13,7 @@ import { SCENARIOS, scenarioNamed, type Scenario } from './scenarios';
 import { numberOption, round, runLoad, startChildServer, type ChildServer, type HttpFigures } from './harness';
 import { checkScenario } from './scenario-check';
 import { measureIdleMemory, measureRecovery } from './probes';
-import { recordResults, type ScenarioResult } from './results';
+import { RESULTS_DIR, recordResults, type ScenarioResult } from './results';
 import { runSoak } from './soak';
 
 const SERVERS = resolve(__dirname, 'servers');
@@ -28,7 +28,9 @@ function median(list: HttpFigures[]): HttpFigures {
   return { ...mid, errors: list.reduce((n, f) => n + f.errors, 0), non2xx: list.reduce((n, f) => n + f.non2xx, 0) };
 }
 
-const startService = (env: Record<string, string>): Promise<ChildServer> => startChildServer(resolve(SERVERS, 'gateway-server.js'), env);
+/** `--profile`: the service's front process writes a V8 CPU profile (open it in Chrome DevTools) on exit. */
+const PROFILE_ARGS = process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${resolve(RESULTS_DIR, 'profiles')}`] : [];
+const startService = (env: Record<string, string>): Promise<ChildServer> => startChildServer(resolve(SERVERS, 'gateway-server.js'), env, [], PROFILE_ARGS);
 
 async function runScenario(hello: ChildServer, scenario: Scenario, toolDelayMs: number): Promise<ScenarioResult> {
   const env = { ...scenario.env, BENCH_TOOL_DELAY_MS: String(toolDelayMs) };
@@ -77,7 +79,8 @@ async function runScenario(hello: ChildServer, scenario: Scenario, toolDelayMs: 
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(all[i - 1] ?? '').startsWith('--'));
+  const valued = new Set(['--duration', '--connections', '--rounds', '--tool-delay', '--warmup']);
+  const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !valued.has(all[i - 1] ?? ''));
   const target = args[0];
   if (!target) throw new Error(`name a scenario: ${SCENARIOS.map((s) => s.name).join(', ')}, all, soak, recovery, memory`);
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };

@@ -32,7 +32,8 @@ export interface LatestResults {
   soak?: SoakFigures & { date: string };
 }
 
-export const RESULTS_DIR = resolve(__dirname, '..', '..', 'load-tests', 'results');
+/** LOAD_RESULTS_DIR moves them (the tests that run the runner use a temporary one). */
+export const RESULTS_DIR = process.env.LOAD_RESULTS_DIR ?? resolve(__dirname, '..', '..', 'load-tests', 'results');
 export const LATEST_FILE = resolve(RESULTS_DIR, 'load-latest.json');
 
 export function readLatest(file = LATEST_FILE): LatestResults {

@@ -182,7 +182,8 @@ function startPool(options: ExecutorInit): void {
     const m = message as { [PORT_HANDSHAKE]?: boolean; port?: MessagePort; threadId?: number } | null;
     if (m && m[PORT_HANDSHAKE] === true && m.port && typeof m.threadId === 'number') {
       onWorkerPort(m.threadId, m.port);
-      if (!announced && portsByThread.size >= options.minThreads) announceReady();
+      // One warm thread can serve: after a crash, requests are waiting, and the others follow within ms.
+      if (!announced) announceReady();
     }
   });
   // Worker failures outside a task (e.g. during a respawn) must not crash this process.

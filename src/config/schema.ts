@@ -39,7 +39,7 @@ const Executor = z
   .object({
     /** Executor child processes; each owns a worker-thread pool. */
     processes: int(1, 64).default(1),
-    /** First restart delay after an executor dies; doubles per consecutive crash up to the max. */
+    /** A first crash restarts at once; a repeat crash (before any script completes) waits this long, doubling up to the max. */
     restartBackoffMs: int(0).default(100),
     restartBackoffMaxMs: int(0).default(10_000),
     /** After a deadline, how long a script stuck in a native builtin gets before its thread is terminated. */

@@ -43,9 +43,13 @@ export function scrubbedEnv(source: NodeJS.ProcessEnv = process.env): NodeJS.Pro
   return env;
 }
 
-/** Delay before restart number `consecutive` (1-based) of an executor that keeps dying. */
+/**
+ * Delay before restart number `consecutive` (1-based) of an executor that keeps dying. A first crash
+ * restarts at once (requests are waiting for it); one that dies again before serving a script waits
+ * `baseMs`, doubling, so a crash loop cannot burn the CPU.
+ */
 export const restartDelayMs = (consecutive: number, baseMs: number, maxMs: number): number =>
-  Math.min(maxMs, baseMs * 2 ** Math.max(0, consecutive - 1));
+  consecutive <= 1 ? 0 : Math.min(maxMs, baseMs * 2 ** (consecutive - 2));
 
 export interface ExecutorProcessOptions {
   index: number;

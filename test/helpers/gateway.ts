@@ -1,4 +1,4 @@
-import { Gateway, type ExecuteRequest, type ExecutionEnvelope } from '../../src/gateway';
+import { Gateway, type ExecuteRequest, type ExecutionEnvelope, type GatewayOptions } from '../../src/gateway';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
 import { createTestTools } from './test-tools';
@@ -14,10 +14,10 @@ export interface TestGateway {
  * A real gateway: real executor child processes, real worker threads, the demo catalog plus test tools.
  * Env is ignored so a developer's SCRIPTGATE_* variables cannot change what a test sees.
  */
-export async function startTestGateway(overrides: Record<string, unknown> = {}): Promise<TestGateway> {
+export async function startTestGateway(overrides: Record<string, unknown> = {}, options: Pick<GatewayOptions, 'enforceDeadlines'> = {}): Promise<TestGateway> {
   const config = loadConfig({ env: {}, overrides: { log: { level: 'silent' }, ...overrides } });
   const { tools, calls } = createTestTools();
-  const gateway = new Gateway({ config, log: silentLogger(), extraTools: tools, processMetrics: false });
+  const gateway = new Gateway({ config, log: silentLogger(), extraTools: tools, processMetrics: false, ...options });
   await gateway.start();
   return {
     gateway,

@@ -10,9 +10,9 @@ import { postJson } from '../helpers/http';
 const cmdline = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
 
 describe('settings change behaviour', () => {
-  test('executor.restartBackoffMs doubles per consecutive crash up to executor.restartBackoffMaxMs', () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => restartDelayMs(n, 100, 1000))).toEqual([100, 200, 400, 800, 1000, 1000]);
-    expect(restartDelayMs(1, 0, 1000)).toBe(0);
+  test('a first crash restarts at once; executor.restartBackoffMs then doubles per consecutive crash up to executor.restartBackoffMaxMs', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => restartDelayMs(n, 100, 1000))).toEqual([0, 100, 200, 400, 800, 1000, 1000]);
+    expect(restartDelayMs(2, 0, 1000)).toBe(0);
   });
 
   test('gate.cacheEntries: 0 disables the compiled-script cache', async () => {

@@ -103,3 +103,19 @@ describe('limits trip with LIMIT_EXCEEDED naming the limit', () => {
     expect(wide.result as number).toBeLessThan(190);
   });
 });
+
+describe('without deadline enforcement (the baseline load tests compare with)', () => {
+  test('a script outlives its timeout and finishes; with enforcement the same script times out', async () => {
+    const free = await startTestGateway({ limits: { timeoutMs: 150 } }, { enforceDeadlines: false });
+    const bounded = await startTestGateway({ limits: { timeoutMs: 150 } });
+    try {
+      const script = 'const a = await callTool("test:sleep", { ms: 200 }); const b = await callTool("test:sleep", { ms: 100 }); return a.slept + b.slept';
+      expect(await free.run(script)).toMatchObject({ status: 'ok', result: 300 });
+      expect(await bounded.run(script)).toMatchObject({ status: 'timeout', error: { code: 'TIMEOUT' } });
+      // Loop budgets and the other limits still hold.
+      expect((await free.run('while (true) {}')).error?.code).toBe('LIMIT_EXCEEDED');
+    } finally {
+      await Promise.all([free.close(), bounded.close()]);
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { answerFailed } from '../../load-tests/scenario-check';
+import { SCENARIOS } from '../../load-tests/scenarios';
+
+const LOAD = resolve(__dirname, '..', '..', 'load-tests', 'load.js');
+
+describe('the load runner', () => {
+  test('runs a scenario next to the hello-world floor and prints one JSON line with the same-run ratio', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'load-results-'));
+    const { stdout } = await promisify(execFile)(process.execPath, [LOAD, 'execute-3tools', '--duration', '1', '--warmup', '1', '--connections', '8'], {
+      env: { ...process.env, LOAD_RESULTS_DIR: dir },
+      timeout: 60_000,
+    });
+    const line = stdout.split('\n').find((l) => l.startsWith('{"scenario"'));
+    const result = JSON.parse(line!) as Record<string, unknown> & { baseline: Record<string, unknown> };
+    expect(result).toMatchObject({ scenario: 'execute-3tools', toolDelayMs: 0, connections: 8, errors: 0, non2xx: 0 });
+    for (const key of ['rps', 'p50', 'p95', 'p99', 'helloRps', 'ratio']) expect(result[key]).toBeGreaterThan(0);
+    expect(result.p50 as number).toBeLessThanOrEqual(result.p95 as number);
+    expect(result.p95 as number).toBeLessThanOrEqual(result.p99 as number);
+    expect(result.ratio).toBeCloseTo((result.rps as number) / (result.helloRps as number), 2);
+    // Its baseline (the same scenario without deadline enforcement) ran in the same run.
+    expect(result.baseline).toMatchObject({ label: 'noDeadlines', errors: 0 });
+    const saved = JSON.parse(readFileSync(join(dir, 'load-latest.json'), 'utf8')) as { scenarios: Record<string, unknown> };
+    expect(Object.keys(saved.scenarios)).toEqual(['execute-3tools@0ms']);
+  });
+
+  test('an unknown scenario is refused with the list of names', async () => {
+    await expect(promisify(execFile)(process.execPath, [LOAD, 'nope'], { timeout: 20_000 })).rejects.toMatchObject({ stderr: expect.stringContaining('execute-trivial') });
+  });
+
+  test('every scenario the issue names exists, and tool-calling ones also run with 5 ms tools', () => {
+    const names = SCENARIOS.map((s) => s.name);
+    expect(names).toEqual(['execute-trivial', 'execute-3tools', 'execute-fanout', 'execute-gate-heavy', 'invoke', 'search', 'describe', 'mcp-execute', 'mixed', 'auth']);
+    for (const name of ['execute-3tools', 'execute-fanout', 'invoke', 'mixed']) expect(SCENARIOS.find((s) => s.name === name)?.toolDelays).toEqual([0, 5]);
+  });
+
+  test('a 200 that carries a failure counts as failed', () => {
+    expect(answerFailed('/v1/execute', 200, '{"status":"ok","result":1}')).toBe(false);
+    expect(answerFailed('/v1/execute', 200, '{"status":"runtime_error","error":{"code":"RUNTIME_ERROR"}}')).toBe(true);
+    expect(answerFailed('/v1/describe', 200, '{"tools":[],"notFound":[{"name":"x"}]}')).toBe(true);
+    expect(answerFailed('/mcp', 200, '{"jsonrpc":"2.0","id":1,"result":{"isError":true}}')).toBe(true);
+    expect(answerFailed('/mcp', 200, '{"jsonrpc":"2.0","id":1,"result":{"content":[]}}')).toBe(false);
+    expect(answerFailed('/v1/search', 503, '{}')).toBe(true);
+    expect(answerFailed('/v1/search', 200, 'not json')).toBe(true);
+  });
+});
