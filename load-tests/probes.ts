@@ -58,8 +58,10 @@ export interface MemoryFigures {
   executors: number;
   /** Just started, nothing served. */
   fresh: { frontMb: number; executorsMb: number; totalMb: number };
-  /** After 10 s of mixed load, then 15 s idle. */
+  /** After 10 s of load, then 15 s idle. */
   afterLoad: { frontMb: number; executorsMb: number; totalMb: number };
+  /** The same, 60 s later: V8 gives back heap it no longer needs only after a while idle. */
+  afterLoadIdle: { frontMb: number; executorsMb: number; totalMb: number };
 }
 
 function sample(pid: number): { frontMb: number; executorsMb: number; totalMb: number } {
@@ -82,7 +84,9 @@ export async function measureIdleMemory(): Promise<MemoryFigures> {
     ];
     await runLoad({ url: server.url, requests, connections: 20, durationS: 10 });
     await sleep(15_000);
-    return { executors: childPids(pid).length, fresh, afterLoad: sample(pid) };
+    const afterLoad = sample(pid);
+    await sleep(60_000);
+    return { executors: childPids(pid).length, fresh, afterLoad, afterLoadIdle: sample(pid) };
   } finally {
     await server.stop();
   }

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as echarts from 'echarts';
 import { LATEST_FILE, readLatest, type LatestResults } from './results';
+import { SCENARIOS } from './scenarios';
 
 export const DEFAULT_REPORT = resolve(__dirname, '..', '..', 'load-tests', 'report.svg');
 
@@ -15,7 +16,10 @@ const WIDTH = 1100;
 const PANEL = 330;
 
 export function renderReport(results: LatestResults): string {
-  const rows = Object.entries(results.scenarios);
+  // In the order the scenarios are defined, each at its tool delays.
+  const order = (name: string) => SCENARIOS.findIndex((s) => s.name === name);
+  const rows = Object.entries(results.scenarios).sort(([, a], [, b]) => order(a.scenario) - order(b.scenario) || a.toolDelayMs - b.toolDelayMs);
+  const ratioMax = Math.max(1, Math.ceil(Math.max(0, ...rows.map(([, r]) => r.ratio)) * 2) / 2);
   if (rows.length === 0 && !results.soak) throw new Error('no results to chart: run npm run load:all (and the soak) first');
   const labels = rows.map(([key]) => key.replace('@0ms', '').replace('@5ms', ' (5 ms tools)'));
   const soak = results.soak?.samples ?? [];
@@ -37,7 +41,7 @@ export function renderReport(results: LatestResults): string {
       { text: 'Latency at 50 connections (ms)', left: 20, top: top(1) - 30, textStyle: { fontSize: 14 } },
       {
         text: results.soak
-          ? `Soak: ${results.soak.durationS} s of the mixed blend at ${results.soak.targetRps} req/s (70 % of ${results.soak.capacityRps}); RSS growth ${results.soak.rssGrowthPct} %, errors ${results.soak.errors + results.soak.non2xx + results.soak.failedAnswers}`
+          ? `Soak: ${results.soak.durationS} s, mixed blend at ${results.soak.targetRps} req/s (70 % of ${results.soak.capacityRps}); RSS growth ${results.soak.rssGrowthPct} %, errors ${results.soak.errors + results.soak.non2xx + results.soak.failedAnswers}`
           : 'Soak: not run yet (npm run load -- soak --duration 600)',
         left: 20,
         top: top(2) - 30,
@@ -45,19 +49,19 @@ export function renderReport(results: LatestResults): string {
       },
     ],
     legend: [
-      { data: ['req/s', 'share of floor'], top: top(0) - 30, right: 20 },
-      { data: ['p50', 'p95', 'p99'], top: top(1) - 30, right: 20 },
-      { data: ['front RSS', 'executors RSS', 'total RSS', 'event-loop p99'], top: top(2) - 30, right: 20 },
+      { data: ['req/s', 'share of floor'], top: top(0) - 6, right: 110 },
+      { data: ['p50', 'p95', 'p99'], top: top(1) - 6, right: 110 },
+      { data: ['front RSS', 'executors RSS', 'total RSS', 'event-loop p99'], top: top(2) - 6, right: 110 },
     ],
-    grid: [0, 1, 2].map((panel) => ({ left: 70, right: 70, top: top(panel) + 10, height: PANEL - (panel < 2 ? 90 : 30) })),
+    grid: [0, 1, 2].map((panel) => ({ left: 70, right: 70, top: top(panel) + 30, height: PANEL - (panel < 2 ? 110 : 50) })),
     xAxis: [
       { gridIndex: 0, type: 'category', data: labels, axisLabel: { rotate: 30, interval: 0, fontSize: 11 } },
       { gridIndex: 1, type: 'category', data: labels, axisLabel: { rotate: 30, interval: 0, fontSize: 11 } },
-      { gridIndex: 2, type: 'value', name: 's', min: 0 },
+      { gridIndex: 2, type: 'value', name: 'seconds of load', nameLocation: 'middle', nameGap: 26, min: 0, max: 'dataMax' },
     ],
     yAxis: [
       { gridIndex: 0, type: 'value', name: 'req/s' },
-      { gridIndex: 0, type: 'value', name: 'floor', max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)} %` }, splitLine: { show: false } },
+      { gridIndex: 0, type: 'value', name: 'floor', min: 0, max: ratioMax, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)} %` }, splitLine: { show: false } },
       { gridIndex: 1, type: 'value', name: 'ms' },
       { gridIndex: 2, type: 'value', name: 'MiB', min: 0 },
       { gridIndex: 2, type: 'value', name: 'loop ms', min: 0, splitLine: { show: false } },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderReport } from '../../load-tests/report';
 import { readLatest, scenarioKey, type LatestResults, type ScenarioResult } from '../../load-tests/results';
+import { rssGrowthPct } from '../../load-tests/soak';
 
 const row = (scenario: string, toolDelayMs: number, rps: number): ScenarioResult => ({
   scenario, toolDelayMs, connections: 50, durationS: 10, rounds: 1, rps, p50: 7.5, p95: 14.2, p99: 19.8, errors: 0, non2xx: 0, requests: rps * 10, helloRps: 9000, ratio: rps / 9000, date: '2026-11-22T20:00:00.000Z',
@@ -30,5 +31,21 @@ describe('npm run load:report', () => {
 
   test('refuses to draw an empty report', () => {
     expect(() => renderReport({ scenarios: {} })).toThrow(/no results/);
+  });
+});
+
+describe('the soak verdict on memory', () => {
+  const samples = (totals: number[]) => totals.map((totalMb, i) => ({ t: i * 10, frontMb: totalMb - 100, executorsMb: 100, totalMb, loopP99Ms: 10, loopMaxMs: 20 }));
+  const sawtooth = (n: number, base: (i: number) => number) => Array.from({ length: n }, (_, i) => base(i) + (i % 4 === 3 ? 60 : 0));
+
+  test('GC peaks are not growth; warm-up is left out', () => {
+    // Warm-up (t < 60) climbs from 200; afterwards a flat 360 with a 60 MB peak every fourth sample.
+    const totals = [...[200, 250, 300, 330, 350, 355], ...sawtooth(54, () => 360)];
+    expect(Math.abs(rssGrowthPct(samples(totals), 60))).toBeLessThan(1);
+  });
+
+  test('a steady climb is growth', () => {
+    const totals = [...[300, 300, 300, 300, 300, 300], ...sawtooth(54, (i) => 360 + i * 1.5)];
+    expect(rssGrowthPct(samples(totals), 60)).toBeGreaterThan(10);
   });
 });
