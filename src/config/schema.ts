@@ -264,6 +264,13 @@ const Tenant = z
 export const RETRY_POLICIES = ['never', 'onCrash'] as const;
 export type RetryPolicy = (typeof RETRY_POLICIES)[number];
 
+const Trace = z
+  .object({
+    /** Traced executions (`trace: true`) also report each tool call's arguments (up to 2 KiB of JSON each). */
+    includeArguments: z.boolean().default(false),
+  })
+  .strict();
+
 const Jobs = z
   .object({
     /** This process runs queued jobs too (the embedded default); job runners (`scriptgate worker`) always do. */
@@ -310,6 +317,7 @@ export const ConfigSchema = z
     search: Search.prefault({}),
     mcp: Mcp.prefault({}),
     jobs: Jobs.prefault({}),
+    trace: Trace.prefault({}),
     auth: Auth.prefault({}),
     /** Per-tenant settings by tenant id; a tenant not listed gets the server's settings. */
     tenants: z.record(TenantId, Tenant).default({}),

@@ -1,3 +1,4 @@
+import type { TraceEntry } from './tool-trace';
 import { ERROR_CODES, fromWire, toPublicError, type ExecutionStatus, type GatewayError, type PublicError } from '../errors';
 import type { LogEntry, SandboxOutcome } from '../executor';
 import type { GateViolation, RiskAssessment, RiskSignal } from '../gate';
@@ -13,6 +14,8 @@ export interface ExecutionEnvelope {
   executionId: string;
   /** Present when the risk scorer found anything (warnings and blocks say why). */
   risk?: { score: number; signals: RiskSignal[] };
+  /** The tool calls in start order, when the request asked for `trace`. */
+  trace?: TraceEntry[];
 }
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;

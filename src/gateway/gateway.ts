@@ -9,6 +9,7 @@ import { Discovery } from './discovery';
 import { BullJobQueue, MemoryJobQueue, type JobQueue } from '../jobs';
 import { Observer, type ExecutionRef } from './observe';
 import { abortRace, executorPoolOptions, toolTraitsLookup } from './gateway-support';
+import { ToolTrace } from './tool-trace';
 import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
@@ -34,6 +35,8 @@ export interface ExecuteRequest {
   onProgress?: (fraction: number, message?: string) => void;
   /** Called as each tool call starts (MCP progress notifications). */
   onToolCall?: (tool: string, count: number) => void;
+  /** Return a timeline of the tool calls in the envelope (`trace`). */
+  trace?: boolean;
 }
 
 export interface InvokeRequest {
@@ -190,12 +193,14 @@ export class Gateway {
   async execute(request: ExecuteRequest): Promise<ExecutionEnvelope> {
     const caller = request.caller ?? ANONYMOUS;
     const ref: ExecutionRef = { executionId: `exec_${randomUUID()}`, tenantId: caller.tenantId, ...(request.requestId ? { requestId: request.requestId } : {}) };
-    const envelope = await this.#execute(request, caller, ref);
+    const trace = request.trace ? new ToolTrace(performance.now(), this.config.trace.includeArguments) : undefined;
+    const envelope = await this.#execute(request, caller, ref, trace);
+    if (trace) envelope.trace = trace.snapshot();
     this.#observe.completed(ref, envelope);
     return envelope;
   }
 
-  async #execute(request: ExecuteRequest, caller: Caller, ref: ExecutionRef): Promise<ExecutionEnvelope> {
+  async #execute(request: ExecuteRequest, caller: Caller, ref: ExecutionRef, trace: ToolTrace | undefined): Promise<ExecutionEnvelope> {
     const startedAt = performance.now();
     const { executionId } = ref;
     const observe = this.#observe;
@@ -252,7 +257,8 @@ export class Gateway {
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         onToolCall: (tool, args, scope) => {
           request.onToolCall?.(tool, ++toolCalls);
-          return this.#toolCall(tool, args, scope, { caller, policy: tenant.policy, context, deadlineAt, ref });
+          const reply = this.#toolCall(tool, args, scope, { caller, policy: tenant.policy, context, deadlineAt, ref });
+          return trace ? trace.track(tool, args, reply) : reply;
         },
       });
       const ranMs = outcome.stats.runMs;

@@ -22,6 +22,8 @@ export const ExecuteBody = z
       .optional(),
     /** Async only: if the job runner dies mid-run, fail the job ('never') or run it again ('onCrash'); default jobs.retry. */
     retry: z.enum(RETRY_POLICIES).optional(),
+    /** Add `trace` to the envelope: each tool call's name, start offset, duration and outcome (arguments only if the server allows). */
+    trace: z.boolean().optional(),
   })
   .strict();
 
@@ -35,6 +37,7 @@ export function rejectJobFields(body: ExecuteBodyValue): void {
 
 /** The queue submission for an async execute body. */
 export function jobSubmission(body: ExecuteBodyValue, caller: Caller, idempotencyKey = body.idempotencyKey): JobSubmission {
+  if (body.trace !== undefined) throw new GatewayError('BAD_REQUEST', 'trace applies only to synchronous executions; drop "async" to trace a script');
   return {
     script: body.script,
     caller,

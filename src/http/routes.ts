@@ -139,6 +139,7 @@ export function jsonRoutes(gateway: Gateway): Readonly<Record<string, JsonRoute>
         ...(body.context ? { context: body.context } : {}),
         ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
         ...(body.limits ? { limits: body.limits } : {}),
+        ...(body.trace === true ? { trace: true } : {}),
       });
       // An execution that could not start for capacity reasons is an HTTP-level condition, not an outcome.
       const code = envelope.error?.code;

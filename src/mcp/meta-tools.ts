@@ -149,6 +149,7 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
           stats: anyObject,
           executionId: { type: 'string' },
           jobId: { type: 'string' },
+          trace: { type: 'array', items: anyObject },
         },
         // A queued execution answers { status: 'queued', jobId } instead of an envelope.
         required: ['status'],
@@ -167,6 +168,7 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
           ...(body.context ? { context: body.context } : {}),
           ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
           ...(body.limits ? { limits: body.limits } : {}),
+          ...(body.trace === true ? { trace: true } : {}),
           ...(signal ? { signal } : {}),
           ...(progress ? { onToolCall: (tool: string, count: number) => progress(count, `calling ${tool}`) } : {}),
         });
