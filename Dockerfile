@@ -11,8 +11,9 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY workers ./workers
 COPY config ./config
-# Only src/ and workers/ are copied, so only they are compiled (tests and benchmarks stay out of the image).
-RUN npx tsc -p tsconfig.json && npm prune --omit=dev --no-audit --no-fund
+# Only src/ and workers/ are copied, so only they are compiled (tests and benchmarks stay out of the image);
+# the build also bundles the playground page with its editor into dist/playground.
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime: production dependencies and compiled code, owned by root, run as an unprivileged user ----
 FROM node:20.20.2-bookworm-slim AS runtime

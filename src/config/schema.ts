@@ -264,6 +264,13 @@ const Tenant = z
 export const RETRY_POLICIES = ['never', 'onCrash'] as const;
 export type RetryPolicy = (typeof RETRY_POLICIES)[number];
 
+const Playground = z
+  .object({
+    /** Serve the playground page at GET / (the embedded default does; the Kubernetes config turns it off). */
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
 const Trace = z
   .object({
     /** Traced executions (`trace: true`) also report each tool call's arguments (up to 2 KiB of JSON each). */
@@ -318,6 +325,7 @@ export const ConfigSchema = z
     mcp: Mcp.prefault({}),
     jobs: Jobs.prefault({}),
     trace: Trace.prefault({}),
+    playground: Playground.prefault({}),
     auth: Auth.prefault({}),
     /** Per-tenant settings by tenant id; a tenant not listed gets the server's settings. */
     tenants: z.record(TenantId, Tenant).default({}),

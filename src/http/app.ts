@@ -5,6 +5,7 @@ import type { Gateway } from '../gateway';
 import type { Logger } from '../log';
 import { McpFace, SERVER_INFO, mcpRouter } from '../mcp';
 import { openApiDocument } from './openapi';
+import { playgroundRouter } from '../playground';
 import { ANONYMOUS, type Caller } from '../auth';
 import { createFrontDoor } from './front-door';
 import { admitRequest, authChallenge, errorReply, isJsonContentType, jsonRoutes, requestIdFrom, sendJson, toGatewayError, type JsonRoute } from './routes';
@@ -84,6 +85,9 @@ export function createApp(options: AppOptions, shared: SharedHandlers = { face: 
   // A job runner serves only the operational routes above: probes and metrics, no API to protect.
   if (!options.opsOnly) {
     const json = express.json({ limit: options.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+
+    const playground = gateway.config.playground.enabled ? playgroundRouter(log) : undefined;
+    if (playground) app.use(playground);
 
     if (gateway.auth.jwtEnabled) {
       app.get('/.well-known/oauth-protected-resource', (req, res) => {

@@ -1,0 +1,233 @@
+/**
+ * The playground page: search tools, read their TypeScript, run a script with a trace and see what it did.
+ * Talks to the same REST API as any client (with the API key typed in, if the server needs one). Bundled
+ * at build time (bundle.mjs); the page allows no inline script, so everything happens here.
+ */
+import { basicSetup } from 'codemirror';
+import { EditorView } from '@codemirror/view';
+import { javascript } from '@codemirror/lang-javascript';
+
+interface SearchHit {
+  name: string;
+  description: string;
+  score: number;
+}
+interface DescribedTool {
+  name: string;
+  description: string;
+  inputSchema: unknown;
+  outputSchema: unknown;
+  typescript: string;
+}
+interface TraceEntry {
+  tool: string;
+  startMs: number;
+  durationMs: number;
+  outcome: 'ok' | 'error' | 'unfinished';
+  error?: string;
+}
+interface Envelope {
+  status: string;
+  result?: unknown;
+  error?: { code: string; message: string; hint?: string; line?: number; column?: number };
+  logs: { level: string; message: string }[];
+  warnings: string[];
+  stats: { durationMs: number; toolCalls: number };
+  risk?: { score: number; signals: { kind?: string; message?: string }[] };
+  trace?: TraceEntry[];
+}
+
+const EXAMPLES: Record<string, string> = {
+  'Recently active users named "me…"': `const tenDaysAgo = Date.now() - 10 * 24 * 3600 * 1000;
+const hits = [];
+let offset = 0;
+do {
+  const page = await callTool('users:list', { limit: 500, offset });
+  hits.push(...page.items.filter(u => u.firstName.toLowerCase().startsWith('me') && Date.parse(u.lastLogin) >= tenDaysAgo));
+  offset = page.nextOffset;
+} while (offset != null);
+return hits.sort((a, b) => b.lastLogin.localeCompare(a.lastLogin)).slice(0, 10).map(u => ({ name: u.firstName + ' ' + u.lastName, lastLogin: u.lastLogin }));
+`,
+  'Open invoices of three users, in parallel': `const users = await callTool('users:list', { limit: 3 });
+const invoices = await Promise.all(users.items.map(u => callTool('invoices:listForUser', { userId: u.id, limit: 5 })));
+return users.items.map((u, i) => ({ user: u.id, invoices: invoices[i].items.length }));
+`,
+  'A tool error, caught': `const r = await callTool('users:get', { id: 'u_9999' }, { throwOnError: false });
+console.log('ok?', r.ok);
+return r.ok ? r.data : r.error.code;
+`,
+  'A syntax error': `const total = 1 +;
+return total;
+`,
+};
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`missing #${id}`);
+  return el as T;
+};
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+const KEY_STORAGE = 'scriptgate.apiKey';
+
+async function api<T>(path: string, body: unknown): Promise<T> {
+  const key = $<HTMLInputElement>('api-key').value.trim();
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) },
+    body: JSON.stringify(body),
+  });
+  const payload = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string; hint?: string } };
+  // An execution that failed is still a 200 envelope; anything else with `error` is a request that failed.
+  if (!res.ok && payload.error) throw new Error(`${payload.error.code ?? res.status}: ${payload.error.message ?? ''}${payload.error.hint ? ` (${payload.error.hint})` : ''}`);
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return payload as T;
+}
+
+async function search(query: string): Promise<void> {
+  const status = $('search-status');
+  const list = $('results');
+  list.replaceChildren();
+  status.textContent = 'Searching…';
+  try {
+    const { tools } = await api<{ tools: SearchHit[] }>('/v1/search', { query, topK: 15 });
+    status.textContent = tools.length ? `${tools.length} tools, best first` : 'No tool matches.';
+    for (const hit of tools) {
+      const item = el('li');
+      item.dataset.tool = hit.name;
+      item.append(el('span', hit.name, 'name'), el('span', hit.score.toFixed(2), 'score'), el('span', hit.description, 'desc'));
+      item.addEventListener('click', () => void describe(hit.name));
+      list.append(item);
+    }
+  } catch (err) {
+    status.textContent = String((err as Error).message);
+  }
+}
+
+async function describe(name: string): Promise<void> {
+  const detail = $('tool-detail');
+  try {
+    const { tools } = await api<{ tools: DescribedTool[] }>('/v1/describe', { names: [name] });
+    const tool = tools[0];
+    if (!tool) return;
+    $('tool-name').textContent = tool.name;
+    $('tool-description').textContent = tool.description;
+    $('tool-ts').textContent = tool.typescript;
+    $('tool-input').textContent = JSON.stringify(tool.inputSchema, null, 2);
+    $('tool-output').textContent = JSON.stringify(tool.outputSchema, null, 2);
+    detail.hidden = false;
+  } catch (err) {
+    $('search-status').textContent = String((err as Error).message);
+  }
+}
+
+/** An array of rows (objects or values) as a table; anything else stays JSON only. */
+function renderTable(result: unknown): void {
+  const table = $<HTMLTableElement>('result-table');
+  table.replaceChildren();
+  table.hidden = !Array.isArray(result) || result.length === 0;
+  if (table.hidden) return;
+  const rows = result as unknown[];
+  const objects = rows.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r));
+  const columns = objects ? [...new Set(rows.flatMap((r) => Object.keys(r as object)))] : ['value'];
+  const head = el('tr');
+  for (const c of columns) head.append(el('th', c));
+  table.append(head);
+  for (const row of rows) {
+    const tr = el('tr');
+    tr.className = 'row';
+    for (const c of columns) {
+      const value = objects ? (row as Record<string, unknown>)[c] : row;
+      tr.append(el('td', typeof value === 'string' ? value : JSON.stringify(value) ?? ''));
+    }
+    table.append(tr);
+  }
+}
+
+function renderTimeline(trace: TraceEntry[], totalMs: number): void {
+  const box = $('timeline');
+  box.replaceChildren();
+  if (trace.length === 0) {
+    box.append(el('p', 'No tool calls.', 'muted'));
+    return;
+  }
+  const span = Math.max(totalMs, ...trace.map((t) => t.startMs + t.durationMs), 1);
+  for (const t of trace) {
+    const row = el('div', undefined, `call ${t.outcome}`);
+    row.dataset.tool = t.tool;
+    row.dataset.outcome = t.outcome;
+    const bar = el('div', undefined, 'bar');
+    // CSSOM, not a style attribute: the page's CSP allows no inline styles.
+    bar.style.left = `${45 + (t.startMs / span) * 55}%`;
+    bar.style.width = `${Math.max(0.4, (t.durationMs / span) * 55)}%`;
+    bar.title = `starts at ${t.startMs} ms, takes ${t.durationMs} ms`;
+    const outcome = t.outcome === 'error' ? `error ${t.error ?? ''}` : t.outcome;
+    row.append(el('span', `${t.tool} · ${t.durationMs.toFixed(1)} ms · ${outcome}`, 'label'), bar);
+    box.append(row);
+  }
+}
+
+function showEnvelope(envelope: Envelope): void {
+  $('outcome').hidden = false;
+  const status = $('status');
+  status.textContent = envelope.status;
+  status.className = `badge${envelope.status === 'ok' ? ' ok' : ''}`;
+  $('duration').textContent = `${envelope.stats.durationMs} ms, ${envelope.stats.toolCalls} tool calls`;
+  $('risk').textContent = envelope.risk ? `risk score ${envelope.risk.score}` : 'risk score 0';
+  const error = envelope.error;
+  $('error').hidden = !error;
+  $('error-message').textContent = error ? `${error.code}: ${error.message}` : '';
+  $('error-line').textContent = error?.line !== undefined ? `line ${error.line}${error.column !== undefined ? `, column ${error.column}` : ''}` : '';
+  $('error-hint').textContent = error?.hint ?? '';
+  const warnings = $('warnings');
+  warnings.replaceChildren(...envelope.warnings.map((w) => el('li', w)));
+  renderTimeline(envelope.trace ?? [], envelope.stats.durationMs);
+  renderTable(envelope.result);
+  $('result').textContent = envelope.result === undefined ? '(no result)' : JSON.stringify(envelope.result, null, 2);
+  $('logs').textContent = envelope.logs.map((l) => `[${l.level}] ${l.message}`).join('\n') || '(no logs)';
+}
+
+function start(): void {
+  const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content;
+  const keyInput = $<HTMLInputElement>('api-key');
+  keyInput.value = sessionStorage.getItem(KEY_STORAGE) ?? '';
+  keyInput.addEventListener('change', () => sessionStorage.setItem(KEY_STORAGE, keyInput.value.trim()));
+
+  const names = Object.keys(EXAMPLES);
+  const editor = new EditorView({
+    doc: EXAMPLES[names[0]!]!,
+    extensions: [basicSetup, javascript(), ...(nonce ? [EditorView.cspNonce.of(nonce)] : [])],
+    parent: $('editor'),
+  });
+  const select = $<HTMLSelectElement>('examples');
+  for (const name of names) select.append(new Option(name, name));
+  select.addEventListener('change', () => {
+    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: EXAMPLES[select.value] ?? '' } });
+  });
+
+  $('search-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const query = $<HTMLInputElement>('search').value.trim();
+    if (query) void search(query);
+  });
+
+  const run = $<HTMLButtonElement>('run');
+  run.addEventListener('click', async () => {
+    run.disabled = true;
+    try {
+      showEnvelope(await api<Envelope>('/v1/execute', { script: editor.state.doc.toString(), trace: true }));
+    } catch (err) {
+      showEnvelope({ status: 'request failed', error: { code: 'REQUEST', message: String((err as Error).message) }, logs: [], warnings: [], stats: { durationMs: 0, toolCalls: 0 } });
+    } finally {
+      run.disabled = false;
+    }
+  });
+}
+
+start();
