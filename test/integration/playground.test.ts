@@ -73,7 +73,9 @@ describe('the playground page', () => {
     await page.screenshot({ path: resolve(OUTPUT, 'playground.png'), fullPage: true });
 
     await page.selectOption('#examples', { label: 'A syntax error' });
-    await page.click('#run');
+    // Ctrl+Enter in the editor runs it, like the button.
+    await page.click('#editor .cm-content');
+    await page.keyboard.press('Control+Enter');
     await page.locator('#status', { hasText: 'syntax_error' }).waitFor();
     expect(await page.textContent('#error-line')).toMatch(/^line 1, column \d+/);
     expect((await page.textContent('#error-hint'))!.length).toBeGreaterThan(5);

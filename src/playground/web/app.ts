@@ -4,7 +4,7 @@
  * at build time (bundle.mjs); the page allows no inline script, so everything happens here.
  */
 import { basicSetup } from 'codemirror';
-import { EditorView } from '@codemirror/view';
+import { EditorView, keymap } from '@codemirror/view';
 import { javascript } from '@codemirror/lang-javascript';
 
 interface SearchHit {
@@ -200,9 +200,12 @@ function start(): void {
   keyInput.addEventListener('change', () => sessionStorage.setItem(KEY_STORAGE, keyInput.value.trim()));
 
   const names = Object.keys(EXAMPLES);
+  const run = $<HTMLButtonElement>('run');
+  // Ctrl/Cmd+Enter runs the script from the editor.
+  const runKey = keymap.of([{ key: 'Mod-Enter', run: () => (run.click(), true) }]);
   const editor = new EditorView({
     doc: EXAMPLES[names[0]!]!,
-    extensions: [basicSetup, javascript(), ...(nonce ? [EditorView.cspNonce.of(nonce)] : [])],
+    extensions: [runKey, basicSetup, javascript(), ...(nonce ? [EditorView.cspNonce.of(nonce)] : [])],
     parent: $('editor'),
   });
   const select = $<HTMLSelectElement>('examples');
@@ -217,7 +220,6 @@ function start(): void {
     if (query) void search(query);
   });
 
-  const run = $<HTMLButtonElement>('run');
   run.addEventListener('click', async () => {
     run.disabled = true;
     try {
