@@ -162,6 +162,7 @@ export class Gateway {
             ...(job.context ? { context: job.context } : {}),
             ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
             ...(job.limits ? { limits: job.limits } : {}),
+            ...(job.trace === true ? { trace: true } : {}),
           }),
         this.config.jobs.concurrency,
       );

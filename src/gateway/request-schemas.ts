@@ -37,7 +37,6 @@ export function rejectJobFields(body: ExecuteBodyValue): void {
 
 /** The queue submission for an async execute body. */
 export function jobSubmission(body: ExecuteBodyValue, caller: Caller, idempotencyKey = body.idempotencyKey): JobSubmission {
-  if (body.trace !== undefined) throw new GatewayError('BAD_REQUEST', 'trace applies only to synchronous executions; drop "async" to trace a script');
   return {
     script: body.script,
     caller,
@@ -46,6 +45,7 @@ export function jobSubmission(body: ExecuteBodyValue, caller: Caller, idempotenc
     ...(body.limits ? { limits: body.limits } : {}),
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     ...(body.retry !== undefined ? { retry: body.retry } : {}),
+    ...(body.trace === true ? { trace: true } : {}),
   };
 }
 

@@ -31,6 +31,8 @@ export interface JobSubmission {
   idempotencyKey?: string;
   /** Overrides jobs.retry for this job. */
   retry?: RetryPolicy;
+  /** The job's envelope carries a tool-call trace. */
+  trace?: boolean;
 }
 
 /** Runs one job to its envelope; honours `signal` (cancellation) and may report progress. */

@@ -2,7 +2,7 @@ import { startHttpServer, type RunningServer } from '../../src/http';
 import { silentLogger } from '../../src/log';
 import type { TraceEntry } from '../../src/gateway';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { postJson } from '../helpers/http';
+import { httpRequest, postJson } from '../helpers/http';
 
 let g: TestGateway;
 let withArgs: TestGateway;
@@ -70,7 +70,7 @@ describe('trace: true', () => {
     expect(String(r.trace![1]!.arguments)).toHaveLength(2048);
   });
 
-  test('over REST and MCP; refused with async', async () => {
+  test('over REST and MCP, and in an async job\'s envelope', async () => {
     const rest = await postJson(`${server.url}/v1/execute`, { script: SCRIPT, trace: true });
     expect((rest.body as { trace: TraceEntry[] }).trace).toHaveLength(4);
     const mcp = await postJson(
@@ -79,8 +79,11 @@ describe('trace: true', () => {
       { accept: 'application/json, text/event-stream' },
     );
     expect((mcp.body as { result: { structuredContent: { trace: TraceEntry[] } } }).result.structuredContent.trace).toHaveLength(4);
-    const queued = await postJson(`${server.url}/v1/execute`, { script: 'return 1', trace: true, async: true });
-    expect(queued.status).toBe(400);
-    expect(queued.body).toMatchObject({ error: { code: 'BAD_REQUEST', message: expect.stringContaining('trace applies only to synchronous') } });
+    const queued = await postJson(`${server.url}/v1/execute`, { script: SCRIPT, trace: true, async: true });
+    expect(queued.status).toBe(202);
+    const { jobId } = queued.body as { jobId: string };
+    const job = await httpRequest(`${server.url}/v1/jobs/${jobId}?waitMs=10000`);
+    expect(job.body).toMatchObject({ state: 'completed', result: { status: 'ok' } });
+    expect((job.body as { result: { trace: TraceEntry[] } }).result.trace.map((t) => t.tool)).toEqual(['users:get', 'test:fail', 'test:sleep', 'test:sleep']);
   });
 });
