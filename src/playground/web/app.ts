@@ -6,6 +6,7 @@
 import { basicSetup } from 'codemirror';
 import { EditorView, keymap } from '@codemirror/view';
 import { javascript } from '@codemirror/lang-javascript';
+import { EXAMPLES } from '../examples';
 
 interface SearchHit {
   name: string;
@@ -36,30 +37,6 @@ interface Envelope {
   risk?: { score: number; signals: { kind?: string; message?: string }[] };
   trace?: TraceEntry[];
 }
-
-const EXAMPLES: Record<string, string> = {
-  'Recently active users named "me…"': `const tenDaysAgo = Date.now() - 10 * 24 * 3600 * 1000;
-const hits = [];
-let offset = 0;
-do {
-  const page = await callTool('users:list', { limit: 500, offset });
-  hits.push(...page.items.filter(u => u.firstName.toLowerCase().startsWith('me') && Date.parse(u.lastLogin) >= tenDaysAgo));
-  offset = page.nextOffset;
-} while (offset != null);
-return hits.sort((a, b) => b.lastLogin.localeCompare(a.lastLogin)).slice(0, 10).map(u => ({ name: u.firstName + ' ' + u.lastName, lastLogin: u.lastLogin }));
-`,
-  'Open invoices of three users, in parallel': `const users = await callTool('users:list', { limit: 3 });
-const invoices = await Promise.all(users.items.map(u => callTool('invoices:listForUser', { userId: u.id, limit: 5 })));
-return users.items.map((u, i) => ({ user: u.id, invoices: invoices[i].items.length }));
-`,
-  'A tool error, caught': `const r = await callTool('users:get', { id: 'u_9999' }, { throwOnError: false });
-console.log('ok?', r.ok);
-return r.ok ? r.data : r.error.code;
-`,
-  'A syntax error': `const total = 1 +;
-return total;
-`,
-};
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
