@@ -32,7 +32,7 @@ describe('the load runner', () => {
     await expect(promisify(execFile)(process.execPath, [LOAD, 'nope'], { timeout: 20_000 })).rejects.toMatchObject({ stderr: expect.stringContaining('execute-trivial') });
   });
 
-  test('every scenario the issue names exists, and tool-calling ones also run with 5 ms tools', () => {
+  test('every documented scenario exists, and tool-calling ones also run with 5 ms tools', () => {
     const names = SCENARIOS.map((s) => s.name);
     expect(names).toEqual(['execute-trivial', 'execute-3tools', 'execute-fanout', 'execute-gate-heavy', 'invoke', 'search', 'describe', 'mcp-execute', 'mixed', 'auth']);
     for (const name of ['execute-3tools', 'execute-fanout', 'invoke', 'mixed']) expect(SCENARIOS.find((s) => s.name === name)?.toolDelays).toEqual([0, 5]);
