@@ -8,7 +8,7 @@ import { openApiDocument } from './openapi';
 import { playgroundRouter } from '../playground';
 import { ANONYMOUS, type Caller } from '../auth';
 import { createFrontDoor } from './front-door';
-import { admitRequest, authChallenge, errorReply, isJsonContentType, jsonRoutes, requestIdFrom, sendJson, toGatewayError, type JsonRoute } from './routes';
+import { admitRequest, authChallenge, isJsonContentType, jsonRoutes, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
 
 export interface AppOptions {
   gateway: Gateway;
@@ -154,12 +154,8 @@ export function createApp(options: AppOptions, shared: SharedHandlers = { face: 
 
   // Express recognises error handlers by arity, so all four parameters stay.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    let known = toGatewayError(err, options.bodyLimitBytes);
-    if (!known) {
-      log.error({ err, path: req.path, requestId: res.locals.requestId }, 'unhandled request error');
-      known = new GatewayError('INTERNAL', 'internal server error');
-    }
-    sendJson(res, errorReply(known, typeof res.locals.wwwAuthenticate === 'string' ? res.locals.wwwAuthenticate : undefined));
+    const challenge = typeof res.locals.wwwAuthenticate === 'string' ? res.locals.wwwAuthenticate : undefined;
+    sendFailure(res, err, { bodyLimitBytes: options.bodyLimitBytes, log, challenge, where: { path: req.path, requestId: res.locals.requestId } });
   });
 
   return app;

@@ -1,10 +1,9 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Caller } from '../auth';
-import { GatewayError } from '../errors';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../log';
 import { answerPlainCall, plainCall, sendBodyError, type McpFace } from '../mcp';
-import { admitRequest, authChallenge, errorReply, isJsonContentType, requestIdFrom, sendJson, toGatewayError, type JsonRoute } from './routes';
+import { admitRequest, authChallenge, header, isJsonContentType, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
 
 export interface FrontDoorOptions {
   gateway: Gateway;
@@ -17,8 +16,6 @@ export interface FrontDoorOptions {
 
 /** Thrown for a body that cannot be taken, typed as body-parser types its errors so both map alike. */
 const bodyError = (type: string, message: string): Error => Object.assign(new Error(message), { type });
-
-const first = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 /** Only a UTF-8 (or unstated) charset is read here; express answers anything else. */
 const utf8OrNoCharset = (contentType: string | undefined): boolean => {
@@ -81,17 +78,11 @@ export function createFrontDoor(options: FrontDoorOptions, next: RequestListener
   const { gateway, log, routes, bodyLimitBytes } = options;
   const routeFor = new Map(Object.entries(routes));
 
-  function fail(res: ServerResponse, err: unknown, challenge: string | undefined, requestId: string): void {
-    let known = toGatewayError(err, bodyLimitBytes);
-    if (!known) {
-      log.error({ err, requestId }, 'unhandled request error');
-      known = new GatewayError('INTERNAL', 'internal server error');
-    }
-    sendJson(res, errorReply(known, challenge));
-  }
+  const fail = (res: ServerResponse, err: unknown, challenge: string | undefined, requestId: string): void =>
+    sendFailure(res, err, { bodyLimitBytes, log, challenge, where: { requestId } });
 
   async function serve(req: IncomingMessage, res: ServerResponse, route: JsonRoute | undefined): Promise<void> {
-    const requestId = requestIdFrom(first(req.headers['x-request-id']));
+    const requestId = requestIdFrom(header(req.headers, 'x-request-id'));
     res.setHeader('X-Request-Id', requestId);
     if (options.isDraining()) res.setHeader('Connection', 'close');
     const challenge = authChallenge(gateway, req);
@@ -117,7 +108,7 @@ export function createFrontDoor(options: FrontDoorOptions, next: RequestListener
       return next(req, res);
     }
     try {
-      sendJson(res, await route({ body, caller, requestId, header: (name) => first(req.headers[name.toLowerCase()]) }));
+      sendJson(res, await route({ body, caller, requestId, header: (name) => header(req.headers, name.toLowerCase()) }));
     } catch (err) {
       fail(res, err, challenge, requestId);
     }
@@ -130,13 +121,13 @@ export function createFrontDoor(options: FrontDoorOptions, next: RequestListener
     const path = query === -1 ? url : url.slice(0, query);
     const route = routeFor.get(path);
     if (route === undefined && path !== '/mcp') return next(req, res);
-    const contentType = first(req.headers['content-type']);
-    const encoding = first(req.headers['content-encoding']);
+    const contentType = header(req.headers, 'content-type');
+    const encoding = header(req.headers, 'content-encoding');
     if ((encoding !== undefined && encoding.toLowerCase() !== 'identity') || !utf8OrNoCharset(contentType)) return next(req, res);
     if (route !== undefined && !isJsonContentType(contentType)) return next(req, res);
     serve(req, res, route).catch((err: unknown) => {
-      log.error({ err }, 'front door failed');
-      if (!res.headersSent) sendJson(res, errorReply(new GatewayError('INTERNAL', 'internal server error'), undefined));
+      if (res.headersSent) log.error({ err, path }, 'front door failed after answering');
+      else sendFailure(res, err, { bodyLimitBytes, log, challenge: undefined, where: { path } });
     });
   };
 }

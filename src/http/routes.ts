@@ -5,6 +5,7 @@ import type { Caller } from '../auth';
 import { formatZodError } from '../config';
 import { ERROR_CODES, GatewayError, toPublicError, type ErrorCode } from '../errors';
 import type { Gateway } from '../gateway';
+import type { Logger } from '../log';
 import { DescribeBody, ExecuteBody, IDEMPOTENCY_KEY, InvokeBody, SearchBody, jobSubmission, rejectJobFields, type ExecuteBodyValue } from '../gateway';
 
 /**
@@ -26,7 +27,8 @@ export interface JsonReply {
 
 export type JsonRoute = (input: RouteInput) => Promise<JsonReply>;
 
-const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
+/** A request header's (first) value; `name` in lower case, as Node keys them. */
+export const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 };
@@ -81,8 +83,8 @@ const BODY_ERRORS: Record<string, ErrorCode> = {
   'request.size.invalid': 'BAD_REQUEST',
 };
 
-/** A thrown value as the GatewayError a client sees; undefined for a fault of ours (logged, then INTERNAL). */
-export function toGatewayError(err: unknown, bodyLimitBytes: number): GatewayError | undefined {
+/** A thrown value as the GatewayError a client sees; undefined for a fault of ours. */
+function toGatewayError(err: unknown, bodyLimitBytes: number): GatewayError | undefined {
   if (err instanceof GatewayError) return err;
   const type = (err as { type?: unknown } | null)?.type;
   const mapped = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
@@ -94,6 +96,19 @@ export function toGatewayError(err: unknown, bodyLimitBytes: number): GatewayErr
         ? `the body is larger than ${bodyLimitBytes} bytes`
         : (err as Error).message;
   return new GatewayError(mapped, message);
+}
+
+/**
+ * Answers a request that failed with the REST error shape: our codes as they are, body-parser's mapped,
+ * anything else logged (with `where`) and answered INTERNAL.
+ */
+export function sendFailure(res: ServerResponse, err: unknown, options: { bodyLimitBytes: number; log: Logger; challenge: string | undefined; where: Record<string, unknown> }): void {
+  let known = toGatewayError(err, options.bodyLimitBytes);
+  if (!known) {
+    options.log.error({ err, ...options.where }, 'unhandled request error');
+    known = new GatewayError('INTERNAL', 'internal server error');
+  }
+  sendJson(res, errorReply(known, options.challenge));
 }
 
 /** Writes a JSON reply on Node's response (express's Response is one). */
