@@ -12,7 +12,7 @@ import { Gateway } from '../src/gateway';
 import { silentLogger } from '../src/log';
 import { compileUncached } from '../src/gate';
 import { SCRIPTS, benchTools, scriptOfSize } from './bench-tools';
-import { numberOption, loadHttp, percentile, round, startChildServer, type HttpFigures } from './harness';
+import { medianFigures, numberOption, loadHttp, percentile, round, startChildServer, type HttpFigures } from './harness';
 
 const opt = numberOption;
 const DURATION_S = opt('duration', 5);
@@ -43,12 +43,6 @@ async function inProcess(gateway: Gateway, script: string): Promise<{ p50: numbe
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
   const rps = done / ((performance.now() - started) / 1000);
   return { p50: round(percentile(times, 50)), p99: round(percentile(times, 99)), rps: Math.round(rps) };
-}
-
-function medianFigures(list: HttpFigures[]): HttpFigures {
-  const sorted = [...list].sort((a, b) => a.rps - b.rps);
-  const mid = sorted[Math.floor(sorted.length / 2)]!;
-  return { ...mid, errors: list.reduce((n, f) => n + f.errors, 0), non2xx: list.reduce((n, f) => n + f.non2xx, 0) };
 }
 
 /** Uncached gate time (pre-scan, parse, rules, risk facts, transform, generate), as the front pays it on a cache miss. */

@@ -132,9 +132,29 @@ export function percentile(sorted: number[], p: number): number {
 
 export const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
 
-/** `--name value` from the command line: the number given, else the default. */
-export function numberOption(name: string, dflt: number): number {
+/** The round with the median throughput; errors and non-2xx summed over all rounds. */
+export function medianFigures(list: HttpFigures[]): HttpFigures {
+  const sorted = [...list].sort((a, b) => a.rps - b.rps);
+  const mid = sorted[Math.floor(sorted.length / 2)]!;
+  return { ...mid, errors: list.reduce((n, f) => n + f.errors, 0), non2xx: list.reduce((n, f) => n + f.non2xx, 0) };
+}
+
+/** RSS in MiB of a service's front process and of its children (the executors). */
+export function serviceRss(pid: number): { frontMb: number; executorsMb: number; totalMb: number } {
+  const frontMb = rssMb(pid);
+  const executorsMb = round(childPids(pid).reduce((sum, child) => sum + rssMb(child), 0), 1);
+  return { frontMb, executorsMb, totalMb: round(frontMb + executorsMb, 1) };
+}
+
+/** `--name value` from the command line, if given. */
+export function stringOption(name: string): string | undefined {
   const args = process.argv.slice(2);
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** `--name value` from the command line: the number given, else the default. */
+export function numberOption(name: string, dflt: number): number {
+  const value = stringOption(name);
+  return value === undefined ? dflt : Number(value);
 }

@@ -9,8 +9,9 @@
  */
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
+import { SCRIPTS } from './bench-tools';
 import { SCENARIOS, scenarioNamed, type Scenario } from './scenarios';
-import { numberOption, round, runLoad, startChildServer, type ChildServer, type HttpFigures } from './harness';
+import { jsonPost, medianFigures, numberOption, round, runLoad, startChildServer, type ChildServer, type HttpFigures } from './harness';
 import { checkScenario } from './scenario-check';
 import { measureIdleMemory, measureRecovery } from './probes';
 import { RESULTS_DIR, recordResults, type ScenarioResult } from './results';
@@ -21,12 +22,6 @@ const DURATION_S = numberOption('duration', 10);
 const CONNECTIONS = numberOption('connections', 50);
 const ROUNDS = numberOption('rounds', 1);
 const WARMUP_S = numberOption('warmup', 2);
-
-function median(list: HttpFigures[]): HttpFigures {
-  const sorted = [...list].sort((a, b) => a.rps - b.rps);
-  const mid = sorted[Math.floor(sorted.length / 2)]!;
-  return { ...mid, errors: list.reduce((n, f) => n + f.errors, 0), non2xx: list.reduce((n, f) => n + f.non2xx, 0) };
-}
 
 /** `--profile`: the service's front process writes a V8 CPU profile (open it in Chrome DevTools) on exit. */
 const PROFILE_ARGS = process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${resolve(RESULTS_DIR, 'profiles')}`] : [];
@@ -43,7 +38,7 @@ async function runScenario(hello: ChildServer, scenario: Scenario, toolDelayMs: 
   try {
     await checkScenario(service.url, scenario);
     const targets: { key: 'hello' | 'scenario' | 'baseline'; url: string; requests: Scenario['requests'] }[] = [
-      { key: 'hello', url: hello.url, requests: () => [{ method: 'POST', path: '/v1/execute', headers: { 'content-type': 'application/json' }, body: '{"script":"return 1"}' }] },
+      { key: 'hello', url: hello.url, requests: () => [jsonPost('/v1/execute', { script: SCRIPTS.trivial })] },
       { key: 'scenario', url: service.url, requests: scenario.requests },
     ];
     if (baselineScenario) {
@@ -56,8 +51,8 @@ async function runScenario(hello: ChildServer, scenario: Scenario, toolDelayMs: 
     for (let r = 0; r < ROUNDS; r++) {
       for (const t of targets) samples[t.key].push(await runLoad({ url: t.url, requests: t.requests(), connections: CONNECTIONS, durationS: DURATION_S }));
     }
-    const figures = median(samples.scenario);
-    const floor = median(samples.hello);
+    const figures = medianFigures(samples.scenario);
+    const floor = medianFigures(samples.hello);
     const result: ScenarioResult = {
       scenario: scenario.name,
       toolDelayMs,
@@ -69,7 +64,7 @@ async function runScenario(hello: ChildServer, scenario: Scenario, toolDelayMs: 
       ratio: round(figures.rps / floor.rps, 3),
     };
     if (baseline) {
-      const base = median(samples.baseline);
+      const base = medianFigures(samples.baseline);
       result.baseline = { label: baseline.label, rps: base.rps, p99: base.p99, ratio: round(figures.rps / base.rps, 3), errors: base.errors + base.non2xx };
     }
     return result;

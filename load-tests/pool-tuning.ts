@@ -6,15 +6,14 @@
  */
 import { resolve } from 'node:path';
 import { SCRIPTS } from './bench-tools';
-import { numberOption, loadHttp, round, startChildServer } from './harness';
+import { numberOption, loadHttp, round, startChildServer, stringOption } from './harness';
 
-const args = process.argv.slice(2);
 const opt = numberOption;
 const DURATION_S = opt('duration', 8);
 const CONNECTIONS = opt('connections', 50);
 const SERVER = resolve(__dirname, 'servers', 'gateway-server.js');
 /** `--only "<name prefix>"` runs one setting. */
-const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const ONLY = stringOption('only');
 
 const SETTINGS: { name: string; env: Record<string, string> }[] = [
   { name: '1 executor × 2 threads', env: { SCRIPTGATE_EXECUTORS: '1', SCRIPTGATE_POOL_MIN_THREADS: '2', SCRIPTGATE_POOL_MAX_THREADS: '2' } },

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { childPids, percentile, round, rssMb, runLoad, jsonPost, startChildServer } from './harness';
+import { childPids, percentile, round, runLoad, jsonPost, serviceRss, startChildServer } from './harness';
 import { SCRIPTS } from './bench-tools';
 
 const MAIN = resolve(__dirname, '..', 'src', 'main.js');
@@ -64,19 +64,13 @@ export interface MemoryFigures {
   afterLoadIdle: { frontMb: number; executorsMb: number; totalMb: number };
 }
 
-function sample(pid: number): { frontMb: number; executorsMb: number; totalMb: number } {
-  const frontMb = rssMb(pid);
-  const executorsMb = round(childPids(pid).reduce((sum, child) => sum + rssMb(child), 0), 1);
-  return { frontMb, executorsMb, totalMb: round(frontMb + executorsMb, 1) };
-}
-
 /** RSS of `scriptgate serve` on the embedded default (demo catalog, in-memory cache and queue). */
 export async function measureIdleMemory(): Promise<MemoryFigures> {
   const server = await startChildServer(MAIN, { SCRIPTGATE_PORT: '0', SCRIPTGATE_LOG_LEVEL: 'info' }, ['serve']);
   try {
     await sleep(5_000);
     const pid = server.child.pid!;
-    const fresh = sample(pid);
+    const fresh = serviceRss(pid);
     const requests = [
       jsonPost('/v1/search', { query: 'invoices for a user', topK: 5 }),
       jsonPost('/v1/describe', { names: ['billing:getSubscription'] }),
@@ -84,9 +78,9 @@ export async function measureIdleMemory(): Promise<MemoryFigures> {
     ];
     await runLoad({ url: server.url, requests, connections: 20, durationS: 10 });
     await sleep(15_000);
-    const afterLoad = sample(pid);
+    const afterLoad = serviceRss(pid);
     await sleep(60_000);
-    return { executors: childPids(pid).length, fresh, afterLoad, afterLoadIdle: sample(pid) };
+    return { executors: childPids(pid).length, fresh, afterLoad, afterLoadIdle: serviceRss(pid) };
   } finally {
     await server.stop();
   }

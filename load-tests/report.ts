@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as echarts from 'echarts';
+import { stringOption } from './harness';
 import { LATEST_FILE, readLatest, type LatestResults } from './results';
 import { SCENARIOS } from './scenarios';
 
@@ -81,15 +82,9 @@ export function renderReport(results: LatestResults): string {
   return svg;
 }
 
-function option(name: string): string | undefined {
-  const args = process.argv.slice(2);
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 if (require.main === module) {
-  const input = option('in') ?? LATEST_FILE;
-  const out = option('out') ?? DEFAULT_REPORT;
+  const input = stringOption('in') ?? LATEST_FILE;
+  const out = stringOption('out') ?? DEFAULT_REPORT;
   writeFileSync(out, renderReport(readLatest(input)));
   console.log(JSON.stringify({ report: out, from: input }));
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type autocannon from 'autocannon';
-import { childPids, round, rssMb, runLoad, startChildServer } from './harness';
+import { round, runLoad, serviceRss, startChildServer } from './harness';
 import { answerFailed, checkScenario } from './scenario-check';
 import { scenarioNamed } from './scenarios';
 
@@ -92,13 +92,9 @@ export async function runSoak(options: { durationS: number; connections: number 
     const takeSample = async (): Promise<void> => {
       const pid = server.child.pid!;
       const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
-      const frontMb = rssMb(pid);
-      const executorsMb = round(childPids(pid).reduce((sum, child) => sum + rssMb(child), 0), 1);
       const s: SoakSample = {
         t: Math.round((performance.now() - started) / 1000),
-        frontMb,
-        executorsMb,
-        totalMb: round(frontMb + executorsMb, 1),
+        ...serviceRss(pid),
         loopP99Ms: round(metricValue(metrics, 'scriptgate_nodejs_eventloop_lag_p99_seconds') * 1000, 2),
         loopMaxMs: round(metricValue(metrics, 'scriptgate_nodejs_eventloop_lag_max_seconds') * 1000, 2),
       };
