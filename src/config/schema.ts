@@ -192,12 +192,26 @@ const Cache = z
   })
   .strict();
 
+const SearchMl = z
+  .object({
+    /** Where tool embeddings are kept when Redis is not configured; empty: `scriptgate-embeddings` in the OS temp directory. */
+    cacheDir: z.string().default(''),
+    /** Catalogs with at least this many tools search their vectors through an HNSW graph, not an exact scan. */
+    annThreshold: int(1).default(10_000),
+    /** Query embeddings kept by query text (0 disables). */
+    queryCacheEntries: int(0).default(1_000),
+  })
+  .strict();
+
 const Search = z
   .object({
     /** Quiet time after a catalog change before the index rebuilds; a burst of changes rebuilds once. */
     rebuildDebounceMs: int(0).default(100),
     /** Longest stretch of rebuild work between turns of the event loop. */
     rebuildSliceMs: int(1).default(10),
+    /** `tfidf`: the lexical index; `ml`: lexical fused with offline sentence embeddings (optional packages). */
+    strategy: z.enum(['tfidf', 'ml']).default('tfidf'),
+    ml: SearchMl.prefault({}),
   })
   .strict();
 

@@ -114,9 +114,9 @@ export class Discovery {
     };
     // The serving index's version, not the catalog's: during a rebuild the old index answers, and its
     // answers must not be stored under the new version.
-    return cache.lookup(this.#key(search.servingVersion, 'search', view.key, normalised), 'search', () => {
+    return cache.lookup(this.#key(search.servingVersion, 'search', view.key, normalised), 'search', async () => {
       const started = performance.now();
-      const response = search.search({ ...normalised, view });
+      const response = await search.search({ ...normalised, view });
       metrics.searchDuration.observe((performance.now() - started) / 1000);
       return response;
     });
@@ -175,7 +175,7 @@ export class Discovery {
     }
     const suggestions = scored.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([name]) => name);
     if (suggestions.length < SUGGESTIONS) {
-      for (const hit of search.search({ queries: [requested], topK: SUGGESTIONS, minScore: 0, view }).tools) {
+      for (const hit of search.searchLexical({ queries: [requested], topK: SUGGESTIONS, minScore: 0, view }).tools) {
         if (!suggestions.includes(hit.name)) suggestions.push(hit.name);
       }
     }

@@ -1,4 +1,8 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Catalog } from '../catalog';
+import type { Redis } from '../redis';
+import { DiskEmbeddingStore, RedisEmbeddingStore, SemanticSearch, WorkerEmbedder, type Embedder } from '../search';
 import type { LoadedConfig } from '../config';
 import { SANDBOX_WORKER_FILE, type ExecutorPoolOptions } from '../executor';
 import type { Logger } from '../log';
@@ -61,4 +65,14 @@ export function executorPoolOptions(config: LoadedConfig, log: Logger, enforceDe
       enforceDeadlines,
     },
   };
+}
+
+/**
+ * The `ml` strategy's parts: the model (bundled, in a worker thread), and where vectors are shared: Redis
+ * when configured (every pod reuses them), else a directory that survives restarts.
+ */
+export function semanticSearch(config: LoadedConfig, redis: Redis | undefined, log: Logger, embedder?: Embedder): SemanticSearch {
+  const { cacheDir, annThreshold, queryCacheEntries } = config.search.ml;
+  const store = redis ? new RedisEmbeddingStore(redis, config.redis.keyPrefix) : new DiskEmbeddingStore(cacheDir || join(tmpdir(), 'scriptgate-embeddings'));
+  return new SemanticSearch({ embedder: embedder ?? new WorkerEmbedder(), store, annThreshold, queryCacheEntries, log });
 }

@@ -3,12 +3,12 @@ import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
 import { CachedLookups, MemoryResultCache, RedisResultCache } from '../cache';
 import { createRedis, type Redis } from '../redis';
-import { ToolSearch } from '../search';
+import { ToolSearch, type Embedder } from '../search';
 import { ANONYMOUS, Authenticator, TenantGuard, type Caller } from '../auth';
 import { Discovery } from './discovery';
 import { BullJobQueue, MemoryJobQueue, type JobQueue } from '../jobs';
 import { Observer, type ExecutionRef } from './observe';
-import { abortRace, executorPoolOptions, toolTraitsLookup } from './gateway-support';
+import { abortRace, executorPoolOptions, semanticSearch, toolTraitsLookup } from './gateway-support';
 import { ToolTrace } from './tool-trace';
 import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
@@ -60,6 +60,8 @@ export interface GatewayOptions {
    * compare both); not a configuration option, since an unbounded script can hold a thread forever.
    */
   enforceDeadlines?: boolean;
+  /** The model behind `search.strategy: ml`; default the bundled one in a worker thread. */
+  embedder?: Embedder;
 }
 
 
@@ -105,9 +107,14 @@ export class Gateway {
     const retentionMs = config.jobs.retentionSeconds * 1000;
     this.jobs = config.redis.url ? new BullJobQueue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, retentionMs, log, retry: config.jobs.retry, maxCrashRetries: config.jobs.maxCrashRetries, timeoutMs: config.jobs.queueTimeoutMs }) : new MemoryJobQueue(retentionMs);
     this.auth = new Authenticator(config.auth);
-    this.search = new ToolSearch(this.catalog, { debounceMs: config.search.rebuildDebounceMs, sliceMs: config.search.rebuildSliceMs, log });
-    this.catalog.onChange(() => this.search.catalogChanged());
     this.redis = config.redis.url ? createRedis(config.redis, log) : undefined;
+    this.search = new ToolSearch(this.catalog, {
+      debounceMs: config.search.rebuildDebounceMs,
+      sliceMs: config.search.rebuildSliceMs,
+      log,
+      ...(config.search.strategy === 'ml' ? { semantic: semanticSearch(config, this.redis, log, options.embedder) } : {}),
+    });
+    this.catalog.onChange(() => this.search.catalogChanged());
     this.tenants = new TenantGuard(config, this.redis, (tenant, reason) => this.metrics.tenantRejections.inc({ tenant, reason }));
     const cache = new CachedLookups(
       this.redis ? new RedisResultCache(this.redis, config.redis.keyPrefix, config.cache.redisTtlSeconds) : new MemoryResultCache(config.cache.memoryEntries),
@@ -404,7 +411,7 @@ export class Gateway {
   }
 
   async close(): Promise<void> {
-    this.search.close();
+    await this.search.close();
     await this.jobs.close();
     await Promise.all(this.upstreams.map((u) => u.close()));
     await this.pool.close();

@@ -62,7 +62,7 @@ export function createApp(options: AppOptions, shared: SharedHandlers = { face: 
       status: ready ? 'ready' : options.isDraining() ? 'draining' : 'starting',
       executors: { total: stats.executors, ready: stats.ready, restarts: stats.restarts, threads: stats.threads },
       tools: gateway.catalog.size,
-      search: { version: gateway.search.version ?? null },
+      search: gateway.search.status(),
       ...(gateway.redis ? { redis: { status: gateway.redis.status } } : {}),
       // Upstreams degrade the catalog, not readiness: a down upstream's tools fail clearly until it returns.
       upstreams: gateway.upstreams.map((u) => u.health()),

@@ -43,10 +43,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
         InvokeRequest: jsonSchema(InvokeBody),
         SearchResponse: {
           type: 'object',
-          required: ['tools', 'total'],
+          required: ['tools', 'total', 'strategy'],
           properties: {
             tools: { type: 'array', items: { type: 'object', required: ['name', 'description', 'score'], properties: { name: { type: 'string' }, description: { type: 'string' }, score: { type: 'number', minimum: 0, maximum: 1 }, matchedQueries: { type: 'array', items: { type: 'integer' } } } } },
             total: { type: 'integer' },
+            strategy: { type: 'string', enum: ['tfidf', 'ml'], description: 'Which ranking answered: tfidf (lexical), or ml (lexical fused with embeddings) once the catalog is embedded' },
           },
         },
         DescribeResponse: {

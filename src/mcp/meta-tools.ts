@@ -72,7 +72,7 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
       title: 'Search tools',
       description:
         'Find tools by what they do. Give a natural-language `query` (or up to 10 `queries` to look for several things at once); ' +
-        'returns the best matches as { tools: [{ name, description, score }], total }, score 0..1. ' +
+        'returns the best matches as { tools: [{ name, description, score }], total, strategy }, score 0..1. ' +
         'Then call describe_tools on the names you need before using them in execute_script.',
       inputSchema: inputSchemaOf(SearchBody),
       outputSchema: {
@@ -87,8 +87,9 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
             },
           },
           total: { type: 'integer' },
+          strategy: { type: 'string', enum: ['tfidf', 'ml'], description: 'which ranking answered: tfidf (lexical) or ml (lexical fused with embeddings)' },
         },
-        required: ['tools', 'total'],
+        required: ['tools', 'total', 'strategy'],
       },
       annotations: { title: 'Search tools', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
       async run({ gateway, args, caller }) {

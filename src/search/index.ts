@@ -6,4 +6,6 @@ export type { SearchTuning } from './tuning';
 export { splitWords, contentWords, queryWords, weightedQueryWords, segmentWord, splitClauses, STOP_WORDS } from './tokenize';
 export { SYNONYMS, buildSynonymMap } from './synonyms';
 export { ToolSearch } from './tool-search';
-export type { SearchableCatalog, SearchView, SearchRequest, SearchHit, SearchResponse, ToolSearchOptions } from './tool-search';
+export type { SearchableCatalog, SearchView, SearchRequest, SearchHit, SearchResponse, SearchStatus, SearchStrategy, ToolSearchOptions } from './tool-search';
+export { WorkerEmbedder, DiskEmbeddingStore, RedisEmbeddingStore, SemanticSearch, VectorIndex, DEFAULT_EMBEDDING_MODULES, embeddingText, fuseHits, measureRecall, loadHnsw, HYBRID } from './semantic';
+export type { Embedder, EmbedderInfo, EmbeddingStore, EmbeddingWorkerData, SemanticStatus, SemanticState, Neighbour } from './semantic';

@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import type { SearchDocument } from './index-build';
-import { SearchIndex } from './search-index';
+import { SearchIndex, type RankedTool } from './search-index';
+import { fuseHits, type SemanticSearch, type SemanticStatus, type VectorIndex } from './semantic';
 import { DEFAULT_TUNING, type SearchTuning } from './tuning';
 
 /** What the search service reads from the catalog. */
@@ -32,10 +33,23 @@ export interface SearchHit {
   matchedQueries?: number[];
 }
 
+/** `tfidf`: the lexical index alone; `ml`: lexical fused with sentence embeddings. */
+export type SearchStrategy = 'tfidf' | 'ml';
+
 export interface SearchResponse {
   tools: SearchHit[];
   /** Hits above minScore before topK was applied. */
   total: number;
+  /** Which strategy answered: `tfidf` also when `ml` is configured but its embeddings are not ready. */
+  strategy: SearchStrategy;
+}
+
+export interface SearchStatus {
+  /** The configured strategy, and the one answering now. */
+  strategy: SearchStrategy;
+  serving: SearchStrategy;
+  version: string | null;
+  ml?: SemanticStatus;
 }
 
 export interface ToolSearchOptions {
@@ -45,6 +59,8 @@ export interface ToolSearchOptions {
   sliceMs: number;
   log: Logger;
   tuning?: SearchTuning;
+  /** Present for the `ml` strategy: embeddings fused with the lexical score once a catalog is embedded. */
+  semantic?: SemanticSearch;
 }
 
 interface Snapshot {
@@ -52,12 +68,16 @@ interface Snapshot {
   version: string;
   descriptions: ReadonlyMap<string, string>;
   masks: Map<string, Uint8Array>;
+  /** The catalog's embeddings, once computed (strategy ml). */
+  vectors?: VectorIndex;
+  ids?: ReadonlyMap<string, number>;
 }
 
 const MAX_MASKS = 64;
 /** whenCurrent() gives up after this many rebuilds that did not reach the catalog's version. */
 const MAX_CATCH_UP_ATTEMPTS = 5;
 const round = (n: number) => Math.round(n * 1000) / 1000;
+const servingVersionOf = (snapshot: Snapshot): string => (snapshot.vectors ? `${snapshot.version}+ml` : snapshot.version);
 
 /**
  * The search service: one immutable index per catalog version. A catalog change schedules a rebuild
@@ -71,7 +91,7 @@ export class ToolSearch {
   #building: Promise<void> | undefined;
   #again = false;
   #closed = false;
-  readonly #swapListeners: ((version: string, previous: string | undefined) => void)[] = [];
+  readonly #swapListeners: ((version: string, previous: string | undefined, catalogChanged: boolean) => void)[] = [];
 
   constructor(catalog: SearchableCatalog, options: ToolSearchOptions) {
     this.#catalog = catalog;
@@ -83,8 +103,11 @@ export class ToolSearch {
     return this.#current?.version;
   }
 
-  /** Called after each swap with the new and the replaced version (caches drop the old generation). */
-  onSwap(listener: (version: string, previous: string | undefined) => void): void {
+  /**
+   * Called after each swap with the new and the replaced serving version (caches drop the old
+   * generation); `catalogChanged` is false when only the catalog's embeddings arrived.
+   */
+  onSwap(listener: (version: string, previous: string | undefined, catalogChanged: boolean) => void): void {
     this.#swapListeners.push(listener);
   }
 
@@ -135,15 +158,28 @@ export class ToolSearch {
         const docs = this.#catalog.list();
         const started = performance.now();
         const index = await SearchIndex.buildSliced(docs, this.#options.tuning ?? DEFAULT_TUNING, this.#options.sliceMs);
-        const previous = this.#current?.version;
-        this.#current = { index, version, descriptions: new Map(docs.map((d) => [d.name, d.description])), masks: new Map() };
+        const previous = this.#current && servingVersionOf(this.#current);
+        const snapshot: Snapshot = { index, version, descriptions: new Map(docs.map((d) => [d.name, d.description])), masks: new Map() };
+        this.#current = snapshot;
         this.#options.log.debug({ tools: docs.length, version, ms: Math.round(performance.now() - started) }, 'search index built');
-        for (const listener of this.#swapListeners) listener(version, previous);
+        for (const listener of this.#swapListeners) listener(version, previous, true);
+        if (this.#options.semantic) void this.#embed(snapshot, docs);
       } while (this.#again && !this.#closed);
     } catch (err) {
       // A failed rebuild keeps the old index serving; the next catalog change tries again.
       this.#options.log.error({ err }, 'search index rebuild failed');
     }
+  }
+
+  /** Embeds a snapshot's tools off the request path, then lets it answer with the hybrid. */
+  async #embed(snapshot: Snapshot, docs: readonly SearchDocument[]): Promise<void> {
+    const byName = new Map(docs.map((doc) => [doc.name, doc]));
+    const ordered = snapshot.index.names.map((name) => byName.get(name) as SearchDocument);
+    const vectors = await this.#options.semantic?.prepare(ordered);
+    if (!vectors || this.#current !== snapshot || this.#closed) return;
+    const embedded: Snapshot = { ...snapshot, vectors, ids: new Map(snapshot.index.names.map((name, id) => [name, id])) };
+    this.#current = embedded;
+    for (const listener of this.#swapListeners) listener(servingVersionOf(embedded), servingVersionOf(snapshot), false);
   }
 
   #snapshot(): Snapshot {
@@ -171,18 +207,49 @@ export class ToolSearch {
     return mask;
   }
 
-  /** The index version a search would use now (the cache key part). */
+  /** The index version a search would use now, with its strategy (the cache key part). */
   get servingVersion(): string {
-    return this.#snapshot().version;
+    return servingVersionOf(this.#snapshot());
   }
 
-  search(request: SearchRequest): SearchResponse {
+  status(): SearchStatus {
+    const semantic = this.#options.semantic;
+    return {
+      strategy: semantic ? 'ml' : 'tfidf',
+      serving: this.#current?.vectors ? 'ml' : 'tfidf',
+      version: this.#current?.version ?? null,
+      ...(semantic ? { ml: semantic.status() } : {}),
+    };
+  }
+
+  /** Ranks with the configured strategy, or lexically while the catalog's embeddings are not ready. */
+  async search(request: SearchRequest): Promise<SearchResponse> {
     const snapshot = this.#snapshot();
+    const { vectors, ids } = snapshot;
+    const semantic = this.#options.semantic;
+    if (!vectors || !ids || !semantic) return this.searchLexical(request);
+    let queryVectors: Float32Array[];
+    try {
+      queryVectors = await Promise.all(request.queries.map((query) => semantic.embedQuery(query)));
+    } catch (err) {
+      this.#options.log.warn({ err }, 'search: embedding the query failed; answered lexically');
+      return this.searchLexical(request);
+    }
+    return this.#rank(snapshot, request, 'ml', (query, q, allow) => fuseHits(snapshot.index.search(query, allow), queryVectors[q] as Float32Array, vectors, ids, snapshot.index.names, allow));
+  }
+
+  /** The lexical index alone: synchronous, for callers that cannot wait (name suggestions). */
+  searchLexical(request: SearchRequest): SearchResponse {
+    const snapshot = this.#snapshot();
+    return this.#rank(snapshot, request, 'tfidf', (query, _q, allow) => snapshot.index.search(query, allow));
+  }
+
+  #rank(snapshot: Snapshot, request: SearchRequest, strategy: SearchStrategy, rankQuery: (query: string, q: number, allow: (id: number) => boolean) => RankedTool[]): SearchResponse {
     const mask = this.#mask(snapshot, request.view);
     const allow = (id: number) => mask[id] === 1;
     const merged = new Map<string, { score: number; matched: number[] }>();
     request.queries.forEach((query, q) => {
-      for (const hit of snapshot.index.search(query, allow)) {
+      for (const hit of rankQuery(query, q, allow)) {
         if (hit.score < request.minScore) continue;
         const entry = merged.get(hit.name);
         if (entry) {
@@ -203,11 +270,13 @@ export class ToolSearch {
         score: round(score),
         ...(several ? { matchedQueries: matched } : {}),
       })),
+      strategy,
     };
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
+    await this.#options.semantic?.close();
   }
 }

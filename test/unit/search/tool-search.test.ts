@@ -4,7 +4,7 @@ import { ToolSearch, type SearchableCatalog, type SearchView } from '../../../sr
 
 const all: SearchView = { key: 'all', visible: () => true };
 const tool = (name: string, description: string): ToolDefinition => ({ name, description, inputSchema: { type: 'object', properties: {} }, handler: () => null });
-const namesFor = (search: ToolSearch, query: string) => search.search({ queries: [query], topK: 10, minScore: 0, view: all }).tools.map((t) => t.name);
+const namesFor = (search: ToolSearch, query: string) => search.searchLexical({ queries: [query], topK: 10, minScore: 0, view: all }).tools.map((t) => t.name);
 
 describe('ToolSearch', () => {
   test('a catalog change rebuilds after the debounce; a burst of changes rebuilds once', async () => {
@@ -66,12 +66,12 @@ describe('ToolSearch', () => {
     const catalog = new Catalog();
     catalog.register([tool('a:otters', 'Counts otters.'), tool('b:herons', 'Counts herons.'), tool('c:both', 'Counts otters and herons.')]);
     const search = new ToolSearch(catalog, { debounceMs: 0, sliceMs: 5, log: silentLogger() });
-    const answer = search.search({ queries: ['otters', 'herons'], topK: 2, minScore: 0, view: all });
+    const answer = search.searchLexical({ queries: ['otters', 'herons'], topK: 2, minScore: 0, view: all });
     expect(answer.total).toBe(3);
     expect(answer.tools).toHaveLength(2);
-    const both = search.search({ queries: ['otters', 'herons'], topK: 10, minScore: 0, view: all }).tools.find((t) => t.name === 'c:both');
+    const both = search.searchLexical({ queries: ['otters', 'herons'], topK: 10, minScore: 0, view: all }).tools.find((t) => t.name === 'c:both');
     expect(both?.matchedQueries).toEqual([0, 1]);
-    expect(search.search({ queries: ['otters'], topK: 10, minScore: 0, view: all }).tools[0]).not.toHaveProperty('matchedQueries');
+    expect(search.searchLexical({ queries: ['otters'], topK: 10, minScore: 0, view: all }).tools[0]).not.toHaveProperty('matchedQueries');
     search.close();
   });
 });

@@ -1,0 +1,10 @@
+export { WorkerEmbedder, DEFAULT_EMBEDDING_MODULES, EMBEDDING_WORKER_FILE } from './embedder';
+export type { Embedder, EmbedderInfo } from './embedder';
+export type { EmbeddingWorkerData } from './embedding-protocol';
+export { DiskEmbeddingStore, RedisEmbeddingStore } from './embedding-store';
+export type { EmbeddingStore } from './embedding-store';
+export { SemanticSearch, embeddingText } from './semantic-search';
+export type { SemanticSearchOptions, SemanticStatus, SemanticState } from './semantic-search';
+export { VectorIndex, measureRecall, loadHnsw } from './vector-index';
+export type { Neighbour } from './vector-index';
+export { fuseHits, HYBRID } from './hybrid';

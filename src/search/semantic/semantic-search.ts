@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from '../../log';
+import type { SearchDocument } from '../index-build';
+import { splitWords } from '../tokenize';
+import type { Embedder, EmbedderInfo } from './embedder';
+import type { EmbeddingStore } from './embedding-store';
+import { VectorIndex, loadHnsw } from './vector-index';
+
+export interface SemanticSearchOptions {
+  embedder: Embedder;
+  /** Where vectors outlive the process (Redis or disk); undefined keeps them in memory only. */
+  store: EmbeddingStore | undefined;
+  /** Catalogs with at least this many tools are searched through an HNSW graph instead of an exact scan. */
+  annThreshold: number;
+  /** Query vectors kept by query text. */
+  queryCacheEntries: number;
+  log: Logger;
+}
+
+/** `loading` the model, `embedding` a catalog, `ready` when the serving catalog is embedded, `failed` for good. */
+export type SemanticState = 'loading' | 'embedding' | 'ready' | 'failed';
+
+export interface SemanticStatus {
+  state: SemanticState;
+  model?: string;
+  /** Why the model is unavailable (then lexical search answers). */
+  reason?: string;
+  /** Tools of the latest catalog with a vector, and how many it has. */
+  embedded: number;
+  tools: number;
+  /** How the vectors are searched, and the HNSW graph's measured recall@10 against the exact scan. */
+  index?: 'exact' | 'hnsw';
+  annRecall?: number;
+}
+
+/** Tools per request to the worker: a query queued behind a batch waits ~0.4 s at most. */
+const CATALOG_BATCH = 16;
+
+/**
+ * What the model reads for a tool: its name's words and its description. Parameters were measured too
+ * and did not improve ranking, while they made each tool 2.6 times slower to embed.
+ */
+export function embeddingText(doc: SearchDocument): string {
+  const local = doc.name.slice(doc.name.indexOf(':') + 1);
+  return `${splitWords(local).join(' ')}: ${doc.description}`;
+}
+
+/**
+ * Embeds catalogs off the request path (worker thread, store, memory) and answers query vectors. Vectors
+ * are keyed by model + text, so a catalog change embeds only the tools whose text changed.
+ */
+export class SemanticSearch {
+  readonly #options: SemanticSearchOptions;
+  #info: EmbedderInfo | undefined;
+  #failure: string | undefined;
+  #state: SemanticState = 'loading';
+  #started: Promise<EmbedderInfo | undefined> | undefined;
+  /** Vectors of the latest catalog by content hash (pruned to it after each catalog). */
+  #vectors = new Map<string, Float32Array>();
+  readonly #queries = new Map<string, Promise<Float32Array>>();
+  #generation = 0;
+  #embedded = 0;
+  #tools = 0;
+  #index: VectorIndex | undefined;
+  #warnedStore = false;
+
+  constructor(options: SemanticSearchOptions) {
+    this.#options = options;
+  }
+
+  /** Loads the model once; a failure is logged once, kept in the status, and leaves lexical search serving. */
+  start(): Promise<EmbedderInfo | undefined> {
+    return (this.#started ??= this.#options.embedder.start().then(
+      (info) => {
+        this.#info = info;
+        this.#options.log.info({ model: info.model, dimensions: info.dimensions }, 'search: embedding model loaded (strategy ml)');
+        return info;
+      },
+      (err: unknown) => {
+        this.#fail(err);
+        return undefined;
+      },
+    ));
+  }
+
+  #fail(err: unknown): void {
+    this.#state = 'failed';
+    this.#failure = err instanceof Error ? err.message : String(err);
+    this.#options.log.warn(
+      { reason: this.#failure },
+      'search: the ml strategy is unavailable (its optional packages are missing or the model failed to load); lexical search answers instead',
+    );
+  }
+
+  get failed(): boolean {
+    return this.#state === 'failed';
+  }
+
+  status(): SemanticStatus {
+    return {
+      state: this.#state,
+      ...(this.#info ? { model: this.#info.model } : {}),
+      ...(this.#failure !== undefined ? { reason: this.#failure } : {}),
+      embedded: this.#embedded,
+      tools: this.#tools,
+      ...(this.#index ? { index: this.#index.approximate ? 'hnsw' : 'exact' } : {}),
+      ...(this.#index?.annRecall !== undefined ? { annRecall: Math.round(this.#index.annRecall * 1000) / 1000 } : {}),
+    } as SemanticStatus;
+  }
+
+  /**
+   * Vectors for `docs` (in index order), as an index; undefined when the model is unavailable or a newer
+   * catalog arrived meanwhile (its own call takes over).
+   */
+  async prepare(docs: readonly SearchDocument[]): Promise<VectorIndex | undefined> {
+    const generation = ++this.#generation;
+    const info = await this.start();
+    if (!info || generation !== this.#generation) return undefined;
+    this.#state = 'embedding';
+    const hashes = docs.map((doc) => createHash('sha256').update(`${info.model}\0${embeddingText(doc)}`).digest('base64url'));
+    this.#tools = docs.length;
+    const missing = await this.#fromStore(info, hashes);
+    this.#embedded = docs.length - missing.length;
+    try {
+      for (let i = 0; i < missing.length; i += CATALOG_BATCH) {
+        if (generation !== this.#generation) return undefined;
+        const batch = missing.slice(i, i + CATALOG_BATCH);
+        const vectors = await this.#options.embedder.embed(batch.map((at) => embeddingText(docs[at] as SearchDocument)), false);
+        const entries = batch.map((at, j) => ({ hash: hashes[at] as string, vector: vectors[j] as Float32Array }));
+        for (const { hash, vector } of entries) this.#vectors.set(hash, vector);
+        this.#embedded += batch.length;
+        void this.#toStore(info, entries);
+      }
+    } catch (err) {
+      if (generation === this.#generation) {
+        this.#options.log.error({ err }, 'search: embedding the catalog failed; lexical search answers until the next catalog change');
+        this.#state = this.#index ? 'ready' : 'loading';
+      }
+      return undefined;
+    }
+    if (generation !== this.#generation) return undefined;
+    const rows = new Float32Array(docs.length * info.dimensions);
+    hashes.forEach((hash, id) => rows.set(this.#vectors.get(hash) ?? new Float32Array(info.dimensions), id * info.dimensions));
+    const keep = new Set(hashes);
+    for (const hash of this.#vectors.keys()) if (!keep.has(hash)) this.#vectors.delete(hash);
+    const started = performance.now();
+    const index = VectorIndex.build(rows, info.dimensions, docs.length >= this.#options.annThreshold ? this.#hnsw() : undefined);
+    this.#index = index;
+    this.#state = 'ready';
+    this.#options.log.info(
+      { tools: docs.length, index: index.approximate ? 'hnsw' : 'exact', annRecall: index.annRecall, buildMs: Math.round(performance.now() - started) },
+      'search: catalog embeddings ready',
+    );
+    return index;
+  }
+
+  #hnsw(): ReturnType<typeof loadHnsw> | undefined {
+    try {
+      return loadHnsw();
+    } catch (err) {
+      this.#options.log.warn({ err }, 'search: the HNSW package (usearch) is unavailable; vectors are scanned exactly');
+      return undefined;
+    }
+  }
+
+  /** Fills the memory map from the store; returns the doc positions still without a vector. */
+  async #fromStore(info: EmbedderInfo, hashes: readonly string[]): Promise<number[]> {
+    const unknown = [...new Set(hashes.filter((hash) => !this.#vectors.has(hash)))];
+    if (unknown.length > 0 && this.#options.store) {
+      try {
+        const found = await this.#options.store.get(info.model, unknown);
+        found.forEach((vector, i) => {
+          if (vector?.length === info.dimensions) this.#vectors.set(unknown[i] as string, vector);
+        });
+      } catch (err) {
+        this.#storeFailed(err);
+      }
+    }
+    return hashes.flatMap((hash, at) => (this.#vectors.has(hash) ? [] : [at]));
+  }
+
+  async #toStore(info: EmbedderInfo, entries: { hash: string; vector: Float32Array }[]): Promise<void> {
+    try {
+      await this.#options.store?.put(info.model, entries);
+    } catch (err) {
+      this.#storeFailed(err);
+    }
+  }
+
+  #storeFailed(err: unknown): void {
+    // The store is an accelerator: without it vectors are computed again, so one warning is enough.
+    if (this.#warnedStore) return;
+    this.#warnedStore = true;
+    this.#options.log.warn({ err, store: this.#options.store?.kind }, 'search: the embedding store failed; vectors are computed instead');
+  }
+
+  /** A query's vector: cached by text (LRU), computed ahead of catalog work. */
+  embedQuery(text: string): Promise<Float32Array> {
+    const cached = this.#queries.get(text);
+    if (cached) {
+      this.#queries.delete(text);
+      this.#queries.set(text, cached);
+      return cached;
+    }
+    const computed = this.#options.embedder.embed([text], true).then((rows) => {
+      const vector = rows[0];
+      if (!vector) throw new Error('the embedder returned no vector');
+      return vector;
+    });
+    if (this.#options.queryCacheEntries > 0) {
+      this.#queries.set(text, computed);
+      // A failed embedding is not remembered: the next request tries again.
+      computed.catch(() => this.#queries.get(text) === computed && this.#queries.delete(text));
+      if (this.#queries.size > this.#options.queryCacheEntries) {
+        const oldest = this.#queries.keys().next().value;
+        if (oldest !== undefined) this.#queries.delete(oldest);
+      }
+    }
+    return computed;
+  }
+
+  close(): Promise<void> {
+    this.#generation++;
+    return this.#options.embedder.close();
+  }
+}
