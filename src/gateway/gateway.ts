@@ -129,8 +129,8 @@ export class Gateway {
       metrics: this.metrics,
       policyKey: createHash('sha256').update(JSON.stringify(config.access)).digest('base64url').slice(0, 12),
     });
-    this.search.onSwap((version) => {
-      this.metrics.indexRebuilds.inc();
+    this.search.onSwap((version, _previous, catalogChanged) => {
+      if (catalogChanged) this.metrics.indexRebuilds.inc();
       this.discovery.retireVersionsExcept(version);
     });
     this.pool = new ExecutorPool(executorPoolOptions(config, log, options.enforceDeadlines ?? true));

@@ -23,7 +23,9 @@ export async function serveStdio(gateway: Gateway, log: Logger): Promise<StdioSe
   });
   await server.connect(transport);
   if (gateway.config.access.mode !== 'codecall_only') {
-    gateway.search.onSwap(() => {
+    gateway.search.onSwap((_version, _previous, catalogChanged) => {
+      // The catalog's embeddings arriving changes the ranking, not the tool list.
+      if (!catalogChanged) return;
       void server.sendToolListChanged().catch((err: unknown) => log.debug({ err }, 'tools/list_changed not delivered'));
     });
   }

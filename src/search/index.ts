@@ -7,5 +7,5 @@ export { splitWords, contentWords, queryWords, weightedQueryWords, segmentWord, 
 export { SYNONYMS, buildSynonymMap } from './synonyms';
 export { ToolSearch } from './tool-search';
 export type { SearchableCatalog, SearchView, SearchRequest, SearchHit, SearchResponse, SearchStatus, SearchStrategy, ToolSearchOptions } from './tool-search';
-export { WorkerEmbedder, DiskEmbeddingStore, RedisEmbeddingStore, SemanticSearch, VectorIndex, DEFAULT_EMBEDDING_MODULES, embeddingText, fuseHits, measureRecall, loadHnsw, HYBRID } from './semantic';
-export type { Embedder, EmbedderInfo, EmbeddingStore, EmbeddingWorkerData, SemanticStatus, SemanticState, Neighbour } from './semantic';
+export { WorkerEmbedder, DiskEmbeddingStore, RedisEmbeddingStore, SemanticSearch, VectorIndex, DEFAULT_EMBEDDING_MODULES, embeddingText, fuseHits, measureRecall, loadUsearch, HYBRID } from './semantic';
+export type { Embedder, EmbedderInfo, EmbeddingStore, EmbeddingWorkerData, SemanticStatus, SemanticState, Neighbour, Usearch } from './semantic';

@@ -228,14 +228,19 @@ export class ToolSearch {
     const { vectors, ids } = snapshot;
     const semantic = this.#options.semantic;
     if (!vectors || !ids || !semantic) return this.searchLexical(request);
+    const embedding = Promise.all(request.queries.map((query) => semantic.embedQuery(query)));
+    // The lexical half runs while the worker embeds the queries.
+    const mask = this.#mask(snapshot, request.view);
+    const allow = (id: number) => mask[id] === 1;
+    const lexical = request.queries.map((query) => snapshot.index.search(query, allow));
     let queryVectors: Float32Array[];
     try {
-      queryVectors = await Promise.all(request.queries.map((query) => semantic.embedQuery(query)));
+      queryVectors = await embedding;
     } catch (err) {
       this.#options.log.warn({ err }, 'search: embedding the query failed; answered lexically');
-      return this.searchLexical(request);
+      return this.#rank(snapshot, request, 'tfidf', (_query, q) => lexical[q] ?? []);
     }
-    return this.#rank(snapshot, request, 'ml', (query, q, allow) => fuseHits(snapshot.index.search(query, allow), queryVectors[q] as Float32Array, vectors, ids, snapshot.index.names, allow));
+    return this.#rank(snapshot, request, 'ml', (_query, q, allowed) => fuseHits(lexical[q] ?? [], queryVectors[q] as Float32Array, vectors, ids, snapshot.index.names, allowed));
   }
 
   /** The lexical index alone: synchronous, for callers that cannot wait (name suggestions). */

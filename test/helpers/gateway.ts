@@ -14,10 +14,10 @@ export interface TestGateway {
  * A real gateway: real executor child processes, real worker threads, the demo catalog plus test tools.
  * Env is ignored so a developer's SCRIPTGATE_* variables cannot change what a test sees.
  */
-export async function startTestGateway(overrides: Record<string, unknown> = {}, options: Pick<GatewayOptions, 'enforceDeadlines'> = {}): Promise<TestGateway> {
+export async function startTestGateway(overrides: Record<string, unknown> = {}, options: Partial<Pick<GatewayOptions, 'enforceDeadlines' | 'embedder' | 'log'>> = {}): Promise<TestGateway> {
   const config = loadConfig({ env: {}, overrides: { log: { level: 'silent' }, ...overrides } });
   const { tools, calls } = createTestTools();
-  const gateway = new Gateway({ config, log: silentLogger(), extraTools: tools, processMetrics: false, ...options });
+  const gateway = new Gateway({ config, extraTools: tools, processMetrics: false, ...options, log: options.log ?? silentLogger() });
   await gateway.start();
   return {
     gateway,

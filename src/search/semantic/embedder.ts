@@ -120,7 +120,8 @@ export class WorkerEmbedder implements Embedder {
       pending.reject(new Error(reply.error));
     } else {
       const dims = this.#info?.dimensions ?? 0;
-      pending.resolve(pending.request.texts.map((_, i) => reply.vectors.subarray(i * dims, (i + 1) * dims)));
+      // Copies, so a kept vector does not pin its whole batch's buffer.
+      pending.resolve(pending.request.texts.map((_, i) => reply.vectors.slice(i * dims, (i + 1) * dims)));
     }
     this.#pump();
   }

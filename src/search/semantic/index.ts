@@ -5,6 +5,6 @@ export { DiskEmbeddingStore, RedisEmbeddingStore } from './embedding-store';
 export type { EmbeddingStore } from './embedding-store';
 export { SemanticSearch, embeddingText } from './semantic-search';
 export type { SemanticSearchOptions, SemanticStatus, SemanticState } from './semantic-search';
-export { VectorIndex, measureRecall, loadHnsw } from './vector-index';
-export type { Neighbour } from './vector-index';
+export { VectorIndex, measureRecall, loadUsearch } from './vector-index';
+export type { Neighbour, Usearch } from './vector-index';
 export { fuseHits, HYBRID } from './hybrid';

@@ -4,7 +4,7 @@ import type { SearchDocument } from '../index-build';
 import { splitWords } from '../tokenize';
 import type { Embedder, EmbedderInfo } from './embedder';
 import type { EmbeddingStore } from './embedding-store';
-import { VectorIndex, loadHnsw } from './vector-index';
+import { VectorIndex, loadUsearch, type Usearch } from './vector-index';
 
 export interface SemanticSearchOptions {
   embedder: Embedder;
@@ -144,7 +144,7 @@ export class SemanticSearch {
     const keep = new Set(hashes);
     for (const hash of this.#vectors.keys()) if (!keep.has(hash)) this.#vectors.delete(hash);
     const started = performance.now();
-    const index = VectorIndex.build(rows, info.dimensions, docs.length >= this.#options.annThreshold ? this.#hnsw() : undefined);
+    const index = VectorIndex.build(rows, info.dimensions, this.#usearch(), docs.length >= this.#options.annThreshold);
     this.#index = index;
     this.#state = 'ready';
     this.#options.log.info(
@@ -154,13 +154,19 @@ export class SemanticSearch {
     return index;
   }
 
-  #hnsw(): ReturnType<typeof loadHnsw> | undefined {
-    try {
-      return loadHnsw();
-    } catch (err) {
-      this.#options.log.warn({ err }, 'search: the HNSW package (usearch) is unavailable; vectors are scanned exactly');
-      return undefined;
+  #usearchModule: Usearch | null | undefined;
+
+  /** usearch, loaded once; without it (an optional dependency) vectors are scanned in JavaScript, exactly. */
+  #usearch(): Usearch | undefined {
+    if (this.#usearchModule === undefined) {
+      try {
+        this.#usearchModule = loadUsearch();
+      } catch (err) {
+        this.#usearchModule = null;
+        this.#options.log.warn({ err }, 'search: the vector package (usearch) is unavailable; vectors are scanned in JavaScript, without an HNSW graph');
+      }
     }
+    return this.#usearchModule ?? undefined;
   }
 
   /** Fills the memory map from the store; returns the doc positions still without a vector. */

@@ -4,12 +4,20 @@ export interface Neighbour {
   similarity: number;
 }
 
-/** The part of usearch's `Index` this file uses; usearch is an optional dependency, so no type import. */
+interface Matches {
+  keys: BigUint64Array;
+  distances: Float32Array;
+}
+/** The part of usearch this file uses; it is an optional dependency, so no type import. */
 interface HnswIndex {
   add(keys: BigUint64Array, vectors: Float32Array): void;
-  search(vector: Float32Array, k: number, threads: number): { keys: BigUint64Array; distances: Float32Array };
+  search(vector: Float32Array, k: number, threads: number): Matches;
 }
-type HnswConstructor = new (config: { dimensions: number; metric: string; connectivity: number; expansion_add: number; expansion_search: number }) => HnswIndex;
+export interface Usearch {
+  Index: new (config: { dimensions: number; metric: string; connectivity: number; expansion_add: number; expansion_search: number }) => HnswIndex;
+  /** A SIMD scan of every row: ~0.35 ms for 3,000 × 512 where the JavaScript loop takes ~3 ms. */
+  exactSearch(rows: Float32Array, queries: Float32Array, dimensions: number, k: number, metric: string, threads: number): Matches;
+}
 
 /** HNSW graph degree and search breadth: usearch's defaults lose recall on 512-d sentence vectors. */
 const HNSW = Object.freeze({ connectivity: 16, expansionAdd: 128, expansionSearch: 128 });
@@ -18,14 +26,33 @@ const RECALL_SAMPLE = 100;
 /** With a view that hides tools, the graph is asked for this many times more neighbours before filtering. */
 const FILTER_OVERFETCH = 4;
 
-export function loadHnsw(): HnswConstructor {
-  return (require('usearch') as { Index: HnswConstructor }).Index;
+/**
+ * usearch reads a vector from the start of its buffer, ignoring a view's offset, and accepts only this
+ * realm's typed arrays (a vector that crossed from a worker may not be one): hand it a fresh copy.
+ */
+const ownBuffer = (vector: Float32Array): Float32Array => new Float32Array(vector);
+
+export function loadUsearch(): Usearch {
+  return require('usearch') as Usearch;
 }
 
+/** Dot product of `a` with the row at `offset`; the hot loop of an exact scan (3,000 rows per query). */
 export function dot(a: Float32Array, rows: Float32Array, offset: number): number {
-  let sum = 0;
-  for (let d = 0; d < a.length; d++) sum += (a[d] ?? 0) * (rows[offset + d] ?? 0);
-  return sum;
+  // Indexes stay inside both arrays (rows hold whole vectors of a.length), so the casts never hide an undefined.
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = a.length - (a.length % 4);
+  let d = 0;
+  for (; d < n; d += 4) {
+    s0 += (a[d] as number) * (rows[offset + d] as number);
+    s1 += (a[d + 1] as number) * (rows[offset + d + 1] as number);
+    s2 += (a[d + 2] as number) * (rows[offset + d + 2] as number);
+    s3 += (a[d + 3] as number) * (rows[offset + d + 3] as number);
+  }
+  for (; d < a.length; d++) s0 += (a[d] as number) * (rows[offset + d] as number);
+  return s0 + s1 + s2 + s3;
 }
 
 /** The k largest by similarity, best first; a bounded insertion keeps it O(n·k) without sorting everything. */
@@ -50,25 +77,30 @@ export class VectorIndex {
   readonly dimensions: number;
   readonly size: number;
   readonly #graph: HnswIndex | undefined;
+  readonly #usearch: Usearch | undefined;
   /** recall@10 of the graph against exact search on a sample of catalog vectors; undefined when exact. */
   readonly annRecall: number | undefined;
 
-  private constructor(rows: Float32Array, dimensions: number, graph: HnswIndex | undefined, annRecall: number | undefined) {
+  private constructor(rows: Float32Array, dimensions: number, usearch: Usearch | undefined, graph: HnswIndex | undefined, annRecall: number | undefined) {
     this.rows = rows;
     this.dimensions = dimensions;
     this.size = dimensions > 0 ? rows.length / dimensions : 0;
+    this.#usearch = usearch;
     this.#graph = graph;
     this.annRecall = annRecall;
   }
 
-  /** `hnsw` is the graph constructor (usearch) when the catalog is over the threshold, else undefined. */
-  static build(rows: Float32Array, dimensions: number, hnsw: HnswConstructor | undefined): VectorIndex {
-    const exact = new VectorIndex(rows, dimensions, undefined, undefined);
-    if (!hnsw || exact.size === 0) return exact;
-    const graph = new hnsw({ dimensions, metric: 'ip', connectivity: HNSW.connectivity, expansion_add: HNSW.expansionAdd, expansion_search: HNSW.expansionSearch });
+  /**
+   * With usearch (optional), the exact scan is native, and `approximate` builds the HNSW graph; without it,
+   * every search is the JavaScript scan.
+   */
+  static build(rows: Float32Array, dimensions: number, usearch: Usearch | undefined, approximate = false): VectorIndex {
+    const exact = new VectorIndex(rows, dimensions, usearch, undefined, undefined);
+    if (!usearch || !approximate || exact.size === 0) return exact;
+    const graph = new usearch.Index({ dimensions, metric: 'ip', connectivity: HNSW.connectivity, expansion_add: HNSW.expansionAdd, expansion_search: HNSW.expansionSearch });
     graph.add(BigUint64Array.from({ length: exact.size }, (_, i) => BigInt(i)), rows);
-    const approximate = new VectorIndex(rows, dimensions, graph, undefined);
-    return new VectorIndex(rows, dimensions, graph, measureRecall(exact, approximate));
+    const withGraph = new VectorIndex(rows, dimensions, usearch, graph, undefined);
+    return new VectorIndex(rows, dimensions, usearch, graph, measureRecall(exact, withGraph));
   }
 
   get approximate(): boolean {
@@ -79,30 +111,41 @@ export class VectorIndex {
     return dot(query, this.rows, id * this.dimensions);
   }
 
-  /** The k nearest visible tools. */
+  /** The k nearest visible tools: through the graph when there is one. */
   nearest(query: Float32Array, k: number, allow?: (id: number) => boolean): Neighbour[] {
-    if (this.#graph) {
-      const fetch = Math.min(this.size, allow ? k * FILTER_OVERFETCH : k);
-      const found = this.#graph.search(query, fetch, 1);
-      const hits: Neighbour[] = [];
-      for (let i = 0; i < found.keys.length && hits.length < k; i++) {
-        const id = Number(found.keys[i]);
-        if (!allow || allow(id)) hits.push({ id, similarity: 1 - (found.distances[i] ?? 1) });
-      }
-      // A narrow view may hide most of what the graph returned: then the exact scan is both right and cheap enough.
-      if (hits.length >= Math.min(k, this.size) || !allow) return hits;
-    }
-    return this.exactNearest(query, k, allow);
+    if (!this.#graph) return this.exactNearest(query, k, allow);
+    const own = ownBuffer(query);
+    const hits = this.#filtered((fetch) => (this.#graph as HnswIndex).search(own, fetch, 1), k, allow);
+    return hits ?? this.#scan(query, k, allow);
   }
 
+  /** The k nearest visible tools by a full scan (native when usearch is there). */
   exactNearest(query: Float32Array, k: number, allow?: (id: number) => boolean): Neighbour[] {
-    const rows = this.rows;
-    const dims = this.dimensions;
-    const self = this;
-    function* all(): Generator<Neighbour> {
-      for (let id = 0; id < self.size; id++) if (!allow || allow(id)) yield { id, similarity: dot(query, rows, id * dims) };
+    const usearch = this.#usearch;
+    if (!usearch || this.size === 0) return this.#scan(query, k, allow);
+    const own = ownBuffer(query);
+    const hits = this.#filtered((fetch) => usearch.exactSearch(this.rows, own, this.dimensions, fetch, 'ip', 1), k, allow);
+    return hits ?? this.#scan(query, k, allow);
+  }
+
+  /**
+   * Native matches, filtered by the view; undefined when a narrow view hid too many of them (then the
+   * JavaScript scan, which filters first, is right and cheap enough).
+   */
+  #filtered(search: (fetch: number) => Matches, k: number, allow?: (id: number) => boolean): Neighbour[] | undefined {
+    const found = search(Math.min(this.size, allow ? k * FILTER_OVERFETCH : k));
+    const hits: Neighbour[] = [];
+    for (let i = 0; i < found.keys.length && hits.length < k; i++) {
+      const id = Number(found.keys[i]);
+      if (!allow || allow(id)) hits.push({ id, similarity: 1 - (found.distances[i] ?? 1) });
     }
-    return topK(all(), k);
+    return hits.length >= Math.min(k, this.size) || !allow ? hits : undefined;
+  }
+
+  #scan(query: Float32Array, k: number, allow?: (id: number) => boolean): Neighbour[] {
+    const scored: Neighbour[] = [];
+    for (let id = 0; id < this.size; id++) if (!allow || allow(id)) scored.push({ id, similarity: dot(query, this.rows, id * this.dimensions) });
+    return topK(scored, k);
   }
 }
 

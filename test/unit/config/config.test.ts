@@ -88,6 +88,7 @@ describe('SCRIPTGATE_* environment overrides', () => {
     let { raw, value } = sampleFor(leaf.kind, section);
     const extraEnv: NodeJS.ProcessEnv = {};
     if (envName === 'SCRIPTGATE_PRESET') ({ raw, value } = { raw: 'balanced', value: 'balanced' });
+    if (envName === 'SCRIPTGATE_SEARCH_STRATEGY') ({ raw, value } = { raw: 'ml', value: 'ml' });
     if (envName === 'SCRIPTGATE_JOBS_RETRY') ({ raw, value } = { raw: 'onCrash', value: 'onCrash' });
     if (envName === 'SCRIPTGATE_JOBS_PRESET') ({ raw, value } = { raw: 'experimental', value: 'experimental' });
     if (envName === 'SCRIPTGATE_SERVER_HOST') ({ raw, value } = { raw: '0.0.0.0', value: '0.0.0.0' });
