@@ -162,7 +162,8 @@ export class WorkerEmbedder implements Embedder {
   async embed(texts: readonly string[], urgent: boolean): Promise<Float32Array[]> {
     if (this.#closed) throw new Error('the embedder is closed');
     if (texts.length === 0) return [];
-    await this.start();
+    // Posted synchronously once the worker runs, so the caller's own work overlaps the embedding.
+    if (!this.#worker || !this.#info) await this.start();
     return new Promise<Float32Array[]>((resolveEmbed, rejectEmbed) => {
       const pending: Pending = { request: { id: this.#nextId++, texts: [...texts] }, resolve: resolveEmbed, reject: rejectEmbed };
       (urgent ? this.#urgent : this.#background).push(pending);
