@@ -56,6 +56,7 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     const found = await client.callTool({ name: 'search_tools', arguments: { query: 'list users with their last login' } });
     const names = (structured(found).tools as { name: string }[]).map((t) => t.name);
     expect(names).toContain('users:list');
+    expect(structured(found).strategy).toBe('tfidf');
     const described = await client.callTool({ name: 'describe_tools', arguments: { names: ['users:list'] } });
     expect((structured(described).tools as { typescript: string }[])[0]?.typescript).toContain("callTool(name: 'users:list'");
     const run = await client.callTool({ name: 'execute_script', arguments: { script: SEED } });
