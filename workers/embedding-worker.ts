@@ -5,6 +5,7 @@
  * Imports: node built-ins and the type-only protocol; the model packages are optional dependencies,
  * loaded by name at run time so a missing package becomes a reported failure, not a crash.
  */
+import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EmbedReply, EmbedRequest, EmbeddingWorkerData, EmbeddingWorkerStatus } from '../src/search/semantic/embedding-protocol';
 
@@ -13,22 +14,23 @@ interface LoadedModel {
 }
 
 const port = parentPort;
+const loadPackage = createRequire(__filename);
 const settings = workerData as EmbeddingWorkerData;
 
 function packageVersion(name: string): string {
   try {
-    return (require(`${name}/package.json`) as { version?: string }).version ?? 'unknown';
+    return (loadPackage(`${name}/package.json`) as { version?: string }).version ?? 'unknown';
   } catch {
     return 'unknown';
   }
 }
 
 async function loadModel(): Promise<{ model: LoadedModel; id: string; dimensions: number }> {
-  const embeddings = require(settings.embeddingsModule) as { initModel(source: unknown): Promise<LoadedModel> };
-  const weights = require(settings.modelModule) as { modelSource: unknown };
+  const embeddings = loadPackage(settings.embeddingsModule) as { initModel(source: unknown): Promise<LoadedModel> };
+  const weights = loadPackage(settings.modelModule) as { modelSource: unknown };
   try {
     // Skips tfjs debug checks on every op: ~8 % faster per query, and nothing here reads them.
-    (require('@energetic-ai/core') as { enableProdMode(): void }).enableProdMode();
+    (loadPackage('@energetic-ai/core') as { enableProdMode(): void }).enableProdMode();
   } catch {
     // Another build of the model packages may not bundle tfjs the same way; prod mode is only speed.
   }

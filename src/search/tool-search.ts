@@ -91,6 +91,7 @@ export class ToolSearch {
   #building: Promise<void> | undefined;
   #again = false;
   #closed = false;
+  #queryEmbeddingFailing = false;
   readonly #swapListeners: ((version: string, previous: string | undefined, catalogChanged: boolean) => void)[] = [];
 
   constructor(catalog: SearchableCatalog, options: ToolSearchOptions) {
@@ -209,14 +210,16 @@ export class ToolSearch {
 
   /** The index version a search would use now, with its strategy (the cache key part). */
   get servingVersion(): string {
-    return servingVersionOf(this.#snapshot());
+    const snapshot = this.#snapshot();
+    // Once the model failed for good, answers are lexical again and must not share the hybrid's entries.
+    return this.#options.semantic?.failed ? snapshot.version : servingVersionOf(snapshot);
   }
 
   status(): SearchStatus {
     const semantic = this.#options.semantic;
     return {
       strategy: semantic ? 'ml' : 'tfidf',
-      serving: this.#current?.vectors ? 'ml' : 'tfidf',
+      serving: this.#current?.vectors && !semantic?.failed ? 'ml' : 'tfidf',
       version: this.#current?.version ?? null,
       ...(semantic ? { ml: semantic.status() } : {}),
     };
@@ -227,7 +230,7 @@ export class ToolSearch {
     const snapshot = this.#snapshot();
     const { vectors, ids } = snapshot;
     const semantic = this.#options.semantic;
-    if (!vectors || !ids || !semantic) return this.searchLexical(request);
+    if (!vectors || !ids || !semantic || semantic.failed) return this.searchLexical(request);
     const embedding = Promise.all(request.queries.map((query) => semantic.embedQuery(query)));
     // The lexical half runs while the worker embeds the queries.
     const mask = this.#mask(snapshot, request.view);
@@ -237,9 +240,12 @@ export class ToolSearch {
     try {
       queryVectors = await embedding;
     } catch (err) {
-      this.#options.log.warn({ err }, 'search: embedding the query failed; answered lexically');
+      // Logged once per run of failures, not once per request.
+      if (!this.#queryEmbeddingFailing) this.#options.log.warn({ err }, 'search: embedding the query failed; answered lexically');
+      this.#queryEmbeddingFailing = true;
       return this.#rank(snapshot, request, 'tfidf', (_query, q) => lexical[q] ?? []);
     }
+    this.#queryEmbeddingFailing = false;
     return this.#rank(snapshot, request, 'ml', (_query, q, allowed) => fuseHits(lexical[q] ?? [], queryVectors[q] as Float32Array, vectors, ids, snapshot.index.names, allowed));
   }
 

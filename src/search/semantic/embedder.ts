@@ -106,7 +106,13 @@ export class WorkerEmbedder implements Embedder {
         if (this.#closed) return;
         this.#deaths++;
         // Queued and later requests restart it, unless it keeps dying: then start() reports the failure.
-        if (this.#info && this.#deaths < MAX_WORKER_DEATHS) this.#started = undefined;
+        if (this.#info && this.#deaths < MAX_WORKER_DEATHS) {
+          this.#started = undefined;
+        } else if (this.#info) {
+          const given = Promise.reject(new Error(`the embedding worker exited with code ${code}, ${this.#deaths} times; it is not restarted again`));
+          given.catch(() => undefined);
+          this.#started = given;
+        }
         this.#failInFlight(new Error(`the embedding worker exited with code ${code}`));
       });
     });
@@ -164,6 +170,7 @@ export class WorkerEmbedder implements Embedder {
     if (texts.length === 0) return [];
     // Posted synchronously once the worker runs, so the caller's own work overlaps the embedding.
     if (!this.#worker || !this.#info) await this.start();
+    if (!this.#worker) throw new Error('the embedding worker is not running');
     return new Promise<Float32Array[]>((resolveEmbed, rejectEmbed) => {
       const pending: Pending = { request: { id: this.#nextId++, texts: [...texts] }, resolve: resolveEmbed, reject: rejectEmbed };
       (urgent ? this.#urgent : this.#background).push(pending);

@@ -208,11 +208,18 @@ export class SemanticSearch {
       this.#queries.set(text, cached);
       return cached;
     }
-    const computed = this.#options.embedder.embed([text], true).then((rows) => {
-      const vector = rows[0];
-      if (!vector) throw new Error('the embedder returned no vector');
-      return vector;
-    });
+    const computed = this.#options.embedder.embed([text], true).then(
+      (rows) => {
+        const vector = rows[0];
+        if (!vector) throw new Error('the embedder returned no vector');
+        return vector;
+      },
+      (err: unknown) => {
+        // A model that can no longer start (its worker kept dying) fails the strategy for good.
+        this.#options.embedder.start().catch((reason: unknown) => this.#state !== 'failed' && this.#fail(reason));
+        throw err;
+      },
+    );
     if (this.#options.queryCacheEntries > 0) {
       this.#queries.set(text, computed);
       // A failed embedding is not remembered: the next request tries again.

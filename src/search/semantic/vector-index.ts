@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+
 /** A tool's index id and its cosine similarity to the query (vectors are L2-normalised, so a dot product). */
 export interface Neighbour {
   id: number;
@@ -26,14 +28,18 @@ const RECALL_SAMPLE = 100;
 /** With a view that hides tools, the graph is asked for this many times more neighbours before filtering. */
 const FILTER_OVERFETCH = 4;
 
+/** Optional dependencies are loaded by name at run time, so a missing one is a reported fallback, not a crash. */
+const loadOptional = createRequire(__filename);
+
 /**
  * usearch reads a vector from the start of its buffer, ignoring a view's offset, and accepts only this
  * realm's typed arrays (a vector that crossed from a worker may not be one): hand it a fresh copy.
  */
 const ownBuffer = (vector: Float32Array): Float32Array => new Float32Array(vector);
 
+/** Throws when the optional package is not installed; the caller then scans in JavaScript. */
 export function loadUsearch(): Usearch {
-  return require('usearch') as Usearch;
+  return loadOptional('usearch') as Usearch;
 }
 
 /** Dot product of `a` with the row at `offset`; the hot loop of an exact scan (3,000 rows per query). */

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { createLogger, silentLogger } from '../../../src/log';
-import { DiskEmbeddingStore, HYBRID, RedisEmbeddingStore, SemanticSearch, VectorIndex, WorkerEmbedder, embeddingText, fuseHits, loadUsearch } from '../../../src/search';
+import { DiskEmbeddingStore, HYBRID, RedisEmbeddingStore, SemanticSearch, ToolSearch, VectorIndex, WorkerEmbedder, embeddingText, fuseHits, loadUsearch } from '../../../src/search';
 import { RecordingEmbedder } from '../../helpers/embedders';
 import { acquireRedis } from '../../helpers/redis';
 
@@ -207,6 +207,55 @@ describe('SemanticSearch', () => {
     } finally {
       await semantic.close();
       dead.disconnect();
+    }
+  });
+});
+
+describe('WorkerEmbedder when its worker dies', () => {
+  const fragile = resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'embedding', 'fragile-model.cjs');
+
+  test('a dead worker fails its request, is restarted for the next one, and is given up after three deaths', async () => {
+    const embedder = new WorkerEmbedder({ modules: { embeddingsModule: fragile, modelModule: fragile } });
+    try {
+      expect(await embedder.start()).toMatchObject({ dimensions: 3 });
+      await expect(embedder.embed(['crash'], true)).rejects.toThrow(/exited with code 3/);
+      expect((await embedder.embed(['ab'], true)).map((v) => Array.from(v))).toEqual([[0, 0, 1]]);
+      await expect(embedder.embed(['crash'], false)).rejects.toThrow(/exited/);
+      await expect(embedder.embed(['crash'], false)).rejects.toThrow(/exited/);
+      // Third death: no more restarts, and start() keeps reporting why.
+      await expect(embedder.embed(['ab'], true)).rejects.toThrow(/exited/);
+    } finally {
+      await embedder.close();
+    }
+  });
+});
+
+describe('ToolSearch with the ml strategy when the model dies for good', () => {
+  test('queries answer lexically meanwhile, then the strategy reports failed and is no longer tried', async () => {
+    const fragile = resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'embedding', 'fragile-model.cjs');
+    const lines: string[] = [];
+    const log = createLogger('warn', new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) }));
+    const semantic = new SemanticSearch({ embedder: new WorkerEmbedder({ modules: { embeddingsModule: fragile, modelModule: fragile } }), store: undefined, annThreshold: 10_000, queryCacheEntries: 0, log });
+    const docs = [
+      { name: 'x:crashReport', description: 'Reads a crash report.' },
+      { name: 'x:sendEmail', description: 'Sends an email.' },
+    ];
+    const search = new ToolSearch({ version: 'v1', list: () => docs }, { debounceMs: 0, sliceMs: 100, log, semantic });
+    const request = (query: string) => search.search({ queries: [query], topK: 5, minScore: 0, view: { key: 'all', visible: () => true } });
+    try {
+      await search.start();
+      while (search.status().serving !== 'ml') await new Promise((done) => setTimeout(done, 20));
+      expect((await request('email')).strategy).toBe('ml');
+      for (let death = 1; death <= 3; death++) {
+        const answer = await request('crash');
+        expect(answer).toMatchObject({ strategy: 'tfidf', tools: [{ name: 'x:crashReport' }] });
+      }
+      await new Promise((done) => setTimeout(done, 50));
+      expect(search.status()).toMatchObject({ strategy: 'ml', serving: 'tfidf', ml: { state: 'failed', reason: expect.stringContaining('not restarted again') } });
+      expect((await request('email')).strategy).toBe('tfidf');
+      expect(lines.filter((line) => line.includes('embedding the query failed'))).toHaveLength(1);
+    } finally {
+      await search.close();
     }
   });
 });
