@@ -56,6 +56,7 @@ describe('the playground page', () => {
     await page.waitForSelector('#results li');
     const names = await page.$$eval('#results li', (items) => items.map((li) => li.getAttribute('data-tool') ?? ''));
     expect(names.some((n) => n.startsWith('invoices:'))).toBe(true);
+    expect(await page.textContent('#search-status')).toContain('ranked by words (tfidf)');
     await page.click('#results li[data-tool^="invoices:"]');
     await page.waitForSelector('#tool-detail:not([hidden])');
     expect(await page.textContent('#tool-name')).toMatch(/^invoices:/);

@@ -73,8 +73,9 @@ async function search(query: string): Promise<void> {
   list.replaceChildren();
   status.textContent = 'Searching…';
   try {
-    const { tools } = await api<{ tools: SearchHit[] }>('/v1/search', { query, topK: 15 });
-    status.textContent = tools.length ? `${tools.length} tools, best first` : 'No tool matches.';
+    const { tools, strategy } = await api<{ tools: SearchHit[]; strategy?: string }>('/v1/search', { query, topK: 15 });
+    const ranking = strategy === 'ml' ? 'ranked by words and meaning (ml)' : 'ranked by words (tfidf)';
+    status.textContent = tools.length ? `${tools.length} tools, best first, ${ranking}` : 'No tool matches.';
     for (const hit of tools) {
       const item = el('li');
       item.dataset.tool = hit.name;
