@@ -231,7 +231,7 @@ export class ToolSearch {
     const { vectors, ids } = snapshot;
     const semantic = this.#options.semantic;
     if (!vectors || !ids || !semantic || semantic.failed) return this.searchLexical(request);
-    const embedding = Promise.all(request.queries.map((query) => semantic.embedQuery(query)));
+    const embedding = Promise.all(semantic.embedQueries(request.queries));
     // The lexical half runs while the worker embeds the queries.
     const mask = this.#mask(snapshot, request.view);
     const allow = (id: number) => mask[id] === 1;

@@ -8,6 +8,8 @@ import type { Embedder, EmbedderInfo } from '../../src/search';
 export class RecordingEmbedder implements Embedder {
   readonly catalogTexts: string[] = [];
   readonly queryTexts: string[] = [];
+  /** Each urgent request's texts, as sent. */
+  readonly queryBatches: string[][] = [];
   readonly #inner: Embedder;
   #held: Promise<void> | undefined;
   #release: () => void = () => undefined;
@@ -24,6 +26,7 @@ export class RecordingEmbedder implements Embedder {
   async embed(texts: readonly string[], urgent: boolean): Promise<Float32Array[]> {
     if (!urgent) await this.#held;
     (urgent ? this.queryTexts : this.catalogTexts).push(...texts);
+    if (urgent) this.queryBatches.push([...texts]);
     return this.#inner.embed(texts, urgent);
   }
 

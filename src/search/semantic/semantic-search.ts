@@ -202,34 +202,56 @@ export class SemanticSearch {
 
   /** A query's vector: cached by text (LRU), computed ahead of catalog work. */
   embedQuery(text: string): Promise<Float32Array> {
-    const cached = this.#queries.get(text);
-    if (cached) {
-      this.#queries.delete(text);
-      this.#queries.set(text, cached);
-      return cached;
+    return this.embedQueries([text])[0] as Promise<Float32Array>;
+  }
+
+  /**
+   * Vectors for a request's queries, cached by text (LRU). The ones not cached go to the worker as one
+   * request, ahead of catalog work. (Measured: a batch of 10 long queries costs what 10 single ones do,
+   * ~45 ms each on this model, so a 10-query request takes ~0.45 s uncached.)
+   */
+  embedQueries(texts: readonly string[]): Promise<Float32Array>[] {
+    const found = new Map<string, Promise<Float32Array>>();
+    for (const text of texts) {
+      const cached = this.#queries.get(text);
+      if (cached) {
+        this.#queries.delete(text);
+        this.#queries.set(text, cached);
+        found.set(text, cached);
+      }
     }
-    const computed = this.#options.embedder.embed([text], true).then(
-      (rows) => {
-        const vector = rows[0];
-        if (!vector) throw new Error('the embedder returned no vector');
-        return vector;
-      },
-      (err: unknown) => {
+    const missing = [...new Set(texts.filter((text) => !found.has(text)))];
+    if (missing.length > 0) {
+      const batch = this.#options.embedder.embed(missing, true).catch((err: unknown) => {
         // A model that can no longer start (its worker kept dying) fails the strategy for good.
         this.#options.embedder.start().catch((reason: unknown) => this.#state !== 'failed' && this.#fail(reason));
         throw err;
-      },
-    );
-    if (this.#options.queryCacheEntries > 0) {
-      this.#queries.set(text, computed);
-      // A failed embedding is not remembered: the next request tries again.
-      computed.catch(() => this.#queries.get(text) === computed && this.#queries.delete(text));
-      if (this.#queries.size > this.#options.queryCacheEntries) {
-        const oldest = this.#queries.keys().next().value;
-        if (oldest !== undefined) this.#queries.delete(oldest);
-      }
+      });
+      missing.forEach((text, i) => {
+        const computed = batch.then((rows) => {
+          const vector = rows[i];
+          if (!vector) throw new Error('the embedder returned no vector');
+          return vector;
+        });
+        found.set(text, computed);
+        this.#remember(text, computed);
+      });
     }
-    return computed;
+    return texts.map((text) => found.get(text) as Promise<Float32Array>);
+  }
+
+  #remember(text: string, computed: Promise<Float32Array>): void {
+    if (this.#options.queryCacheEntries === 0) {
+      computed.catch(() => undefined);
+      return;
+    }
+    this.#queries.set(text, computed);
+    // A failed embedding is not remembered: the next request tries again.
+    computed.catch(() => this.#queries.get(text) === computed && this.#queries.delete(text));
+    if (this.#queries.size > this.#options.queryCacheEntries) {
+      const oldest = this.#queries.keys().next().value;
+      if (oldest !== undefined) this.#queries.delete(oldest);
+    }
   }
 
   close(): Promise<void> {

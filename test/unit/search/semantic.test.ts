@@ -171,6 +171,11 @@ describe('SemanticSearch', () => {
       for (const text of ['a', 'b', 'a', 'c', 'a', 'b']) await semantic.embedQuery(text);
       // a, b (a is fresh again), c evicts b, a is cached, b is computed again.
       expect(recorded.queryTexts).toEqual(['a', 'b', 'c', 'b']);
+      // Several queries at once: the uncached ones (once each) go to the worker as one batch.
+      const vectors = await Promise.all(semantic.embedQueries(['x', 'b', 'y', 'x']));
+      expect(recorded.queryBatches.at(-1)).toEqual(['x', 'y']);
+      expect(vectors.map((v) => v.length)).toEqual([512, 512, 512, 512]);
+      expect(vectors[0]).toBe(vectors[3]);
 
       const uncached = new RecordingEmbedder(inner);
       const none = new SemanticSearch({ embedder: uncached, store: undefined, annThreshold: 10_000, queryCacheEntries: 0, log: silentLogger() });
