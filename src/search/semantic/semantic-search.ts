@@ -207,8 +207,8 @@ export class SemanticSearch {
 
   /**
    * Vectors for a request's queries, cached by text (LRU). The ones not cached go to the worker as one
-   * request, ahead of catalog work. (Measured: a batch of 10 long queries costs what 10 single ones do,
-   * ~45 ms each on this model, so a 10-query request takes ~0.45 s uncached.)
+   * request, ahead of catalog work. Batching saves only the thread hops: a batch of 10 queries costs the
+   * model what 10 single ones do, so a 10-query request uncached takes ~10 query embeddings.
    */
   embedQueries(texts: readonly string[]): Promise<Float32Array>[] {
     const found = new Map<string, Promise<Float32Array>>();
