@@ -61,6 +61,8 @@ export interface ToolSearchOptions {
   tuning?: SearchTuning;
   /** Present for the `ml` strategy: embeddings fused with the lexical score once a catalog is embedded. */
   semantic?: SemanticSearch;
+  /** Wait before embedding a catalog again after a failure; default 5 s. */
+  embedRetryMs?: number;
 }
 
 interface Snapshot {
@@ -74,6 +76,8 @@ interface Snapshot {
 }
 
 const MAX_MASKS = 64;
+/** Wait before embedding a catalog again after a failure (the worker is restarted meanwhile). */
+const EMBED_RETRY_MS = 5_000;
 /** whenCurrent() gives up after this many rebuilds that did not reach the catalog's version. */
 const MAX_CATCH_UP_ATTEMPTS = 5;
 const round = (n: number) => Math.round(n * 1000) / 1000;
@@ -176,7 +180,18 @@ export class ToolSearch {
   async #embed(snapshot: Snapshot, docs: readonly SearchDocument[]): Promise<void> {
     const byName = new Map(docs.map((doc) => [doc.name, doc]));
     const ordered = snapshot.index.names.map((name) => byName.get(name) as SearchDocument);
-    const vectors = await this.#options.semantic?.prepare(ordered);
+    let vectors: VectorIndex | undefined;
+    try {
+      vectors = await this.#options.semantic?.prepare(ordered);
+    } catch (err) {
+      // Lexical answers meanwhile; the retry embeds only what is still missing.
+      const retryInMs = this.#options.embedRetryMs ?? EMBED_RETRY_MS;
+      this.#options.log.error({ err, retryInMs }, 'search: embedding the catalog failed; lexical search answers until a retry succeeds');
+      setTimeout(() => {
+        if (this.#current === snapshot && !this.#closed) void this.#embed(snapshot, docs);
+      }, retryInMs).unref();
+      return;
+    }
     if (!vectors || this.#current !== snapshot || this.#closed) return;
     const embedded: Snapshot = { ...snapshot, vectors, ids: new Map(snapshot.index.names.map((name, id) => [name, id])) };
     this.#current = embedded;

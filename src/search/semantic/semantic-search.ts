@@ -63,6 +63,8 @@ export class SemanticSearch {
   #tools = 0;
   #index: VectorIndex | undefined;
   #warnedStore = false;
+  /** null once loading it failed (it is optional). */
+  #usearchModule: Usearch | null | undefined;
 
   constructor(options: SemanticSearchOptions) {
     this.#options = options;
@@ -110,7 +112,8 @@ export class SemanticSearch {
 
   /**
    * Vectors for `docs` (in index order), as an index; undefined when the model is unavailable or a newer
-   * catalog arrived meanwhile (its own call takes over).
+   * catalog arrived meanwhile (its own call takes over). Rejects when embedding failed (the worker died
+   * mid-catalog): the caller may try again, and vectors computed so far are kept.
    */
   async prepare(docs: readonly SearchDocument[]): Promise<VectorIndex | undefined> {
     const generation = ++this.#generation;
@@ -132,11 +135,9 @@ export class SemanticSearch {
         void this.#toStore(info, entries);
       }
     } catch (err) {
-      if (generation === this.#generation) {
-        this.#options.log.error({ err }, 'search: embedding the catalog failed; lexical search answers until the next catalog change');
-        this.#state = this.#index ? 'ready' : 'loading';
-      }
-      return undefined;
+      if (generation !== this.#generation) return undefined;
+      this.#state = this.#index ? 'ready' : 'loading';
+      throw err;
     }
     if (generation !== this.#generation) return undefined;
     const rows = new Float32Array(docs.length * info.dimensions);
@@ -153,8 +154,6 @@ export class SemanticSearch {
     );
     return index;
   }
-
-  #usearchModule: Usearch | null | undefined;
 
   /** usearch, loaded once; without it (an optional dependency) vectors are scanned in JavaScript, exactly. */
   #usearch(): Usearch | undefined {
@@ -182,7 +181,9 @@ export class SemanticSearch {
         this.#storeFailed(err);
       }
     }
-    return hashes.flatMap((hash, at) => (this.#vectors.has(hash) ? [] : [at]));
+    // One position per text: two tools with the same name words and description share a vector.
+    const seen = new Set<string>();
+    return hashes.flatMap((hash, at) => (this.#vectors.has(hash) || seen.has(hash) ? [] : (seen.add(hash), [at])));
   }
 
   async #toStore(info: EmbedderInfo, entries: { hash: string; vector: Float32Array }[]): Promise<void> {

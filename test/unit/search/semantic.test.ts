@@ -264,3 +264,28 @@ describe('ToolSearch with the ml strategy when the model dies for good', () => {
     }
   });
 });
+
+describe('ToolSearch with the ml strategy when the worker dies mid-catalog', () => {
+  test('the catalog is embedded again after the retry delay, and the hybrid then answers', async () => {
+    const fragile = resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'embedding', 'fragile-model.cjs');
+    const dir = mkdtempSync(join(tmpdir(), 'sg-fragile-'));
+    const recorded = new RecordingEmbedder(new WorkerEmbedder({ modules: { embeddingsModule: fragile, modelModule: fragile } }));
+    const semantic = new SemanticSearch({ embedder: recorded, store: undefined, annThreshold: 10_000, queryCacheEntries: 0, log: silentLogger() });
+    const docs = [
+      { name: 'x:sendEmail', description: 'Sends an email.' },
+      { name: 'x:flaky', description: `Dies once: crash-once:${join(dir, 'crashed')}` },
+    ];
+    const search = new ToolSearch({ version: 'v1', list: () => docs }, { debounceMs: 0, sliceMs: 100, log: silentLogger(), semantic, embedRetryMs: 50 });
+    try {
+      await search.start();
+      const until = Date.now() + 20_000;
+      while (search.status().serving !== 'ml' && Date.now() < until) await new Promise((done) => setTimeout(done, 20));
+      expect(search.status()).toMatchObject({ serving: 'ml', ml: { state: 'ready', embedded: 2, tools: 2 } });
+      // The first batch died with the worker; the retry sent it again and it went through.
+      expect(recorded.catalogTexts.filter((text) => text.includes('crash-once'))).toHaveLength(2);
+    } finally {
+      await search.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
