@@ -101,7 +101,8 @@ async function stdio(configFile: string | undefined): Promise<void> {
 }
 
 async function worker(configFile: string | undefined): Promise<void> {
-  const config = loadConfig({ ...(configFile ? { file: configFile } : {}), overrides: { jobs: { consume: true } } });
+  // A runner ranks no searches: with the API pods' settings (`search.strategy: ml`) it would load the model for nothing.
+  const config = loadConfig({ ...(configFile ? { file: configFile } : {}), overrides: { jobs: { consume: true }, search: { strategy: 'tfidf' } } });
   if (!config.redis.url) throw new ConfigError('scriptgate worker needs redis.url (REDIS_URL): it runs the jobs that API instances queue in Redis');
   const log = createLogger(config.log.level);
   const gateway = new Gateway({ config, log });

@@ -22,7 +22,9 @@ export async function runCheck(options: CheckOptions): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const source = options.file === '-' ? (options.readStdin ?? (() => readFileSync(0, 'utf8')))() : readFileSync(options.file, 'utf8');
   // The catalog supplies tool annotations for the risk score; no executor is started.
-  const gateway = new Gateway({ config: options.config, log: silentLogger(), processMetrics: false });
+  // No search is ranked here, so no embedding model is loaded whatever the strategy.
+  const config = { ...options.config, search: { ...options.config.search, strategy: 'tfidf' as const } };
+  const gateway = new Gateway({ config, log: silentLogger(), processMetrics: false });
   await gateway.loadSources();
   const compiled = gateway.compiler.compile(source, options.config.effectiveLimits);
   if (!compiled.ok) {

@@ -206,7 +206,8 @@ describe('API instances and a job runner sharing one Redis queue', () => {
     const apis = await Promise.all([startTestGateway(settings), startTestGateway(settings)]);
     const servers = await Promise.all(apis.map((g) => startHttpServer({ gateway: g.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 64 * 1024, shutdownGraceMs: 2_000 })));
     const runner = spawn(process.execPath, [MAIN, 'worker'], {
-      env: { PATH: process.env.PATH, REDIS_URL: redis.url, SCRIPTGATE_REDIS_KEY_PREFIX: redis.keyPrefix, SCRIPTGATE_PORT: '0', SCRIPTGATE_POOL_MIN_THREADS: '1', SCRIPTGATE_POOL_MAX_THREADS: '1' },
+      // The API pods' settings, ml search included: a runner ranks no searches and must not load the model.
+      env: { PATH: process.env.PATH, REDIS_URL: redis.url, SCRIPTGATE_REDIS_KEY_PREFIX: redis.keyPrefix, SCRIPTGATE_PORT: '0', SCRIPTGATE_POOL_MIN_THREADS: '1', SCRIPTGATE_POOL_MAX_THREADS: '1', SCRIPTGATE_SEARCH_STRATEGY: 'ml' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let runnerLog = '';
@@ -222,7 +223,9 @@ describe('API instances and a job runner sharing one Redis queue', () => {
       const ops = /"ops":"(http:[^"]+)"/.exec(runnerLog)?.[1];
       expect(ops).toBeDefined();
       expect((await httpRequest(`${ops}/health`)).status).toBe(200);
-      expect((await httpRequest(`${ops}/ready`)).status).toBe(200);
+      const ready = await httpRequest(`${ops}/ready`);
+      expect(ready.status).toBe(200);
+      expect((ready.body as { search: unknown }).search).toEqual({ strategy: 'tfidf', serving: 'tfidf', version: expect.any(String) });
       expect((await httpRequest(`${ops}/metrics`)).text).toContain('scriptgate_jobs{state="queued"}');
       expect((await postJson(`${ops}/v1/execute`, { script: 'return 1' })).body).toMatchObject({ error: { code: 'ROUTE_NOT_FOUND' } });
     } finally {
