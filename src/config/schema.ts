@@ -200,6 +200,8 @@ const SearchMl = z
     annThreshold: int(1).default(10_000),
     /** Query embeddings kept by query text (0 disables). */
     queryCacheEntries: int(0).default(1_000),
+    /** Uncached queries waiting for the model; beyond it a search answers lexically at once instead of queueing. */
+    maxQueuedQueries: int(1).default(16),
   })
   .strict();
 

@@ -72,7 +72,7 @@ export function executorPoolOptions(config: LoadedConfig, log: Logger, enforceDe
  * when configured (every pod reuses them), else a directory that survives restarts.
  */
 export function semanticSearch(config: LoadedConfig, redis: Redis | undefined, log: Logger, embedder?: Embedder): SemanticSearch {
-  const { cacheDir, annThreshold, queryCacheEntries } = config.search.ml;
+  const { cacheDir, annThreshold, queryCacheEntries, maxQueuedQueries } = config.search.ml;
   const store = redis ? new RedisEmbeddingStore(redis, config.redis.keyPrefix) : new DiskEmbeddingStore(cacheDir || join(tmpdir(), 'scriptgate-embeddings'));
-  return new SemanticSearch({ embedder: embedder ?? new WorkerEmbedder(), store, annThreshold, queryCacheEntries, log });
+  return new SemanticSearch({ embedder: embedder ?? new WorkerEmbedder(), store, annThreshold, queryCacheEntries, maxQueuedQueries, log });
 }

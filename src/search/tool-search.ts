@@ -1,7 +1,7 @@
 import type { Logger } from '../log';
 import type { SearchDocument } from './index-build';
 import { SearchIndex, type RankedTool } from './search-index';
-import { fuseHits, type SemanticSearch, type SemanticStatus, type VectorIndex } from './semantic';
+import { QueryBacklogError, fuseHits, type SemanticSearch, type SemanticStatus, type VectorIndex } from './semantic';
 import { DEFAULT_TUNING, type SearchTuning } from './tuning';
 
 /** What the search service reads from the catalog. */
@@ -246,7 +246,13 @@ export class ToolSearch {
     const { vectors, ids } = snapshot;
     const semantic = this.#options.semantic;
     if (!vectors || !ids || !semantic || semantic.failed) return this.searchLexical(request);
-    const embedding = Promise.all(semantic.embedQueries(request.queries));
+    let embedding: Promise<Float32Array[]>;
+    try {
+      embedding = Promise.all(semantic.embedQueries(request.queries));
+    } catch (err) {
+      if (err instanceof QueryBacklogError) return this.searchLexical(request);
+      throw err;
+    }
     // The lexical half runs while the worker embeds the queries.
     const mask = this.#mask(snapshot, request.view);
     const allow = (id: number) => mask[id] === 1;

@@ -13,10 +13,14 @@ export class RecordingEmbedder implements Embedder {
   readonly #inner: Embedder;
   #held: Promise<void> | undefined;
   #release: () => void = () => undefined;
+  #heldQueries: Promise<void> | undefined;
+  #releaseQueries: () => void = () => undefined;
 
-  constructor(inner: Embedder, options: { hold?: boolean } = {}) {
+  /** `hold` holds catalog batches, `holdQueries` queries, until release() / releaseQueries(). */
+  constructor(inner: Embedder, options: { hold?: boolean; holdQueries?: boolean } = {}) {
     this.#inner = inner;
     if (options.hold) this.#held = new Promise((resolve) => (this.#release = resolve));
+    if (options.holdQueries) this.#heldQueries = new Promise((resolve) => (this.#releaseQueries = resolve));
   }
 
   start(): Promise<EmbedderInfo> {
@@ -25,6 +29,7 @@ export class RecordingEmbedder implements Embedder {
 
   async embed(texts: readonly string[], urgent: boolean): Promise<Float32Array[]> {
     if (!urgent) await this.#held;
+    else if (this.#heldQueries) await this.#heldQueries;
     (urgent ? this.queryTexts : this.catalogTexts).push(...texts);
     if (urgent) this.queryBatches.push([...texts]);
     return this.#inner.embed(texts, urgent);
@@ -35,8 +40,14 @@ export class RecordingEmbedder implements Embedder {
     this.#release();
   }
 
+  releaseQueries(): void {
+    this.#heldQueries = undefined;
+    this.#releaseQueries();
+  }
+
   close(): Promise<void> {
     this.release();
+    this.releaseQueries();
     return this.#inner.close();
   }
 }

@@ -3,7 +3,7 @@ export type { Embedder, EmbedderInfo } from './embedder';
 export type { EmbeddingWorkerData } from './embedding-protocol';
 export { DiskEmbeddingStore, RedisEmbeddingStore } from './embedding-store';
 export type { EmbeddingStore } from './embedding-store';
-export { SemanticSearch, embeddingText } from './semantic-search';
+export { SemanticSearch, QueryBacklogError, embeddingText } from './semantic-search';
 export type { SemanticSearchOptions, SemanticStatus, SemanticState } from './semantic-search';
 export { VectorIndex, measureRecall, loadUsearch } from './vector-index';
 export type { Neighbour, Usearch } from './vector-index';

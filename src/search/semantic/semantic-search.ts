@@ -14,6 +14,8 @@ export interface SemanticSearchOptions {
   annThreshold: number;
   /** Query vectors kept by query text. */
   queryCacheEntries: number;
+  /** Uncached queries that may wait for the model at once; beyond it embedQueries() refuses (default 16). */
+  maxQueuedQueries?: number;
   log: Logger;
 }
 
@@ -25,12 +27,24 @@ export interface SemanticStatus {
   model?: string;
   /** Why the model is unavailable (then lexical search answers). */
   reason?: string;
+  /** Searches answered lexically because too many queries were already waiting for the model. */
+  shedQueries: number;
   /** Tools of the latest catalog with a vector, and how many it has. */
   embedded: number;
   tools: number;
   /** How the vectors are searched, and the HNSW graph's measured recall@10 against the exact scan. */
   index?: 'exact' | 'hnsw';
   annRecall?: number;
+}
+
+const DEFAULT_MAX_QUEUED_QUERIES = 16;
+
+/** Thrown when too many uncached queries already wait for the model: the caller answers lexically. */
+export class QueryBacklogError extends Error {
+  constructor() {
+    super('too many queries are waiting for the embedding model');
+    this.name = 'QueryBacklogError';
+  }
 }
 
 /** Tools per request to the worker: a query queued behind a batch waits ~0.4 s at most. */
@@ -63,6 +77,9 @@ export class SemanticSearch {
   #tools = 0;
   #index: VectorIndex | undefined;
   #warnedStore = false;
+  /** Uncached query texts sent to the model and not answered yet. */
+  #queuedQueries = 0;
+  #shedQueries = 0;
   /** null once loading it failed (it is optional). */
   #usearchModule: Usearch | null | undefined;
 
@@ -105,6 +122,7 @@ export class SemanticSearch {
       ...(this.#failure !== undefined ? { reason: this.#failure } : {}),
       embedded: this.#embedded,
       tools: this.#tools,
+      shedQueries: this.#shedQueries,
       ...(this.#index ? { index: this.#index.approximate ? 'hnsw' : 'exact' } : {}),
       ...(this.#index?.annRecall !== undefined ? { annRecall: Math.round(this.#index.annRecall * 1000) / 1000 } : {}),
     } as SemanticStatus;
@@ -223,13 +241,24 @@ export class SemanticSearch {
     }
     const missing = [...new Set(texts.filter((text) => !found.has(text)))];
     if (missing.length > 0) {
-      const batch = this.#options.embedder.embed(missing, true).catch((err: unknown) => {
+      // One model thread embeds ~35 queries a second: past a short queue, waiting would only grow.
+      if (this.#queuedQueries + missing.length > (this.#options.maxQueuedQueries ?? DEFAULT_MAX_QUEUED_QUERIES)) {
+        this.#shedQueries++;
+        throw new QueryBacklogError();
+      }
+      this.#queuedQueries += missing.length;
+      const batch = this.#options.embedder.embed(missing, true);
+      void batch.then(
+        () => (this.#queuedQueries -= missing.length),
+        () => (this.#queuedQueries -= missing.length),
+      );
+      const guarded = batch.catch((err: unknown) => {
         // A model that can no longer start (its worker kept dying) fails the strategy for good.
         this.#options.embedder.start().catch((reason: unknown) => this.#state !== 'failed' && this.#fail(reason));
         throw err;
       });
       missing.forEach((text, i) => {
-        const computed = batch.then((rows) => {
+        const computed = guarded.then((rows) => {
           const vector = rows[i];
           if (!vector) throw new Error('the embedder returned no vector');
           return vector;

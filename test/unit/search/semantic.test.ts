@@ -289,3 +289,33 @@ describe('ToolSearch with the ml strategy when the worker dies mid-catalog', () 
     }
   });
 });
+
+describe('ToolSearch with the ml strategy under more queries than the model keeps up with', () => {
+  test('past search.ml.maxQueuedQueries waiting queries, a search answers lexically at once', async () => {
+    const recorded = new RecordingEmbedder(new WorkerEmbedder(), { holdQueries: true });
+    const semantic = new SemanticSearch({ embedder: recorded, store: undefined, annThreshold: 10_000, queryCacheEntries: 100, maxQueuedQueries: 2, log: silentLogger() });
+    const docs = [
+      { name: 'x:sendEmail', description: 'Sends an email to a customer.' },
+      { name: 'x:refund', description: 'Refunds a payment.' },
+    ];
+    const search = new ToolSearch({ version: 'v1', list: () => docs }, { debounceMs: 0, sliceMs: 100, log: silentLogger(), semantic });
+    const request = (queries: string[]) => search.search({ queries, topK: 5, minScore: 0, view: { key: 'all', visible: () => true } });
+    try {
+      await search.start();
+      while (search.status().serving !== 'ml') await new Promise((done) => setTimeout(done, 20));
+      // Two queries wait for the (held) model; a third, or a request needing two more, is not queued.
+      const waiting = [request(['email a customer']), request(['give money back'])];
+      expect((await request(['send mail'])).strategy).toBe('tfidf');
+      expect((await request(['a', 'b'])).strategy).toBe('tfidf');
+      expect(search.status().ml?.shedQueries).toBe(2);
+      recorded.releaseQueries();
+      const answers = await Promise.all(waiting);
+      expect(answers.map((a) => a.strategy)).toEqual(['ml', 'ml']);
+      expect(answers[1]?.tools[0]?.name).toBe('x:refund');
+      // The queue drained: the model is asked again.
+      expect((await request(['send mail'])).strategy).toBe('ml');
+    } finally {
+      await search.close();
+    }
+  });
+});
