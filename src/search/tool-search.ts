@@ -262,7 +262,7 @@ export class ToolSearch {
       queryVectors = await embedding;
     } catch (err) {
       // Logged once per run of failures, not once per request.
-      if (!this.#queryEmbeddingFailing) this.#options.log.warn({ err }, 'search: embedding the query failed; answered lexically');
+      if (!this.#queryEmbeddingFailing && !this.#closed) this.#options.log.warn({ err }, 'search: embedding the query failed; answered lexically');
       this.#queryEmbeddingFailing = true;
       return this.#rank(snapshot, request, 'tfidf', (_query, q) => lexical[q] ?? []);
     }
