@@ -59,6 +59,19 @@ if (report${i}.length > 0) console.log('section ${i}', report${i}[0].country, re
 }
 
 const GATE_HEAVY = gateHeavyScript(14 * 1024);
+/** A search whose query differs on every request (a counter in the text), so neither cache ever answers. */
+function uniqueSearch(): autocannon.Request {
+  let n = 0;
+  const template = jsonPost('/v1/search', { query: 'list invoices for a user', topK: 5 });
+  return {
+    ...template,
+    setupRequest: (request) => {
+      n++;
+      return { ...request, body: JSON.stringify({ query: `${SEARCH_QUERIES[n % SEARCH_QUERIES.length] ?? ''} number ${n}`, topK: 5 }) };
+    },
+  };
+}
+
 const SEARCH_QUERIES = ['list invoices for a user', 'refund a payment', 'active users by country', 'cancel subscription', 'open support tickets', 'daily revenue', 'change plan seats', 'user billing history'];
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -82,6 +95,13 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   { name: 'invoke', description: 'POST /v1/invoke, one tool', requests: () => [jsonPost('/v1/invoke', { name: 'bench:echo', input: { i: 1 } })], toolDelays: [0, 5] },
   { name: 'search', description: 'POST /v1/search, 8 queries in turn over the demo catalog', requests: () => SEARCH_QUERIES.map((query) => jsonPost('/v1/search', { query, topK: 5 })), toolDelays: [0] },
+  {
+    name: 'search-ml',
+    description: 'POST /v1/search with search.strategy ml, every query different (never cached): the model in its worker is the limit, and searches past its queue answer lexically',
+    requests: () => [uniqueSearch()],
+    env: { SCRIPTGATE_SEARCH_STRATEGY: 'ml' },
+    toolDelays: [0],
+  },
   {
     name: 'describe',
     description: 'POST /v1/describe, two tools (schemas and TypeScript)',

@@ -34,7 +34,7 @@ describe('the load runner', () => {
 
   test('every documented scenario exists, and tool-calling ones also run with 5 ms tools', () => {
     const names = SCENARIOS.map((s) => s.name);
-    expect(names).toEqual(['execute-trivial', 'execute-3tools', 'execute-fanout', 'execute-gate-heavy', 'invoke', 'search', 'describe', 'mcp-execute', 'mixed', 'auth']);
+    expect(names).toEqual(['execute-trivial', 'execute-3tools', 'execute-fanout', 'execute-gate-heavy', 'invoke', 'search', 'search-ml', 'describe', 'mcp-execute', 'mixed', 'auth']);
     for (const name of ['execute-3tools', 'execute-fanout', 'invoke', 'mixed']) expect(SCENARIOS.find((s) => s.name === name)?.toolDelays).toEqual([0, 5]);
   });
 

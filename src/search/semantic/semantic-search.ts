@@ -241,7 +241,7 @@ export class SemanticSearch {
     }
     const missing = [...new Set(texts.filter((text) => !found.has(text)))];
     if (missing.length > 0) {
-      // One model thread embeds ~35 queries a second: past a short queue, waiting would only grow.
+      // One model thread embeds 35–150 queries a second (by length): past a short queue, waiting only grows.
       if (this.#queuedQueries + missing.length > (this.#options.maxQueuedQueries ?? DEFAULT_MAX_QUEUED_QUERIES)) {
         this.#shedQueries++;
         throw new QueryBacklogError();
