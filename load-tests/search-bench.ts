@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stderrLogger } from '../src/log';
-import { DEFAULT_TUNING, DiskEmbeddingStore, SemanticSearch, ToolSearch, WorkerEmbedder, type SearchDocument, type SearchStrategy, type SearchTuning } from '../src/search';
+import { DEFAULT_TUNING, DiskEmbeddingStore, SemanticSearch, ToolSearch, WorkerEmbedder, measureRecall, type SearchDocument, type SearchStrategy, type SearchTuning } from '../src/search';
 import { meanScores, scoreQuery, type LabelledQuery, type QueryScores } from './search-metrics';
 import { numberOption, percentile, round, stringOption } from './harness';
 
@@ -64,10 +64,11 @@ async function main(): Promise<void> {
   // With ml, each query is also embedded alone just before it is searched: the model's own time on this
   // VM (which moves by ±20 % from one minute to the next), so what search adds is the difference.
   const modelTimes: number[] = [];
+  const queryVectors: Float32Array[] = [];
   for (const q of queries) {
     if (semantic) {
       started = performance.now();
-      await semantic.embedQuery(q.query);
+      queryVectors.push(await semantic.embedQuery(q.query));
       modelTimes.push(performance.now() - started);
     }
     started = performance.now();
@@ -79,7 +80,8 @@ async function main(): Promise<void> {
   modelTimes.sort((a, b) => a - b);
   const mean = meanScores(scores);
   const status = search.status();
-  const annRecall = semantic && status.ml?.index === 'hnsw' ? await queryAnnRecall(semantic) : undefined;
+  // The graph's recall@10 against the exact scan, with the benchmark's own queries as the probes.
+  const annRecall = semantic?.index?.approximate ? measureRecall(semantic.index, queryVectors) : undefined;
   await search.close();
   const result = {
     strategy: status.serving,
@@ -106,21 +108,6 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|---|---|---|');
   console.log(`| ${result.strategy} | ${result.recall1} | ${result.recall5} | ${result.recall10} | ${result.mrr10} | ${result.ndcg10} | ${result.p50Ms} | ${result.p99Ms} |`);
   if (semantic) console.log(`embedding a query alone (the model in its worker, same queries, same run): p50 ${result.modelP50Ms} ms`);
-}
-
-/** recall@10 of the HNSW graph against the exact scan, with the benchmark's queries as the probes. */
-async function queryAnnRecall(semantic: SemanticSearch): Promise<number> {
-  const index = await semantic.prepare(tools);
-  if (!index) return Number.NaN;
-  let found = 0;
-  let wanted = 0;
-  for (const q of queries) {
-    const vector = await semantic.embedQuery(q.query);
-    const truth = new Set(index.exactNearest(vector, 10).map((n) => n.id));
-    for (const n of index.nearest(vector, 10)) if (truth.has(n.id)) found++;
-    wanted += truth.size;
-  }
-  return found / wanted;
 }
 
 main().catch((err: unknown) => {

@@ -22,6 +22,10 @@ export class LruCache<K, V> {
     }
   }
 
+  delete(key: K): boolean {
+    return this.#map.delete(key);
+  }
+
   /** Deletes the entries whose key matches; returns how many. */
   deleteWhere(test: (key: K) => boolean): number {
     let removed = 0;

@@ -138,11 +138,8 @@ export class WorkerEmbedder implements Embedder {
     pending?.reject(err);
     if (!this.#worker) {
       // Queued work would wait on a worker that is gone: hand it to the next start, or fail it now.
-      if (this.#started === undefined && !this.#closed) {
-        this.#pumpAfterRestart();
-      } else {
-        for (const queued of [...this.#urgent.splice(0), ...this.#background.splice(0)]) queued.reject(err);
-      }
+      if (this.#started === undefined && !this.#closed) this.#pumpAfterRestart();
+      else this.#rejectQueued(err);
     }
   }
 
@@ -150,11 +147,12 @@ export class WorkerEmbedder implements Embedder {
     if (this.#urgent.length === 0 && this.#background.length === 0) return;
     this.start().then(
       () => this.#pump(),
-      (err: unknown) => {
-        const error = err instanceof Error ? err : new Error(String(err));
-        for (const queued of [...this.#urgent.splice(0), ...this.#background.splice(0)]) queued.reject(error);
-      },
+      (err: unknown) => this.#rejectQueued(err instanceof Error ? err : new Error(String(err))),
     );
+  }
+
+  #rejectQueued(err: Error): void {
+    for (const queued of [...this.#urgent.splice(0), ...this.#background.splice(0)]) queued.reject(err);
   }
 
   #pump(): void {
@@ -181,7 +179,7 @@ export class WorkerEmbedder implements Embedder {
   async close(): Promise<void> {
     this.#closed = true;
     const err = new Error('the embedder is closed');
-    for (const queued of [...this.#urgent.splice(0), ...this.#background.splice(0)]) queued.reject(err);
+    this.#rejectQueued(err);
     this.#failInFlight(err);
     await this.#worker?.terminate();
   }

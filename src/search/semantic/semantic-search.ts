@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LruCache } from '../../gate';
 import type { Logger } from '../../log';
 import type { SearchDocument } from '../index-build';
 import { splitWords } from '../tokenize';
@@ -71,7 +72,7 @@ export class SemanticSearch {
   #started: Promise<EmbedderInfo | undefined> | undefined;
   /** Vectors of the latest catalog by content hash (pruned to it after each catalog). */
   #vectors = new Map<string, Float32Array>();
-  readonly #queries = new Map<string, Promise<Float32Array>>();
+  readonly #queries: LruCache<string, Promise<Float32Array>>;
   #generation = 0;
   #embedded = 0;
   #tools = 0;
@@ -85,6 +86,7 @@ export class SemanticSearch {
 
   constructor(options: SemanticSearchOptions) {
     this.#options = options;
+    this.#queries = new LruCache(options.queryCacheEntries);
   }
 
   /** Loads the model once; a failure is logged once, kept in the status, and leaves lexical search serving. */
@@ -109,6 +111,11 @@ export class SemanticSearch {
       { reason: this.#failure },
       'search: the ml strategy is unavailable (its optional packages are missing or the model failed to load); lexical search answers instead',
     );
+  }
+
+  /** The vectors of the latest embedded catalog. */
+  get index(): VectorIndex | undefined {
+    return this.#index;
   }
 
   get failed(): boolean {
@@ -233,11 +240,7 @@ export class SemanticSearch {
     const found = new Map<string, Promise<Float32Array>>();
     for (const text of texts) {
       const cached = this.#queries.get(text);
-      if (cached) {
-        this.#queries.delete(text);
-        this.#queries.set(text, cached);
-        found.set(text, cached);
-      }
+      if (cached) found.set(text, cached);
     }
     const missing = [...new Set(texts.filter((text) => !found.has(text)))];
     if (missing.length > 0) {
@@ -271,17 +274,9 @@ export class SemanticSearch {
   }
 
   #remember(text: string, computed: Promise<Float32Array>): void {
-    if (this.#options.queryCacheEntries === 0) {
-      computed.catch(() => undefined);
-      return;
-    }
     this.#queries.set(text, computed);
     // A failed embedding is not remembered: the next request tries again.
-    computed.catch(() => this.#queries.get(text) === computed && this.#queries.delete(text));
-    if (this.#queries.size > this.#options.queryCacheEntries) {
-      const oldest = this.#queries.keys().next().value;
-      if (oldest !== undefined) this.#queries.delete(oldest);
-    }
+    computed.catch(() => this.#queries.delete(text));
   }
 
   close(): Promise<void> {
