@@ -48,6 +48,11 @@ const Executor = z
     watchdogMs: int(100).default(2_000),
     /** Run executors under Node's permission model (no fs writes, no child processes). */
     permissionModel: z.boolean().default(true),
+    /**
+     * V8's parallel and concurrent GC helper threads in executors. Off: each sandbox thread collects its
+     * own garbage, which under load costs less than helpers competing with the sandbox threads for cores.
+     */
+    parallelGc: z.boolean().default(false),
     /** Executor RSS, in MiB, above which it is recycled once idle-ish (0 disables the watchdog). */
     rssLimitMb: int(0).default(1_024),
   })

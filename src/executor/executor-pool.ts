@@ -8,6 +8,7 @@ export interface ExecutorPoolOptions {
   processes: number;
   init: ExecutorInit;
   permissionModel: boolean;
+  parallelGc: boolean;
   restartBackoffMs: number;
   restartBackoffMaxMs: number;
   /** Past deadline + terminate grace + this, an executor that has not answered is killed. */
@@ -152,6 +153,7 @@ export class ExecutorPool {
         index,
         init: options.init,
         permissionModel: options.permissionModel,
+        parallelGc: options.parallelGc,
         restartBackoffMs: options.restartBackoffMs,
         restartBackoffMaxMs: options.restartBackoffMaxMs,
         log: options.log,

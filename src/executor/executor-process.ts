@@ -55,6 +55,7 @@ export interface ExecutorProcessOptions {
   index: number;
   init: ExecutorInit;
   permissionModel: boolean;
+  parallelGc: boolean;
   restartBackoffMs: number;
   restartBackoffMaxMs: number;
   log: Logger;
@@ -111,10 +112,10 @@ export class ExecutorProcess extends EventEmitter {
   start(): void {
     if (this.#state === 'stopped') return;
     this.#state = 'starting';
-    const { init, permissionModel, log } = this.options;
+    const { init, permissionModel, parallelGc, log } = this.options;
     const child = fork(EXECUTOR_HOST_FILE, [], {
       env: scrubbedEnv(),
-      execArgv: permissionModel ? permissionFlags() : [],
+      execArgv: [...(permissionModel ? permissionFlags() : []), ...(parallelGc ? [] : ['--single-threaded-gc'])],
       serialization: 'json',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

@@ -48,6 +48,7 @@ export function executorPoolOptions(config: LoadedConfig, log: Logger, enforceDe
   return {
     processes: config.executor.processes,
     permissionModel: config.executor.permissionModel,
+    parallelGc: config.executor.parallelGc,
     restartBackoffMs: config.executor.restartBackoffMs,
     restartBackoffMaxMs: config.executor.restartBackoffMaxMs,
     watchdogMs: config.executor.watchdogMs,

@@ -59,11 +59,24 @@ describe('settings change behaviour', () => {
       expect(argsOn).not.toContain('--allow-child-process');
       const argsOff = cmdline(off.gateway.pool.executors[0]!.pid!);
       expect(argsOff.some((a) => a.includes('permission'))).toBe(false);
+      // executor.parallelGc: off (the default) keeps V8's GC on each sandbox thread.
+      expect(argsOn).toContain('--single-threaded-gc');
+      expect(argsOff).toContain('--single-threaded-gc');
       // Either way the executor sees none of the front's environment.
       const env = readFileSync(`/proc/${on.gateway.pool.executors[0]!.pid!}/environ`, 'utf8');
       expect(env).not.toContain('PATH=');
     } finally {
       await Promise.all([on.close(), off.close()]);
+    }
+  });
+
+  test('executor.parallelGc: true leaves V8 its GC helper threads', async () => {
+    const g = await startTestGateway({ executor: { parallelGc: true } });
+    try {
+      expect(cmdline(g.gateway.pool.executors[0]!.pid!)).not.toContain('--single-threaded-gc');
+      expect((await g.run('return 6 * 7')).result).toBe(42);
+    } finally {
+      await g.close();
     }
   });
 
