@@ -63,7 +63,7 @@ const Pool = z
     minThreads: int(1, 256).default(2),
     maxThreads: int(1, 256).default(2),
     /** Scripts co-scheduled on one thread (they interleave at every await). */
-    tasksPerThread: int(1, 256).default(16),
+    tasksPerThread: int(1, 256).default(32),
     idleTimeoutMs: int(0).default(60_000),
     /** Scripts waiting for a thread in one executor before requests get 503 SATURATED. */
     maxQueue: int(0).default(1_024),
