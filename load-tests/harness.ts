@@ -50,6 +50,21 @@ export function childPids(pid: number): number[] {
   return out;
 }
 
+/** Linux's USER_HZ: /proc counts CPU time in these ticks on every architecture Node supports. */
+export const TICKS_PER_SECOND = 100;
+
+/** User + system CPU time of a process and all its threads, in ticks, or 0 for a process that is gone. */
+export function cpuTicks(pid: number): number {
+  try {
+    // Fields after the command name, which may itself hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
 /** Resident set size in MiB (VmRSS), or 0 for a process that is gone. */
 export function rssMb(pid: number): number {
   try {

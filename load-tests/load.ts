@@ -2,6 +2,7 @@
  * `npm run load -- <scenario> [--duration 10] [--connections 50] [--rounds 1] [--tool-delay 0] [--profile]`
  * `npm run load:all [-- --duration 10]` (every scenario at each of its tool delays, then the recovery
  * and memory probes) · `npm run load -- soak --duration 600` · `npm run load -- recovery | memory`
+ * `npm run load -- compare <scenario> --a NAME=value --b NAME=value` (two settings, same run: compare.ts)
  *
  * Each scenario runs against a fresh service process next to an express hello-world floor measured
  * in the same run (alternating, so drift on a shared machine hits both alike) and prints one JSON line.
@@ -16,6 +17,7 @@ import { checkScenario } from './scenario-check';
 import { measureIdleMemory, measureRecovery } from './probes';
 import { RESULTS_DIR, recordResults, type ScenarioResult } from './results';
 import { runSoak } from './soak';
+import { envOptions, runCompare } from './compare';
 
 const SERVERS = resolve(__dirname, 'servers');
 const DURATION_S = numberOption('duration', 10);
@@ -74,10 +76,28 @@ async function runScenario(hello: ChildServer, scenario: Scenario, toolDelayMs: 
 }
 
 async function main(): Promise<void> {
-  const valued = new Set(['--duration', '--connections', '--rounds', '--tool-delay', '--warmup']);
+  const valued = new Set(['--duration', '--connections', '--rounds', '--tool-delay', '--warmup', '--a', '--b']);
   const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !valued.has(all[i - 1] ?? ''));
   const target = args[0];
-  if (!target) throw new Error(`name a scenario: ${SCENARIOS.map((s) => s.name).join(', ')}, all, soak, recovery, memory`);
+  if (!target) throw new Error(`name a scenario: ${SCENARIOS.map((s) => s.name).join(', ')}, all, soak, recovery, memory, compare`);
+  if (target === 'compare') {
+    const argv = process.argv.slice(2);
+    const result = await runCompare(
+      {
+        scenario: args[1] ?? 'execute-3tools',
+        a: envOptions(argv, '--a'),
+        b: envOptions(argv, '--b'),
+        rounds: numberOption('rounds', 12),
+        durationS: numberOption('duration', 3),
+        connections: CONNECTIONS,
+        toolDelayMs: numberOption('tool-delay', 0),
+      },
+      (line) => console.error(line),
+    );
+    console.log(JSON.stringify(result));
+    if (result.a.errors + result.a.non2xx + result.b.errors + result.b.non2xx > 0) process.exitCode = 1;
+    return;
+  }
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
   if (target === 'soak') {
     const soak = await runSoak({ durationS: numberOption('duration', 600), connections: CONNECTIONS });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { envOptions } from '../../load-tests/compare';
 import { answerFailed } from '../../load-tests/scenario-check';
 import { SCENARIOS } from '../../load-tests/scenarios';
 
@@ -26,6 +27,38 @@ describe('the load runner', () => {
     expect(result.baseline).toMatchObject({ label: 'noDeadlines', errors: 0 });
     const saved = JSON.parse(readFileSync(join(dir, 'load-latest.json'), 'utf8')) as { scenarios: Record<string, unknown> };
     expect(Object.keys(saved.scenarios)).toEqual(['execute-3tools@0ms']);
+  });
+
+  test('compare loads two settings in alternating rounds and reports the ratios and CPU per request', async () => {
+    // One slot against the default 2 × 32 at 8 connections with 5 ms tools (three in a row): b must be far slower.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [LOAD, 'compare', 'execute-3tools', '--b', 'SCRIPTGATE_POOL_MAX_THREADS=1', '--b', 'SCRIPTGATE_POOL_MIN_THREADS=1', '--b', 'SCRIPTGATE_POOL_TASKS_PER_THREAD=1', '--rounds', '2', '--duration', '1', '--connections', '8', '--tool-delay', '5'],
+      { timeout: 90_000 },
+    );
+    const result = JSON.parse(stdout.trim().split('\n').pop()!) as {
+      compare: string;
+      rounds: number;
+      a: Record<string, unknown> & { env: Record<string, string> };
+      b: Record<string, unknown> & { env: Record<string, string> };
+      bOverA: Record<string, number>;
+    };
+    expect(result).toMatchObject({ compare: 'execute-3tools', rounds: 2, toolDelayMs: 5 });
+    expect(result.a.env).toEqual({});
+    expect(result.b.env).toEqual({ SCRIPTGATE_POOL_MAX_THREADS: '1', SCRIPTGATE_POOL_MIN_THREADS: '1', SCRIPTGATE_POOL_TASKS_PER_THREAD: '1' });
+    for (const s of [result.a, result.b]) {
+      expect(s).toMatchObject({ errors: 0, non2xx: 0 });
+      for (const key of ['rps', 'p99', 'frontCpuUs', 'executorCpuUs']) expect(s[key]).toBeGreaterThan(0);
+    }
+    expect(result.bOverA.rps).toBeLessThan(0.5);
+    expect(result.bOverA.p99).toBeGreaterThan(2);
+  });
+
+  test('compare refuses a setting that is not NAME=value', () => {
+    expect(envOptions(['compare', '--a', 'X=1', '--b', 'Y=a=b', '--a', 'Z='], '--a')).toEqual({ X: '1', Z: '' });
+    expect(envOptions(['--b', 'Y=a=b'], '--b')).toEqual({ Y: 'a=b' });
+    expect(() => envOptions(['--a', 'oops'], '--a')).toThrow('--a takes NAME=value, got "oops"');
+    expect(() => envOptions(['--a'], '--a')).toThrow('--a takes NAME=value');
   });
 
   test('an unknown scenario is refused with the list of names', async () => {
