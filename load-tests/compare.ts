@@ -8,7 +8,7 @@
  * (/proc), which shows what a change costs even when the load generator, not the service, sets the pace.
  */
 import { resolve } from 'node:path';
-import { TICKS_PER_SECOND, childPids, cpuTicks, medianFigures, round, runLoad, startChildServer, type ChildServer, type HttpFigures } from './harness';
+import { TICKS_PER_SECOND, childPids, cpuTicks, medianFigures, percentile, round, runLoad, startChildServer, type ChildServer, type HttpFigures } from './harness';
 import { checkScenario } from './scenario-check';
 import { scenarioNamed, type Scenario } from './scenarios';
 
@@ -23,7 +23,7 @@ export interface CompareOptions {
 }
 
 export interface SideFigures extends HttpFigures {
-  /** Median CPU time per request, in µs, of the front process and of its executors together. */
+  /** Median over rounds of the CPU time per request, in µs: the front process, and all its executors together. */
   frontCpuUs: number;
   executorCpuUs: number;
 }
@@ -52,7 +52,7 @@ export function envOptions(args: string[], flag: string): Record<string, string>
   return env;
 }
 
-const median = (values: number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
+const median = (values: number[]): number => percentile([...values].sort((x, y) => x - y), 50);
 
 interface Round {
   figures: HttpFigures;
