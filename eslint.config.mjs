@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // test/fixtures/scripts are sandbox scripts (callTool in scope, top-level await), not project code.
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'jest.config.js', 'test/fixtures/scripts/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'jest.config.js', 'jest.esm-transform.cjs', 'test/fixtures/scripts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -39,3 +39,25 @@ const invoices${i} = await Promise.all(users${i}.items.slice(0, 5).map((u) => ca
   for (let i = 0; Buffer.byteLength(source) < bytes - 60; i++) source += unit(i);
   return `${source}return 1;\n`;
 }
+
+/** The same work as scriptOfSize, written the way models write TypeScript: interfaces, annotations, casts. */
+export function typedScriptOfSize(bytes: number): string {
+  const head = `interface User { id: string; country?: string | null; status: 'active' | 'suspended' }
+interface Page<T> { items: T[]; total: number; nextOffset: number | null }
+type Counts = Map<string, number>;
+`;
+  const unit = (i: number): string => `
+const users${i} = (await callTool('users:list', { limit: 100, status: 'active' })) as Page<User>;
+const byCountry${i}: Counts = new Map<string, number>();
+for (const u of users${i}.items) {
+  const key: string = u.country ?? 'unknown';
+  if (/^[A-Z]{2}$/.test(key)) byCountry${i}.set(key, (byCountry${i}.get(key) || 0) + 1);
+}
+const top${i}: [string, number][] = [...byCountry${i}.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
+console.log('top countries', top${i}!);
+const invoices${i} = await Promise.all(users${i}.items.slice(0, 5).map((u: User): Promise<unknown> => callTool('invoices:listForUser', { userId: u.id, limit: 10 })));
+`;
+  let source = head;
+  for (let i = 0; Buffer.byteLength(source) < bytes - 60; i++) source += unit(i);
+  return `${source}return 1;\n`;
+}

@@ -54,8 +54,6 @@ const SHADOW_CANDIDATES = [
 const freshGlobals = new Compartment({ __options__: true }).globalThis;
 const SHADOWED_GLOBALS = SHADOW_CANDIDATES.filter((name) => name in freshGlobals);
 
-const FORBIDDEN_KEYS = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
-
 class ToolError extends SharedError {
   override name = 'ToolError';
   constructor(readonly code: string, readonly tool: string, message: string, readonly data?: unknown) {
@@ -284,15 +282,7 @@ function makeRuntime(exec: Execution) {
   const depth = (): never => {
     throw exec.limit('callDepth', callDepth);
   };
-  const key = (k: unknown): unknown => {
-    if (typeof k === 'number' || typeof k === 'symbol') return k;
-    const name = typeof k === 'string' ? k : String(k);
-    if (FORBIDDEN_KEYS.has(name)) {
-      throw new TypeError(`property '${name}' cannot be read or written with a computed key here; use a Map for arbitrary keys`);
-    }
-    return name;
-  };
-  return freeze({ budget: GUARD_BATCH, maxDepth: callDepth, tick, depth, key });
+  return freeze({ budget: GUARD_BATCH, maxDepth: callDepth, tick, depth });
 }
 
 function errorName(err: Error): string {

@@ -48,8 +48,8 @@ export const ERROR_CODES = Object.freeze({
   TOO_DEEP: spec('limit_exceeded', 200, 'Flatten the code: extract nested callbacks into named functions and build nested data step by step.'),
   UNSAFE_REGEX: spec('illegal_access', 200, 'Rewrite the regex without nested or overlapping quantifiers, e.g. /^a+$/ instead of /^(a+)+$/, or split the text first.'),
   ILLEGAL_CHARACTER: spec('illegal_access', 200, 'Remove control or invisible characters outside string literals; keep Unicode text inside quotes.'),
-  SYNTAX_ERROR: spec('syntax_error', 200, 'Fix the JavaScript syntax at the reported line and column. Top-level await and return are allowed.'),
-  UNSUPPORTED_SYNTAX: spec('syntax_error', 200, 'Rewrite without class fields, private #names or static blocks: assign properties in the constructor instead.'),
+  SYNTAX_ERROR: spec('syntax_error', 200, 'Fix the syntax at the reported line and column. Scripts are JavaScript, or TypeScript whose types are stripped (no enums, namespaces or decorators); top-level await and return are allowed.'),
+  UNSUPPORTED_SYNTAX: spec('syntax_error', 200, 'TypeScript in scripts may only carry types: the rule names the construct and the message says what to write instead.'),
   ILLEGAL_ACCESS: spec('illegal_access', 200, 'Use only callTool, console, context and standard JavaScript built-ins; the rule id names what was refused.'),
 
   BLOCKED: spec('blocked', 200, 'The script scored too high on risk (see signals): act on fewer items, avoid sending tool data outside, or split the work.'),

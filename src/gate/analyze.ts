@@ -1,28 +1,30 @@
-import { type EsNode, call, identifier, isNode } from './estree';
-import { RT, guardFunction, guardLoop } from './guards';
+import type { EditList } from './edits';
+import { type EsNode, isNode } from './estree';
+import { guardFunction, guardLoop } from './guards';
 import { ITERATION_METHODS, SENSITIVE_FIELD, summariseArgs, type ScriptFacts } from './facts';
 import { ALLOWED_GLOBALS, ALWAYS_REFUSED, HOST_GLOBALS, metaToolNamed, suggestGlobal } from './globals';
-import { hasSesHazard, neutraliseRegexSource, neutraliseTemplateRaw, splitStringLiteral } from './literals';
+import { hasSesHazard, neutraliseRegexSource, neutraliseTemplateRaw, splitStringSource } from './literals';
 import type { RegexLiteral } from './prescan';
-import { FORBIDDEN_PROPERTIES, REFLECTIVE_KEY_METHODS, RESERVED_PREFIX, RULES, type RuleId } from './rules';
+import { RESERVED_PREFIX, RULES, type RuleId } from './rules';
 import { FUNCTION_TYPES, scopeNames } from './scope';
+import type { TypeStripper } from './typescript';
 import { createLocator, snippetAt } from './source-location';
 import type { GateViolation } from './types';
 
 /**
  * One pass over the AST: rules are checked on the way down (with real scopes, so a local named like a
- * global is fine and a free unknown name is refused), rewrites are applied on the way up (so a node is
- * rewritten after its children, and inserted guard nodes are never walked again), and the facts the
- * risk scorer needs are collected along the way.
+ * global is fine and a free unknown name is refused), source edits are recorded on the way up, and the
+ * facts the risk scorer needs are collected along the way.
  *
- * Rewrites:
- * - `callTool` → `__sg_callTool`, a lexical parameter the script cannot reach otherwise;
+ * Edits (applied to the script's own text, see edits.ts):
  * - a countdown guard at the top of every loop body and function body (iteration budget, deadline,
  *   cancellation), plus call-depth accounting for synchronous functions;
- * - computed member keys that are not literals go through `__sg_key()`, which refuses prototype names
- *   at run time and converts the key exactly once;
- * - string, template and regex literals that SES would mistake for `import(` or HTML comments are
- *   rewritten to equal values it accepts.
+ * - string, template and regex literals whose text SES would mistake for `import(` or an HTML comment
+ *   are rewritten to equal values it accepts (only when the script holds such text at all).
+ *
+ * Prototype names (`constructor`, `__proto__`, `prototype`) are not refused: after lockdown every shared
+ * intrinsic is frozen and every function constructor reachable through them is SES's inert one, so a
+ * dictionary may use any key (test/sandbox/escapes.test.ts holds the proof).
  */
 
 export const CALL_TOOL = 'callTool';
@@ -106,8 +108,11 @@ export interface AnalyzeResult {
   regexes: RegexLiteral[];
 }
 
-/** Checks rules, rewrites `program` in place, and collects facts. */
-export function analyzeAndTransform(program: EsNode, source: string): AnalyzeResult {
+/**
+ * Checks rules, records the rewrites in `edits`, and collects facts. `hazards`: the source holds text SES
+ * refuses. `types`: the script is TypeScript; each node passes through the stripper before it is visited.
+ */
+export function analyzeAndTransform(program: EsNode, source: string, edits: EditList, hazards: boolean, types?: TypeStripper): AnalyzeResult {
   const violations: GateViolation[] = [];
   const facts: ScriptFacts = { toolCalls: [], sensitiveFields: [] };
   const regexes: RegexLiteral[] = [];
@@ -170,16 +175,6 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
       if (pattern !== undefined && flags !== undefined) regexes.push({ pattern, flags, ...where(args[0]) });
       return;
     }
-    if (callee.type !== 'MemberExpression') return;
-    const object = callee.object as EsNode;
-    const method = memberName(callee);
-    if (object.type !== 'Identifier' || (object.name !== 'Reflect' && object.name !== 'Object') || method === undefined) return;
-    if (method === 'setPrototypeOf' || method === '__lookupGetter__') {
-      report('no-prototype-access', callee, `${object.name as string}.${method}`);
-      return;
-    }
-    const key = REFLECTIVE_KEY_METHODS.has(method) && args[1] ? staticKey(args[1]) : undefined;
-    if (key !== undefined && FORBIDDEN_PROPERTIES.has(key)) report('no-prototype-access', args[1]!, key);
   };
 
   const checkNode = (node: EsNode, parent: EsNode | undefined): void => {
@@ -199,15 +194,6 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
       case 'WithStatement':
         report('no-with', node, 'with');
         break;
-      case 'PropertyDefinition':
-        report('unsupported-syntax', node, 'a class field');
-        break;
-      case 'PrivateIdentifier':
-        report('unsupported-syntax', node, `the private name #${String(node.name)}`);
-        break;
-      case 'StaticBlock':
-        report('unsupported-syntax', node, 'a static block');
-        break;
       case 'CallExpression':
       case 'NewExpression':
         checkCall(node);
@@ -215,29 +201,21 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
       case 'MemberExpression': {
         const key = memberName(node);
         if (key === undefined) break;
-        if (FORBIDDEN_PROPERTIES.has(key)) report('no-prototype-access', node.property as EsNode, key);
         const object = node.object as EsNode;
         if (object.type === 'Identifier' && object.name === 'arguments' && (key === 'callee' || key === 'caller')) report('no-arguments-callee', node, key);
         if (SENSITIVE_FIELD.test(key)) facts.sensitiveFields.push({ name: key, line: where(node).line });
         break;
       }
       case 'Property': {
+        if (parent?.type !== 'ObjectPattern') break;
         const keyNode = node.key as EsNode;
         const key = node.computed ? staticKey(keyNode) : ((keyNode.name as string | undefined) ?? staticKey(keyNode));
-        if (key === undefined) break;
-        if (parent?.type === 'ObjectPattern') {
-          if (FORBIDDEN_PROPERTIES.has(key)) report('no-prototype-access', keyNode, key);
-          if (SENSITIVE_FIELD.test(key)) facts.sensitiveFields.push({ name: key, line: where(keyNode).line });
-        }
-        // `{ __proto__: x }` sets the new object's prototype; a computed key only makes a data property.
-        if (parent?.type === 'ObjectExpression' && key === '__proto__' && node.computed !== true && node.kind === 'init' && node.method !== true) {
-          report('no-prototype-access', keyNode, key);
-        }
+        if (key !== undefined && SENSITIVE_FIELD.test(key)) facts.sensitiveFields.push({ name: key, line: where(keyNode).line });
         break;
       }
       case 'TaggedTemplateExpression': {
         const quasis = ((node.quasi as EsNode).quasis as EsNode[]) ?? [];
-        if (quasis.some((q) => hasSesHazard(String((q.value as { raw: string }).raw)))) {
+        if (hazards && quasis.some((q) => hasSesHazard(source.slice(q.start!, q.end!)))) {
           report('unsafe-literal', node, 'import( or an HTML comment marker inside a tagged template');
         }
         break;
@@ -247,65 +225,32 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
     }
   };
 
-  const rewriteLiteral = (node: EsNode, parent: EsNode | undefined, field: string): EsNode => {
+  /** Literal text SES would refuse, rewritten in place to the same value (tagged templates are refused above). */
+  const rewriteLiteral = (node: EsNode, parent: EsNode | undefined, field: string): void => {
+    const raw = source.slice(node.start!, node.end!);
+    if (!hasSesHazard(raw)) return;
+    if (node.type === 'TemplateElement') {
+      if (parent?.type === 'TemplateLiteral') edits.replace(node.start!, node.end!, neutraliseTemplateRaw(raw));
+      return;
+    }
     const regex = node.regex as { pattern: string; flags: string } | undefined;
     if (regex) {
-      if (!hasSesHazard(regex.pattern)) return node;
       const pattern = neutraliseRegexSource(regex.pattern);
-      if (pattern === undefined) {
-        report('unsafe-literal', node, 'import( or an HTML comment marker inside a regex character class');
-        return node;
-      }
-      return { ...node, regex: { pattern, flags: regex.flags }, raw: undefined };
+      if (pattern === undefined) report('unsafe-literal', node, 'import( or an HTML comment marker inside a regex character class');
+      else edits.replace(node.start!, node.end!, `/${pattern}/${regex.flags}`);
+      return;
     }
-    if (typeof node.value !== 'string' || !hasSesHazard(node.value)) return node;
-    if (parent && field === 'key' && parent.computed !== true) parent.computed = true;
-    return splitStringLiteral(node.value);
+    if (typeof node.value !== 'string') return;
+    const split = splitStringSource(raw);
+    // A plain key becomes a computed one: `{ 'a-->b': 1 }` → `{ [('a-'+'->b')]: 1 }`.
+    const plainKey = field === 'key' && parent !== undefined && parent.computed !== true;
+    edits.replace(node.start!, node.end!, plainKey ? `[${split}]` : split);
   };
 
-  const rewrite = (node: EsNode, parent: EsNode | undefined, field: string): EsNode => {
-    if (FUNCTION_TYPES.has(node.type)) {
-      guardFunction(node);
-      return node;
-    }
-    if (LOOP_TYPES.has(node.type)) {
-      guardLoop(node);
-      return node;
-    }
-    switch (node.type) {
-      case 'Identifier':
-        if (node.name === CALL_TOOL && !isNameSlot(parent, field)) {
-          if (parent?.type === 'Property' && parent.shorthand === true) {
-            parent.shorthand = false;
-            parent.key = identifier(CALL_TOOL);
-          }
-          return identifier(RT.callTool);
-        }
-        return node;
-      case 'MemberExpression':
-        if (node.computed === true && staticKey(node.property as EsNode) === undefined) node.property = call(RT.key, [node.property as EsNode]);
-        return node;
-      case 'Property':
-        if (parent?.type === 'ObjectPattern' && node.computed === true && staticKey(node.key as EsNode) === undefined) node.key = call(RT.key, [node.key as EsNode]);
-        return node;
-      case 'UnaryExpression': {
-        // `!--x` prints as `<!--` after `a <`; a sequence keeps the meaning and breaks the marker.
-        const arg = node.argument as EsNode;
-        if (arg.type === 'UpdateExpression' && arg.operator === '--' && arg.prefix === true) {
-          node.argument = { type: 'SequenceExpression', expressions: [{ type: 'Literal', value: 0 }, arg] };
-        }
-        return node;
-      }
-      case 'Literal':
-        return rewriteLiteral(node, parent, field);
-      case 'TemplateElement': {
-        const value = node.value as { raw: string; cooked: string | null };
-        if (hasSesHazard(value.raw)) node.value = { raw: neutraliseTemplateRaw(value.raw), cooked: value.cooked };
-        return node;
-      }
-      default:
-        return node;
-    }
+  const rewrite = (node: EsNode, parent: EsNode | undefined, field: string): void => {
+    if (FUNCTION_TYPES.has(node.type)) guardFunction(node, source, edits);
+    else if (LOOP_TYPES.has(node.type)) guardLoop(node, edits);
+    else if (hazards && (node.type === 'Literal' || node.type === 'TemplateElement')) rewriteLiteral(node, parent, field);
   };
 
   // Functions that pass one of their parameters to callTool as the tool name (`const call = (n, a) =>
@@ -345,7 +290,9 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
 
   let depth = 0;
   let tooDeepReported = false;
-  const visit = (node: EsNode, parent: EsNode | undefined, field: string, isTarget: boolean): EsNode => {
+  const visit = (original: EsNode, parent: EsNode | undefined, field: string, isTarget: boolean): void => {
+    const node = types ? types.enter(original) : original;
+    if (!node) return;
     // Bracket nesting is bounded by the pre-scan, but chains without brackets (`!!!…x`, `a.b.b…`,
     // `a = a = …`) nest just as deep; stop before the walk (or the generator) runs out of stack.
     if (++depth > MAX_AST_DEPTH) {
@@ -363,14 +310,13 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
           hint: 'Split long chains into several statements with intermediate variables.',
         });
       }
-      return node;
+      return;
     }
-    const result = visitNode(node, parent, field, isTarget);
+    visitNode(node, parent, field, isTarget);
     depth--;
-    return result;
   };
 
-  const visitNode = (node: EsNode, parent: EsNode | undefined, field: string, isTarget: boolean): EsNode => {
+  const visitNode = (node: EsNode, parent: EsNode | undefined, field: string, isTarget: boolean): void => {
     const scope = scopeNames(node, parent);
     if (scope) scopes.push(scope);
     if (node.type === 'Identifier' && !isNameSlot(parent, field)) checkIdentifier(node, parent, field, isTarget);
@@ -393,10 +339,10 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
           const item: unknown = value[i];
-          if (isNode(item)) value[i] = visit(item, node, key, childIsTarget(node, key, isTarget));
+          if (isNode(item)) visit(item, node, key, childIsTarget(node, key, isTarget));
         }
       } else if (isNode(value)) {
-        node[key] = visit(value, node, key, childIsTarget(node, key, isTarget));
+        visit(value, node, key, childIsTarget(node, key, isTarget));
       }
       if (iterating) loopDepth--;
       // `items.map((u) => …)` over tool data: the callback's parameters hold tool data too.
@@ -426,14 +372,12 @@ export function analyzeAndTransform(program: EsNode, source: string): AnalyzeRes
     if (node.type === 'AssignmentExpression' && toolDataSeen > seenBefore) collectNames(node.left as EsNode, fromToolData);
 
     if (scope) scopes.pop();
-    return rewrite(node, parent, field);
+    rewrite(node, parent, field);
   };
 
   const programScope = scopeNames(program, undefined);
   if (programScope) scopes.push(programScope);
-  for (const [i, statement] of (program.body as EsNode[]).entries()) {
-    (program.body as EsNode[])[i] = visit(statement, program, 'body', false);
-  }
+  for (const statement of program.body as EsNode[]) visit(statement, program, 'body', false);
   return { violations, facts, regexes };
 }
 

@@ -1,39 +1,37 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { generate } from 'escodegen';
-import type { Node } from 'acorn';
+import type { Comment } from 'acorn';
 import { prescan, type RegexLiteral } from './prescan';
 import { analyzeRegex, warmUpRegexAnalysis } from './redos';
-import { parseScript } from './parse';
-import { analyzeAndTransform } from './analyze';
+import { parseAs, parseScript, type Language, type ParseResult } from './parse';
+import { analyzeAndTransform, type AnalyzeResult } from './analyze';
 import { RT } from './guards';
+import { EditList, originalOffset, type SourceEdit } from './edits';
 import type { EsNode } from './estree';
+import { findHazards, hasSesHazard } from './literals';
 import { LruCache } from './lru';
-import { RULES } from './rules';
-import { snippetAt } from './source-location';
-import type { CompiledScript, GateLimits, GateResult, GateViolation } from './types';
+import { RULES, type RuleId } from './rules';
+import { createLocator, snippetAt } from './source-location';
+import { createTypeStripper } from './typescript';
+import type { CompiledScript, GateLimits, GateResult, GateViolation, PositionShift } from './types';
 
 /**
  * Bumped whenever rules or the transform change meaning, so cached compilations from older code are
  * never reused (cache keys include it).
  */
-export const GATE_POLICY_VERSION = 2;
-
-const GENERATE_OPTIONS = Object.freeze({ format: { indent: { style: '' }, quotes: 'auto' as const } });
+export const GATE_POLICY_VERSION = 3;
 
 /**
  * The sandbox evaluates this expression once per script and calls the factory with the tool bridge and
  * the per-execution runtime. Guard state lives in factory locals so user code cannot name it (the
- * reserved prefix is refused) and a guard costs a local decrement, not a global lookup.
+ * reserved prefix is refused) and a guard costs a local decrement, not a global lookup. The prefix is one
+ * line, so line N of the script is line N + 1 of the code.
  */
-function wrap(body: string): string {
-  return (
-    `(function (${RT.callTool}, __sg_rt) {\n'use strict';\n` +
-    `let ${RT.countdown} = __sg_rt.budget, ${RT.depth} = 0;\n` +
-    `const ${RT.tick} = __sg_rt.tick, ${RT.depthExceeded} = __sg_rt.depth, ${RT.key} = __sg_rt.key, ${RT.maxDepth} = __sg_rt.maxDepth;\n` +
-    `return async function __sg_main() {\n${body}\n};\n})`
-  );
-}
+export const CODE_PREFIX =
+  `(function (callTool, __sg_rt) {'use strict';let ${RT.countdown} = __sg_rt.budget, ${RT.depth} = 0;` +
+  `const ${RT.tick} = __sg_rt.tick, ${RT.depthExceeded} = __sg_rt.depth, ${RT.maxDepth} = __sg_rt.maxDepth;` +
+  'return async function __sg_main() {\n';
+const CODE_SUFFIX = '\n};})';
 
 export const hashScript = (source: string): string => createHash('sha256').update(source).digest('hex');
 
@@ -42,40 +40,80 @@ export interface ScriptCompiler {
   readonly stats: { hits: number; misses: number; size: number };
 }
 
+interface Transformed {
+  language: Language;
+  analysis: AnalyzeResult;
+  edits: EditList;
+}
+
+/** Strips types (TypeScript), checks the rules and records every edit; violations are in the analysis. */
+function transform(parsed: ParseResult & { ok: true }, source: string, hazards: boolean): Transformed {
+  const program = parsed.ast as unknown as EsNode;
+  const edits = new EditList();
+  const types = parsed.language === 'typescript' ? createTypeStripper(source, edits) : undefined;
+  const analysis = analyzeAndTransform(program, source, edits, hazards, types);
+  const typeProblems = types?.problems ?? [];
+  if (typeProblems.length > 0) {
+    const locate = createLocator(source);
+    analysis.violations.unshift(...typeProblems.map(({ rule, node, detail }) => ruleViolation(rule, detail, source, locate(node.start ?? 0))));
+  }
+  return { language: parsed.language, analysis, edits };
+}
+
+function ruleViolation(ruleId: RuleId, detail: string, source: string, at: { line: number; column: number }): GateViolation {
+  const spec = RULES[ruleId];
+  return { code: spec.code, rule: ruleId, message: `${spec.message(detail)} (line ${at.line}, column ${at.column})`, line: at.line, column: at.column, snippet: snippetAt(source, at.line), hint: spec.hint };
+}
+
 /** Runs every gate stage; pure apart from the cache. */
 export function compileUncached(source: string, limits: GateLimits, hash = hashScript(source)): GateResult {
   const t0 = performance.now();
   const scanned = prescan(source, limits);
   if (scanned.violation) return { ok: false, hash, violations: [scanned.violation] };
   const t1 = performance.now();
-  const parsed = parseScript(source);
+  // Text SES would refuse is rare; only then are comments collected, to blank the ones that hold it.
+  const hazards = hasSesHazard(source);
+  const comments: Comment[] | undefined = hazards ? [] : undefined;
+  const parsed = parseScript(source, comments);
   if (!parsed.ok) return { ok: false, hash, violations: [withRuleHint(parsed.violation)] };
   const t2 = performance.now();
-  let analysis: ReturnType<typeof analyzeAndTransform>;
+  let result: Transformed;
   try {
-    analysis = analyzeAndTransform(parsed.ast as unknown as EsNode, source);
+    result = transform(parsed, source, hazards);
+    // `callTool<Page>(…)` is a comparison in JavaScript: names it cannot resolve may be TypeScript's.
+    if (parsed.language === 'javascript' && result.analysis.violations.some((v) => v.rule === 'no-unknown-global')) {
+      const tsComments: Comment[] | undefined = hazards ? [] : undefined;
+      const asTs = parseAs(source, 'typescript', tsComments);
+      if (asTs.ok) {
+        const alternative = transform(asTs, source, hazards);
+        if (alternative.analysis.violations.length === 0) {
+          result = alternative;
+          if (comments && tsComments) comments.splice(0, comments.length, ...tsComments);
+        }
+      }
+    }
   } catch (err) {
     // A stack overflow despite the depth bound (deep structures inside one node): refuse, never crash.
     if (err instanceof RangeError) return { ok: false, hash, violations: [tooDeep()] };
     throw err;
   }
-  const { violations, facts, regexes } = analysis;
+  const { violations, facts, regexes } = result.analysis;
   const warnings: string[] = [];
   const uncheckedRegexes = checkRegexes([...scanned.regexes, ...regexes], source, violations, warnings);
   if (violations.length > 0) return { ok: false, hash, violations };
   const t3 = performance.now();
-  const program = parsed.ast as Node & { body: unknown[] };
-  let body: string;
-  try {
-    body = generate({ ...program, body: program.body } as unknown as Parameters<typeof generate>[0], GENERATE_OPTIONS);
-  } catch (err) {
-    if (err instanceof RangeError) return { ok: false, hash, violations: [tooDeep()] };
-    throw err;
+  let built = result.edits.apply(source);
+  if (hazards) {
+    const fixed = fixRemainingHazards(source, built, comments ?? [], result.edits);
+    if ('violation' in fixed) return { ok: false, hash, violations: [fixed.violation] };
+    built = fixed;
   }
   const t4 = performance.now();
   const script: CompiledScript = {
     hash,
-    code: wrap(body),
+    code: CODE_PREFIX + built.text + CODE_SUFFIX,
+    language: result.language,
+    shifts: positionShifts(built.applied),
     cached: false,
     facts,
     warnings,
@@ -83,6 +121,36 @@ export function compileUncached(source: string, limits: GateLimits, hash = hashS
     timings: { prescanMs: t1 - t0, parseMs: t2 - t1, rulesAndTransformMs: t3 - t2, generateMs: t4 - t3 },
   };
   return { ok: true, script };
+}
+
+/** Only edits that change length move later positions; blanked types keep them. */
+function positionShifts(applied: SourceEdit[]): PositionShift[] {
+  const out: PositionShift[] = [];
+  for (const e of applied) if (e.text.length !== e.end - e.start) out.push([e.start, e.end, e.text.length]);
+  return out;
+}
+
+/**
+ * Hazards left after the literal rewrites sit in comments (blanked) or between operators (`a<!--b`,
+ * `x-->0`: a space keeps the meaning), or were made by blanking types next to `import`; the last are
+ * refused. Runs only for scripts that hold such text.
+ */
+function fixRemainingHazards(source: string, built: { text: string; applied: SourceEdit[] }, comments: Comment[], edits: EditList): { text: string; applied: SourceEdit[] } | { violation: GateViolation } {
+  const left = findHazards(built.text);
+  if (left.length === 0) return built;
+  const inComment = (at: number): Comment | undefined => comments.find((c) => c.start <= at && at < c.end);
+  for (const hazard of left) {
+    const at = originalOffset(built.applied, hazard.at);
+    const comment = inComment(at);
+    if (comment) edits.blank(source, comment.start, comment.end);
+    else if (hazard.kind === 'html-open' && source.startsWith('<!--', at)) edits.insert(at + 1, ' ');
+    else if (hazard.kind === 'html-close' && source.startsWith('-->', at)) edits.insert(at + 2, ' ');
+  }
+  const again = edits.apply(source);
+  const still = findHazards(again.text)[0];
+  if (still === undefined) return again;
+  const where = createLocator(source)(originalOffset(again.applied, still.at));
+  return { violation: ruleViolation('unsafe-literal', 'the word import followed by ( or a comment, outside a string', source, where) };
 }
 
 /**

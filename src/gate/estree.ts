@@ -28,11 +28,3 @@ export function forEachChild(node: EsNode, visit: (child: EsNode, field: string)
   }
 }
 
-export const identifier = (name: string): EsNode => ({ type: 'Identifier', name });
-export const stringLiteral = (value: string): EsNode => ({ type: 'Literal', value });
-export const call = (callee: string, args: EsNode[]): EsNode => ({
-  type: 'CallExpression',
-  callee: identifier(callee),
-  arguments: args,
-  optional: false,
-});

@@ -1,6 +1,7 @@
 export { createScriptCompiler, compileUncached, hashScript, GATE_POLICY_VERSION } from './compile';
 export type { ScriptCompiler } from './compile';
-export { RULES, FORBIDDEN_PROPERTIES, RESERVED_PREFIX } from './rules';
+export { RULES, RESERVED_PREFIX } from './rules';
+export { scriptPosition } from './positions';
 export { ALLOWED_GLOBALS, HOST_GLOBALS, META_TOOLS, metaToolNamed } from './globals';
 export type { RuleId } from './rules';
 export { LruCache } from './lru';

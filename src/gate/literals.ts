@@ -1,48 +1,63 @@
 /**
- * SES rejects source text that matches `import(` or HTML comment markers anywhere, even inside string
- * literals, because it scans text instead of parsing. These helpers rewrite such literals into equal
- * values whose printed text does not match.
+ * SES refuses source text that matches `import(` or an HTML comment marker anywhere, even inside string
+ * literals and comments, because it scans text instead of parsing. The script runs as its own text, so
+ * such text is rewritten where it sits: strings are split into a concatenation, template text gets an
+ * escape, regexes an empty group, comments are blanked and code operators get a space. The patterns are
+ * SES's own (ses/src/transforms.js), so what passes here passes there.
  */
-import { type EsNode, stringLiteral } from './estree';
-const SES_IMPORT = /import(?=\s*(?:\(|\/[/*]))/g;
-const SES_HTML_OPEN = /<!--/g;
-const SES_HTML_CLOSE = /-->/g;
-export const hasSesHazard = (text: string): boolean => /import\s*(?:\(|\/[/*])|<!--|-->/.test(text);
 
-/** Offsets at which a hazardous sequence should be split, so no part contains it whole. */
-function hazardSplitPoints(text: string): number[] {
-  const points = new Set<number>();
-  for (const m of text.matchAll(SES_IMPORT)) points.add(m.index + 5); // between "impor" and "t"
-  for (const m of text.matchAll(SES_HTML_OPEN)) points.add(m.index + 2); // "<!" | "--"
-  for (const m of text.matchAll(SES_HTML_CLOSE)) points.add(m.index + 1); // "-" | "->"
-  return [...points].sort((a, b) => a - b);
+/** SES's import pattern: `import` as a word, not after a single `.`, followed by `(` or a comment. */
+const SES_IMPORT = /(^|[^.]|\.\.\.)\bimport(\s*(?:\(|\/[/*]))/;
+const SES_HTML_COMMENT = /<!--|-->/;
+
+export const hasSesHazard = (text: string): boolean => SES_IMPORT.test(text) || SES_HTML_COMMENT.test(text);
+
+export interface Hazard {
+  /** Offset of the hazard's first character. */
+  at: number;
+  kind: 'import' | 'html-open' | 'html-close';
 }
 
-export function splitStringLiteral(value: string): EsNode {
-  const points = hazardSplitPoints(value);
+/** Every hazard in `text`, in order. */
+export function findHazards(text: string): Hazard[] {
+  const out: Hazard[] = [];
+  for (const m of text.matchAll(new RegExp(SES_IMPORT, 'g'))) out.push({ at: m.index + m[1]!.length, kind: 'import' });
+  for (const m of text.matchAll(new RegExp(SES_HTML_COMMENT, 'g'))) out.push({ at: m.index, kind: m[0] === '<!--' ? 'html-open' : 'html-close' });
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/** Where to cut a hazard so that no part contains it whole. */
+const cutPoint = (h: Hazard): number => h.at + (h.kind === 'import' ? 5 : h.kind === 'html-open' ? 2 : 1);
+
+/**
+ * A string literal's source text as a parenthesised concatenation of pieces of its own text: escapes and
+ * line continuations stay as written (cuts fall between plain characters of the hazard).
+ */
+export function splitStringSource(raw: string): string {
+  const quote = raw[0]!;
+  const body = raw.slice(1, -1);
+  const points = findHazards(body).map(cutPoint);
   let prev = 0;
   const parts: string[] = [];
   for (const p of points) {
-    parts.push(value.slice(prev, p));
+    parts.push(body.slice(prev, p));
     prev = p;
   }
-  parts.push(value.slice(prev));
-  return parts
-    .map((part) => stringLiteral(part))
-    .reduce((left, right) => ({ type: 'BinaryExpression', operator: '+', left, right }));
+  parts.push(body.slice(prev));
+  return `(${parts.map((part) => `${quote}${part}${quote}`).join('+')})`;
 }
 
-/** Template raw text: escape one character of each hazard (keeping the first, so a preceding backslash stays valid). */
+/** Template text: escape one character of each hazard (the value is unchanged; the raw text is not). */
 export function neutraliseTemplateRaw(raw: string): string {
   return raw
-    .replace(SES_IMPORT, 'impor\\x74')
-    .replace(SES_HTML_OPEN, '<!\\x2D-')
-    .replace(SES_HTML_CLOSE, '-\\x2D>');
+    .replace(/\bimport(?=\s*(?:\(|\/[/*]))/g, 'impor\\x74')
+    .replace(/<!--/g, '<!\\x2D-')
+    .replace(/-->/g, '-\\x2D>');
 }
 
-/** Regex source: insert an empty group inside each hazard; undefined when a hazard sits in a character class. */
+/** Regex source: an empty group inside each hazard; undefined when a hazard sits in a character class. */
 export function neutraliseRegexSource(pattern: string): string | undefined {
-  const points = hazardSplitPoints(pattern);
+  const points = findHazards(pattern).map(cutPoint);
   if (points.length === 0) return pattern;
   const inClass: boolean[] = [];
   let cls = false;
@@ -64,4 +79,3 @@ export function neutraliseRegexSource(pattern: string): string | undefined {
   }
   return out + pattern.slice(prev);
 }
-

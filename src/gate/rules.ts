@@ -32,12 +32,6 @@ export const RULES = Object.freeze({
   'no-timers': rule('ILLEGAL_ACCESS', (d) => `${d} is not available: the sandbox has no timers`, 'Await tool calls directly; to run calls in parallel use Promise.all.', "const [a, b] = await Promise.all([callTool('users:get', { id: 'u_0001' }), callTool('users:get', { id: 'u_0002' })]);"),
   'no-host-api': rule('ILLEGAL_ACCESS', (d) => `${d} is not available in the sandbox`, 'Use tools for I/O and plain JavaScript values (arrays, strings, JSON) for data.', 'const text = JSON.stringify({ ok: true });'),
   'no-unknown-global': rule('ILLEGAL_ACCESS', (d) => `'${d}' is not defined`, 'Declare the variable with const or let before using it; available globals are callTool, console, context, ToolError and standard JavaScript built-ins.', 'const total = 0;'),
-  'no-prototype-access': rule(
-    'ILLEGAL_ACCESS',
-    (d) => `access to '${d}' is not allowed`,
-    'Work with plain data: Object.keys/Object.entries, spread and Array.isArray instead of prototypes or constructors; use a Map for arbitrary keys.',
-    'const copy = { ...{ a: 1 } };',
-  ),
   'no-arguments-callee': rule('ILLEGAL_ACCESS', (d) => `arguments.${d} is not available`, 'Give the function a name and call it by that name.', 'function fact(n) { return n <= 1 ? 1 : n * fact(n - 1); }'),
   'reserved-prefix': rule('ILLEGAL_ACCESS', (d) => `the name '${d}' uses the reserved prefix __sg_`, 'Rename the variable; names starting with __sg_ are reserved.', 'const sgCount = 1;'),
   'no-calltool-reassign': rule(
@@ -52,7 +46,32 @@ export const RULES = Object.freeze({
     'Call the underlying tools directly; the script already runs inside execute_script.',
     "const found = await callTool('users:search', { query: 'me' });",
   ),
-  'unsupported-syntax': rule('UNSUPPORTED_SYNTAX', (d) => `${d} is not supported`, 'Assign properties in the constructor instead of class fields, private #names or static blocks.', 'class Counter { constructor() { this.count = 0; } }'),
+  'ts-enum': rule(
+    'UNSUPPORTED_SYNTAX',
+    (d) => `${d} needs generated code; TypeScript in scripts may only carry types`,
+    'Use a const object instead of an enum (and `typeof Obj[keyof typeof Obj]` if you need its type).',
+    "const Status = { Open: 'open', Closed: 'closed' } as const;",
+  ),
+  'ts-namespace': rule(
+    'UNSUPPORTED_SYNTAX',
+    (d) => `${d} needs generated code; TypeScript in scripts may only carry types`,
+    'Use a plain object or separate functions instead of a namespace.',
+    'const Geometry = { area: (w: number, h: number) => w * h };',
+  ),
+  'ts-parameter-property': rule(
+    'UNSUPPORTED_SYNTAX',
+    (d) => `${d} needs generated code; TypeScript in scripts may only carry types`,
+    'Declare the field in the class body and assign it in the constructor.',
+    'class Point { x: number; constructor(x: number) { this.x = x; } }',
+  ),
+  'ts-decorator': rule(
+    'UNSUPPORTED_SYNTAX',
+    (d) => `${d} is not supported`,
+    'Call the function on the class or method instead of decorating it.',
+    'const logged = <T>(f: T): T => f;\nconst run = logged(() => 1);',
+  ),
+  'ts-angle-assertion': rule('UNSUPPORTED_SYNTAX', (d) => `${d} is not supported`, 'Write `value as Type` instead of `<Type>value`.', "const n = JSON.parse('1') as number;"),
+  'ts-module-syntax': rule('ILLEGAL_ACCESS', (d) => `${d} is not available in scripts`, 'Scripts have no modules: callTool, console and context are already in scope.', 'return { done: true };'),
   'unsafe-literal': rule(
     'UNSUPPORTED_SYNTAX',
     (d) => `${d} cannot be used here`,
@@ -63,13 +82,5 @@ export const RULES = Object.freeze({
 } satisfies Record<string, RuleSpec>);
 
 export type RuleId = keyof typeof RULES;
-
-/** Property names that reach prototypes or redefine accessors: refused statically and at run time. */
-export const FORBIDDEN_PROPERTIES: ReadonlySet<string> = Object.freeze(
-  new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']),
-);
-
-/** Reflective calls whose key argument (index 1) names a property. */
-export const REFLECTIVE_KEY_METHODS: ReadonlySet<string> = new Set(['get', 'set', 'has', 'defineProperty', 'getOwnPropertyDescriptor', 'deleteProperty']);
 
 export const RESERVED_PREFIX = '__sg_';

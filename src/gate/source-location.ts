@@ -45,3 +45,17 @@ export function createLocator(source: string): (offset: number) => { line: numbe
     return { line: lo + 1, column: offset - starts[lo]! };
   };
 }
+
+/** Offset where 1-based `line` starts, with the same line breaks as the locator; undefined past the end. */
+export function lineStartOffset(text: string, line: number): number | undefined {
+  let current = 1;
+  for (let i = 0; current < line; i++) {
+    if (i >= text.length) return undefined;
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || ch === 0x2028 || ch === 0x2029 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) {
+      current++;
+      if (current === line) return i + 1;
+    }
+  }
+  return 0;
+}

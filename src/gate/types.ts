@@ -1,5 +1,8 @@
 import type { ErrorCode } from '../errors';
+import type { PositionShift } from './edits';
 import type { ScriptFacts } from './facts';
+
+export type { PositionShift } from './edits';
 
 /** One reason a script was refused, located in the user's own source. */
 export interface GateViolation {
@@ -21,6 +24,10 @@ export interface CompiledScript {
   hash: string;
   /** Code for the sandbox: evaluates to a factory `(callTool, runtime) => async main()`. */
   code: string;
+  /** What the script was read as: JavaScript, or TypeScript whose types were stripped. */
+  language: 'javascript' | 'typescript';
+  /** Edits that moved text, to map a position in `code` back to the script (see positions.ts). */
+  shifts: PositionShift[];
   /** Whether this result came from the compiled-script cache. */
   cached: boolean;
   /** What the risk scorer needs; scored per request (annotations and thresholds may differ). */

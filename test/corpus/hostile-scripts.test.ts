@@ -63,7 +63,6 @@ const check = (what: string, fn: (envelope: ExecutionEnvelope) => void): Expecta
 
 /** Text that only shows up when host paths or host internals leak into what a script can read. */
 const HOST_PATH = /\/work\/|node_modules|[\\/]dist[\\/]|sandbox-worker|executor-host|piscina|node:internal|file:\/\//;
-const COMPUTED_KEY = /cannot be read or written with a computed key/;
 const NOT_EXTENSIBLE = /TypeError: Cannot (add|define) property \w+, object is not extensible/;
 
 function expectOutcome(env: ExecutionEnvelope, expectation: Expectation): void {
@@ -146,9 +145,10 @@ const escapeRows: Row[] = [
   ["\\u{65}val('1') (braced escape)", "return \\u{65}val('1');", illegal('no-eval', 1, 7)],
   ['new F\\u0075nction(...)', "return new F\\u0075nction('return this')();", illegal('no-function-constructor', 1, 11)],
   ["req\\u0075ire('fs')", "return req\\u0075ire('fs');", illegal('no-require', 1, 7)],
-  ['callTool.cons\\u0074ructor', 'return callTool.cons\\u0074ructor;', illegal('no-prototype-access', 1, 16)],
-  ['({}).__pro\\u0074o__', 'return ({}).__pro\\u0074o__;', illegal('no-prototype-access', 1, 12)],
-  ["callTool['\\u0063onstructor'] (escape inside the string key)", "return typeof callTool['\\u0063onstructor'];", illegal('no-prototype-access', 1, 23)],
+  // Prototype names pass the gate (they are data keys too); spelled with escapes they reach the same inert or frozen objects.
+  ['callTool.cons\\u0074ructor', "return callTool.cons\\u0074ructor('return typeof process')();", throws(/not a valid constructor/)],
+  ['({}).__pro\\u0074o__', '({}).__pro\\u0074o__.polluted = 1;\nreturn 1;', throws(NOT_EXTENSIBLE)],
+  ["callTool['\\u0063onstructor'] (escape inside the string key)", "return callTool['\\u0063onstructor']('return typeof process')();", throws(/not a valid constructor/)],
   ['ASI: return, newline, process (dead code is still checked)', 'return\nprocess.exit(1);', illegal('no-process', 2, 0)],
   ['U+2028 ends a // comment: the text after it is code and is checked', 'const a = 1; // harmless\u2028process.exit(1);\nreturn a;', illegal('no-process', 2, 0)],
   ["eval/**/('1'): a comment between name and call", "return eval/**/('1');", illegal('no-eval', 1, 7)],
@@ -280,7 +280,7 @@ const pollutionRows: Row[] = [
   [
     'constructor.prototype keys in args',
     "const a = JSON.parse('{\"constructor\":{\"prototype\":{\"polluted\":4}}}');\nconst r = await callTool('test:echo', a);\nreturn { here: typeof ({}).polluted, keys: Object.keys(r.echo), inner: Object.keys(r.echo.constructor) };",
-    illegal('no-prototype-access', 3, 90),
+    returns({ here: 'undefined', keys: ['constructor'], inner: ['prototype'] }),
   ],
   [
     'constructor.prototype keys in args, read back with Object.entries',
@@ -299,8 +299,9 @@ const pollutionRows: Row[] = [
   ],
   [
     'a result with __proto__ copied key by key with computed keys',
-    `const r = await callTool('test:echo', ${PROTO_PAYLOAD});\nconst user = {};\nfor (const k of Object.keys(r.echo)) user[k] = r.echo[k];\nreturn typeof user.isAdmin;`,
-    throws(COMPUTED_KEY),
+    // As in any engine, assigning `__proto__` re-parents the script's own object; nothing shared changes.
+    `const r = await callTool('test:echo', ${PROTO_PAYLOAD});\nconst user = {};\nfor (const k of Object.keys(r.echo)) user[k] = r.echo[k];\nreturn { own: typeof user.isAdmin, here: typeof ({}).isAdmin, keys: Object.keys(user) };`,
+    returns({ own: 'boolean', here: 'undefined', keys: [] }),
   ],
   [
     'a result with __proto__ rebuilt with Object.fromEntries',
@@ -1045,8 +1046,8 @@ const gateAbuseRows: Row[] = [
   ['await as a variable name', 'const await = 1;\nreturn 1;', syntax(1, 6)],
   ['assigning to arguments', 'arguments = 1;\nreturn 1;', syntax(1, 0)],
   ['a hashbang line', '#!/usr/bin/env node\nreturn 1;', syntax(1, 1)],
-  ['a private method', 'class A { #m() { return 1; } run() { return this.#m(); } }\nreturn new A().run();', refused('syntax_error', 'UNSUPPORTED_SYNTAX', 'unsupported-syntax', 1, 10)],
-  ['a static block', 'class A { static { } }\nreturn 1;', refused('syntax_error', 'UNSUPPORTED_SYNTAX', 'unsupported-syntax', 1, 10)],
+  ['a private method', 'class A { #m() { return 1; } run() { return this.#m(); } }\nreturn new A().run();', returns(1)],
+  ['a static block', 'class A { static x; static { A.x = 2; } }\nreturn A.x;', returns(2)],
   ['import( in a regex character class', "return /[import(]/.test('i');", refused('syntax_error', 'UNSUPPORTED_SYNTAX', 'unsafe-literal', 1, 7)],
   ['a script that is only a comment', '// nothing to see here', check('runs, returns nothing', (env) => expect({ status: env.status, hasResult: 'result' in env, warnings: env.warnings }).toEqual({ status: 'ok', hasResult: false, warnings: [] }))],
   ['an empty script', '', check('runs, returns nothing', (env) => expect({ status: env.status, hasResult: 'result' in env, warnings: env.warnings }).toEqual({ status: 'ok', hasResult: false, warnings: [] }))],

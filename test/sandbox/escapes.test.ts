@@ -34,7 +34,6 @@ const CONTEXT = Object.freeze({ user: 'alice', prefs: { theme: 'dark' } });
 const HOST_PATH = /\/work\/|node_modules|[\\/]dist[\\/]|sandbox-worker|executor-host|piscina|node:internal|file:\/\//;
 
 const INERT = /not a valid constructor/;
-const COMPUTED_KEY = /cannot be read or written with a computed key/;
 const NOT_EXTENSIBLE = /TypeError: Cannot (add|define) property \w+, object is not extensible/;
 const READ_ONLY = /TypeError: Cannot assign to read only property/;
 
@@ -85,8 +84,9 @@ const cleanStacks = (what: string): Expectation =>
 // ---------------------------------------------------------------------------------------------------------
 // Constructor chains: every endowed object (and the values a script can make) × every way to name
 // 'constructor'. The probe asks the constructor to compile `return typeof process`; containment means
-// the gate refuses, the runtime key guard refuses, the constructor is SES's inert one (it throws), or it
-// is a plain data constructor (Object, Array, RegExp, Error) that returns data, never a function.
+// the constructor is SES's inert one (it throws), or a plain data constructor (Object, Array, RegExp,
+// Error) that returns data, never a function. The gate does not refuse prototype names (a dictionary may
+// use any key), so every row, literal key or computed, proves the run-time layer alone.
 // ---------------------------------------------------------------------------------------------------------
 
 /** What calling the reached constructor with a source string does. */
@@ -128,11 +128,10 @@ const USE_CTOR =
   "return typeof made === 'function' ? 'ESCAPED: ' + String(made()) : 'data ' + typeof made;";
 
 const constructorRows: Row[] = TARGETS.flatMap(([name, expr, chain]): Row[] => [
-  [`${name}: x.constructor`, `return (${expr}).constructor('return typeof process')();`, refused('no-prototype-access')],
-  [`${name}: x['constructor']`, `return (${expr})['constructor']('return typeof process')();`, refused('no-prototype-access')],
-  [`${name}: x[k], k = 'constr' + 'uctor'`, `const x = ${expr};\nconst k = 'constr' + 'uctor';\nconst c = x[k];\n${USE_CTOR}`, throws(COMPUTED_KEY)],
-  [`${name}: Reflect.get(x, 'constructor')`, `const x = ${expr};\nconst c = Reflect.get(x, 'constructor');\n${USE_CTOR}`, refused('no-prototype-access')],
-  // The same with a computed key the gate cannot see: the runtime (SES) layer must contain it.
+  [`${name}: x.constructor`, `const c = (${expr}).constructor;\n${USE_CTOR}`, chain],
+  [`${name}: x['constructor']`, `const c = (${expr})['constructor'];\n${USE_CTOR}`, chain],
+  [`${name}: x[k], k = 'constr' + 'uctor'`, `const x = ${expr};\nconst k = 'constr' + 'uctor';\nconst c = x[k];\n${USE_CTOR}`, chain],
+  [`${name}: Reflect.get(x, 'constructor')`, `const x = ${expr};\nconst c = Reflect.get(x, 'constructor');\n${USE_CTOR}`, chain],
   [`${name}: Reflect.get(x, k), k computed`, `const x = ${expr};\nconst c = Reflect.get(x, ${CTOR_KEY});\n${USE_CTOR}`, chain],
   [
     `${name}: getOwnPropertyDescriptor(getPrototypeOf(x), 'constructor')`,
@@ -142,8 +141,8 @@ const constructorRows: Row[] = TARGETS.flatMap(([name, expr, chain]): Row[] => [
       `const c = 'value' in d ? d.value : Reflect.apply(d.get, x, []);\n${USE_CTOR}`,
     chain,
   ],
-  [`${name}: const { constructor: c } = x`, `const { constructor: c } = ${expr};\n${USE_CTOR}`, refused('no-prototype-access')],
-  [`${name}: const { [k]: c } = x`, `const k = 'constr' + 'uctor';\nconst { [k]: c } = ${expr};\n${USE_CTOR}`, throws(COMPUTED_KEY)],
+  [`${name}: const { constructor: c } = x`, `const { constructor: c } = ${expr};\n${USE_CTOR}`, chain],
+  [`${name}: const { [k]: c } = x`, `const k = 'constr' + 'uctor';\nconst { [k]: c } = ${expr};\n${USE_CTOR}`, chain],
 ]);
 
 // ---------------------------------------------------------------------------------------------------------
@@ -151,25 +150,25 @@ const constructorRows: Row[] = TARGETS.flatMap(([name, expr, chain]): Row[] => [
 // ---------------------------------------------------------------------------------------------------------
 
 const namedConstructorRows: Row[] = [
-  ["callTool.constructor('return process')()", "return callTool.constructor('return process')();", refused('no-prototype-access')],
-  ['(async function(){}).constructor', "return (async function () {}).constructor('return 1');", refused('no-prototype-access')],
-  ['x.__proto__', 'const o = {};\nreturn o.__proto__;', refused('no-prototype-access')],
-  ['{ __proto__: ... } literal', 'const o = { __proto__: null };\nreturn typeof o;', refused('no-prototype-access')],
-  ['x.prototype', 'return typeof ToolError.prototype;', refused('no-prototype-access')],
-  ['__defineGetter__', "({}).__defineGetter__('a', () => 1);\nreturn 1;", refused('no-prototype-access')],
-  ['__lookupGetter__ with a computed key', "const k = '__lookup' + 'Getter__';\nreturn typeof ({})[k];", throws(COMPUTED_KEY)],
-  ['x[`constructor`] template literal key', 'return typeof console[`constructor`];', refused('no-prototype-access')],
-  ['x[`constr${a}`] template with a substitution', "const a = 'uctor';\nreturn typeof console[`constr${a}`];", throws(COMPUTED_KEY)],
-  ['key object whose toString() says constructor', "const o = {};\nreturn typeof o[{ toString() { return 'constructor'; } }];", throws(COMPUTED_KEY)],
-  ['key object whose Symbol.toPrimitive says __proto__', "const o = {};\nreturn typeof o[{ [Symbol.toPrimitive]() { return '__proto__'; } }];", throws(COMPUTED_KEY)],
+  ["callTool.constructor('return process')()", "return callTool.constructor('return process')();", throws(INERT)],
+  ['(async function(){}).constructor', "return (async function () {}).constructor('return 1');", throws(INERT)],
+  ['x.__proto__ reaches a frozen prototype', "const o = {};\no.__proto__.polluted = 1;\nreturn 1;", throws(NOT_EXTENSIBLE)],
+  ['{ __proto__: ... } literal only shapes the script\'s own object', 'const o = { __proto__: { inherited: 1 } };\nreturn [o.inherited, Object.keys(o)];', returns([1, []])],
+  ['x.prototype of an endowed class is frozen', "ToolError.prototype.sgLeak = 1;\nreturn 1;", throws(NOT_EXTENSIBLE)],
+  ['__defineGetter__ on a shared prototype', "Object.getPrototypeOf({}).__defineGetter__('sgLeak', () => 1);\nreturn 1;", throws(NOT_EXTENSIBLE)],
+  ['__lookupGetter__ hands out only the standard __proto__ getter', "const k = '__lookup' + 'Getter__';\nconst g = ({})[k]('__proto__');\nreturn typeof g.call(callTool) === 'function' && g.call([]) === Object.getPrototypeOf([]);", returns(true)],
+  ['x[`constructor`] template literal key', `const c = console[\`constructor\`];\n${USE_CTOR}`, DATA_CONSTRUCTOR],
+  ['x[`constr${a}`] template with a substitution', `const a = 'uctor';\nconst c = callTool[\`constr\${a}\`];\n${USE_CTOR}`, INERT_FUNCTION],
+  ['key object whose toString() says constructor', `const o = {};\nconst c = o[{ toString() { return 'constructor'; } }];\n${USE_CTOR}`, DATA_CONSTRUCTOR],
+  ['key object whose Symbol.toPrimitive says __proto__', "const o = {};\nconst p = o[{ [Symbol.toPrimitive]() { return '__proto__'; } }];\np.sgLeak = 1;\nreturn 1;", throws(NOT_EXTENSIBLE)],
   [
     'key object that says something safe first and constructor second',
     "let n = 0;\nconst k = { toString() { n++; return n === 1 ? 'safe' : 'constructor'; } };\nreturn [typeof callTool[k], n];",
     returns(['undefined', 1]),
   ],
-  ['optional chaining x?.[k]', "const k = 'constr' + 'uctor';\nreturn typeof callTool?.[k];", throws(COMPUTED_KEY)],
-  ['super[k] in an object method', "const o = { m() { const k = 'constr' + 'uctor'; return super[k]; } };\nreturn typeof o.m();", throws(COMPUTED_KEY)],
-  ['super.constructor in a class method', 'class A { m() { return super.constructor; } }\nreturn typeof new A().m();', refused('no-prototype-access')],
+  ['optional chaining x?.[k]', `const k = 'constr' + 'uctor';\nconst c = callTool?.[k];\n${USE_CTOR}`, INERT_FUNCTION],
+  ['super[k] in an object method', `const o = { m() { const k = 'constr' + 'uctor'; return super[k]; } };\nconst c = o.m();\n${USE_CTOR}`, DATA_CONSTRUCTOR],
+  ['super.constructor in a class method', `class A { m() { return super.constructor; } }\nconst c = new A().m();\n${USE_CTOR}`, DATA_CONSTRUCTOR],
   [
     'AsyncFunction via getPrototypeOf + Reflect.get, called',
     "const AsyncFunction = Reflect.get(Object.getPrototypeOf(async function () {}), ['constr', 'uctor'].join(''));\nreturn await AsyncFunction('return typeof process')();",
@@ -210,11 +209,11 @@ const namedConstructorRows: Row[] = [
   ['F.bind(null, src)()', "const F = Reflect.get(Promise, ['constr', 'uctor'].join(''));\nreturn F.bind(null, 'return typeof process')()();", throws(INERT)],
 ];
 
-// Literal keys in reflective calls are refused by the gate before anything runs.
+// Literal keys in reflective calls: the gate does not refuse them; what they reach is inert or frozen.
 const reflectiveLiteralRows: Row[] = [
-  ["Reflect.get(f, 'constructor') literal", "return Reflect.get(callTool, 'constructor');", refused('no-prototype-access')],
-  ["Object.getOwnPropertyDescriptor(o, '__proto__') literal", "return Object.getOwnPropertyDescriptor({}, '__proto__');", refused('no-prototype-access')],
-  ["Reflect.defineProperty(o, 'constructor', …) literal", "return Reflect.defineProperty({}, 'constructor', { value: 1 });", refused('no-prototype-access')],
+  ["Reflect.get(f, 'constructor') literal", `const c = Reflect.get(callTool, 'constructor');\n${USE_CTOR}`, INERT_FUNCTION],
+  ["Object.getOwnPropertyDescriptor(o, '__proto__') literal", "return [Object.getOwnPropertyDescriptor({}, '__proto__'), typeof Object.getOwnPropertyDescriptor(Object.getPrototypeOf({}), '__proto__').get];", returns([null, 'function'])],
+  ["Reflect.defineProperty(shared prototype, 'constructor', …) literal", "return Reflect.defineProperty(Object.getPrototypeOf([]), 'constructor', { value: 1 });", returns(false)],
 ];
 
 const gateRows: Row[] = [
@@ -243,7 +242,7 @@ const gateRows: Row[] = [
   ['function callTool() {}', 'function callTool() {}\nreturn 1;', refused('no-calltool-reassign')],
   ['callTool as a parameter name', 'const f = (callTool) => callTool;\nreturn f(1);', refused('no-calltool-reassign')],
   ['callTool as a destructuring target', '({ callTool } = { callTool: 1 });\nreturn 1;', refused('no-calltool-reassign')],
-  ['Object.prototype.polluted = 1', 'Object.prototype.polluted = 1;\nreturn 1;', refused('no-prototype-access')],
+  ['Object.prototype.polluted = 1', 'Object.prototype.polluted = 1;\nreturn 1;', throws(NOT_EXTENSIBLE)],
   ['HTML comment in a tagged template', 'const t = (s) => s.raw[0];\nreturn t`<!-- x`;', refused('unsafe-literal', 'syntax_error')],
   ['NUL byte in the source', 'return "a\u0000";', refused('no-nul-byte')],
 ];
@@ -314,7 +313,7 @@ const PERSISTENCE: Row[] = [
   ['delete Object.getPrototypeOf([]).map', 'delete Object.getPrototypeOf([]).map;\nreturn 1;', throws(/TypeError: Cannot delete property 'map'/)],
   ["Object.assign(Object.getPrototypeOf(''), { trim: null })", "Object.assign(Object.getPrototypeOf(''), { trim: null });\nreturn 1;", throws(READ_ONLY)],
   ['Promise.prototype.then replaced', 'Object.getPrototypeOf(Promise.resolve()).then = () => 1;\nreturn 1;', throws(READ_ONLY)],
-  ['Object.setPrototypeOf(Function.prototype, null)', 'Object.setPrototypeOf(Object.getPrototypeOf(callTool), null);\nreturn 1;', refused('no-prototype-access')],
+  ['Object.setPrototypeOf(Function.prototype, null)', 'Object.setPrototypeOf(Object.getPrototypeOf(callTool), null);\nreturn 1;', throws(/not extensible/)],
   ['setPrototypeOf reached by a computed name', "const m = 'setProto' + 'typeOf';\nObject[m](Object.getPrototypeOf(callTool), null);\nreturn 1;", throws(/not extensible/)],
   ['Math.random = () => 0.5', 'Math.random = () => 0.5;\nreturn 1;', throws(READ_ONLY)],
   ['JSON.parse = () => 1', 'JSON.parse = () => 1;\nreturn 1;', throws(READ_ONLY)],

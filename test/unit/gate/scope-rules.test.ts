@@ -64,12 +64,6 @@ describe('other rules', () => {
     ['callTool(`describe_tools`, {})', 'no-self-reference'],
     ["callTool('scriptgate:invoke_tool', {})", 'no-self-reference'],
     ["callTool('getJob', {})", 'no-self-reference'],
-    ["Reflect.get(o, 'constructor')", 'no-prototype-access'],
-    ["Reflect.getOwnPropertyDescriptor(o, '__proto__')", 'no-prototype-access'],
-    ["Object.getOwnPropertyDescriptor(o, 'prototype')", 'no-prototype-access'],
-    ["Object.defineProperty(o, '__proto__', {})", 'no-prototype-access'],
-    ['Object.setPrototypeOf(o, null)', 'no-prototype-access'],
-    ['Reflect.setPrototypeOf(o, null)', 'no-prototype-access'],
     ['function f() { return arguments.callee }', 'no-arguments-callee'],
   ])('%s → %s', (body, rule) => {
     expect(outcome(`const o = {};\n${body}`)).toBe(rule);
@@ -77,6 +71,10 @@ describe('other rules', () => {
 
   test('ordinary reflection and tools named like meta-tools in other sources are fine', () => {
     expect(outcome("const o = { a: 1 }; return [Reflect.get(o, 'a'), Object.getOwnPropertyDescriptor(o, 'a').value, Reflect.ownKeys(o)]")).toBe('ok');
+    // Prototype names are data keys like any other; the sandbox (frozen intrinsics, inert constructors) contains them.
+    for (const body of ["Reflect.get(o, 'constructor')", "Object.getOwnPropertyDescriptor(o, 'prototype')", 'Object.setPrototypeOf(o, null)', "o['__proto__'] = 1"]) {
+      expect(outcome(`const o = {};\n${body}`)).toBe('ok');
+    }
     expect(outcome("return callTool('github:search_issues', { q: 'x' })")).toBe('ok');
   });
 });
