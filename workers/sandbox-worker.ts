@@ -8,15 +8,18 @@
 import { connect } from 'node:net';
 import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { byteLength, dateNow, freeze, getPrototypeOf, jsonStringify, jsonParse } from './primordials';
+import { byteLength, dateNow, freeze, jsonStringify, jsonParse } from './primordials';
 import type { FrontChannelMessage, HostToWorker, LogEntry, SandboxError, SandboxOutcome, SandboxTask, ToolChannelAddress, ToolReply, WorkerChannelMessage } from '../src/executor/protocol';
 import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, MAX_PROGRESS_MESSAGE, MAX_PROGRESS_REPORTS, PORT_HANDSHAKE, PROGRESS_TOOL, createLineReader, createLineWriter } from '../src/executor/protocol';
 import { installSes } from './ses-setup';
+import { describeValue, errorName, makeConsole, type ConsoleSink } from './sandbox-console';
+import { createLibrary } from './stdlib';
 
 // A script's un-awaited rejection must never take the thread (and its co-resident scripts) down.
 process.on('unhandledRejection', () => undefined);
 
 const { SharedError, InitialDate, InitialMath } = installSes();
+const library = createLibrary(SharedError);
 
 interface SharedArrays {
   flags: Int32Array;
@@ -199,20 +202,6 @@ function makeCallTool(exec: Execution) {
   };
 }
 
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value instanceof Error) return `${errorName(value)}: ${String(value.message)}`;
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return `[Function ${value.name || 'anonymous'}]`;
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'symbol') return value.toString();
-  try {
-    return jsonStringify(value) ?? String(value);
-  } catch {
-    return '[unserializable]';
-  }
-}
-
 /**
  * What a script receives for a host function: a bound copy, frozen, keeping the plain name. Bound
  * functions print as native code, so String(callTool) does not show the bridge's source.
@@ -235,20 +224,22 @@ function makeProgress(exec: Execution) {
   };
 }
 
-function makeConsole(exec: Execution) {
-  const { consoleLines, consoleBytes } = exec.task.limits;
-  const write = (level: LogEntry['level']) =>
-    (...args: unknown[]): void => {
+function consoleSink(exec: Execution): ConsoleSink {
+  return {
+    logs: exec.logs,
+    get logBytes() {
+      return exec.logBytes;
+    },
+    set logBytes(n: number) {
+      exec.logBytes = n;
+    },
+    limits: exec.task.limits,
+    checkLive() {
       if (exec.trip) throw exec.trip.error;
-      const message = args.map(describeValue).join(' ');
-      exec.logBytes += byteLength(message);
-      if (exec.logs.length + 1 > consoleLines) throw exec.limit('consoleLines', consoleLines);
-      if (exec.logBytes > consoleBytes) throw exec.limit('consoleBytes', consoleBytes);
-      exec.logs.push({ level, message });
-    };
-  // A shallow freeze suffices: the methods are fresh closures whose prototypes lockdown already froze.
-  const levels = ['log', 'info', 'warn', 'error', 'debug'] as const;
-  return freeze(Object.fromEntries(levels.map((level) => [level, bridgeFunction(level, write(level))])));
+    },
+    limit: (name, value) => exec.limit(name, value),
+    now: () => performance.now(),
+  };
 }
 
 /** Context arrives as fresh JSON data (IPC), so freezing own values is enough; harden would also walk prototypes. */
@@ -283,18 +274,6 @@ function makeRuntime(exec: Execution) {
     throw exec.limit('callDepth', callDepth);
   };
   return freeze({ budget: GUARD_BATCH, maxDepth: callDepth, tick, depth });
-}
-
-function errorName(err: Error): string {
-  try {
-    const own = err.name;
-    if (own && own !== 'Error') return String(own);
-    // SES compartments hand subclass instances back as plain Errors unless `name` was set; the class name survives.
-    const ctorName = (getPrototypeOf(err) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
-    return typeof ctorName === 'string' && ctorName ? ctorName : 'Error';
-  } catch {
-    return 'Error';
-  }
 }
 
 function normaliseThrown(exec: Execution, thrown: unknown): SandboxError {
@@ -365,7 +344,7 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
       return failure(exec, exec.trip!.outcome, startedAt);
     }
     const globals: Record<string, unknown> = {
-      console: makeConsole(exec),
+      console: makeConsole(consoleSink(exec), bridgeFunction),
       progress: bridgeFunction('progress', makeProgress(exec)),
       context: deepFreezeData(task.context ?? {}),
       ToolError,
@@ -373,6 +352,8 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
       Math: InitialMath,
     };
     for (const name of SHADOWED_GLOBALS) globals[name] = undefined;
+    // Only what the script names: each endowment costs every compartment a property definition.
+    for (const name of task.library ?? []) if (Object.hasOwn(library, name)) globals[name] = library[name as keyof typeof library];
     const compartment = new Compartment({ __options__: true, globals });
     const factory = compartment.evaluate(task.code, { __rejectSomeDirectEvalExpressions__: false }) as (
       callTool: unknown,

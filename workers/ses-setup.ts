@@ -1,4 +1,5 @@
 import 'ses';
+import { installPolyfills } from './stdlib';
 
 /**
  * Locks this thread's realm down once. Options chosen on purpose:
@@ -21,6 +22,8 @@ export interface SesIntrinsics {
 }
 
 export function installSes(): SesIntrinsics {
+  // Before lockdown, which freezes them with the other intrinsics.
+  installPolyfills();
   lockdown({
     errorTaming: 'safe',
     overrideTaming: 'severe',

@@ -81,6 +81,8 @@ export class RunScope {
 
 export interface RunRequest {
   code: string;
+  /** Standard-library globals to endow (the compiled script's `library`). */
+  library?: string[];
   limits: SandboxLimits;
   context: Record<string, unknown>;
   timeoutMs: number;
@@ -301,6 +303,7 @@ export class ExecutorPool {
         outcome = await ex.run({
           id,
           code: request.code,
+          ...(request.library && request.library.length > 0 ? { library: request.library } : {}),
           limits: request.limits,
           context: request.context,
           deadlineAt,

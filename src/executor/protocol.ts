@@ -64,6 +64,8 @@ export interface SandboxTask {
   timeoutMs: number;
   /** Index into the shared cancel-flag and owner arrays. */
   slot: number;
+  /** Standard-library globals the script names (Intl, URL…): only these are endowed. */
+  library?: string[];
 }
 
 export interface ExecutorInit {

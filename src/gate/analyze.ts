@@ -2,7 +2,7 @@ import type { EditList } from './edits';
 import { type EsNode, isNode } from './estree';
 import { guardFunction, guardLoop } from './guards';
 import { ITERATION_METHODS, SENSITIVE_FIELD, summariseArgs, type ScriptFacts } from './facts';
-import { ALLOWED_GLOBALS, ALWAYS_REFUSED, HOST_GLOBALS, metaToolNamed, suggestGlobal } from './globals';
+import { ALLOWED_GLOBALS, ALWAYS_REFUSED, HOST_GLOBALS, SANDBOX_LIBRARY, metaToolNamed, suggestGlobal } from './globals';
 import { hasSesHazard, neutraliseRegexSource, neutraliseTemplateRaw, splitStringSource } from './literals';
 import type { RegexLiteral } from './prescan';
 import { RESERVED_PREFIX, RULES, type RuleId } from './rules';
@@ -106,6 +106,8 @@ export interface AnalyzeResult {
   facts: ScriptFacts;
   /** Patterns passed as literals to `RegExp(...)`, for the ReDoS check. */
   regexes: RegexLiteral[];
+  /** Standard-library globals the script names (the sandbox endows only these). */
+  library: string[];
 }
 
 /**
@@ -116,6 +118,7 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
   const violations: GateViolation[] = [];
   const facts: ScriptFacts = { toolCalls: [], sensitiveFields: [] };
   const regexes: RegexLiteral[] = [];
+  const library = new Set<string>();
   const scopes: Set<string>[] = [];
   // Names holding tool results (directly or derived), for the read → send signal.
   const fromToolData = new Set<string>();
@@ -147,7 +150,10 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
       if (fromToolData.has(name)) toolDataSeen++;
       return;
     }
-    if (ALLOWED_GLOBALS.has(name)) return;
+    if (ALLOWED_GLOBALS.has(name)) {
+      if (SANDBOX_LIBRARY.has(name)) library.add(name);
+      return;
+    }
     // `typeof x` is a feature test: it is harmless on anything but the names that are always refused.
     const typeofOperand = parent?.type === 'UnaryExpression' && parent.operator === 'typeof' && field === 'argument';
     if (typeofOperand && !ALWAYS_REFUSED.has(name)) return;
@@ -378,7 +384,7 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
   const programScope = scopeNames(program, undefined);
   if (programScope) scopes.push(programScope);
   for (const statement of program.body as EsNode[]) visit(statement, program, 'body', false);
-  return { violations, facts, regexes };
+  return { violations, facts, regexes, library: [...library] };
 }
 
 /** Identifier names under a declaration or assignment target (already rewritten nodes included). */

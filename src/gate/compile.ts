@@ -97,7 +97,7 @@ export function compileUncached(source: string, limits: GateLimits, hash = hashS
     if (err instanceof RangeError) return { ok: false, hash, violations: [tooDeep()] };
     throw err;
   }
-  const { violations, facts, regexes } = result.analysis;
+  const { violations, facts, regexes, library } = result.analysis;
   const warnings: string[] = [];
   const uncheckedRegexes = checkRegexes([...scanned.regexes, ...regexes], source, violations, warnings);
   if (violations.length > 0) return { ok: false, hash, violations };
@@ -114,6 +114,7 @@ export function compileUncached(source: string, limits: GateLimits, hash = hashS
     code: CODE_PREFIX + built.text + CODE_SUFFIX,
     language: result.language,
     shifts: positionShifts(built.applied),
+    library,
     cached: false,
     facts,
     warnings,

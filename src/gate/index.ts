@@ -2,7 +2,7 @@ export { createScriptCompiler, compileUncached, hashScript, GATE_POLICY_VERSION 
 export type { ScriptCompiler } from './compile';
 export { RULES, RESERVED_PREFIX } from './rules';
 export { scriptPosition } from './positions';
-export { ALLOWED_GLOBALS, HOST_GLOBALS, META_TOOLS, metaToolNamed } from './globals';
+export { ALLOWED_GLOBALS, HOST_GLOBALS, META_TOOLS, SANDBOX_LIBRARY, metaToolNamed } from './globals';
 export type { RuleId } from './rules';
 export { LruCache } from './lru';
 export type { CompiledScript, GateResult, GateViolation, GateLimits } from './types';

@@ -28,6 +28,8 @@ export interface CompiledScript {
   language: 'javascript' | 'typescript';
   /** Edits that moved text, to map a position in `code` back to the script (see positions.ts). */
   shifts: PositionShift[];
+  /** Standard-library globals the script names; the sandbox endows only these. */
+  library: string[];
   /** Whether this result came from the compiled-script cache. */
   cached: boolean;
   /** What the risk scorer needs; scored per request (annotations and thresholds may differ). */

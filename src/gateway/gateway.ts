@@ -258,6 +258,7 @@ export class Gateway {
       const dispatched = performance.now();
       const { outcome } = await this.pool.run({
         code: compiled.script.code,
+        library: compiled.script.library,
         limits: sandboxLimits,
         context,
         timeoutMs: limits.timeoutMs,

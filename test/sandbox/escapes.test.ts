@@ -252,7 +252,7 @@ const ABSENT_GLOBALS = [
   'Compartment', 'harden', 'lockdown', 'assert', 'HandledPromise', 'ModuleSource', 'StaticModuleRecord',
   'SharedArrayBuffer', 'ArrayBuffer', 'DataView', 'Atomics', 'WebAssembly', 'TextEncoder', 'TextDecoder',
   'Uint8Array', 'Int32Array', 'Float64Array', 'BigInt64Array',
-  'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'structuredClone', 'MessageChannel',
+  'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'MessageChannel',
   'fetch', 'Buffer', 'global', 'module', 'exports', '__dirname', '__filename', 'performance',
 ] as const;
 
@@ -292,6 +292,8 @@ const stackRows: Row[] = [
     "const o = {};\nif (typeof Error.captureStackTrace === 'function') Error.captureStackTrace(o);\nreturn typeof o.stack === 'string' ? o.stack : 'no stack';",
     cleanStacks('captureStackTrace records no host frames'),
   ],
+  ['stack of an error thrown by the standard library', "const out = [];\nfor (const f of [() => new URL('not a url'), () => atob('*'), () => structuredClone(Symbol('s')), () => new Intl.NumberFormat('en', { style: 'nope' })]) { try { f(); } catch (e) { out.push(String(e.stack), String(e.message)); } }\nreturn out;", cleanStacks('library errors carry no host frames')],
+  ['a cloned Error carries no stack of the host', "return String(structuredClone(new Error('x')).stack);", cleanStacks('a clone has no host frames')],
   ['Error.stackTraceLimit = 1000 does not stick', 'Error.stackTraceLimit = 1000;\nreturn Error.stackTraceLimit === 1000;', returns(false)],
 ];
 
@@ -373,6 +375,25 @@ const PERSISTENCE: Row[] = [
     'follow-up: Date is untouched',
     "return { realClock: Date.now() > 1e12, leak: Reflect.has(Date, 'sgLeak') };",
     returns({ realClock: true, leak: false }),
+  ],
+
+  // The standard library is shared by every script of the thread: everything reachable from it is frozen.
+  ['Intl.NumberFormat.prototype.format replaced', "Object.defineProperty(Intl.NumberFormat.prototype, 'format', { get: () => () => 'pwned' });\nreturn 1;", throws(/Cannot redefine property|not extensible/)],
+  ['Intl.sgLeak = 1', "Intl.sgLeak = 1;\nreturn 1;", throws(NOT_EXTENSIBLE)],
+  ['Intl.Collator.prototype.compare replaced', "Intl.Collator.prototype.sgLeak = 1;\nreturn 1;", throws(NOT_EXTENSIBLE)],
+  ['the Segmenter iterator prototype (reached only through an instance)', "const segments = new Intl.Segmenter('en').segment('a b');\nObject.getPrototypeOf(segments[Symbol.iterator]()).next = () => ({ done: true });\nreturn 1;", throws(READ_ONLY)],
+  ['the Segments prototype (reached only through an instance)', "Object.getPrototypeOf(new Intl.Segmenter('en').segment('a')).sgLeak = 1;\nreturn 1;", throws(NOT_EXTENSIBLE)],
+  ['URL.prototype.toString replaced', "URL.prototype.toString = () => 'pwned';\nreturn 1;", throws(READ_ONLY)],
+  ['URLSearchParams iterator prototype (reached only through an instance)', "Object.getPrototypeOf(new URLSearchParams('a=1').entries()).next = () => ({ done: true });\nreturn 1;", throws(READ_ONLY)],
+  ['properties on structuredClone, atob and btoa', "structuredClone.sgLeak = 1;\nreturn 1;", throws(NOT_EXTENSIBLE)],
+  ["DataCloneError's prototype (reached only through a thrown error)", "let e;\ntry { structuredClone(() => 1); } catch (err) { e = err; }\nObject.getPrototypeOf(e).sgLeak = 1;\nreturn 1;", throws(NOT_EXTENSIBLE)],
+  ['Object.groupBy replaced', "Object.groupBy = () => 'pwned';\nreturn 1;", throws(READ_ONLY)],
+  [
+    'follow-up: the standard library is as it was',
+    "const segments = [...new Intl.Segmenter('en', { granularity: 'word' }).segment('a b')].map((s) => s.segment);\n" +
+      "let cloneError = '';\ntry { structuredClone(() => 1); } catch (e) { cloneError = e.name + ':' + Reflect.has(Object.getPrototypeOf(e), 'sgLeak'); }\n" +
+      "return { money: new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(2), intl: Reflect.has(Intl, 'sgLeak'), collator: Reflect.has(Intl.Collator.prototype, 'sgLeak'), segments, url: String(new URL('https://x.test/a')), params: [...new URLSearchParams('a=1&b=2').entries()], clone: Reflect.has(structuredClone, 'sgLeak'), cloneError, groups: Object.keys(Object.groupBy([1, 2], (n) => (n % 2 ? 'odd' : 'even'))) };",
+    returns({ money: '$2.00', intl: false, collator: false, segments: ['a', ' ', 'b'], url: 'https://x.test/a', params: [['a', '1'], ['b', '2']], clone: false, cloneError: 'DataCloneError:false', groups: ['odd', 'even'] }),
   ],
 
   // ToolError's parent class: must not hand out the start compartment's stack machinery.
