@@ -12,7 +12,8 @@ import { byteLength, dateNow, freeze, jsonStringify, jsonParse } from './primord
 import type { FrontChannelMessage, HostToWorker, LogEntry, SandboxError, SandboxOutcome, SandboxTask, ToolChannelAddress, ToolReply, WorkerChannelMessage } from '../src/executor/protocol';
 import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, MAX_PROGRESS_MESSAGE, MAX_PROGRESS_REPORTS, PORT_HANDSHAKE, PROGRESS_TOOL, createLineReader, createLineWriter } from '../src/executor/protocol';
 import { installSes } from './ses-setup';
-import { describeValue, errorName, makeConsole, type ConsoleSink } from './sandbox-console';
+import { makeConsole, type ConsoleSink } from './sandbox-console';
+import { describeThrown } from './thrown';
 import { createLibrary } from './stdlib';
 
 // A script's un-awaited rejection must never take the thread (and its co-resident scripts) down.
@@ -89,6 +90,8 @@ class Execution {
   readonly pending = new Map<number, PendingCall>();
   readonly queue: PendingCall[] = [];
   readonly logs: LogEntry[] = [];
+  /** The last result of each tool, to explain a TypeError that reads what a result does not have. */
+  readonly lastResults = new Map<string, unknown>();
   logBytes = 0;
   readonly warnings: string[] = [];
   progressReports = 0;
@@ -160,7 +163,9 @@ function onToolResult(message: FrontChannelMessage): void {
     return;
   }
   const call = exec.settled(message.callId);
-  if (call) settleCall(call, message.reply);
+  if (!call) return;
+  if (message.reply.ok) exec.lastResults.set(call.tool, message.reply.value);
+  settleCall(call, message.reply);
 }
 
 function settleCall(call: PendingCall, reply: ToolReply): void {
@@ -278,34 +283,10 @@ function makeRuntime(exec: Execution) {
 
 function normaliseThrown(exec: Execution, thrown: unknown): SandboxError {
   if (exec.trip) return exec.trip.outcome;
-  const described = describeThrown(thrown);
+  const described = describeThrown(thrown, { ToolError, lastResults: exec.lastResults });
   // Reading the thrown value runs script code (getters, toString) under the guards; if that tripped a
   // limit or the deadline, the trip is the real outcome.
   return exec.trip ? (exec.trip as Trip).outcome : described;
-}
-
-function describeThrown(thrown: unknown): SandboxError {
-  try {
-    if (thrown instanceof ToolError) {
-      const known = thrown.code === 'TOOL_NOT_FOUND' || thrown.code === 'TOOL_VALIDATION' || thrown.code === 'TOOL_TIMEOUT';
-      return {
-        code: known ? thrown.code : 'TOOL_ERROR',
-        // Tool messages built by the catalog already name the tool.
-        message: thrown.message.startsWith(`${thrown.tool}:`) ? thrown.message : `${thrown.tool}: ${thrown.message}`,
-        details: { tool: thrown.tool, toolCode: thrown.code, ...(thrown.data !== undefined ? { data: thrown.data } : {}) },
-      };
-    }
-    if (thrown instanceof Error) {
-      const name = errorName(thrown);
-      return { code: 'RUNTIME_ERROR', message: `${name}: ${String(thrown.message)}`, details: { name } };
-    }
-    if (typeof thrown === 'string' || thrown instanceof String) {
-      return { code: 'RUNTIME_ERROR', message: `Uncaught ${jsonStringify(String(thrown).slice(0, 500))}`, details: { name: 'string' } };
-    }
-    return { code: 'RUNTIME_ERROR', message: `Uncaught ${describeValue(thrown).slice(0, 500)}`, details: { name: typeof thrown } };
-  } catch {
-    return { code: 'RUNTIME_ERROR', message: 'Uncaught exception (its value could not be read)' };
-  }
 }
 
 function failure(exec: Execution, error: SandboxError, startedAt: number): SandboxOutcome {

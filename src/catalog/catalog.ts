@@ -1,32 +1,24 @@
 import { createHash } from 'node:crypto';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { GatewayError } from '../errors';
 import { assignAliases } from './naming';
 import { ToolFailure, type ToolCallContext, type ToolDefinition } from './types';
+import { describeValidation } from './validation-message';
 
 /** Longest tool error message passed back to a script; tools sometimes echo whole payloads. */
 export const TOOL_ERROR_MESSAGE_MAX_CHARS = 1_000;
+
+/** Invalid inputs up to this size (JSON characters) are validated again for every error, to explain them. */
+const EXPLAIN_MAX_INPUT_CHARS = 16_384;
 
 export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*:[A-Za-z0-9_.-]{1,128}$/;
 
 interface RegisteredTool {
   readonly definition: ToolDefinition;
   validate?: ValidateFunction;
-}
-
-function firstValidationError(errors: ErrorObject[] | null | undefined): { pointer: string; message: string } {
-  const e = errors?.[0];
-  if (!e) return { pointer: '', message: 'arguments do not match the schema' };
-  let pointer = e.instancePath;
-  let message = e.message ?? 'is invalid';
-  if (e.keyword === 'required') pointer += `/${String((e.params as { missingProperty?: unknown }).missingProperty)}`;
-  if (e.keyword === 'additionalProperties') {
-    pointer += `/${String((e.params as { additionalProperty?: unknown }).additionalProperty)}`;
-    message = 'is not an accepted argument';
-  }
-  if (e.keyword === 'enum') message += `: ${JSON.stringify((e.params as { allowedValues?: unknown }).allowedValues)}`;
-  return { pointer: pointer || '/', message };
+  /** The same schema collecting every error, compiled on the tool's first invalid call. */
+  explain?: ValidateFunction;
 }
 
 /**
@@ -36,14 +28,22 @@ function firstValidationError(errors: ErrorObject[] | null | undefined): { point
 export class Catalog {
   readonly #tools = new Map<string, RegisteredTool>();
   readonly #ajv: Ajv;
+  readonly #explainingAjv: Ajv;
   #version: string | undefined;
   #aliases: { toAlias: Map<string, string>; toCanonical: Map<string, string> } | undefined;
   readonly #changeListeners: (() => void)[] = [];
 
   constructor() {
     // useDefaults: handlers see schema defaults filled in; strict off: upstream schemas use vendor keywords.
-    this.#ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true, coerceTypes: false, validateSchema: false });
+    // verbose: errors carry the schema, so a failure can name types and accepted arguments.
+    const options = { verbose: true, strict: false, useDefaults: true, coerceTypes: false, validateSchema: false } as const;
+    this.#ajv = new Ajv({ ...options, allErrors: false });
     addFormats(this.#ajv);
+    // Every error of a small invalid input, so an unknown argument can be paired with the missing one it
+    // was meant to be (`user_id` → `userId`). Large inputs keep the first error: collecting all of a
+    // huge invalid array would cost the front.
+    this.#explainingAjv = new Ajv({ ...options, allErrors: true });
+    addFormats(this.#explainingAjv);
   }
 
   register(tools: readonly ToolDefinition[]): void {
@@ -133,6 +133,12 @@ export class Catalog {
     return entry.validate;
   }
 
+  #allErrors(entry: RegisteredTool, input: unknown): ValidateFunction['errors'] | undefined {
+    if ((JSON.stringify(input)?.length ?? 0) > EXPLAIN_MAX_INPUT_CHARS) return undefined;
+    entry.explain ??= this.#explainingAjv.compile(entry.definition.inputSchema);
+    return entry.explain(input) ? undefined : entry.explain.errors;
+  }
+
   /** Validates `args` and runs the tool. Throws GatewayError with TOOL_NOT_FOUND, TOOL_VALIDATION or TOOL_ERROR. */
   async call(nameOrAlias: string, args: unknown, ctx: ToolCallContext): Promise<unknown> {
     const name = this.resolve(nameOrAlias) ?? nameOrAlias;
@@ -141,8 +147,8 @@ export class Catalog {
     const input = args === undefined || args === null ? {} : args;
     const validate = this.#validator(entry);
     if (!validate(input)) {
-      const { pointer, message } = firstValidationError(validate.errors);
-      throw new GatewayError('TOOL_VALIDATION', `${name}: argument ${pointer} ${message}`, { tool: name, pointer });
+      const { pointer, message } = describeValidation(this.#allErrors(entry, input) ?? validate.errors);
+      throw new GatewayError('TOOL_VALIDATION', `${name}: ${message}`, { tool: name, pointer });
     }
     try {
       return await entry.definition.handler(input as Record<string, unknown>, ctx);

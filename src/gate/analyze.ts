@@ -2,7 +2,7 @@ import type { EditList } from './edits';
 import { type EsNode, isNode } from './estree';
 import { guardFunction, guardLoop } from './guards';
 import { ITERATION_METHODS, SENSITIVE_FIELD, summariseArgs, type ScriptFacts } from './facts';
-import { ALLOWED_GLOBALS, ALWAYS_REFUSED, HOST_GLOBALS, SANDBOX_LIBRARY, metaToolNamed, suggestGlobal } from './globals';
+import { ALLOWED_GLOBALS, ALWAYS_REFUSED, HOST_ALTERNATIVES, HOST_GLOBALS, SANDBOX_LIBRARY, metaToolNamed, suggestGlobal } from './globals';
 import { hasSesHazard, neutraliseRegexSource, neutraliseTemplateRaw, splitStringSource } from './literals';
 import type { RegexLiteral } from './prescan';
 import { RESERVED_PREFIX, RULES, type RuleId } from './rules';
@@ -159,7 +159,8 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
     if (typeofOperand && !ALWAYS_REFUSED.has(name)) return;
     const hostRule = HOST_GLOBALS[name];
     if (hostRule) {
-      report(hostRule, node, name);
+      const instead = HOST_ALTERNATIVES[name];
+      report(hostRule, node, name, instead ? `; use ${instead}` : '');
       return;
     }
     const suggestion = suggestGlobal(name);

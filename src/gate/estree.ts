@@ -10,7 +10,8 @@ export interface EsNode {
   [field: string]: unknown;
 }
 
-const SKIPPED_FIELDS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'regex', 'value', 'name', 'operator', 'sourceType']);
+// Fields that never hold child nodes (`value` does: Property.value, MethodDefinition.value).
+const SKIPPED_FIELDS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'regex', 'name', 'operator', 'sourceType']);
 
 export const isNode = (value: unknown): value is EsNode =>
   value !== null && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string';

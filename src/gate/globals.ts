@@ -1,4 +1,5 @@
 import type { RuleId } from './rules';
+import { closestNames } from '../text';
 
 /**
  * What a script may name as a global: the sandbox's endowments and standard JavaScript. Anything else
@@ -72,6 +73,24 @@ export const HOST_GLOBALS: Readonly<Record<string, RuleId>> = Object.freeze({
   FinalizationRegistry: 'no-host-api',
 });
 
+/** What to use instead of a host capability, named in its refusal. */
+export const HOST_ALTERNATIVES: Readonly<Record<string, string>> = Object.freeze({
+  ...Object.fromEntries(['fetch', 'XMLHttpRequest', 'WebSocket'].map((n) => [n, "a tool: await callTool('source:tool', args) (search_tools finds tools that reach the network)"])),
+  Buffer: 'strings, with btoa/atob for base64',
+  ...Object.fromEntries(['TextEncoder', 'TextDecoder'].map((n) => [n, 'encodeURIComponent/decodeURIComponent (the UTF-8 byte length of s is unescape(encodeURIComponent(s)).length)'])),
+  ...Object.fromEntries(
+    ['ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'].map(
+      (n) => [n, 'plain arrays of numbers'],
+    ),
+  ),
+  performance: 'Date.now(), or console.time/console.timeEnd',
+  crypto: 'Math.random()',
+  WeakRef: 'a Map or WeakMap',
+  FinalizationRegistry: 'a Map or WeakMap',
+  ...Object.fromEntries(['module', 'exports', '__dirname', '__filename'].map((n) => [n, 'return to hand back the result, and callTool for I/O'])),
+  queueMicrotask: 'await Promise.resolve()',
+});
+
 /** Refused even as the operand of `typeof`, where other unknown names are allowed for feature tests. */
 export const ALWAYS_REFUSED: ReadonlySet<string> = new Set(['eval', 'Function', 'require', 'process', 'globalThis']);
 
@@ -87,27 +106,5 @@ export function metaToolNamed(name: string): string | undefined {
 
 /** A close allowed name for a typo, for "did you mean". */
 export function suggestGlobal(name: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of ALLOWED_GLOBALS) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase(), bestDistance);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string, cap: number): number {
-  if (Math.abs(a.length - b.length) >= cap) return cap;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? cap;
+  return closestNames(name, ALLOWED_GLOBALS, 1, 2)[0];
 }

@@ -2,6 +2,8 @@ export { createScriptCompiler, compileUncached, hashScript, GATE_POLICY_VERSION 
 export type { ScriptCompiler } from './compile';
 export { RULES, RESERVED_PREFIX } from './rules';
 export { scriptPosition } from './positions';
+export { locateFailure } from './failure';
+export type { LocatedFailure, ScriptFailure } from './failure';
 export { ALLOWED_GLOBALS, HOST_GLOBALS, META_TOOLS, SANDBOX_LIBRARY, metaToolNamed } from './globals';
 export type { RuleId } from './rules';
 export { LruCache } from './lru';

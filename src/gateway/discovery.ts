@@ -5,6 +5,7 @@ import { cacheKey, type CachedLookups } from '../cache';
 import { toolDeclaration, usageExamples } from '../describe';
 import type { GatewayMetrics } from '../metrics';
 import type { SearchResponse, SearchView, ToolSearch } from '../search';
+import { editDistance } from '../text';
 
 export const SEARCH_LIMITS = Object.freeze({ queries: 10, topKDefault: 10, topKMax: 50, queryChars: 1_000 });
 export const DESCRIBE_LIMITS = Object.freeze({ names: 50, nameChars: 200 });
@@ -49,25 +50,6 @@ export interface DiscoveryDeps {
 }
 
 const SUGGESTIONS = 3;
-
-/** Levenshtein distance, abandoning once it exceeds `max` (names are short; this runs per unknown name). */
-function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      row.push(value);
-      best = Math.min(best, value);
-    }
-    if (best > max) return max + 1;
-    prev = row;
-  }
-  return prev[b.length] ?? max + 1;
-}
 
 /**
  * Search and describe for one caller's view of the catalog: the access decision filters both (hidden
@@ -137,7 +119,7 @@ export class Discovery {
       const canonical = catalog.resolve(requested);
       const tool = canonical !== undefined && view.visible(canonical) ? catalog.get(canonical) : undefined;
       if (!tool) {
-        notFound.push({ name: requested, didYouMean: this.#suggest(requested, view) });
+        notFound.push({ name: requested, didYouMean: this.#suggest(requested, view, view.visible) });
         continue;
       }
       if (seen.has(tool.name)) continue;
@@ -156,17 +138,26 @@ export class Discovery {
   }
 
   /**
-   * Close spellings first (`user:list` → `users:list`), then the same tool name under another source,
-   * then what a search for the name's words finds. Only visible tools are ever suggested.
+   * Tools to suggest for a name that is not one, among those `usable` allows and the tenant can see: for a
+   * script's unknown callTool name, an invoke of a hidden tool, a describe of a typo.
    */
-  #suggest(requested: string, view: SearchView): string[] {
+  suggest(requested: string, tenant: DiscoveryTenant | undefined, usable: (canonical: string) => boolean): string[] {
+    const view = this.view(tenant);
+    return this.#suggest(requested, view, (name) => view.visible(name) && usable(name));
+  }
+
+  /**
+   * Close spellings first (`user:list` → `users:list`), then the same tool name under another source,
+   * then what a search for the name's words finds. Only tools `usable` allows are ever suggested.
+   */
+  #suggest(requested: string, view: SearchView, usable: (canonical: string) => boolean): string[] {
     const { catalog, search } = this.#deps;
     const wanted = requested.toLowerCase();
     const max = Math.max(2, Math.floor(wanted.length / 4));
     const scored: [string, number][] = [];
     const tail = wanted.slice(wanted.indexOf(':') + 1);
     for (const tool of catalog.list()) {
-      if (!view.visible(tool.name)) continue;
+      if (!usable(tool.name)) continue;
       const name = tool.name.toLowerCase();
       const alias = (catalog.aliasOf(tool.name) ?? '').toLowerCase();
       const distance = Math.min(editDistance(wanted, name, max), alias ? editDistance(wanted, alias, max) : max + 1);
@@ -175,8 +166,8 @@ export class Discovery {
     }
     const suggestions = scored.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([name]) => name);
     if (suggestions.length < SUGGESTIONS) {
-      for (const hit of search.searchLexical({ queries: [requested], topK: SUGGESTIONS, minScore: 0, view }).tools) {
-        if (!suggestions.includes(hit.name)) suggestions.push(hit.name);
+      for (const hit of search.searchLexical({ queries: [requested], topK: SUGGESTIONS * 2, minScore: 0, view }).tools) {
+        if (!suggestions.includes(hit.name) && usable(hit.name)) suggestions.push(hit.name);
       }
     }
     return suggestions.slice(0, SUGGESTIONS);

@@ -13,8 +13,8 @@ import { ToolTrace } from './tool-trace';
 import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
-import { ExecutorPool, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
-import { assessRisk, createScriptCompiler, describeRisk, type RiskAssessment, type ScriptCompiler } from '../gate';
+import { ExecutorPool, type RunScope, type SandboxError, type SandboxLimits, type ToolReply } from '../executor';
+import { assessRisk, createScriptCompiler, describeRisk, locateFailure, metaToolNamed, type CompiledScript, type RiskAssessment, type ScriptCompiler } from '../gate';
 import type { Logger } from '../log';
 import { createMetrics, type GatewayMetrics } from '../metrics';
 import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromViolations, type ExecutionEnvelope } from './envelope';
@@ -66,6 +66,14 @@ export interface GatewayOptions {
 
 
 const UNKNOWN_TOOL_LABEL = '(unknown)';
+/** A sandbox failure with the script's own line, column and snippet, and an explanation where the gate has one. */
+function inScript(error: SandboxError, script: CompiledScript, source: string): SandboxError {
+  const { message, details, line, column, snippet } = locateFailure(error, script, source);
+  return { code: error.code, message, details: { ...details, ...(line !== undefined ? { line, column, snippet } : {}) } };
+}
+
+/** Unknown tool names per execution that get "did you mean" (each costs a scan of the catalog). */
+const SUGGESTED_UNKNOWN_TOOLS_PER_RUN = 3;
 
 /**
  * The execution core: gate → executor → envelope, and direct tool invocation. Transport-free so REST,
@@ -255,6 +263,8 @@ export class Gateway {
       };
       const deadlineAt = Date.now() + limits.timeoutMs;
       let toolCalls = 0;
+      // "Did you mean" costs a catalog scan: a script that invents names gets it for its first few only.
+      const suggestions = { left: SUGGESTED_UNKNOWN_TOOLS_PER_RUN };
       const dispatched = performance.now();
       const { outcome } = await this.pool.run({
         code: compiled.script.code,
@@ -266,7 +276,7 @@ export class Gateway {
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         onToolCall: (tool, args, scope) => {
           request.onToolCall?.(tool, ++toolCalls);
-          const reply = this.#toolCall(tool, args, scope, { caller, policy: tenant.policy, context, deadlineAt, ref });
+          const reply = this.#toolCall(tool, args, scope, { caller, policy: tenant.policy, context, deadlineAt, ref, suggestions });
           return trace ? trace.track(tool, args, reply) : reply;
         },
       });
@@ -274,7 +284,8 @@ export class Gateway {
       observe.stage('run', ranMs);
       observe.stage('queue_wait', Math.max(0, performance.now() - dispatched - ranMs));
       const sanitizing = performance.now();
-      const envelope = envelopeFromOutcome(outcome, executionId, performance.now() - startedAt, warnings);
+      const located = outcome.ok ? outcome : { ...outcome, error: inScript(outcome.error, compiled.script, request.script) };
+      const envelope = envelopeFromOutcome(located, executionId, performance.now() - startedAt, warnings);
       if (risk.signals.length > 0) envelope.risk = { score: risk.score, signals: risk.signals };
       observe.stage('sanitize', performance.now() - sanitizing);
       return envelope;
@@ -290,12 +301,17 @@ export class Gateway {
 
   /**
    * The canonical name of a tool the caller may use, or a TOOL_NOT_FOUND identical to an unknown tool's,
-   * so hidden tools cannot be told apart from missing ones.
+   * so hidden tools cannot be told apart from missing ones. Suggestions come only from tools the caller
+   * may use (`suggest: false` once a run has had its share).
    */
-  #callable(name: string, allowed: (canonical: string) => boolean): string {
+  #callable(name: string, allowed: (canonical: string) => boolean, caller: Caller, suggestions = { left: 1 }): string {
     const canonical = this.catalog.resolve(name);
     if (canonical === undefined || !allowed(canonical)) {
-      throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}'`, { tool: name });
+      const meta = metaToolNamed(name);
+      if (meta) throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}': a script cannot call the gateway's own ${meta}; call the tools it would reach directly`, { tool: name });
+      const didYouMean = suggestions.left-- > 0 ? this.discovery.suggest(name, this.discoveryTenant(caller), allowed) : [];
+      const named = didYouMean.length > 0 ? `; did you mean ${didYouMean.join(', ')}?` : '';
+      throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}'${named} (search_tools finds tools by what they do)`, { tool: name, didYouMean });
     }
     return canonical;
   }
@@ -310,9 +326,9 @@ export class Gateway {
     tool: string,
     args: unknown,
     scope: RunScope,
-    base: { caller: Caller; policy: TenantToolPolicy | undefined; context: Record<string, unknown>; deadlineAt: number; ref: ExecutionRef },
+    base: { caller: Caller; policy: TenantToolPolicy | undefined; context: Record<string, unknown>; deadlineAt: number; ref: ExecutionRef; suggestions: { left: number } },
   ): Promise<ToolReply> {
-    const { caller, policy, context, deadlineAt, ref } = base;
+    const { caller, policy, context, deadlineAt, ref, suggestions } = base;
     const { executionId } = ref;
     const started = performance.now();
     // The signal getter defers the AbortController and its timer to the tools that actually watch it.
@@ -331,7 +347,7 @@ export class Gateway {
     // scripts can invent names without end.
     let label = UNKNOWN_TOOL_LABEL;
     const reply = await this.#reply(tool, () => {
-      label = this.#callable(tool, (c) => this.access.decide(c, policy).codeCall);
+      label = this.#callable(tool, (c) => this.access.decide(c, policy).codeCall, caller, suggestions);
       return scope.race(this.catalog.call(label, args, ctx));
     });
     this.#observe.toolCall(ref, label, reply.ok ? undefined : reply.error.code, performance.now() - started);
@@ -385,7 +401,7 @@ export class Gateway {
         signal: abort.signal,
         deadlineAt: Date.now() + timeoutMs,
       };
-      label = this.#callable(request.name, allowed);
+      label = this.#callable(request.name, allowed, caller);
       const result = await abortRace(this.catalog.call(label, request.input, ctx), abort.signal);
       this.#observe.toolCall({ tenantId: caller.tenantId }, label, undefined, performance.now() - started);
       return { status: 'ok', result };

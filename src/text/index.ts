@@ -1,0 +1,1 @@
+export { closestNames, editDistance, typoBudget } from './similar';
