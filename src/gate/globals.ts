@@ -1,5 +1,6 @@
 import type { RuleId } from './rules';
 import { closestNames } from '../text';
+import { ABSENT_ALTERNATIVES } from './environment';
 
 /**
  * What a script may name as a global: the sandbox's endowments and standard JavaScript. Anything else
@@ -73,23 +74,16 @@ export const HOST_GLOBALS: Readonly<Record<string, RuleId>> = Object.freeze({
   FinalizationRegistry: 'no-host-api',
 });
 
-/** What to use instead of a host capability, named in its refusal. */
-export const HOST_ALTERNATIVES: Readonly<Record<string, string>> = Object.freeze({
-  ...Object.fromEntries(['fetch', 'XMLHttpRequest', 'WebSocket'].map((n) => [n, "a tool: await callTool('source:tool', args) (search_tools finds tools that reach the network)"])),
-  Buffer: 'strings, with btoa/atob for base64',
-  ...Object.fromEntries(['TextEncoder', 'TextDecoder'].map((n) => [n, 'encodeURIComponent/decodeURIComponent (the UTF-8 byte length of s is unescape(encodeURIComponent(s)).length)'])),
-  ...Object.fromEntries(
-    ['ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'].map(
-      (n) => [n, 'plain arrays of numbers'],
-    ),
+const TYPED_ARRAY = /^(?:Big)?(?:Int|Uint|Float)(?:8|16|32|64)(?:Clamped)?Array$/;
+
+/** What to use instead of a host capability, named in its refusal (from the environment list). */
+export const HOST_ALTERNATIVES: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(
+    Object.keys(HOST_GLOBALS)
+      .map((name) => [name, ABSENT_ALTERNATIVES[name] ?? (TYPED_ARRAY.test(name) ? ABSENT_ALTERNATIVES.Uint8Array : undefined)] as const)
+      .filter((pair): pair is readonly [string, string] => pair[1] !== undefined),
   ),
-  performance: 'Date.now(), or console.time/console.timeEnd',
-  crypto: 'Math.random()',
-  WeakRef: 'a Map or WeakMap',
-  FinalizationRegistry: 'a Map or WeakMap',
-  ...Object.fromEntries(['module', 'exports', '__dirname', '__filename'].map((n) => [n, 'return to hand back the result, and callTool for I/O'])),
-  queueMicrotask: 'await Promise.resolve()',
-});
+);
 
 /** Refused even as the operand of `typeof`, where other unknown names are allowed for feature tests. */
 export const ALWAYS_REFUSED: ReadonlySet<string> = new Set(['eval', 'Function', 'require', 'process', 'globalThis']);

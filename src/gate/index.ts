@@ -11,3 +11,5 @@ export type { CompiledScript, GateResult, GateViolation, GateLimits } from './ty
 export { assessRisk, describeRisk, resolveTraits } from './risk';
 export type { RiskAssessment, RiskPolicy, RiskSignal, ToolTraits, ToolTraitsLookup } from './risk';
 export type { ScriptFacts, ToolCallFact } from './facts';
+export { SCRIPT_ENVIRONMENT } from './environment';
+export type { EnvironmentEntry } from './environment';

@@ -68,15 +68,19 @@ export const InvokeBody = z
 
 const Query = z.string().trim().min(1, 'a query must not be empty').max(1_000, 'a query is at most 1000 characters');
 
+/**
+ * "query or queries" is checked here, not in the advertised schema: LLM APIs refuse oneOf/anyOf at the
+ * top of a tool's input schema (Anthropic, OpenAI), so the schema says it in words.
+ */
 export const SearchBody = z
   .object({
-    query: Query.optional(),
-    queries: z.array(Query).min(1).max(10, 'at most 10 queries').optional(),
-    topK: z.number().int().min(1).max(50).optional(),
-    minScore: z.number().min(0).max(1).optional(),
+    query: Query.optional().describe('What the tool should do, in natural language. Send query or queries, not both.'),
+    queries: z.array(Query).min(1).max(10, 'at most 10 queries').optional().describe('Up to 10 queries at once, instead of query.'),
+    topK: z.number().int().min(1).max(50).optional().describe('How many tools to return (default 10).'),
+    minScore: z.number().min(0).max(1).optional().describe('Leave out matches scoring below this (0..1).'),
   })
   .strict()
-  .refine((b) => (b.query === undefined) !== (b.queries === undefined), { message: 'send either query or queries[]' });
+  .refine((b) => (b.query === undefined) !== (b.queries === undefined), { message: 'send either query (one string) or queries (an array of 1-10 strings), not both and not neither' });
 
 export const DescribeBody = z
   .object({
@@ -85,12 +89,12 @@ export const DescribeBody = z
   .strict();
 
 /**
- * JSON Schema of a request body, for clients (MCP tool lists, /openapi.json). Cross-field rules that
- * zod expresses as refinements are restated in JSON Schema terms so the documents say what is enforced.
+ * JSON Schema of a request body, for clients (MCP tool lists, /openapi.json). Cross-field rules that zod
+ * expresses as refinements stay server-side (with a clear error) and in the field descriptions: a
+ * combinator at the top of a tool schema makes Anthropic and OpenAI refuse the whole tool list.
  */
 export function requestJsonSchema(schema: ZodType): Record<string, unknown> {
   const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   delete out.$schema;
-  if (schema === SearchBody) out.oneOf = [{ required: ['query'] }, { required: ['queries'] }];
   return out;
 }

@@ -1,5 +1,6 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { portableInputSchema } from './portable-schema';
 import type { Gateway } from '../gateway';
 import { ANONYMOUS, type Caller } from '../auth';
 import { GatewayError } from '../errors';
@@ -45,7 +46,7 @@ export class McpFace {
         name: alias,
         title: tool.annotations?.title ?? tool.name,
         description: tool.description,
-        inputSchema: { type: 'object', ...tool.inputSchema } as Tool['inputSchema'],
+        inputSchema: portableInputSchema(tool.inputSchema) as Tool['inputSchema'],
         ...(tool.annotations ? { annotations: tool.annotations } : {}),
       });
     }

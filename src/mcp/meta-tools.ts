@@ -128,16 +128,16 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
       name: 'execute_script',
       title: 'Execute a script',
       description:
-        'Run JavaScript that orchestrates tools, and get back only what it returns. Inside the script: `await callTool(name, args)` ' +
-        '(names from search_tools; a failure throws a ToolError with .code), top-level await and return, console.log (captured), ' +
-        'progress(fraction, message?) for async jobs, ' +
-        'the frozen `context` object, standard built-ins (JSON, Math, Date, Map, Set, Promise.all, RegExp). There is no network, ' +
-        'filesystem, require/import, process, timers or eval. ' +
-        `Limits: ${limits.timeoutMs} ms (timeoutMs may raise it to ${limits.timeoutMaxMs} ms), ${limits.toolCalls} tool calls, ` +
-        `${limits.parallelToolCalls} in parallel, ${limits.loopIterations} loop iterations, result ${limits.resultBytes} bytes, ` +
-        `script ${limits.scriptBytes} bytes. Returns { status, result?, error?: { code, message, hint, line? }, logs, warnings, stats }; ` +
-        'status is ok, syntax_error, illegal_access, blocked, runtime_error, tool_error, timeout or limit_exceeded. ' +
-        'For long work pass async: true: the answer is { status: "queued", jobId } at once; read it with get_job.',
+        'Run a script that orchestrates tools and get back only what it returns. JavaScript or TypeScript (types are stripped; ' +
+        'no enum, namespace or decorators). `await callTool(name, args)` with names from search_tools; a failure throws ToolError ' +
+        '(.code, .tool). Top-level await and return. Also: console (captured), context (caller data), progress(fraction), ' +
+        'JSON, Math, Date, Map, Set, Promise, RegExp, Intl, URL, URLSearchParams, structuredClone, atob, btoa, Object.groupBy. ' +
+        'Absent: fetch and network (call a tool), require/import, process, timers (no sleep), eval, Buffer, TextEncoder, ' +
+        'typed arrays, crypto. ' +
+        `Limits: ${limits.timeoutMs} ms (timeoutMs up to ${limits.timeoutMaxMs}), ${limits.toolCalls} tool calls ` +
+        `(${limits.parallelToolCalls} at once), ${limits.loopIterations} loop iterations, result ${limits.resultBytes} bytes, ` +
+        `script ${limits.scriptBytes} bytes. Returns { status (ok or what failed), result?, error?: { code, message, hint, line?, column? }, logs, warnings, stats }. ` +
+        'async: true queues it and answers { status: "queued", jobId } for get_job.',
       inputSchema: inputSchemaOf(ExecuteBody),
       outputSchema: {
         type: 'object',

@@ -45,7 +45,7 @@ export function input(properties: Record<string, JsonSchema>, required: readonly
 export const NO_INPUT: JsonSchema = input({});
 
 export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 500;
+export const MAX_LIMIT = 1_000;
 
 export const PAGINATION: Record<string, JsonSchema> = {
   limit: int(`Page size, 1-${MAX_LIMIT} (default ${DEFAULT_LIMIT}).`, { minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }),

@@ -423,7 +423,9 @@ describe('demo catalog: data and behaviour', () => {
     expect(items(last)).toHaveLength(200);
     expect(last.nextOffset).toBeNull();
     expect(items(await call(t, 'users:list'))).toHaveLength(50);
-    expect(items(await call(t, 'users:list', { limit: 10_000 }))).toHaveLength(500);
+    expect(items(await call(t, 'users:list', { limit: 10_000 }))).toHaveLength(1000);
+    // The canonical example a model is shown reads every user in one page.
+    expect(items(await call(t, 'users:list', { limit: 1000 }))).toHaveLength(1000);
     const filtered = asRecord(await call(t, 'users:list', { plan: 'enterprise', status: 'active', limit: 500 }));
     expect(items(filtered).every((u) => u.plan === 'enterprise' && u.status === 'active')).toBe(true);
     expect(items(filtered)).toHaveLength(Number(filtered.total));
