@@ -35,8 +35,17 @@ const top${i} = [...byCountry${i}.entries()].sort((a, b) => b[1] - a[1]).slice(0
 console.log('top countries', top${i});
 const invoices${i} = await Promise.all(users${i}.items.slice(0, 5).map((u) => callTool('invoices:listForUser', { userId: u.id, limit: 10 })));
 `;
-  let source = '';
-  for (let i = 0; Buffer.byteLength(source) < bytes - 60; i++) source += unit(i);
+  return fill('', unit, bytes);
+}
+
+/** `head` plus as many units as bring the script closest to `bytes`, then `return 1;`. */
+function fill(head: string, unit: (i: number) => string, bytes: number): string {
+  let source = `${head}${unit(0)}`;
+  for (let i = 1; ; i++) {
+    const next = source + unit(i);
+    if (Math.abs(Buffer.byteLength(next) - bytes) >= Math.abs(Buffer.byteLength(source) - bytes)) break;
+    source = next;
+  }
   return `${source}return 1;\n`;
 }
 
@@ -45,6 +54,10 @@ export function typedScriptOfSize(bytes: number): string {
   const head = `interface User { id: string; country?: string | null; status: 'active' | 'suspended' }
 interface Page<T> { items: T[]; total: number; nextOffset: number | null }
 type Counts = Map<string, number>;
+type Summary = { country: string; users: number };
+function topN<T>(entries: [T, number][], n: number): [T, number][] {
+  return [...entries].sort((a, b) => b[1] - a[1]).slice(0, n);
+}
 `;
   const unit = (i: number): string => `
 const users${i} = (await callTool('users:list', { limit: 100, status: 'active' })) as Page<User>;
@@ -57,7 +70,5 @@ const top${i}: [string, number][] = [...byCountry${i}.entries()].sort((a, b) => 
 console.log('top countries', top${i}!);
 const invoices${i} = await Promise.all(users${i}.items.slice(0, 5).map((u: User): Promise<unknown> => callTool('invoices:listForUser', { userId: u.id, limit: 10 })));
 `;
-  let source = head;
-  for (let i = 0; Buffer.byteLength(source) < bytes - 60; i++) source += unit(i);
-  return `${source}return 1;\n`;
+  return fill(head, unit, bytes);
 }

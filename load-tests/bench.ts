@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config';
 import { Gateway } from '../src/gateway';
 import { silentLogger } from '../src/log';
 import { compileUncached } from '../src/gate';
-import { SCRIPTS, benchTools, scriptOfSize } from './bench-tools';
+import { SCRIPTS, benchTools, scriptOfSize, typedScriptOfSize } from './bench-tools';
 import { medianFigures, numberOption, loadHttp, percentile, round, startChildServer, type HttpFigures } from './harness';
 
 const opt = numberOption;
@@ -45,9 +45,12 @@ async function inProcess(gateway: Gateway, script: string): Promise<{ p50: numbe
   return { p50: round(percentile(times, 50)), p99: round(percentile(times, 99)), rps: Math.round(rps) };
 }
 
-/** Uncached gate time (pre-scan, parse, rules, risk facts, transform, generate), as the front pays it on a cache miss. */
-function gateTimes(bytes: number, limits: Parameters<typeof compileUncached>[1]): { bytes: number; p50: number; p99: number } {
-  const source = scriptOfSize(bytes);
+/**
+ * Uncached gate time (pre-scan, parse, type stripping, rules, risk facts, source edits), as the front pays it
+ * on a cache miss; `typed`: the same work written in TypeScript.
+ */
+function gateTimes(bytes: number, limits: Parameters<typeof compileUncached>[1], typed = false): { bytes: number; p50: number; p99: number } {
+  const source = typed ? typedScriptOfSize(bytes) : scriptOfSize(bytes);
   for (let i = 0; i < 300; i++) compileUncached(source, limits);
   const times: number[] = [];
   for (let i = 0; i < 2000; i++) {
@@ -63,7 +66,12 @@ function gateTimes(bytes: number, limits: Parameters<typeof compileUncached>[1])
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = EXECUTORS > 0 ? { SCRIPTGATE_EXECUTORS: String(EXECUTORS) } : {};
   const config = loadConfig({ env: { ...process.env, ...env }, overrides: { log: { level: 'silent' } } });
-  const gate = { kb1: gateTimes(1024, config.effectiveLimits), kb14: gateTimes(14 * 1024, config.effectiveLimits) };
+  const gate = {
+    kb1: gateTimes(1024, config.effectiveLimits),
+    kb14: gateTimes(14 * 1024, config.effectiveLimits),
+    typescriptKb1: gateTimes(1024, config.effectiveLimits, true),
+    typescriptKb14: gateTimes(14 * 1024, config.effectiveLimits, true),
+  };
   const gateway = new Gateway({ config, log: silentLogger(), extraTools: benchTools() });
   await gateway.start();
   const trivial = await inProcess(gateway, SCRIPTS.trivial);
@@ -111,6 +119,7 @@ async function main(): Promise<void> {
     },
   };
   console.log(`gate (uncached) ${gate.kb1.bytes} B: p50 ${gate.kb1.p50} ms  p99 ${gate.kb1.p99} ms; ${gate.kb14.bytes} B: p50 ${gate.kb14.p50} ms  p99 ${gate.kb14.p99} ms`);
+  console.log(`gate (uncached, TypeScript) ${gate.typescriptKb1.bytes} B: p50 ${gate.typescriptKb1.p50} ms  p99 ${gate.typescriptKb1.p99} ms; ${gate.typescriptKb14.bytes} B: p50 ${gate.typescriptKb14.p50} ms  p99 ${gate.typescriptKb14.p99} ms`);
   console.log(`in-process  trivial: p50 ${trivial.p50} ms  p99 ${trivial.p99} ms  ${trivial.rps} scripts/s (c=${CONNECTIONS})`);
   console.log(`in-process  3 tools: p50 ${threeTools.p50} ms  p99 ${threeTools.p99} ms  ${threeTools.rps} scripts/s (c=${CONNECTIONS})`);
   for (const [name, f] of Object.entries(http)) {
