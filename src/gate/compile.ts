@@ -108,6 +108,7 @@ export function compileUncached(source: string, limits: GateLimits, hash = hashS
     if ('violation' in fixed) return { ok: false, hash, violations: [fixed.violation] };
     built = fixed;
   }
+  if (built.dropped.some((e) => e.text.trim() !== '')) return { ok: false, hash, violations: [editConflict(source, built.dropped)] };
   const t4 = performance.now();
   const script: CompiledScript = {
     hash,
@@ -136,7 +137,9 @@ function positionShifts(applied: SourceEdit[]): PositionShift[] {
  * `x-->0`: a space keeps the meaning), or were made by blanking types next to `import`; the last are
  * refused. Runs only for scripts that hold such text.
  */
-function fixRemainingHazards(source: string, built: { text: string; applied: SourceEdit[] }, comments: Comment[], edits: EditList): { text: string; applied: SourceEdit[] } | { violation: GateViolation } {
+type Built = ReturnType<EditList['apply']>;
+
+function fixRemainingHazards(source: string, built: Built, comments: Comment[], edits: EditList): Built | { violation: GateViolation } {
   const left = findHazards(built.text);
   if (left.length === 0) return built;
   const inComment = (at: number): Comment | undefined => comments.find((c) => c.start <= at && at < c.end);
@@ -189,6 +192,20 @@ function checkRegexes(list: RegexLiteral[], source: string, violations: GateViol
     }
   }
   return unchecked;
+}
+
+/** Two edits claimed the same text: never expected, and a lost guard must not run, so the script is refused. */
+function editConflict(source: string, dropped: SourceEdit[]): GateViolation {
+  const at = createLocator(source)(dropped[0]!.start);
+  return {
+    code: 'UNSUPPORTED_SYNTAX',
+    rule: 'syntax',
+    message: `the gate could not rewrite the code at line ${at.line}, column ${at.column}`,
+    line: at.line,
+    column: at.column,
+    snippet: snippetAt(source, at.line),
+    hint: 'Rewrite that statement more plainly (split it, or drop type syntax there) and send the script again.',
+  };
 }
 
 function tooDeep(): GateViolation {

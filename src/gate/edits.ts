@@ -36,21 +36,26 @@ export class EditList {
   }
 
   /**
-   * The edited source and the edits as applied (sorted, overlaps dropped). An edit that overlaps one
-   * before it is dropped: callers never produce overlaps, and if one slipped through, the first wins.
+   * The edited source, the edits as applied (sorted) and those dropped because they overlap one before
+   * them. Callers never produce overlaps; the gate refuses a script if one slipped through (fail closed:
+   * a dropped edit may have been a guard).
    */
-  apply(source: string): { text: string; applied: SourceEdit[] } {
+  apply(source: string): { text: string; applied: SourceEdit[]; dropped: SourceEdit[] } {
     const sorted = this.#edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i);
     const applied: SourceEdit[] = [];
+    const dropped: SourceEdit[] = [];
     let out = '';
     let at = 0;
     for (const { e } of sorted) {
-      if (e.start < at) continue;
+      if (e.start < at) {
+        dropped.push(e);
+        continue;
+      }
       out += source.slice(at, e.start) + e.text;
       at = e.end;
       applied.push(e);
     }
-    return { text: out + source.slice(at), applied };
+    return { text: out + source.slice(at), applied, dropped };
   }
 }
 

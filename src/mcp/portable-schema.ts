@@ -18,10 +18,20 @@ const ROOT_REFUSED = ['enum', 'const', 'not', 'if', 'then', 'else'] as const;
 
 const cache = new WeakMap<object, Schema>();
 
+/** Deeper than this the listed copy is left as the source wrote it (no hand-written schema nests so far). */
+const MAX_REPAIR_DEPTH = 64;
+
 export function portableInputSchema(schema: Schema): Schema {
   const hit = cache.get(schema);
   if (hit) return hit;
-  const out = portable(schema);
+  let out: Schema;
+  try {
+    out = portable(schema);
+  } catch {
+    // A schema too deep or too strange to copy must not fail the whole tool list: list the tool as taking
+    // any object; its calls are still validated against the schema the source declared.
+    out = { type: 'object', properties: {}, description: 'Arguments as the tool documents them.' };
+  }
   cache.set(schema, out);
   return out;
 }
@@ -53,7 +63,7 @@ function portable(original: Schema): Schema {
     const note = 'Accepts one of several argument combinations; the tool says which are valid.';
     root.description = typeof root.description === 'string' ? `${root.description} ${note}` : note;
   }
-  repair(root, new Set());
+  repair(root, new Set(), 0);
   return root;
 }
 
@@ -68,8 +78,8 @@ function inlineRootRef(schema: Schema): Schema {
 }
 
 /** At every node: arrays get `items`, every required name is a declared property, descriptions are strings. */
-function repair(node: Schema, seen: Set<object>): void {
-  if (seen.has(node)) return;
+function repair(node: Schema, seen: Set<object>, depth: number): void {
+  if (seen.has(node) || depth > MAX_REPAIR_DEPTH) return;
   seen.add(node);
   const types = Array.isArray(node.type) ? node.type : [node.type];
   if (types.includes('array') && node.items === undefined && node.prefixItems === undefined) node.items = {};
@@ -84,10 +94,10 @@ function repair(node: Schema, seen: Set<object>): void {
   }
   if (node.description !== undefined && typeof node.description !== 'string') delete node.description;
   for (const value of Object.values(node)) {
-    if (Array.isArray(value)) for (const item of value) if (isSchema(item)) repair(item, seen);
+    if (Array.isArray(value)) for (const item of value) if (isSchema(item)) repair(item, seen, depth + 1);
     if (isSchema(value)) {
-      if (value.type !== undefined || value.properties !== undefined || value.items !== undefined || value.$ref !== undefined || value.anyOf !== undefined) repair(value, seen);
-      else for (const child of Object.values(value)) if (isSchema(child)) repair(child, seen);
+      if (value.type !== undefined || value.properties !== undefined || value.items !== undefined || value.$ref !== undefined || value.anyOf !== undefined) repair(value, seen, depth + 1);
+      else for (const child of Object.values(value)) if (isSchema(child)) repair(child, seen, depth + 1);
     }
   }
 }

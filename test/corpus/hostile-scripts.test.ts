@@ -764,7 +764,7 @@ const exfilRows: RiskRow[] = [
     script: "return (await callTool('users:list', { limit: 1000000 })).items.length;",
     verdict: 'allow',
     signals: ['excessive-limit'],
-    outcome: toolError('TOOL_VALIDATION', /argument \/limit must be <= 500/),
+    outcome: toolError('TOOL_VALIDATION', /argument \/limit must be <= 1000/),
     sent: 0,
   },
   {

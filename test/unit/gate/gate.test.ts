@@ -159,6 +159,19 @@ describe('transform', () => {
   });
 });
 
+describe('source edits', () => {
+  test('inserts at one offset keep their order; an edit overlapping an earlier one is reported, not applied', () => {
+    const edits = new EditList();
+    edits.insert(2, 'A');
+    edits.replace(2, 4, 'xy');
+    edits.insert(2, 'B');
+    edits.blank('0123456789', 3, 6);
+    const out = edits.apply('0123456789');
+    expect(out.text).toBe('01ABxy456789');
+    expect(out.dropped).toEqual([{ start: 3, end: 6, text: '   ' }]);
+  });
+});
+
 describe('TypeScript', () => {
   /** The types blanked in place, with the offsets of everything else unchanged. */
   const stripped = (src: string): string => {

@@ -92,7 +92,7 @@ describe('errors for the model', () => {
       expect(r.violations[0]).toEqual({
         code: 'ILLEGAL_ACCESS',
         rule: 'no-process',
-        message: 'process is not available (line 4, column 2)',
+        message: "process is not available; use context for values from the caller; built-ins by their names (line 4, column 2)",
         line: 4,
         column: 2,
         snippet: 'process.env.HOME;',
