@@ -1,8 +1,10 @@
 /**
- * `npm run load -- compare <scenario> --a NAME=value --b NAME=value [--rounds 12 --duration 3 --tool-delay 0]`
+ * `npm run load -- compare <scenario> --a NAME=value --b NAME=value [--a-build DIR --b-build DIR] [--rounds 12 --duration 3 --tool-delay 0]`
  *
  * Two service processes that differ only in the given variables (repeat `--a`/`--b` for several; a side
- * may be left empty to mean the defaults), loaded in short alternating rounds. On a machine whose speed
+ * may be left empty to mean the defaults), or in the build they run (`--a-build`: the `dist` directory of
+ * another checkout, built with `npm run build`, e.g. the commit before a change), loaded in short
+ * alternating rounds. On a machine whose speed
  * drifts, a figure from one run means little next to one from another; the ratio of two rounds run
  * back to back does. Each round also reads the CPU time the front and its executors spent per request
  * (/proc), which shows what a change costs even when the load generator, not the service, sets the pace.
@@ -20,6 +22,9 @@ export interface CompareOptions {
   durationS: number;
   connections: number;
   toolDelayMs: number;
+  /** `dist` directory of another build for side a or b (default: this one). */
+  aBuild?: string;
+  bBuild?: string;
 }
 
 export interface SideFigures extends HttpFigures {
@@ -33,8 +38,8 @@ export interface CompareResult {
   toolDelayMs: number;
   rounds: number;
   durationS: number;
-  a: { env: Record<string, string> } & SideFigures;
-  b: { env: Record<string, string> } & SideFigures;
+  a: { env: Record<string, string>; build?: string } & SideFigures;
+  b: { env: Record<string, string>; build?: string } & SideFigures;
   /** Medians over rounds of b's figure divided by a's from the same round. */
   bOverA: { rps: number; p99: number; frontCpu: number; executorCpu: number };
 }
@@ -76,9 +81,9 @@ function side(rounds: Round[]): SideFigures {
 
 export async function runCompare(options: CompareOptions, log: (line: string) => void): Promise<CompareResult> {
   const scenario = scenarioNamed(options.scenario);
-  const server = resolve(__dirname, 'servers', 'gateway-server.js');
+  const server = (build: string | undefined): string => (build ? resolve(build, 'load-tests', 'servers', 'gateway-server.js') : resolve(__dirname, 'servers', 'gateway-server.js'));
   const envFor = (vars: Record<string, string>) => ({ ...scenario.env, BENCH_TOOL_DELAY_MS: String(options.toolDelayMs), ...vars });
-  const services = { a: await startChildServer(server, envFor(options.a)), b: await startChildServer(server, envFor(options.b)) };
+  const services = { a: await startChildServer(server(options.aBuild), envFor(options.a)), b: await startChildServer(server(options.bBuild), envFor(options.b)) };
   try {
     for (const service of [services.a, services.b]) {
       await checkScenario(service.url, scenario);
@@ -98,8 +103,8 @@ export async function runCompare(options: CompareOptions, log: (line: string) =>
       toolDelayMs: options.toolDelayMs,
       rounds: options.rounds,
       durationS: options.durationS,
-      a: { env: options.a, ...side(rounds.a) },
-      b: { env: options.b, ...side(rounds.b) },
+      a: { env: options.a, ...(options.aBuild ? { build: options.aBuild } : {}), ...side(rounds.a) },
+      b: { env: options.b, ...(options.bBuild ? { build: options.bBuild } : {}), ...side(rounds.b) },
       bOverA: { rps: ratio((r) => r.figures.rps), p99: ratio((r) => r.figures.p99), frontCpu: ratio((r) => r.frontCpuUs), executorCpu: ratio((r) => r.executorCpuUs) },
     };
   } finally {

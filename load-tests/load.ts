@@ -12,7 +12,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { SCRIPTS } from './bench-tools';
 import { SCENARIOS, scenarioNamed, type Scenario } from './scenarios';
-import { jsonPost, medianFigures, numberOption, round, runLoad, startChildServer, type ChildServer, type HttpFigures } from './harness';
+import { jsonPost, medianFigures, numberOption, round, runLoad, startChildServer, stringOption, type ChildServer, type HttpFigures } from './harness';
 import { checkScenario } from './scenario-check';
 import { measureIdleMemory, measureRecovery } from './probes';
 import { RESULTS_DIR, recordResults, type ScenarioResult } from './results';
@@ -76,7 +76,7 @@ async function runScenario(hello: ChildServer, scenario: Scenario, toolDelayMs: 
 }
 
 async function main(): Promise<void> {
-  const valued = new Set(['--duration', '--connections', '--rounds', '--tool-delay', '--warmup', '--a', '--b']);
+  const valued = new Set(['--duration', '--connections', '--rounds', '--tool-delay', '--warmup', '--a', '--b', '--a-build', '--b-build']);
   const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !valued.has(all[i - 1] ?? ''));
   const target = args[0];
   if (!target) throw new Error(`name a scenario: ${SCENARIOS.map((s) => s.name).join(', ')}, all, soak, recovery, memory, compare`);
@@ -87,6 +87,8 @@ async function main(): Promise<void> {
         scenario: args[1] ?? 'execute-3tools',
         a: envOptions(argv, '--a'),
         b: envOptions(argv, '--b'),
+        ...(stringOption('a-build') !== undefined ? { aBuild: stringOption('a-build') } : {}),
+        ...(stringOption('b-build') !== undefined ? { bBuild: stringOption('b-build') } : {}),
         rounds: numberOption('rounds', 12),
         durationS: numberOption('duration', 3),
         connections: CONNECTIONS,

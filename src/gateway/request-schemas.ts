@@ -80,7 +80,7 @@ export const SearchBody = z
     minScore: z.number().min(0).max(1).optional().describe('Leave out matches scoring below this (0..1).'),
   })
   .strict()
-  .refine((b) => (b.query === undefined) !== (b.queries === undefined), { message: 'send either query (one string) or queries (an array of 1-10 strings), not both and not neither' });
+  .refine((b) => (b.query === undefined) !== (b.queries === undefined), { message: 'send either query or queries (one string, or an array of 1-10 strings), not both' });
 
 export const DescribeBody = z
   .object({
@@ -89,12 +89,15 @@ export const DescribeBody = z
   .strict();
 
 /**
- * JSON Schema of a request body, for clients (MCP tool lists, /openapi.json). Cross-field rules that zod
- * expresses as refinements stay server-side (with a clear error) and in the field descriptions: a
- * combinator at the top of a tool schema makes Anthropic and OpenAI refuse the whole tool list.
+ * JSON Schema of a request body. For /openapi.json (`document`), cross-field rules that zod expresses as
+ * refinements are restated in JSON Schema terms, so the document says what is enforced. For an MCP tool's
+ * input schema (`tool`) they are not: a combinator at the top of a tool schema makes Anthropic and OpenAI
+ * refuse the client's whole tool list, so there the rule lives in the field descriptions and the server's
+ * error.
  */
-export function requestJsonSchema(schema: ZodType): Record<string, unknown> {
+export function requestJsonSchema(schema: ZodType, audience: 'document' | 'tool'): Record<string, unknown> {
   const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   delete out.$schema;
+  if (audience === 'document' && schema === SearchBody) out.oneOf = [{ required: ['query'] }, { required: ['queries'] }];
   return out;
 }

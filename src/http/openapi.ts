@@ -1,5 +1,7 @@
 import { ERROR_CODES } from '../errors';
-import { DescribeBody, ExecuteBody, InvokeBody, SearchBody, requestJsonSchema as jsonSchema } from '../gateway';
+import { DescribeBody, ExecuteBody, InvokeBody, SearchBody, requestJsonSchema } from '../gateway';
+
+const jsonSchema = (schema: Parameters<typeof requestJsonSchema>[0]): Record<string, unknown> => requestJsonSchema(schema, 'document');
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });

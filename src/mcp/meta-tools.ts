@@ -36,7 +36,7 @@ export interface MetaTool {
   run(call: MetaToolCall): Promise<MetaToolOutcome>;
 }
 
-const inputSchemaOf = requestJsonSchema;
+const inputSchemaOf = (schema: Parameters<typeof requestJsonSchema>[0]): Record<string, unknown> => requestJsonSchema(schema, 'tool');
 
 /** An outcome as an MCP tool result: structured content plus its text rendering. */
 export function toResult(outcome: MetaToolOutcome): CallToolResult {
@@ -221,7 +221,7 @@ export function getJobTool(maxWaitMs: number): MetaTool {
     description:
       'Read an async execution started with execute_script { async: true }: { jobId, state (queued, running, completed, failed, cancelled), ' +
       `progress?, result? (the execution envelope), error? }. waitMs (at most ${maxWaitMs}) waits for it to finish; cancel: true stops it.`,
-    inputSchema: requestJsonSchema(GetJobBody),
+    inputSchema: inputSchemaOf(GetJobBody),
     outputSchema: jobViewSchema,
     annotations: { title: 'Get a job', readOnlyHint: false, destructiveHint: false, openWorldHint: false },
     async run({ gateway, args, caller }) {
