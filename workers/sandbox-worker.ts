@@ -13,7 +13,7 @@ import type { FrontChannelMessage, HostToWorker, LogEntry, SandboxError, Sandbox
 import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, MAX_PROGRESS_MESSAGE, MAX_PROGRESS_REPORTS, PORT_HANDSHAKE, PROGRESS_TOOL, createLineReader, createLineWriter } from '../src/executor/protocol';
 import { installSes } from './ses-setup';
 import { makeConsole, type ConsoleSink } from './sandbox-console';
-import { describeThrown } from './thrown';
+import { describeThrown, scriptLocation } from './thrown';
 import { createLibrary } from './stdlib';
 
 // A script's un-awaited rejection must never take the thread (and its co-resident scripts) down.
@@ -104,7 +104,10 @@ class Execution {
   tripWith(code: string, message: string, details?: Record<string, unknown>): Error {
     if (this.trip) return this.trip.error;
     const error = harden(new SharedError(`${code}: ${message}`));
-    this.trip = { error, outcome: { code, message, ...(details ? { details } : {}) } };
+    // Tripped by a guard, console or callTool, the error's stack holds the script line that went over.
+    const location = scriptLocation(error);
+    const all = location ? { ...details, location } : details;
+    this.trip = { error, outcome: { code, message, ...(all ? { details: all } : {}) } };
     for (const call of this.pending.values()) call.reject(error);
     this.pending.clear();
     this.queue.length = 0;
@@ -325,7 +328,7 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
       return failure(exec, exec.trip!.outcome, startedAt);
     }
     const globals: Record<string, unknown> = {
-      console: makeConsole(consoleSink(exec), bridgeFunction),
+      console: makeConsole(consoleSink(exec)),
       progress: bridgeFunction('progress', makeProgress(exec)),
       context: deepFreezeData(task.context ?? {}),
       ToolError,

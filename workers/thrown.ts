@@ -26,7 +26,7 @@ export interface ThrownContext {
 }
 
 /** Line and column (1-based, as V8 reports them) of the innermost frame in the script's own code. */
-function scriptLocation(error: Error): [number, number] | undefined {
+export function scriptLocation(error: Error): [number, number] | undefined {
   const getStackString = stackReader();
   if (!getStackString) return undefined;
   for (const frame of getStackString(error).split('\n')) {
