@@ -89,7 +89,9 @@ export const SCENARIOS: readonly Scenario[] = [
     description: 'POST /v1/execute, a 14 KB script, different on every request (no compile-cache hit)',
     requests: () => {
       let n = 0;
-      return [{ ...execute(GATE_HEAVY), setupRequest: (req) => ({ ...req, body: JSON.stringify({ script: `// request ${++n}\n${GATE_HEAVY}` }) }) }];
+      // The difference is code, not a comment: the gate keeps comments, so V8 in the sandbox must compile
+      // every request too (a comment-only difference once let V8's own cache skip that).
+      return [{ ...execute(GATE_HEAVY), setupRequest: (req) => ({ ...req, body: JSON.stringify({ script: `const requestNumber = ${++n};\n${GATE_HEAVY}` }) }) }];
     },
     toolDelays: [0],
   },
