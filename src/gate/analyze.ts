@@ -189,8 +189,15 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
       case 'ImportExpression':
         report('no-dynamic-import', node, 'import()');
         break;
-      case 'ImportDeclaration':
       case 'ExportNamedDeclaration':
+        // `export {}` only marks a file as a module (a TypeScript habit) and does nothing: removed.
+        if (!node.declaration && !node.source && (node.specifiers as EsNode[]).length === 0) {
+          edits.replace(node.start!, node.end!, `;${source.slice(node.start! + 1, node.end!).replace(/[^\r\n\u2028\u2029]/g, ' ')}`);
+          break;
+        }
+        report('no-module-syntax', node, 'export');
+        break;
+      case 'ImportDeclaration':
       case 'ExportDefaultDeclaration':
       case 'ExportAllDeclaration':
         report('no-module-syntax', node, node.type.startsWith('Import') ? 'import' : 'export');

@@ -197,9 +197,11 @@ export function createTypeStripper(source: string, edits: EditList): TypeStrippe
     const decorators = node.decorators;
     if (Array.isArray(decorators) && decorators.length > 0) return problem('ts-decorator', decorators[0] as EsNode, 'a decorator');
     switch (node.type) {
-      case 'ImportDeclaration':
-        if (node.importKind === 'type') return removeStatement(node);
+      case 'ImportDeclaration': {
+        const specifiers = node.specifiers as EsNode[];
+        if (node.importKind === 'type' || (specifiers.length > 0 && specifiers.every((sp) => sp.importKind === 'type'))) return removeStatement(node);
         break;
+      }
       case 'ExportNamedDeclaration': {
         const declaration = node.declaration as EsNode | null | undefined;
         if (node.exportKind === 'type' || (declaration && isTypeOnlyDeclaration(declaration))) return removeStatement(node);

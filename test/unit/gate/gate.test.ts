@@ -222,6 +222,14 @@ describe('TypeScript', () => {
     expect(`${v.message} ${v.hint}`).toMatch(advice);
   });
 
+  test('`export {}` (it only makes a file a module) and type-only imports are removed, not refused', () => {
+    for (const src of ['export {};\nreturn 1;', 'export {};\nconst n: number = 1;\nreturn n;', 'import { type A, type B } from "./types";\nreturn 1;', 'import type X from "./x";\nreturn 1;']) {
+      expect({ src, r: compile(src) }).toMatchObject({ src, r: { ok: true } });
+    }
+    expect(violation('import { type A, b } from "./x";\nreturn b;').rule).toBe('no-module-syntax');
+    expect(violation('export const a = 1;').rule).toBe('no-module-syntax');
+  });
+
   test('type-only namespaces and declare enums are removed, not refused', () => {
     expect(compile('namespace API { export interface User { id: string } }\ndeclare enum E { A }\nconst u: API.User = { id: "1" };\nreturn u;').ok).toBe(true);
   });
