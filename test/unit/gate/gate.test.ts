@@ -214,6 +214,7 @@ describe('TypeScript', () => {
     ['namespace N { export const a = 1 }', 'ts-namespace', /namespace/],
     ['class P { constructor(private x: number) {} }', 'ts-parameter-property', /constructor/],
     ['@sealed class C {}', 'ts-decorator', /decorat/],
+    ['class D { m(@inject() x: number) { return x; } }', 'ts-decorator', /decorat/],
     ['const n = <number>JSON.parse("1");', 'ts-angle-assertion', / as /],
     ['import fs = require("fs");', 'ts-module-syntax', /modules/],
   ])('%s is refused with advice (%s)', (src, rule, advice) => {
