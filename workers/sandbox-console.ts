@@ -4,7 +4,7 @@
  * `Assertion failed: …`, `label: 1.234ms`, two spaces per group level, a box-drawn table).
  */
 import type { LogEntry } from '../src/executor/protocol';
-import { byteLength, freeze, getPrototypeOf, jsonStringify } from './primordials';
+import { byteLength, freeze, getPrototypeOf, logJson } from './primordials';
 
 /** What the console needs from its execution. */
 export interface ConsoleSink {
@@ -38,10 +38,11 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'function') return `[Function ${value.name || 'anonymous'}]`;
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'symbol') return value.toString();
+  if (typeof value === 'number') return String(value);
   try {
-    if (value instanceof Map) return `Map(${value.size}) ${jsonStringify([...value]) ?? ''}`;
-    if (value instanceof Set) return `Set(${value.size}) ${jsonStringify([...value]) ?? ''}`;
-    return jsonStringify(value) ?? String(value);
+    if (value instanceof Map) return `Map(${value.size}) ${logJson([...value]) ?? ''}`;
+    if (value instanceof Set) return `Set(${value.size}) ${logJson([...value]) ?? ''}`;
+    return logJson(value) ?? String(value);
   } catch {
     return '[unserializable]';
   }

@@ -73,6 +73,8 @@ interface PendingCall {
   throwOnError: boolean;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
+  /** `CODE: message` when the tool failed, for the warning about calls nobody awaited. */
+  failure?: string;
 }
 
 interface Trip {
@@ -177,6 +179,7 @@ function settleCall(call: PendingCall, reply: ToolReply): void {
     return;
   }
   const { code, message } = reply.error;
+  call.failure = `${code}: ${message.length > 200 ? `${message.slice(0, 199)}…` : message}`;
   // Tool-specific facts (an HTTP status and body, say) travel as `data`.
   const data = reply.error.details?.data;
   if (call.throwOnError) call.reject(new ToolError(code, call.tool, message, data));
@@ -292,6 +295,17 @@ function normaliseThrown(exec: Execution, thrown: unknown): SandboxError {
   return exec.trip ? (exec.trip as Trip).outcome : described;
 }
 
+/** Calls the script never awaited: which tools, and the failures nobody saw (a fire-and-forget loop, say). */
+function unawaitedWarning(calls: PendingCall[]): string {
+  const tools = [...new Set(calls.map((c) => c.tool))];
+  const failed = calls.filter((c) => c.failure !== undefined);
+  const named = `${tools.slice(0, 3).join(', ')}${tools.length > 3 ? ', …' : ''}`;
+  const base = `${calls.length} tool call(s) were not awaited (${named}); the result waited for them to finish`;
+  if (failed.length === 0) return base;
+  const shown = failed.slice(0, 3).map((c) => `${c.tool}: ${c.failure}`).join('; ');
+  return `${base}, and ${failed.length} of them failed (${shown}). Await them, e.g. with Promise.all, to see and handle failures`;
+}
+
 function failure(exec: Execution, error: SandboxError, startedAt: number): SandboxOutcome {
   return { ok: false, error, logs: exec.logs, warnings: exec.warnings, stats: stats(exec, startedAt) };
 }
@@ -300,14 +314,31 @@ function stats(exec: Execution, startedAt: number) {
   return { toolCalls: exec.toolCalls, iterations: exec.ticks * (GUARD_BATCH + 1), runMs: performance.now() - startedAt };
 }
 
+/** Values JSON silently turns into `{}`: a Map or Set in the result, at the top or one level down. */
+function lossyCollections(value: unknown): string | undefined {
+  const kind = (v: unknown): string | undefined => (v instanceof Map ? 'Map' : v instanceof Set ? 'Set' : undefined);
+  const top = kind(value);
+  if (top) return `the result is a ${top}`;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const key of Object.keys(value).slice(0, 100)) {
+    const inner = kind(Object.getOwnPropertyDescriptor(value, key)?.value);
+    if (inner) return `the result's ${Array.isArray(value) ? `item ${key}` : `field '${key}'`} is a ${inner}`;
+  }
+  return undefined;
+}
+
 function serialiseResult(exec: Execution, value: unknown): { json: string | undefined } | SandboxError {
   if (value === undefined) return { json: undefined };
+  const lossy = lossyCollections(value);
+  if (lossy) exec.warnings.push(`${lossy}, which JSON shows as {}: return Object.fromEntries(map) or [...set] instead`);
   let json: string | undefined;
   try {
     json = jsonStringify(value);
   } catch (err) {
     if (exec.trip) return exec.trip.outcome;
-    return { code: 'RESULT_NOT_SERIALIZABLE', message: `the result cannot be turned into JSON: ${String((err as Error)?.message ?? err)}` };
+    const reason = String((err as Error)?.message ?? err);
+    const fix = /BigInt/.test(reason) ? ' (turn BigInt values into strings with String(x), or numbers with Number(x))' : /circular/i.test(reason) ? ' (return a copy without the cycle)' : '';
+    return { code: 'RESULT_NOT_SERIALIZABLE', message: `the result cannot be turned into JSON: ${reason}${fix}` };
   }
   if (json !== undefined && byteLength(json) > exec.task.limits.resultBytes) {
     exec.limit('resultBytes', exec.task.limits.resultBytes);
@@ -350,8 +381,9 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
     try {
       value = await Promise.race([main(), tripped]);
       if (exec.pending.size > 0) {
-        exec.warnings.push(`${exec.pending.size} tool call(s) were not awaited; the result waited for them to finish`);
+        const unawaited = [...exec.pending.values()];
         await Promise.race([exec.whenIdle(), tripped]);
+        exec.warnings.push(unawaitedWarning(unawaited));
       }
     } catch (thrown) {
       return failure(exec, normaliseThrown(exec, thrown), startedAt);
@@ -361,7 +393,9 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
     if (!('json' in serialised)) return failure(exec, serialised, startedAt);
     return { ok: true, resultJson: serialised.json, logs: exec.logs, warnings: exec.warnings, stats: stats(exec, startedAt) };
   } catch (err) {
-    // Evaluation itself failed (SES refused the code): report it as a runtime error of the script.
+    // Evaluation itself failed: syntax the gate's parser accepts but this engine does not compile, or
+    // text SES refuses. The gate checks for both, so this is the net below it.
+    if (err instanceof SyntaxError) return failure(exec, { code: 'SYNTAX_ERROR', message: `the runtime cannot compile this script: ${String(err.message)}` }, startedAt);
     return failure(exec, normaliseThrown(exec, err), startedAt);
   } finally {
     live.delete(task.id);

@@ -88,10 +88,95 @@ export function installPolyfills(): void {
     Object.defineProperty(value, 'name', { value: name });
     Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
   };
+  installSetMethods(define);
   define(Object, 'groupBy', methods.groupBy);
   define(Map, 'groupBy', methods.mapGroupBy);
   define(Array, 'fromAsync', methods.fromAsync);
   define(Promise, 'withResolvers', methods.withResolvers);
+}
+
+/** ES2025 set methods (union, intersection…), which Node 20 lacks: "other" is any set-like (size, has, keys). */
+function installSetMethods(define: (target: object, name: string, value: (...args: never[]) => unknown) => void): void {
+  const { has, add, values } = Set.prototype;
+  const own = (self: unknown, method: string): Set<unknown> => {
+    if (!(self instanceof Set)) throw new TypeError(`Set.prototype.${method} called on a non-Set`);
+    return self;
+  };
+  const setLike = (other: unknown, method: string): { size: number; has: (v: unknown) => boolean; keys: () => Iterator<unknown> } => {
+    const o = other as { size?: unknown; has?: unknown; keys?: unknown } | null;
+    const size = Number(o?.size);
+    if (o === null || typeof o !== 'object' || Number.isNaN(size)) throw new TypeError(`Set.prototype.${method}: the argument must be set-like (size, has, keys)`);
+    if (typeof o.has !== 'function' || typeof o.keys !== 'function') throw new TypeError(`Set.prototype.${method}: the argument must have has() and keys() methods`);
+    return { size, has: (v) => Boolean((o.has as (v: unknown) => unknown).call(o, v)), keys: () => (o.keys as () => Iterator<unknown>).call(o) };
+  };
+  const each = function* (iterator: Iterator<unknown>): Generator<unknown> {
+    for (let step = iterator.next(); step.done !== true; step = iterator.next()) yield step.value;
+  };
+  const copy = (self: Set<unknown>): Set<unknown> => {
+    const out = new Set<unknown>();
+    for (const v of each(values.call(self))) add.call(out, v);
+    return out;
+  };
+  const methods = {
+    union(this: unknown, other: unknown): Set<unknown> {
+      const self = own(this, 'union');
+      const o = setLike(other, 'union');
+      const out = copy(self);
+      for (const v of each(o.keys())) out.add(v);
+      return out;
+    },
+    intersection(this: unknown, other: unknown): Set<unknown> {
+      const self = own(this, 'intersection');
+      const o = setLike(other, 'intersection');
+      const out = new Set<unknown>();
+      if (self.size <= o.size) for (const v of each(values.call(self))) { if (o.has(v)) out.add(v); }
+      else for (const v of each(o.keys())) { if (has.call(self, v)) out.add(v); }
+      return out;
+    },
+    difference(this: unknown, other: unknown): Set<unknown> {
+      const self = own(this, 'difference');
+      const o = setLike(other, 'difference');
+      const out = copy(self);
+      if (self.size <= o.size) for (const v of each(values.call(self))) { if (o.has(v)) out.delete(v); }
+      else for (const v of each(o.keys())) out.delete(v);
+      return out;
+    },
+    symmetricDifference(this: unknown, other: unknown): Set<unknown> {
+      const self = own(this, 'symmetricDifference');
+      const o = setLike(other, 'symmetricDifference');
+      const out = copy(self);
+      for (const v of each(o.keys())) {
+        if (has.call(self, v)) out.delete(v);
+        else out.add(v);
+      }
+      return out;
+    },
+    isSubsetOf(this: unknown, other: unknown): boolean {
+      const self = own(this, 'isSubsetOf');
+      const o = setLike(other, 'isSubsetOf');
+      if (self.size > o.size) return false;
+      for (const v of each(values.call(self))) if (!o.has(v)) return false;
+      return true;
+    },
+    isSupersetOf(this: unknown, other: unknown): boolean {
+      const self = own(this, 'isSupersetOf');
+      const o = setLike(other, 'isSupersetOf');
+      if (self.size < o.size) return false;
+      for (const v of each(o.keys())) if (!has.call(self, v)) return false;
+      return true;
+    },
+    isDisjointFrom(this: unknown, other: unknown): boolean {
+      const self = own(this, 'isDisjointFrom');
+      const o = setLike(other, 'isDisjointFrom');
+      if (self.size <= o.size) {
+        for (const v of each(values.call(self))) if (o.has(v)) return false;
+      } else {
+        for (const v of each(o.keys())) if (has.call(self, v)) return false;
+      }
+      return true;
+    },
+  };
+  for (const [name, fn] of Object.entries(methods)) define(Set.prototype, name, fn);
 }
 
 /** The names the gate may ask for (src/gate/globals.ts SANDBOX_LIBRARY lists the same; a test runs each). */

@@ -28,8 +28,9 @@ const typeOf = (schema: SchemaNode | undefined): string => {
 };
 
 const shown = (value: unknown): string => {
+  if (value === null) return 'null';
   const text = JSON.stringify(value);
-  const kind = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+  const kind = Array.isArray(value) ? 'array' : typeof value;
   if (text === undefined) return kind;
   return `${kind} ${text.length > 60 ? `${text.slice(0, 59)}…` : text}`;
 };
@@ -71,8 +72,11 @@ export function describeValidation(errors: ErrorObject[] | null | undefined): Va
     }
     case 'const':
       return { pointer: e.instancePath || '/', message: `argument ${e.instancePath || '/'} must be ${JSON.stringify(params<{ allowedValue?: unknown }>(e).allowedValue)} (got ${shown(e.data)})` };
-    case 'type':
-      return { pointer: e.instancePath || '/', message: `argument ${e.instancePath || '/'} must be ${String(params<{ type?: unknown }>(e).type)} (got ${shown(e.data)})` };
+    case 'type': {
+      // A model often sends null for "no value": the schema wants the argument left out.
+      const omit = e.data === null && e.instancePath !== '' ? '; leave the argument out rather than sending null' : '';
+      return { pointer: e.instancePath || '/', message: `argument ${e.instancePath || '/'} must be ${String(params<{ type?: unknown }>(e).type)} (got ${shown(e.data)})${omit}` };
+    }
     default:
       return { pointer: e.instancePath || '/', message: `argument ${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.data !== undefined ? ` (got ${shown(e.data)})` : ''}` };
   }

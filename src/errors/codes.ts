@@ -56,7 +56,7 @@ export const ERROR_CODES = Object.freeze({
 
   // Run time.
   RUNTIME_ERROR: spec('runtime_error', 200, 'The script threw: read the message, fix the logic, and guard values that may be undefined.'),
-  RESULT_NOT_SERIALIZABLE: spec('runtime_error', 200, 'Return plain JSON data (objects, arrays, strings, numbers, booleans, null); no functions, symbols or cycles.'),
+  RESULT_NOT_SERIALIZABLE: spec('runtime_error', 200, 'Return plain JSON data (objects, arrays, strings, numbers, booleans, null): String(x) for a BigInt, Object.fromEntries(map) for a Map, [...set] for a Set; no functions, symbols or cycles.'),
   TIMEOUT: spec('timeout', 200, 'Do less per execution: fetch fewer items, avoid unbounded loops, or pass a larger timeoutMs (capped by the preset).'),
   LIMIT_EXCEEDED: spec('limit_exceeded', 200, 'The named limit was reached: reduce tool calls, loop iterations, recursion, logging or result size.'),
   CANCELLED: spec('runtime_error', 200, 'The execution was cancelled by its caller or by a shutdown; submit it again if it is still wanted.'),

@@ -8,6 +8,7 @@ import type { RegexLiteral } from './prescan';
 import { RESERVED_PREFIX, RULES, type RuleId } from './rules';
 import { FUNCTION_TYPES, scopeNames } from './scope';
 import type { TypeStripper } from './typescript';
+import { regexProblem, runtimeSupports } from './runtime-syntax';
 import { createLocator, snippetAt } from './source-location';
 import type { GateViolation } from './types';
 
@@ -207,6 +208,23 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
         break;
       case 'WithStatement':
         report('no-with', node, 'with');
+        break;
+      case 'Literal': {
+        // acorn knows the newest regex syntax; the sandbox's engine may not (duplicate group names, modifiers).
+        const regex = node.regex as { pattern: string; flags: string } | undefined;
+        const problem = regex ? regexProblem(regex.pattern, regex.flags) : undefined;
+        if (problem !== undefined) report('unsupported-regex', node, `/${regex!.pattern.length > 60 ? `${regex!.pattern.slice(0, 59)}…` : regex!.pattern}/${regex!.flags}`, ` (${problem})`);
+        break;
+      }
+      case 'VariableDeclaration':
+        if ((node.kind === 'using' || node.kind === 'await using') && !runtimeSupports('using')) report('unsupported-syntax', node, `a ${String(node.kind)} declaration`);
+        break;
+      case 'AccessorProperty':
+        report('unsupported-syntax', node, 'an accessor field');
+        break;
+      case 'PropertyDefinition':
+        // The TypeScript plugin marks `accessor x` on a PropertyDefinition instead.
+        if (node.accessor === true) report('unsupported-syntax', node, 'an accessor field');
         break;
       case 'CallExpression':
       case 'NewExpression':

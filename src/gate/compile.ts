@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Comment } from 'acorn';
-import { prescan, type RegexLiteral } from './prescan';
+import { prescan, type PrescanResult, type RegexLiteral } from './prescan';
 import { analyzeRegex, warmUpRegexAnalysis } from './redos';
 import { parseAs, parseScript, type Language, type ParseResult } from './parse';
 import { analyzeAndTransform, type AnalyzeResult } from './analyze';
@@ -50,6 +50,8 @@ interface Transformed {
 function transform(parsed: ParseResult & { ok: true }, source: string, hazards: boolean): Transformed {
   const program = parsed.ast as unknown as EsNode;
   const edits = new EditList();
+  // A `#!` line (a script saved as a file) becomes a comment of the same length.
+  if (source.startsWith('#!')) edits.replace(0, 2, '//');
   const types = parsed.language === 'typescript' ? createTypeStripper(source, edits) : undefined;
   const analysis = analyzeAndTransform(program, source, edits, hazards, types);
   const typeProblems = types?.problems ?? [];
@@ -75,7 +77,7 @@ export function compileUncached(source: string, limits: GateLimits, hash = hashS
   const hazards = hasSesHazard(source);
   const comments: Comment[] | undefined = hazards ? [] : undefined;
   const parsed = parseScript(source, comments);
-  if (!parsed.ok) return { ok: false, hash, violations: [withRuleHint(parsed.violation)] };
+  if (!parsed.ok) return { ok: false, hash, violations: [withBrackets(withRuleHint(parsed.violation), scanned.unpaired, source)] };
   const t2 = performance.now();
   let result: Transformed;
   try {
@@ -128,7 +130,7 @@ export function compileUncached(source: string, limits: GateLimits, hash = hashS
 /** Only edits that change length move later positions; blanked types keep them. */
 function positionShifts(applied: SourceEdit[]): PositionShift[] {
   const out: PositionShift[] = [];
-  for (const e of applied) if (e.text.length !== e.end - e.start) out.push([e.start, e.end, e.text.length]);
+  for (const e of applied) if (e.text.length !== e.end - e.start) out.push(e.anchor === undefined ? [e.start, e.end, e.text.length] : [e.start, e.end, e.text.length, e.anchor]);
   return out;
 }
 
@@ -188,7 +190,7 @@ function checkRegexes(list: RegexLiteral[], source: string, violations: GateViol
         hint: spec.hint,
       });
     } else if (verdict.kind === 'polynomial') {
-      warnings.push(`regex ${shown} at line ${re.line} can backtrack polynomially on long input (${verdict.detail}); anchor it or bound its quantifiers`);
+      warnings.push(`regex ${shown} at line ${re.line} can backtrack polynomially on long input (${verdict.detail}); bound its quantifiers (e.g. {1,64}) or keep neighbouring parts from matching the same characters`);
     }
   }
   return unchecked;
@@ -215,6 +217,19 @@ function tooDeep(): GateViolation {
     message: 'the script nests too deeply to analyse',
     hint: 'Split long chains into several statements with intermediate variables.',
   };
+}
+
+/** A syntax error near a bracket that does not pair up says which one. */
+function withBrackets(v: GateViolation, unpaired: PrescanResult['unpaired'], source: string): GateViolation {
+  if (!unpaired || v.code !== 'SYNTAX_ERROR') return v;
+  const locate = createLocator(source);
+  const at = locate(unpaired.offset);
+  const what = unpaired.closedBy
+    ? `the ${unpaired.bracket} opened at line ${at.line}, column ${at.column} is closed by a ${unpaired.closedBy.bracket} at line ${locate(unpaired.closedBy.offset).line}, column ${locate(unpaired.closedBy.offset).column}`
+    : source[unpaired.offset] === ')' || source[unpaired.offset] === ']' || source[unpaired.offset] === '}'
+      ? `the ${unpaired.bracket} at line ${at.line}, column ${at.column} closes nothing`
+      : `the ${unpaired.bracket} opened at line ${at.line}, column ${at.column} is never closed`;
+  return { ...v, message: `${v.message}; ${what}` };
 }
 
 /** acorn reports strict-mode `with` as a syntax error; name the rule so the model gets the right advice. */

@@ -12,14 +12,16 @@ export interface SourceEdit {
   start: number;
   end: number;
   text: string;
+  /** Where a position inside the inserted text maps back to (a guard: the loop or function it guards). */
+  anchor?: number;
 }
 
 /** Collects edits in any order; `apply` sorts them (stable, so inserts at one offset keep their order). */
 export class EditList {
   readonly #edits: SourceEdit[] = [];
 
-  insert(at: number, text: string): void {
-    this.#edits.push({ start: at, end: at, text });
+  insert(at: number, text: string, anchor?: number): void {
+    this.#edits.push(anchor === undefined ? { start: at, end: at, text } : { start: at, end: at, text, anchor });
   }
 
   replace(start: number, end: number, text: string): void {
@@ -64,7 +66,7 @@ export function blankText(text: string): string {
 }
 
 /** An edit that moved later text: `[start, end)` of the source became `length` characters. */
-export type PositionShift = readonly [start: number, end: number, length: number];
+export type PositionShift = readonly [start: number, end: number, length: number, anchor?: number];
 
 /**
  * Maps an offset in the edited text back to the original source: the start of an edit for a position
@@ -74,13 +76,13 @@ export function originalOffset(edits: readonly (SourceEdit | PositionShift)[], e
   let original = 0;
   let edited = 0;
   for (const e of edits) {
-    const [start, end, length] = Array.isArray(e) ? (e as PositionShift) : [(e as SourceEdit).start, (e as SourceEdit).end, (e as SourceEdit).text.length];
+    const [start, end, length, anchor] = Array.isArray(e) ? (e as PositionShift) : [(e as SourceEdit).start, (e as SourceEdit).end, (e as SourceEdit).text.length, (e as SourceEdit).anchor];
     const unchanged = start - original;
     if (editedOffset < edited + unchanged) return original + (editedOffset - edited);
     edited += unchanged;
     if (editedOffset < edited + length) {
       const inside = editedOffset - edited;
-      return length === end - start ? start + inside : start;
+      return length === end - start ? start + inside : (anchor ?? start);
     }
     edited += length;
     original = end;

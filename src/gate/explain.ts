@@ -29,8 +29,24 @@ export interface RuntimeFailure {
 interface Origin {
   tool: string;
   path: string[];
-  /** `callTool(…)` without `await`: the value is a Promise. */
+  /** `callTool(…)` or `Promise.all(…)` without `await`: the value is a Promise. */
   pending: boolean;
+  /** `list.map((x) => callTool(…))` without `Promise.all`: every element is a Promise. */
+  pendingElements?: boolean;
+}
+
+const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
+
+/** The callTool call a callback returns (`(x) => callTool(…)`, or `{ return callTool(…); }`). */
+function returnedToolCall(fn: EsNode): string | undefined {
+  if (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') return undefined;
+  let body = unwrap(fn.body as EsNode);
+  if (body.type === 'BlockStatement') {
+    const last = (body.body as EsNode[]).at(-1);
+    if (last?.type !== 'ReturnStatement' || !last.argument) return undefined;
+    body = unwrap(last.argument as EsNode);
+  }
+  return toolCallName(body);
 }
 
 const READ_OF_NOTHING = /^Cannot read properties of (?:undefined|null) \(reading '([^']*)'\)/;
@@ -140,6 +156,20 @@ function originOf(program: EsNode, expression: EsNode, depth = 0): Origin | unde
   }
   const tool = toolCallName(node);
   if (tool !== undefined) return { tool, path: [], pending: true };
+  if (node.type === 'CallExpression' && (node.callee as EsNode).type === 'MemberExpression') {
+    const callee = node.callee as EsNode;
+    const method = memberKey(callee);
+    const object = unwrap(callee.object as EsNode);
+    // `Promise.all(…)` without await, or `ids.map((id) => callTool(…))` without Promise.all.
+    if (object.type === 'Identifier' && object.name === 'Promise' && method !== undefined && PROMISE_COMBINATORS.has(method)) {
+      const inner = (node.arguments as EsNode[])[0];
+      const mapped = inner && unwrap(inner).type === 'CallExpression' ? originOf(program, inner, depth + 1) : undefined;
+      return { tool: mapped?.tool ?? '', path: [], pending: true };
+    }
+    const callback = (node.arguments as EsNode[])[0];
+    const called = (method === 'map' || method === 'flatMap') && callback ? returnedToolCall(callback) : undefined;
+    if (called !== undefined) return { tool: called, path: [], pending: false, pendingElements: true };
+  }
   if (node.type === 'MemberExpression') {
     const key = memberKey(node);
     const base = key === undefined ? undefined : originOf(program, node.object as EsNode, depth + 1);
@@ -238,11 +268,22 @@ function whose(origin: Origin, path: string[]): string {
   return `in the ${origin.tool} result, ${at.startsWith('[') ? `result${at}` : at} has`;
 }
 
+/** Advice for a value that is (or holds) Promises, or undefined when it is plain data. */
+function promiseAdvice(text: string, origin: Origin): string | undefined {
+  if (origin.pendingElements && origin.path[0] === '[]') {
+    return `${text} is read from a Promise: the map callback's callTool('${origin.tool}', …) returns one per item, so wait for them all with \`await Promise.all(list.map(…))\` first.`;
+  }
+  if (!origin.pending) return undefined;
+  if (origin.tool === '') return `${text} is read from a Promise: write \`await Promise.all(…)\` before using the results.`;
+  return `${text} is read from a Promise: callTool returns one, so write \`await callTool('${origin.tool}', …)\` before reading the result.`;
+}
+
 function describeMissing(program: EsNode, target: EsNode, shapes: Record<string, ValueShape>): string | undefined {
-  const text = chainText(target) ?? 'the value';
+  const text = chainText(target) ?? 'That value';
   const origin = originOf(program, target);
   if (!origin) return undefined;
-  if (origin.pending) return `${text} is read from a Promise: callTool returns one, so write \`await callTool('${origin.tool}', …)\` before reading the result.`;
+  const waiting = promiseAdvice(text, origin);
+  if (waiting) return waiting;
   const missing = origin.path[origin.path.length - 1];
   const parentPath = origin.path.slice(0, -1);
   const parent = shapeAt(shapes[origin.tool], parentPath);
@@ -257,13 +298,32 @@ function describeMissing(program: EsNode, target: EsNode, shapes: Record<string,
 }
 
 function describeNotAList(program: EsNode, target: EsNode, shapes: Record<string, ValueShape>): string | undefined {
-  const text = chainText(target) ?? 'the value';
+  const text = chainText(target) ?? 'That value';
   const origin = originOf(program, target);
   if (!origin) return undefined;
-  if (origin.pending) return `${text} is a Promise: callTool returns one, so write \`await callTool('${origin.tool}', …)\` first.`;
+  const waiting = promiseAdvice(text, origin);
+  if (waiting) return waiting;
   const shape = shapeAt(shapes[origin.tool], origin.path);
   if (!shape || shape.kind !== 'object') return undefined;
   const list = shape.keys.find((k) => shape.fields?.[k]?.kind === 'array');
   return `${text} is not an array: ${whose(origin, origin.path)} ${describeShape(shape)}${list !== undefined ? `; the list is ${text}.${list}` : ''}.`;
 }
 
+
+/**
+ * Where a failure without a stack happened, when the script leaves no doubt: its only `throw` statement
+ * (a thrown string or object has no stack), or its only top-level `return` (a result JSON cannot hold).
+ */
+export function soleStatement(source: string, kind: 'throw' | 'return'): number | undefined {
+  const parsed = parseScript(source);
+  if (!parsed.ok) return undefined;
+  const found: number[] = [];
+  const walk = (node: EsNode, inFunction: boolean): void => {
+    if (kind === 'throw' && node.type === 'ThrowStatement') found.push(node.start!);
+    if (kind === 'return' && node.type === 'ReturnStatement' && !inFunction) found.push(node.start!);
+    const fn = inFunction || node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
+    forEachChild(node, (child) => walk(child, fn));
+  };
+  walk(parsed.ast as unknown as EsNode, false);
+  return found.length === 1 ? found[0] : undefined;
+}

@@ -1,6 +1,6 @@
-import { explainRuntimeError, type ValueShape } from './explain';
+import { explainRuntimeError, soleStatement, type ValueShape } from './explain';
 import { scriptPosition } from './positions';
-import { lineStartOffset, snippetAt } from './source-location';
+import { createLocator, lineStartOffset, snippetAt } from './source-location';
 import type { CompiledScript } from './types';
 
 /** A failure as the sandbox reports it (the executor is not trusted: every detail is checked here). */
@@ -43,6 +43,13 @@ export function locateFailure(failure: ScriptFailure, script: Pick<CompiledScrip
     const site = script.facts.toolCalls.find((c) => c.tool === tool);
     if (site) at = { line: site.line, column: site.column };
   }
+  // A thrown string or object, or a result JSON cannot hold, has no stack: when the script has only one
+  // statement that could have done it, that is where.
+  if (!at && source.length <= EXPLAIN_MAX_SCRIPT_CHARS) {
+    const kind = failure.code === 'RESULT_NOT_SERIALIZABLE' ? 'return' : failure.code === 'RUNTIME_ERROR' && message.startsWith('Uncaught ') ? 'throw' : undefined;
+    const offset = kind ? soleStatement(source, kind) : undefined;
+    if (offset !== undefined) at = createLocator(source)(offset);
+  }
   // Explaining parses the script again: bounded to scripts of the size models write, so a cached large
   // script that keeps throwing cannot make the front parse it on every run.
   if (at && failure.code === 'RUNTIME_ERROR' && details.name === 'TypeError' && source.length <= EXPLAIN_MAX_SCRIPT_CHARS) {
@@ -53,6 +60,10 @@ export function locateFailure(failure: ScriptFailure, script: Pick<CompiledScrip
     } catch {
       // An explanation is a courtesy: a shape that does not fit leaves the message as the engine said it.
     }
+  }
+  // JSON.parse of what callTool returned: results arrive parsed already.
+  if (failure.code === 'RUNTIME_ERROR' && details.name === 'SyntaxError' && /\[object Object\]|Unexpected token o in JSON/.test(message)) {
+    message = `${message}. callTool returns the result already parsed (objects, arrays): use it directly instead of JSON.parse`;
   }
   if (!at) return { message, details };
   return { message, details, line: at.line, column: at.column, snippet: snippetAt(source, at.line) };

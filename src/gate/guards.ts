@@ -24,10 +24,11 @@ const DEPTH_LEAVE = `}finally{${RT.depth}--}`;
 /** A countdown at the top of every loop body; a single-statement body becomes a block. */
 export function guardLoop(node: EsNode, edits: EditList): void {
   const body = node.body as EsNode;
+  // A limit tripped inside the guard is reported at the loop itself.
   if (body.type === 'BlockStatement') {
-    edits.insert(body.start! + 1, TICK);
+    edits.insert(body.start! + 1, TICK, node.start);
   } else {
-    edits.insert(body.start!, `{${TICK}`);
+    edits.insert(body.start!, `{${TICK}`, node.start);
     edits.insert(body.end!, '}');
   }
 }
@@ -41,7 +42,7 @@ export function guardFunction(node: EsNode, source: string, edits: EditList): vo
   const body = node.body as EsNode;
   const suspends = node.async === true || node.generator === true;
   if (body.type === 'BlockStatement') {
-    edits.insert(body.start! + 1, suspends ? TICK : TICK + DEPTH_ENTER);
+    edits.insert(body.start! + 1, suspends ? TICK : TICK + DEPTH_ENTER, node.start);
     if (!suspends) edits.insert(body.end! - 1, DEPTH_LEAVE);
     return;
   }
@@ -49,7 +50,7 @@ export function guardFunction(node: EsNode, source: string, edits: EditList): vo
   // (or its first parenthesis: acorn's body range excludes them, the arrow's includes them), never on a
   // line of its own, where it would return undefined.
   const start = skipTrivia(source, arrowEnd(node, body, source));
-  edits.insert(start, suspends ? `{${TICK}return ` : `{${TICK}${DEPTH_ENTER}return `);
+  edits.insert(start, suspends ? `{${TICK}return ` : `{${TICK}${DEPTH_ENTER}return `, node.start);
   edits.insert(node.end!, suspends ? '}' : `${DEPTH_LEAVE}}`);
 }
 

@@ -18,7 +18,8 @@ const PARSE_OPTIONS: Options = Object.freeze({
   sourceType: 'module',
   allowReturnOutsideFunction: true,
   allowAwaitOutsideFunction: true,
-  allowHashBang: false,
+  // A `#!` first line is harmless: the gate turns it into a comment (compile.ts).
+  allowHashBang: true,
   // Locations are derived from offsets only where needed; tracking them for every node costs parse time.
   locations: false,
 });
@@ -100,11 +101,16 @@ function syntaxFailure(source: string, e: AcornSyntaxError, language: Language):
   const line = e.loc?.line;
   const column = e.loc?.column;
   // acorn appends " (line:column)"; we report the location in fields instead.
-  const message = String(e.message).replace(/\s*\(\d+:\d+\)$/, '');
+  let message = String(e.message).replace(/\s*\(\d+:\d+\)$/, '');
+  const at = e.pos ?? e.raisedAt ?? 0;
+  if (/^Unexpected token$/.test(message)) {
+    // Say what was found, or that the script ended while something was still open.
+    message = at >= source.trimEnd().length ? 'Unexpected end of the script: a block, call, array, object or string is not closed' : `Unexpected token ${JSON.stringify(source.slice(at, at + 1))}`;
+  }
   const asTs = language === 'typescript' ? ' (read as TypeScript: only syntax that carries types is removed)' : '';
   return {
     ok: false,
-    offset: e.raisedAt ?? e.pos ?? 0,
+    offset: at,
     violation: {
       code: 'SYNTAX_ERROR',
       rule: 'syntax',

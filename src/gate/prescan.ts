@@ -22,6 +22,11 @@ export interface RegexLiteral {
 export interface PrescanResult {
   violation?: GateViolation;
   regexes: RegexLiteral[];
+  /**
+   * The first bracket that does not pair up (a closer that closes the wrong opener, or an opener never
+   * closed), to say what a syntax error is about. Only read when the script fails to parse.
+   */
+  unpaired?: { offset: number; bracket: string; closedBy?: { offset: number; bracket: string } };
 }
 
 /** Characters that reorder or hide text: refused in code, legal inside strings, templates, regexes and comments. */
@@ -88,6 +93,19 @@ export function prescan(source: string, limits: GateLimits): PrescanResult {
   let depth = 0;
   // Brace depths at which an open template literal resumes after `${ … }`.
   const templateResume: number[] = [];
+  // Offsets of the open brackets, innermost last (a template's `${` counts as `{`).
+  const openers: number[] = [];
+  let unpaired: PrescanResult['unpaired'];
+  const close = (at: number, bracket: number): void => {
+    const opener = openers.pop();
+    if (unpaired) return;
+    if (opener === undefined) unpaired = { offset: at, bracket: String.fromCharCode(bracket) };
+    else {
+      const open = source.charCodeAt(opener);
+      const pairs = (open === 40 && bracket === 41) || (open === 91 && bracket === 93) || ((open === 123 || open === 36) && bracket === 125);
+      if (!pairs) unpaired = { offset: opener, bracket: open === 36 ? '${' : String.fromCharCode(open), closedBy: { offset: at, bracket: String.fromCharCode(bracket) } };
+    }
+  };
   // Previous significant token, for the regex-or-division decision.
   let prevKind: 'none' | 'ident' | 'keyword-re' | 'value' | 'open' = 'none';
 
@@ -182,6 +200,7 @@ export function prescan(source: string, limits: GateLimits): PrescanResult {
       if (c === 125) {
         templateResume.pop();
         depth--;
+        close(i, 125);
       }
       i++;
       while (i < n) {
@@ -196,6 +215,7 @@ export function prescan(source: string, limits: GateLimits): PrescanResult {
           depth++;
           if (depth > limits.nestingDepth) return tooDeep(source, i, limits.nestingDepth);
           templateResume.push(depth);
+          openers.push(i);
           i++;
           break;
         }
@@ -269,12 +289,15 @@ export function prescan(source: string, limits: GateLimits): PrescanResult {
     if (c === 40 || c === 91 || c === 123) {
       depth++;
       if (depth > limits.nestingDepth) return tooDeep(source, i, limits.nestingDepth);
+      openers.push(i);
       prevKind = 'open';
     } else if (c === 41 || c === 93) {
       depth = Math.max(0, depth - 1);
+      close(i, c);
       prevKind = 'value';
     } else if (c === 125) {
       depth = Math.max(0, depth - 1);
+      close(i, c);
       prevKind = 'open';
     } else {
       // Operators and other punctuation: a `/` after them starts a regex (`x = /a/`), after `)` it divides.
@@ -282,7 +305,8 @@ export function prescan(source: string, limits: GateLimits): PrescanResult {
     }
     i++;
   }
-  return tooLong(n) ?? { regexes };
+  if (!unpaired && openers.length > 0) unpaired = { offset: openers[openers.length - 1]!, bracket: source[openers[openers.length - 1]!] === '$' ? '${' : source[openers[openers.length - 1]!]! };
+  return tooLong(n) ?? { regexes, ...(unpaired ? { unpaired } : {}) };
 }
 
 function tooDeep(source: string, at: number, max: number): PrescanResult {

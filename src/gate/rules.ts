@@ -72,6 +72,18 @@ export const RULES = Object.freeze({
   ),
   'ts-angle-assertion': rule('UNSUPPORTED_SYNTAX', (d) => `${d} is not supported`, 'Write `value as Type` instead of `<Type>value`.', "const n = JSON.parse('1') as number;"),
   'ts-module-syntax': rule('ILLEGAL_ACCESS', (d) => `${d} is not available in scripts`, 'Scripts have no modules: callTool, console and context are already in scope.', 'return { done: true };'),
+  'unsupported-regex': rule(
+    'SYNTAX_ERROR',
+    (d) => `the regular expression ${d} is not supported by this runtime`,
+    'Write it with the syntax this runtime has: give each named group its own name, and use flags instead of inline modifiers like (?i:…).',
+    "const year = /(?<year>\\d{4})/.exec('2026')?.groups?.year;",
+  ),
+  'unsupported-syntax': rule(
+    'UNSUPPORTED_SYNTAX',
+    (d) => `${d} is not supported by this runtime`,
+    'Use const with try/finally instead of using, and a field or a get/set pair instead of accessor.',
+    'let total = 0; try { total = 1; } finally { total += 1; }',
+  ),
   'unsafe-literal': rule(
     'UNSUPPORTED_SYNTAX',
     (d) => `${d} cannot be used here`,

@@ -166,8 +166,12 @@ export class Discovery {
     }
     const suggestions = scored.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([name]) => name);
     if (suggestions.length < SUGGESTIONS) {
-      for (const hit of search.searchLexical({ queries: [requested], topK: SUGGESTIONS * 2, minScore: 0, view }).tools) {
-        if (!suggestions.includes(hit.name) && usable(hit.name)) suggestions.push(hit.name);
+      // What a search for the name finds, tools of the source the name asked for first (`users:find` → users:search).
+      const source = wanted.includes(':') ? wanted.slice(0, wanted.indexOf(':') + 1) : undefined;
+      const hits = search.searchLexical({ queries: [requested], topK: SUGGESTIONS * 3, minScore: 0, view }).tools.map((t) => t.name);
+      const sameSource = source ? hits.filter((n) => n.toLowerCase().startsWith(source)) : [];
+      for (const name of [...sameSource, ...hits]) {
+        if (!suggestions.includes(name) && usable(name)) suggestions.push(name);
       }
     }
     return suggestions.slice(0, SUGGESTIONS);

@@ -1324,6 +1324,25 @@ const typescriptRows: Row[] = [
 
 const modernRows: Row[] = [
   [
+    'Set methods over the plans of two pages of users',
+    js`
+      const first = await callTool('users:list', { limit: 100 });
+      const second = await callTool('users:list', { limit: 100, offset: 100 });
+      const a = new Set(first.items.map((u) => u.country));
+      const b = new Set(second.items.map((u) => u.country));
+      return { both: [...a.intersection(b)].sort(), either: a.union(b).size, onlyFirst: [...a.difference(b)].sort(), same: a.isSubsetOf(b) && b.isSubsetOf(a) };
+    `,
+    derived(async () => {
+      const first = await invokeOk<Page<User>>(g, 'users:list', { limit: 100 });
+      const second = await invokeOk<Page<User>>(g, 'users:list', { limit: 100, offset: 100 });
+      const a = new Set(first.items.map((u) => u.country));
+      const b = new Set(second.items.map((u) => u.country));
+      const both = [...a].filter((c) => b.has(c)).sort();
+      const onlyFirst = [...a].filter((c) => !b.has(c)).sort();
+      return { both, either: new Set([...a, ...b]).size, onlyFirst, same: onlyFirst.length === 0 && [...b].every((c) => a.has(c)) };
+    }),
+  ],
+  [
     'the canonical example: every user in one page',
     js`
       const page = await callTool("users:list", { limit: 1000 });
@@ -2346,6 +2365,32 @@ const buggyRows: BuggyRow[] = [
       return page.items.length;
     `,
     runtime(['await'], 3),
+  ],
+  [
+    'a map of callTool without Promise.all names Promise.all',
+    js`
+      const ids = ['u_0001', 'u_0002', 'u_0003'];
+      const users = ids.map((id) => callTool('users:get', { id }));
+      return users.map((u) => u.email.toLowerCase());
+    `,
+    runtime(['Promise.all', 'users:get'], 4),
+  ],
+  [
+    'JSON.parse of a tool result says it is parsed already',
+    js`
+      const raw = await callTool('users:get', { id: 'u_0001' });
+      const user = JSON.parse(raw);
+      return user.email;
+    `,
+    { status: 'runtime_error', code: 'RUNTIME_ERROR', mentions: ['instead of JSON.parse'], line: 3 },
+  ],
+  [
+    'null for an optional argument says to leave it out',
+    js`
+      const page = await callTool('users:list', { plan: null, limit: 5 });
+      return page.items.length;
+    `,
+    toolValidation(['/plan', 'leave the argument out']),
   ],
   [
     'a TypeScript enum suggests an as const object',

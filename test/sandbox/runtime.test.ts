@@ -160,7 +160,34 @@ describe('the sandbox environment (DESIGN §3)', () => {
     expect(r.status).toBe('ok');
     expect(r.stats.durationMs).toBeGreaterThanOrEqual(75);
     expect(g.calls.filter((c) => c === 'test:sleep').length - before).toBe(2);
-    expect(r.warnings).toEqual(['2 tool call(s) were not awaited; the result waited for them to finish']);
+    expect(r.warnings).toEqual(['2 tool call(s) were not awaited (test:sleep); the result waited for them to finish']);
+  });
+
+  test('a result JSON would turn into {} warns; one JSON cannot hold says how to convert it', async () => {
+    const map = await g.run("return { byPlan: new Map([['pro', 2]]) };");
+    expect(map).toMatchObject({ status: 'ok', result: { byPlan: {} } });
+    expect(map.warnings).toEqual([expect.stringContaining("the result's field 'byPlan' is a Map, which JSON shows as {}: return Object.fromEntries(map)")]);
+    const big = await g.run('return { total: 10n };');
+    expect(big).toMatchObject({ status: 'runtime_error', error: { code: 'RESULT_NOT_SERIALIZABLE', message: expect.stringContaining('String(x)') } });
+  });
+
+  test('logs show NaN, Infinity and BigInt as they are', async () => {
+    const r = await g.run('console.log(NaN, { avg: 0 / 0, big: 2n ** 70n, inf: -Infinity });\nreturn 1;');
+    expect(r.logs).toEqual([{ level: 'log', message: 'NaN {"avg":"NaN","big":"1180591620717411303424n","inf":"-Infinity"}' }]);
+  });
+
+  test('Set methods (union, intersection…) work on every Node the service runs on', async () => {
+    const r = await g.run(
+      'const a = new Set([1, 2, 3]), b = new Set([2, 3, 4]);\n' +
+        'return [[...a.union(b)], [...a.intersection(b)], [...a.difference(b)], [...a.symmetricDifference(b)], a.isSubsetOf(new Set([1, 2, 3, 4])), a.isSupersetOf(new Set([1])), a.isDisjointFrom(new Set([9])), [...a.intersection(new Map([[3, "x"]]))]];',
+    );
+    expect(r).toMatchObject({ status: 'ok', result: [[1, 2, 3, 4], [2, 3], [1], [1, 4], true, true, true, [3]] });
+  });
+
+  test('un-awaited tool calls that failed are named in the warning', async () => {
+    const r = await g.run('for (const n of [1, 2]) callTool("test:fail", {});\ncallTool("test:echo", {});\nreturn "queued"');
+    expect(r).toMatchObject({ status: 'ok', result: 'queued' });
+    expect(r.warnings).toEqual([expect.stringMatching(/^3 tool call\(s\) were not awaited \(test:fail, test:echo\); .*, and 2 of them failed \(test:fail: BROKEN: .*\)\. Await them, e\.g\. with Promise\.all/)]);
   });
 
   test('an un-awaited rejected promise does not disturb the thread', async () => {

@@ -27,6 +27,9 @@ describe('explaining a TypeError on a tool result', () => {
     ['a page used as an array', "const page = await callTool('users:list', {});\nreturn page.reduce((a) => a, 0);", 'reduce', 'page.reduce is not a function', /page is not an array: users:list returned .*; the list is page\.items/],
     ['a page iterated', "const page = await callTool('users:list', {});\nfor (const u of page) {}", 'page)', 'page is not iterable', /the list is page\.items/],
     ['a forgotten await', "const page = callTool('users:list', {});\nreturn page.items.length;", '.length', "Cannot read properties of undefined (reading 'length')", /await callTool\('users:list'/],
+    ['a map of callTool without Promise.all', "const users = ['a', 'b'].map((id) => callTool('users:get', { id }));\nreturn users.map((u) => u.email.toLowerCase());", 'toLowerCase', "Cannot read properties of undefined (reading 'toLowerCase')", /await Promise\.all\(list\.map/],
+    ['an element of such a map', "const first = ['a'].map((id) => { return callTool('users:get', { id }); })[0].user.email;", 'email', "Cannot read properties of undefined (reading 'email')", /one per item/],
+    ['Promise.all without await', "const all = Promise.all([callTool('users:get', {})]);\nreturn all.map((u) => u.id);", 'map', 'all.map is not a function', /await Promise\.all/],
   ])('%s', (_label, source, marker, message, expected) => {
     expect(explain(source, marker, message)).toMatch(expected);
   });
@@ -73,6 +76,21 @@ describe('positions of run-time failures', () => {
       expect(located.details).not.toHaveProperty('location');
       if (located.line !== undefined) expect(located.line).toBe(1);
     }
+  });
+
+  test('a thrown string and an unserialisable result are placed at the only statement that can have done it', () => {
+    const thrown = "const n = 2;\nif (n > 1) throw 'too many';\nreturn n;";
+    expect(locateFailure({ code: 'RUNTIME_ERROR', message: 'Uncaught "too many"', details: { name: 'string' } }, compiled(thrown), thrown)).toMatchObject({ line: 2, column: 11 });
+    const twoThrows = "if (Date.now() > 0) throw 'a';\nthrow 'b';";
+    expect(locateFailure({ code: 'RUNTIME_ERROR', message: 'Uncaught "a"', details: { name: 'string' } }, compiled(twoThrows), twoThrows).line).toBeUndefined();
+    const cyclic = 'const a = {};\na.self = a;\nconst f = () => { return 1; };\nreturn a;';
+    expect(locateFailure({ code: 'RESULT_NOT_SERIALIZABLE', message: 'the result cannot be turned into JSON' }, compiled(cyclic), cyclic)).toMatchObject({ line: 4, column: 0 });
+  });
+
+  test('JSON.parse of a tool result says the result is parsed already', () => {
+    const source = "return JSON.parse(await callTool('users:get', {}));";
+    const located = locateFailure({ code: 'RUNTIME_ERROR', message: 'SyntaxError: "[object Object]" is not valid JSON', details: { name: 'SyntaxError' } }, compiled(source), source);
+    expect(located.message).toMatch(/use it directly instead of JSON\.parse/);
   });
 
   test('a tool failure is placed at the call that names the tool', () => {

@@ -1,3 +1,4 @@
+import { Script } from 'node:vm';
 import { parse } from 'acorn';
 import { compileUncached, createScriptCompiler, type GateResult } from '../../../src/gate';
 import { EditList } from '../../../src/gate/edits';
@@ -46,6 +47,44 @@ describe('pre-scan', () => {
 describe('parse', () => {
   test('syntax errors carry the user line, column and snippet', () => {
     expect(violation('const a = 1;\nconst b = ;\n')).toMatchObject({ code: 'SYNTAX_ERROR', line: 2, column: 10, snippet: 'const b = ;' });
+  });
+
+  test('a syntax error says what it found, or that the script ended with something open, and which bracket', () => {
+    expect(violation('for (const x of [1]) {\n  x;\n').message).toMatch(/^Unexpected end of the script.*; the \{ opened at line 1, column 21 is never closed/);
+    expect(violation('const a = [1].map(i => ({ v: i });').message).toMatch(/^Unexpected token ";" at line 1, column 33; the \( opened at line 1, column 17 is never closed/);
+    expect(violation('return [1, 2);').message).toMatch(/the \[ opened at line 1, column 7 is closed by a \) at line 1, column 12/);
+  });
+
+  test('a #! first line becomes a comment', () => {
+    expect(code('#!/usr/bin/env node\nreturn 1;').split('\n')[1]).toBe('///usr/bin/env node');
+  });
+
+  test('syntax this Node cannot compile is refused at its line, not left to fail in the sandbox', () => {
+    const usingWorks = (() => {
+      try {
+        new Script('{ using r = null; }');
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    const regexWorks = (pattern: string): boolean => {
+      try {
+        new RegExp(pattern);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const [src, works, rule] of [
+      ['return /(?<y>a)|(?<y>b)/;', regexWorks('(?<y>a)|(?<y>b)'), 'unsupported-regex'],
+      ['return /^(?i:inv)$/;', regexWorks('^(?i:inv)$'), 'unsupported-regex'],
+      ['{ using r = null; }', usingWorks, 'unsupported-syntax'],
+      ['class A { accessor x = 1 }', false, 'unsupported-syntax'],
+    ] as const) {
+      const r = compile(src);
+      expect({ src, ok: r.ok, rule: r.ok ? undefined : r.violations[0]!.rule }).toEqual({ src, ok: works, rule: works ? undefined : rule });
+    }
   });
 
   test('top-level await and return are allowed', () => {
