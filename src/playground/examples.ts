@@ -24,6 +24,17 @@ return users.items.map((u, i) => ({ user: u.id, invoices: invoices[i].items.leng
 console.log('ok?', r.ok);
 return r.ok ? r.data : r.error.code;
 `,
+  'TypeScript, formatted with Intl': `interface Invoice { id: string; amountCents: number; currency: string; status: string }
+const page = (await callTool('invoices:list', { status: 'open', limit: 20 })) as { items: Invoice[] };
+const money = (cents: number, currency: string): string =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+const byCurrency = Object.groupBy(page.items, (i) => i.currency);
+return Object.entries(byCurrency).map(([currency, items]) => ({
+  currency,
+  open: items!.length,
+  total: money(items!.reduce((sum, i) => sum + i.amountCents, 0), currency),
+}));
+`,
   'A syntax error': `const total = 1 +;
 return total;
 `,

@@ -1,4 +1,5 @@
 import { SANDBOX_LIBRARY, SCRIPT_ENVIRONMENT } from '../../src/gate';
+import { EXAMPLES } from '../../src/playground/examples';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 /** Every name the environment list says a script can use is there in a real sandbox, and nothing it says is absent. */
@@ -26,4 +27,10 @@ test('the library endowed on demand is exactly what the gate lists', async () =>
     const r = await g.run(`return typeof ${name};`);
     expect({ name, result: r.result }).toEqual({ name, result: expect.stringMatching(/^(function|object)$/) });
   }
+});
+
+test("the playground's examples run as their titles say", async () => {
+  const statuses: Record<string, string> = {};
+  for (const [title, script] of Object.entries(EXAMPLES)) statuses[title] = (await g.run(script)).status;
+  expect(statuses).toEqual(Object.fromEntries(Object.keys(EXAMPLES).map((title) => [title, title === 'A syntax error' ? 'syntax_error' : 'ok'])));
 });
