@@ -51,7 +51,27 @@ function sendNow(message: ExecutorMessage | BatchMessage<ExecutorMessage>): void
       if (err) process.exitCode = 1;
     });
   } catch {
-    // An unserialisable tool argument cannot occur (the worker sends JSON-cloned args); drop defensively.
+    // One message that cannot be serialised must not take the others of its batch with it: send them one by
+    // one, and answer a run whose outcome cannot travel with an error for that run alone.
+    for (const one of message.t === 'batch' ? message.m : [message]) sendAlone(one);
+  }
+}
+
+function sendAlone(message: ExecutorMessage): void {
+  try {
+    process.send?.(message);
+  } catch {
+    if (message.t !== 'done') return;
+    const failed: ExecutorMessage = {
+      t: 'done',
+      id: message.id,
+      outcome: { ok: false, error: { code: 'RUNTIME_ERROR', message: 'the script ended with a value that cannot leave the sandbox' }, logs: [], warnings: [], stats: { toolCalls: 0, iterations: 0, runMs: 0 } },
+    };
+    try {
+      process.send?.(failed);
+    } catch {
+      // Nothing left to try: the front's watchdog ends the run.
+    }
   }
 }
 const batch = createBatcher<ExecutorMessage>(sendNow);

@@ -14,6 +14,49 @@ const stackReader = (): ((error: Error) => string) | undefined => (globalThis as
 /** Messages worth a shape: reading through undefined, calling or iterating what is not a list. */
 const SHAPE_WORTHY = /^Cannot read properties of (?:undefined|null)|is not a function|is not iterable|^Cannot destructure/;
 
+/** Caps on what a thrown value may carry out of the sandbox (a 20 MB error name must not be a 40 MB answer). */
+export const MAX_ERROR_MESSAGE_CHARS = 4_096;
+const MAX_ERROR_NAME_CHARS = 100;
+const MAX_ERROR_DATA_CHARS = 16_384;
+const MAX_ERROR_DATA_DEPTH = 32;
+
+const capText = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** Deepest bracket nesting of a JSON text (outside strings). */
+function jsonDepth(json: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) max = Math.max(max, ++depth);
+    else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+/**
+ * A value the script attached to an error, as plain JSON data within caps, or a note saying why not.
+ * JSON.stringify may run the script's getters, proxies and toJSON: they run under the script's guards and
+ * anything they throw is caught here, so only this script's error says so.
+ */
+export function plainErrorData(value: unknown): unknown {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (err) {
+    return { unserialisable: capText(String((err as Error)?.message ?? err), 200) };
+  }
+  if (json === undefined) return undefined;
+  if (json.length > MAX_ERROR_DATA_CHARS) return { truncated: true, chars: json.length, limit: MAX_ERROR_DATA_CHARS };
+  if (jsonDepth(json) > MAX_ERROR_DATA_DEPTH) return { truncated: true, reason: `nested deeper than ${MAX_ERROR_DATA_DEPTH} levels` };
+  return JSON.parse(json) as unknown;
+}
+
 const MAX_KEYS = 30;
 const SHAPE_DEPTH = 3;
 const MAX_TOOLS = 10;
@@ -67,18 +110,23 @@ function resultShapes(results: ReadonlyMap<string, unknown>): Record<string, unk
 export function describeThrown(thrown: unknown, context: ThrownContext): SandboxError {
   try {
     if (thrown instanceof context.ToolError) {
-      const known = thrown.code === 'TOOL_NOT_FOUND' || thrown.code === 'TOOL_VALIDATION' || thrown.code === 'TOOL_TIMEOUT';
+      // A script may build its own ToolError: every field is text or plain data within caps from here on.
+      const code = capText(String(thrown.code), MAX_ERROR_NAME_CHARS);
+      const tool = capText(String(thrown.tool), 300);
+      const text = capText(String(thrown.message), MAX_ERROR_MESSAGE_CHARS);
+      const data = thrown.data === undefined ? undefined : plainErrorData(thrown.data);
+      const known = code === 'TOOL_NOT_FOUND' || code === 'TOOL_VALIDATION' || code === 'TOOL_TIMEOUT';
       // Tool messages built by the catalog already name the tool.
-      const named = thrown.message.startsWith(`${thrown.tool}:`) || thrown.message.includes(`'${thrown.tool}'`);
+      const named = text.startsWith(`${tool}:`) || text.includes(`'${tool}'`);
       return {
-        code: known ? thrown.code : 'TOOL_ERROR',
-        message: named ? thrown.message : `${thrown.tool}: ${thrown.message}`,
-        details: { tool: thrown.tool, toolCode: thrown.code, ...(thrown.data !== undefined ? { data: thrown.data } : {}) },
+        code: known ? code : 'TOOL_ERROR',
+        message: named ? text : `${tool}: ${text}`,
+        details: { tool, toolCode: code, ...(data !== undefined ? { data } : {}) },
       };
     }
     if (thrown instanceof Error) {
-      const name = errorName(thrown);
-      const message = String(thrown.message);
+      const name = capText(errorName(thrown), MAX_ERROR_NAME_CHARS);
+      const message = capText(String(thrown.message), MAX_ERROR_MESSAGE_CHARS);
       const location = scriptLocation(thrown);
       const shapes = name === 'TypeError' && SHAPE_WORTHY.test(message) ? resultShapes(context.lastResults) : undefined;
       return {
@@ -90,7 +138,7 @@ export function describeThrown(thrown: unknown, context: ThrownContext): Sandbox
     if (typeof thrown === 'string' || thrown instanceof String) {
       return { code: 'RUNTIME_ERROR', message: `Uncaught ${jsonStringify(String(thrown).slice(0, 500))}`, details: { name: 'string' } };
     }
-    return { code: 'RUNTIME_ERROR', message: `Uncaught ${describeValue(thrown).slice(0, 500)}`, details: { name: typeof thrown } };
+    return { code: 'RUNTIME_ERROR', message: `Uncaught ${capText(describeValue(thrown), 500)}`, details: { name: typeof thrown } };
   } catch {
     return { code: 'RUNTIME_ERROR', message: 'Uncaught exception (its value could not be read)' };
   }

@@ -109,7 +109,12 @@ export interface AnalyzeResult {
   regexes: RegexLiteral[];
   /** Standard-library globals the script names (the sandbox endows only these). */
   library: string[];
+  /** Refusals past MAX_REPORTED_VIOLATIONS, counted but not described. */
+  omitted: number;
 }
+
+/** Refusals described per script; the rest are counted. */
+export const MAX_REPORTED_VIOLATIONS = 10;
 
 /**
  * Checks rules, records the rewrites in `edits`, and collects facts. `hazards`: the source holds text SES
@@ -129,7 +134,14 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
   const locate = createLocator(source);
   const where = (node: EsNode): { line: number; column: number } => locate(node.start ?? 0);
 
+  // A script can hold thousands of refusals (`a,a,a,…`): the first few are what a model needs, and
+  // describing all of them would cost the front time and answer bytes in proportion.
+  let omitted = 0;
   const report = (ruleId: RuleId, node: EsNode, detail: string, extra = ''): void => {
+    if (violations.length >= MAX_REPORTED_VIOLATIONS) {
+      omitted++;
+      return;
+    }
     const spec = RULES[ruleId];
     const { line, column } = where(node);
     violations.push({ code: spec.code, rule: ruleId, message: `${spec.message(detail)}${extra} (line ${line}, column ${column})`, line, column, snippet: snippetAt(source, line), hint: spec.hint });
@@ -164,7 +176,8 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
       report(hostRule, node, name, instead ? `; use ${instead}` : '');
       return;
     }
-    const suggestion = suggestGlobal(name);
+    // The suggestion costs a scan of the allowed names: only for refusals that are described.
+    const suggestion = violations.length < MAX_REPORTED_VIOLATIONS ? suggestGlobal(name) : undefined;
     report('no-unknown-global', node, name, suggestion ? `; did you mean '${suggestion}'?` : '');
   };
 
@@ -410,7 +423,7 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
   const programScope = scopeNames(program, undefined);
   if (programScope) scopes.push(programScope);
   for (const statement of program.body as EsNode[]) visit(statement, program, 'body', false);
-  return { violations, facts, regexes, library: [...library] };
+  return { violations, facts, regexes, library: [...library], omitted };
 }
 
 /** Identifier names under a declaration or assignment target (already rewritten nodes included). */

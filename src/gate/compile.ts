@@ -4,7 +4,7 @@ import type { Comment } from 'acorn';
 import { prescan, type PrescanResult, type RegexLiteral } from './prescan';
 import { analyzeRegex, warmUpRegexAnalysis } from './redos';
 import { parseAs, parseScript, type Language, type ParseResult } from './parse';
-import { analyzeAndTransform, type AnalyzeResult } from './analyze';
+import { MAX_REPORTED_VIOLATIONS, analyzeAndTransform, type AnalyzeResult } from './analyze';
 import { RT } from './guards';
 import { EditList, originalOffset, type SourceEdit } from './edits';
 import type { EsNode } from './estree';
@@ -82,8 +82,14 @@ export function compileUncached(source: string, limits: GateLimits, hash = hashS
   let result: Transformed;
   try {
     result = transform(parsed, source, hazards);
-    // `callTool<Page>(…)` is a comparison in JavaScript: names it cannot resolve may be TypeScript's.
-    if (parsed.language === 'javascript' && result.analysis.violations.some((v) => v.rule === 'no-unknown-global')) {
+    // `callTool<Page>(…)` is a comparison in JavaScript: names it cannot resolve may be TypeScript's. Only
+    // worth a second reading when a `<` follows a name and the refusals are few (a flood is not a type).
+    if (
+      parsed.language === 'javascript' &&
+      result.analysis.omitted === 0 &&
+      result.analysis.violations.some((v) => v.rule === 'no-unknown-global') &&
+      /[\w$]\s*</.test(source)
+    ) {
       const tsComments: Comment[] | undefined = hazards ? [] : undefined;
       const asTs = parseAs(source, 'typescript', tsComments);
       if (asTs.ok) {
@@ -99,10 +105,10 @@ export function compileUncached(source: string, limits: GateLimits, hash = hashS
     if (err instanceof RangeError) return { ok: false, hash, violations: [tooDeep()] };
     throw err;
   }
-  const { violations, facts, regexes, library } = result.analysis;
+  const { violations, facts, regexes, library, omitted } = result.analysis;
   const warnings: string[] = [];
   const uncheckedRegexes = checkRegexes([...scanned.regexes, ...regexes], source, violations, warnings);
-  if (violations.length > 0) return { ok: false, hash, violations };
+  if (violations.length > 0) return { ok: false, hash, violations: violations.slice(0, MAX_REPORTED_VIOLATIONS), ...(omitted + Math.max(0, violations.length - MAX_REPORTED_VIOLATIONS) > 0 ? { omitted: omitted + Math.max(0, violations.length - MAX_REPORTED_VIOLATIONS) } : {}) };
   const t3 = performance.now();
   let built = result.edits.apply(source);
   if (hazards) {

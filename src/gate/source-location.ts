@@ -1,9 +1,32 @@
 /** Maps offsets to the caller's line/column and extracts a short snippet for error messages. */
 export const SNIPPET_MAX_CHARS = 160;
 
+/** Line starts of the last source asked about: snippets of many violations of one script cost one pass. */
+let lastLines: { source: string; starts: number[] } | undefined;
+
+function lineStarts(source: string): number[] {
+  if (lastLines?.source === source) return lastLines.starts;
+  const starts = [0];
+  for (let i = 0; i < source.length; i++) {
+    const ch = source.charCodeAt(i);
+    if (ch === 10 || ch === 0x2028 || ch === 0x2029) starts.push(i + 1);
+    else if (ch === 13) {
+      if (source.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  lastLines = { source, starts };
+  return starts;
+}
+
 export function snippetAt(source: string, line: number): string {
-  const lines = source.split(/\r\n|\r|\n|\u2028|\u2029/);
-  const text = (lines[line - 1] ?? '').trim();
+  const starts = lineStarts(source);
+  const start = starts[line - 1];
+  if (start === undefined) return '';
+  const next = starts[line];
+  // Up to the next line's start, minus its line break.
+  const raw = source.slice(start, Math.min(next ?? source.length, start + SNIPPET_MAX_CHARS * 4)).replace(/[\r\n\u2028\u2029]+$/, '');
+  const text = raw.trim();
   return text.length > SNIPPET_MAX_CHARS ? `${text.slice(0, SNIPPET_MAX_CHARS - 1)}…` : text;
 }
 
@@ -24,17 +47,7 @@ export function lineColumnAt(source: string, offset: number): { line: number; co
 export function createLocator(source: string): (offset: number) => { line: number; column: number } {
   let starts: number[] | undefined;
   return (offset) => {
-    if (!starts) {
-      starts = [0];
-      for (let i = 0; i < source.length; i++) {
-        const ch = source.charCodeAt(i);
-        if (ch === 10 || ch === 0x2028 || ch === 0x2029) starts.push(i + 1);
-        else if (ch === 13) {
-          if (source.charCodeAt(i + 1) === 10) i++;
-          starts.push(i + 1);
-        }
-      }
-    }
+    starts ??= lineStarts(source);
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -48,14 +61,5 @@ export function createLocator(source: string): (offset: number) => { line: numbe
 
 /** Offset where 1-based `line` starts, with the same line breaks as the locator; undefined past the end. */
 export function lineStartOffset(text: string, line: number): number | undefined {
-  let current = 1;
-  for (let i = 0; current < line; i++) {
-    if (i >= text.length) return undefined;
-    const ch = text.charCodeAt(i);
-    if (ch === 10 || ch === 0x2028 || ch === 0x2029 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) {
-      current++;
-      if (current === line) return i + 1;
-    }
-  }
-  return 0;
+  return lineStarts(text)[line - 1];
 }

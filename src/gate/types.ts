@@ -44,7 +44,7 @@ export interface CompiledScript {
 
 export type GateResult =
   | { ok: true; script: CompiledScript }
-  | { ok: false; hash: string; violations: GateViolation[] };
+  | { ok: false; hash: string; violations: GateViolation[]; /** Refusals counted but not described. */ omitted?: number };
 
 /** What the gate needs from the limits; a subset so the gate stays independent of config. */
 export interface GateLimits {

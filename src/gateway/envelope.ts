@@ -32,7 +32,7 @@ export function envelopeFromOutcome(outcome: SandboxOutcome, executionId: string
   return { status: err.status, error: toPublicError(err), logs: outcome.logs, warnings: allWarnings, stats, executionId };
 }
 
-export function envelopeFromViolations(violations: GateViolation[], executionId: string, durationMs: number, warnings: string[]): ExecutionEnvelope {
+export function envelopeFromViolations(violations: GateViolation[], executionId: string, durationMs: number, warnings: string[], omitted = 0): ExecutionEnvelope {
   const [first, ...rest] = violations as [GateViolation, ...GateViolation[]];
   const spec = ERROR_CODES[first.code];
   const error: PublicError = {
@@ -46,6 +46,7 @@ export function envelopeFromViolations(violations: GateViolation[], executionId:
   if (rest.length > 0) {
     error.violations = rest.map((v) => ({ code: v.code, rule: v.rule, message: v.message, line: v.line, column: v.column, hint: v.hint }));
   }
+  if (omitted > 0) error.moreViolations = omitted;
   return { status: spec.status, error, logs: [], warnings, stats: { durationMs: round(durationMs), toolCalls: 0, iterations: 0 }, executionId };
 }
 

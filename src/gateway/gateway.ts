@@ -18,6 +18,7 @@ import { assessRisk, createScriptCompiler, describeRisk, locateFailure, metaTool
 import type { Logger } from '../log';
 import { createMetrics, type GatewayMetrics } from '../metrics';
 import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromViolations, type ExecutionEnvelope } from './envelope';
+import { MAX_CONTEXT_DEPTH, jsonNesting } from './request-schemas';
 
 export interface ExecuteRequest {
   script: string;
@@ -66,6 +67,16 @@ export interface GatewayOptions {
 
 
 const UNKNOWN_TOOL_LABEL = '(unknown)';
+/**
+ * What the script sees as `context`. What auth established wins over what the caller wrote: tenantId and
+ * scopes always, and with auth on, userId too (a caller without a user id gets none, not the one it sent).
+ */
+function executionContext(sent: Record<string, unknown> | undefined, caller: Caller): Record<string, unknown> {
+  const { userId, ...rest } = sent ?? {};
+  const user = caller.via === 'none' ? (caller.userId ?? userId) : caller.userId;
+  return { ...rest, tenantId: caller.tenantId, ...(user !== undefined ? { userId: user } : {}), scopes: [...caller.scopes] };
+}
+
 /** A sandbox failure with the script's own line, column and snippet, and an explanation where the gate has one. */
 function inScript(error: SandboxError, script: CompiledScript, source: string): SandboxError {
   const { message, details, line, column, snippet } = locateFailure(error, script, source);
@@ -226,6 +237,11 @@ export class Gateway {
       ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
     });
     const warnings = capped;
+    // In-process callers (jobs, tests) skip the request schema: a context the executor could not take is
+    // refused here too, before anything is dispatched.
+    if (request.context !== undefined && jsonNesting(request.context, MAX_CONTEXT_DEPTH) > MAX_CONTEXT_DEPTH) {
+      return envelopeFromError(new GatewayError('BAD_REQUEST', `context nests deeper than ${MAX_CONTEXT_DEPTH} levels; flatten it`), executionId, 0, warnings);
+    }
     let release: (() => void) | undefined;
     this.#enter();
     try {
@@ -234,7 +250,7 @@ export class Gateway {
       const compiled = this.compiler.compile(request.script, limits);
       this.metrics.gateCache.inc({ result: compiled.ok && compiled.script.cached ? 'hit' : 'miss' });
       ref.scriptHash = compiled.ok ? compiled.script.hash : compiled.hash;
-      if (!compiled.ok) return envelopeFromViolations(compiled.violations, executionId, performance.now() - startedAt, warnings);
+      if (!compiled.ok) return envelopeFromViolations(compiled.violations, executionId, performance.now() - startedAt, warnings, compiled.omitted);
       if (!compiled.script.cached) {
         const t = compiled.script.timings;
         observe.stage('prescan', t.prescanMs);
@@ -249,8 +265,7 @@ export class Gateway {
       observe.stage('score', performance.now() - scoring);
       if (risk.verdict === 'block') return envelopeBlocked(risk, executionId, performance.now() - startedAt, warnings);
       if (risk.verdict === 'warn') warnings.push(describeRisk(risk));
-      // What auth established wins over what the caller wrote into its context.
-      const context = { ...request.context, tenantId: caller.tenantId, ...(caller.userId !== undefined ? { userId: caller.userId } : {}), scopes: [...caller.scopes] };
+      const context = executionContext(request.context, caller);
       const sandboxLimits: SandboxLimits = {
         toolCalls: limits.toolCalls,
         loopIterations: limits.loopIterations,

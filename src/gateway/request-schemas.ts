@@ -7,10 +7,31 @@ import type { JobSubmission } from '../jobs';
 /** An idempotency key, from the Idempotency-Key header or the idempotencyKey field. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
+/** Deepest `context` accepted: it crosses to the executor and is frozen there level by level. */
+export const MAX_CONTEXT_DEPTH = 32;
+
+/** How deep a JSON value nests (objects and arrays), counted without recursion; stops past `max`. */
+export function jsonNesting(value: unknown, max: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > max) return deepest;
+    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+const Context = z
+  .record(z.string(), z.unknown())
+  .refine((c) => jsonNesting(c, MAX_CONTEXT_DEPTH) <= MAX_CONTEXT_DEPTH, { message: `context nests deeper than ${MAX_CONTEXT_DEPTH} levels; flatten it` });
+
 export const ExecuteBody = z
   .object({
     script: z.string().min(1, 'script must be a non-empty string'),
-    context: z.record(z.string(), z.unknown()).optional(),
+    context: Context.optional(),
     timeoutMs: z.number().int().min(1).optional(),
     limits: RequestLimitsSchema.optional(),
     /** Queue it and answer { status: 'queued', jobId } at once (see /v1/jobs). */
