@@ -145,8 +145,9 @@ export function jsonRoutes(gateway: Gateway): Readonly<Record<string, JsonRoute>
       if (body.async === true) return enqueue(input, body);
       rejectJobFields(body);
       // No draining check here: a request that reached the handler was accepted before the drain and is
-      // served (the listener stopped accepting connections; responses carry Connection: close).
-      if (!gateway.ready) throw new GatewayError('NOT_READY', 'executors are starting');
+      // served (the listener stopped accepting connections; responses carry Connection: close). No
+      // readiness check either: while executors start or restart the run waits for one within its own
+      // deadline, as MCP calls and jobs do, and only then is NOT_READY.
       const envelope = await gateway.execute({
         script: body.script,
         caller: input.caller,

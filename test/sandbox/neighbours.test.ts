@@ -1,7 +1,7 @@
 import { startHttpServer, type RunningServer } from '../../src/http';
 import { silentLogger } from '../../src/log';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { httpRequest } from '../helpers/http';
+import { httpRequest, postJson } from '../helpers/http';
 
 /**
  * One request never hurts another: each hostile request runs while an ordinary script of another client
@@ -91,4 +91,18 @@ test("identity fields of context come from auth, not from the caller's context",
   } finally {
     await keyed.close();
   }
+});
+
+test('REST requests sent while the executor restarts wait for it instead of answering 503', async () => {
+  const answers: number[] = [];
+  process.kill(g.gateway.pool.executors[0]!.pid!, 'SIGKILL');
+  // Right after the kill: the pool has not even seen the exit yet, then restarts the executor.
+  await Promise.all(
+    Array.from({ length: 10 }, async (_, i) => {
+      await new Promise((resolve) => setTimeout(resolve, i * 20));
+      const r = await postJson(`${server.url}/v1/execute`, { script: 'return 1' });
+      answers.push(r.status);
+    }),
+  );
+  expect(answers).toEqual(Array(10).fill(200));
 });
