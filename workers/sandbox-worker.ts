@@ -189,7 +189,8 @@ function settleCall(call: PendingCall, reply: ToolReply): void {
 function makeCallTool(exec: Execution) {
   return function callTool(name: unknown, args?: unknown, options?: unknown): Promise<unknown> {
     if (exec.trip) return Promise.reject(exec.trip.error);
-    if (typeof name !== 'string' || name.length === 0 || name.length > 256) {
+    // `#` starts the bridge's own message names (progress); no tool is named so.
+    if (typeof name !== 'string' || name.length === 0 || name.length > 256 || name.startsWith('#')) {
       return Promise.reject(new TypeError('callTool(name, args): name must be a tool name string such as "users:list"'));
     }
     if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {

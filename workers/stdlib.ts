@@ -89,6 +89,7 @@ export function installPolyfills(): void {
     Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
   };
   installSetMethods(define);
+  boundSymbolRegistry();
   define(Object, 'groupBy', methods.groupBy);
   define(Map, 'groupBy', methods.mapGroupBy);
   define(Array, 'fromAsync', methods.fromAsync);
@@ -177,6 +178,32 @@ function installSetMethods(define: (target: object, name: string, value: (...arg
     },
   };
   for (const [name, fn] of Object.entries(methods)) define(Set.prototype, name, fn);
+}
+
+/** Longest key and most keys of the thread's Symbol.for registry, which no run can empty again. */
+export const SYMBOL_KEY_MAX_CHARS = 1_024;
+export const SYMBOL_REGISTRY_MAX_KEYS = 10_000;
+
+/**
+ * Symbol.for registers its key for the life of the thread, across every script that runs there: a run
+ * could otherwise park megabytes in it and push later runs over the heap limit. Keys are bounded in length
+ * and number (at most about 10 MB per thread).
+ */
+function boundSymbolRegistry(): void {
+  const registered = Symbol.for;
+  const keys = new Set<string>();
+  const bounded = {
+    for(key: unknown): symbol {
+      const text = String(key);
+      if (text.length > SYMBOL_KEY_MAX_CHARS) throw new RangeError(`Symbol.for: the key is longer than ${SYMBOL_KEY_MAX_CHARS} characters; use Symbol(description) for a private symbol`);
+      if (!keys.has(text)) {
+        if (keys.size >= SYMBOL_REGISTRY_MAX_KEYS) throw new RangeError('Symbol.for: the registry of this sandbox is full; use Symbol(description) for a private symbol');
+        keys.add(text);
+      }
+      return registered(text);
+    },
+  }.for;
+  Object.defineProperty(Symbol, 'for', { value: bounded, writable: true, configurable: true, enumerable: false });
 }
 
 /** The names the gate may ask for (src/gate/globals.ts SANDBOX_LIBRARY lists the same; a test runs each). */

@@ -240,7 +240,8 @@ export class ExecutorPool {
 
   #onToolCall(ex: ExecutorProcess, id: number, callId: number, tool: string, args: unknown, send: ChannelReply): void {
     const run = this.#runs.get(id);
-    if (tool === PROGRESS_TOOL) {
+    // Progress reports are the calls numbered 0; a script's own call named like one is answered below.
+    if (tool === PROGRESS_TOOL && callId === 0) {
       // Re-checked here: the front does not take the executor's word for the shape.
       const { fraction, message } = (args ?? {}) as { fraction?: unknown; message?: unknown };
       if (run && run.executor === ex && typeof fraction === 'number' && Number.isFinite(fraction)) {

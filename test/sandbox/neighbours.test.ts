@@ -106,3 +106,14 @@ test('REST requests sent while the executor restarts wait for it instead of answ
   );
   expect(answers).toEqual(Array(10).fill(200));
 });
+
+test('a tool name like the bridge\'s own messages is refused at once, not left unanswered', async () => {
+  const env = await g.run("try { await callTool('#progress', { fraction: 0.5 }); return 'answered'; } catch (e) { return e.message; }", { timeoutMs: 2_000 });
+  expect(env).toMatchObject({ status: 'ok', result: expect.stringContaining('name must be a tool name') });
+});
+
+test('Symbol.for cannot park memory in the thread for later runs', async () => {
+  const big = await g.run("return typeof Symbol.for('k'.repeat(20e6));", { timeoutMs: 5_000 });
+  expect(big).toMatchObject({ status: 'runtime_error', error: { message: expect.stringContaining('Symbol.for: the key is longer than 1024') } });
+  expect((await g.run("return Symbol.keyFor(Symbol.for('app.key')) + String(Symbol.for('app.key') === Symbol.for('app.key'));")).result).toBe('app.keytrue');
+});
