@@ -56,9 +56,9 @@ function parseArgs(argv: string[]): Cli {
   return cli;
 }
 
-function serverSettings(config: LoadedConfig): { host: string; port: number; bodyLimitBytes: number; shutdownGraceMs: number } {
-  const { host, port, bodyLimitBytes, shutdownGraceMs } = config.server;
-  return { host, port, bodyLimitBytes, shutdownGraceMs };
+function serverSettings(config: LoadedConfig): { host: string; port: number; bodyLimitBytes: number; shutdownGraceMs: number; requestReadTimeoutMs: number } {
+  const { host, port, bodyLimitBytes, shutdownGraceMs, requestReadTimeoutMs } = config.server;
+  return { host, port, bodyLimitBytes, shutdownGraceMs, requestReadTimeoutMs };
 }
 
 async function serve(configFile: string | undefined): Promise<void> {

@@ -32,6 +32,12 @@ const Server = z
     bodyLimitBytes: int(1024).default(2 * 1024 * 1024),
     /** How long SIGTERM waits for in-flight requests before stopping the executors. */
     shutdownGraceMs: int(0).default(30_000),
+    /**
+     * How long a client may take to send a whole request, headers and body; a slower one gets 408 and its
+     * connection is closed (a trickled body or a headers-only connection cannot hold a socket forever).
+     * Answering is not counted: a long execution is not cut by it.
+     */
+    requestReadTimeoutMs: int(1_000).default(30_000),
   })
   .strict();
 

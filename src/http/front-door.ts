@@ -32,18 +32,19 @@ export function readJsonBody(req: IncomingMessage, limit: number, strict: boolea
   const declared = req.headers['content-length'];
   if (declared === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
-    const fail = (err: Error) => {
+    // Too large: answered at once, without waiting for the rest of the body (a client may trickle a
+    // declared 100 MB for ever); the answer closes the connection (sendFailure), the rest is discarded.
+    const tooLarge = () => {
       req.removeAllListeners('data');
       req.resume();
-      if (req.readableEnded) reject(err);
-      else req.once('end', () => reject(err)).once('close', () => reject(err));
+      reject(bodyError('entity.too.large', 'request entity too large'));
     };
-    if (declared !== undefined && Number(declared) > limit) return fail(bodyError('entity.too.large', 'request entity too large'));
+    if (declared !== undefined && Number(declared) > limit) return tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) fail(bodyError('entity.too.large', 'request entity too large'));
+      if (size > limit) tooLarge();
       else chunks.push(chunk);
     });
     req.once('error', () => reject(bodyError('request.aborted', 'request aborted')));

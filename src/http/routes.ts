@@ -88,7 +88,14 @@ function toGatewayError(err: unknown, bodyLimitBytes: number): GatewayError | un
   if (err instanceof GatewayError) return err;
   const type = (err as { type?: unknown } | null)?.type;
   const mapped = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
-  if (!mapped) return undefined;
+  if (!mapped) {
+    // A compressed body that does not decompress: body-parser passes zlib's error on, marked as a 400.
+    const { code, status } = (err ?? {}) as { code?: unknown; status?: unknown };
+    if (status === 400 && typeof code === 'string' && /^(Z_|ERR__ERROR)/.test(code)) {
+      return new GatewayError('BAD_REQUEST', `the body could not be decompressed as its Content-Encoding says (${(err as Error).message})`);
+    }
+    return undefined;
+  }
   const message =
     mapped === 'MALFORMED_JSON'
       ? `the body is not valid JSON: ${(err as Error).message}`
@@ -108,6 +115,8 @@ export function sendFailure(res: ServerResponse, err: unknown, options: { bodyLi
     options.log.error({ err, ...options.where }, 'unhandled request error');
     known = new GatewayError('INTERNAL', 'internal server error');
   }
+  // The rest of a too-large body is not read: close the connection once answered.
+  if (known.code === 'BODY_TOO_LARGE') res.setHeader('Connection', 'close');
   sendJson(res, errorReply(known, options.challenge));
 }
 

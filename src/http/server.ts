@@ -12,6 +12,8 @@ export interface HttpServerOptions {
   port: number;
   bodyLimitBytes: number;
   shutdownGraceMs: number;
+  /** Receiving a whole request (headers and body) takes at most this long; else 408. @defaultValue 30_000 */
+  requestReadTimeoutMs?: number;
   /** Serve only /health, /ready and /metrics: nothing that runs scripts, so no authentication is needed to bind anywhere. */
   opsOnly?: boolean;
 }
@@ -38,11 +40,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     );
   }
   let draining = false;
-  const server = createServer(createRequestHandler({ gateway, log, bodyLimitBytes: options.bodyLimitBytes, isDraining: () => draining, ...(options.opsOnly ? { opsOnly: true } : {}) }));
+  const readTimeoutMs = options.requestReadTimeoutMs ?? 30_000;
+  // Node checks the request timeouts on this interval (30 s by default, which would let a slow client
+  // hold its socket for up to twice the timeout).
+  const server = createServer({ connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(readTimeoutMs / 4))) }, createRequestHandler({ gateway, log, bodyLimitBytes: options.bodyLimitBytes, isDraining: () => draining, ...(options.opsOnly ? { opsOnly: true } : {}) }));
   // Keep-alive sockets outlive a load balancer's idle timeout by default; a few seconds is plenty here.
   server.keepAliveTimeout = 5_000;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 0;
+  // Node answers 408 and closes a connection whose request (headers and body) has not arrived in time: a
+  // trickled body or a headers-only connection cannot hold a socket. The answer's time is not counted.
+  server.requestTimeout = readTimeoutMs;
+  server.headersTimeout = Math.min(10_000, readTimeoutMs);
   let active = 0;
   let wakeIdle: (() => void) | undefined;
   server.on('request', (_req, res) => {

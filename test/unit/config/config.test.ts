@@ -22,7 +22,7 @@ describe('config schema and defaults', () => {
   test('every option has a default', () => {
     const config = loadConfig({ env: {} });
     expect(config.preset).toBe('secure');
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 3000, bodyLimitBytes: 2 * 1024 * 1024, shutdownGraceMs: 30_000 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 3000, bodyLimitBytes: 2 * 1024 * 1024, shutdownGraceMs: 30_000, requestReadTimeoutMs: 30_000 });
     expect(config.effectiveLimits).toEqual(PRESETS.secure);
   });
 
