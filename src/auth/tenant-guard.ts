@@ -71,12 +71,12 @@ export class TenantGuard {
     return limiter;
   }
 
-  /** Spends one request of the tenant's rate limit, or throws RATE_LIMITED with the wait. */
-  async admit(tenantId: string): Promise<void> {
+  /** Spends `requests` (one by default) of the tenant's rate limit, or throws RATE_LIMITED with the wait. */
+  async admit(tenantId: string, requests = 1): Promise<void> {
     const limiter = this.#limiter(tenantId);
     if (!limiter) return;
     try {
-      await limiter.consume(tenantId, 1);
+      await limiter.consume(tenantId, requests);
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
       this.#onReject(tenantId, 'rate');

@@ -1,6 +1,7 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { CallToolRequestSchema, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, JSONRPCMessageSchema, ListToolsRequestSchema, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { GatewayError } from '../errors';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ANONYMOUS, type Caller } from '../auth';
@@ -42,6 +43,32 @@ function sendJsonRpc(res: ServerResponse, status: number, payload: unknown): voi
 
 function jsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
   sendJsonRpc(res, status, { jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/** Params checked here so a bad one is -32602 with one line, not the SDK's -32603 and a validator dump. */
+const PARAMS_OF: Readonly<Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }>> = {
+  'tools/call': CallToolRequestSchema,
+  'tools/list': ListToolsRequestSchema,
+};
+
+/**
+ * What is wrong with a body that is JSON but not something to hand the SDK: -32600 for what is not a
+ * JSON-RPC message (the SDK calls it a parse error), -32602 for a known method's malformed params.
+ */
+export function invalidMessage(body: unknown): { code: number; message: string; id: string | number | null } | undefined {
+  const messages = Array.isArray(body) ? body : [body];
+  if (messages.length === 0) return { code: -32600, message: 'Invalid Request: an empty batch', id: null };
+  for (const m of messages) {
+    if (!JSONRPCMessageSchema.safeParse(m).success) return { code: -32600, message: 'Invalid Request: not a JSON-RPC 2.0 message (jsonrpc: "2.0", method, and id for a request)', id: null };
+  }
+  if (Array.isArray(body)) return undefined;
+  const { method, id } = body as { method?: unknown; id?: unknown };
+  const schema = typeof method === 'string' ? PARAMS_OF[method] : undefined;
+  const parsed = schema?.safeParse(body);
+  if (!parsed || parsed.success) return undefined;
+  const issue = parsed.error?.issues[0];
+  const where = issue ? issue.path.map(String).join('.') || 'params' : 'params';
+  return { code: -32602, message: `Invalid params: ${where}: ${issue?.message ?? 'invalid'}`, id: typeof id === 'string' || typeof id === 'number' ? id : null };
 }
 
 /**
@@ -125,6 +152,22 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
     if (call) {
       await answerPlainCall(face, log, call, res, caller);
       return;
+    }
+    const invalid = invalidMessage(req.body);
+    if (invalid) {
+      sendJsonRpc(res, invalid.code === -32600 ? 400 : 200, { jsonrpc: '2.0', error: { code: invalid.code, message: invalid.message }, id: invalid.id });
+      return;
+    }
+    if (Array.isArray(req.body)) {
+      try {
+        await face.admitBatch(caller, req.body.length);
+      } catch (err) {
+        if (!(err instanceof GatewayError) || err.code !== 'RATE_LIMITED') throw err;
+        const retryAfterMs = Number(err.details.retryAfterMs ?? 1000);
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+        jsonRpcError(res, 429, -32000, err.message);
+        return;
+      }
     }
     const server = idle.pop() ?? face.createServer(callerFromAuthInfo);
     // The SDK hands req.auth to handlers as extra.authInfo: how the caller reaches them.

@@ -25,6 +25,14 @@ export class McpFace {
   readonly #byName: Map<string, MetaTool>;
   readonly #tasks: JobTaskStore;
 
+  /**
+   * The rest of a JSON-RPC batch against the tenant's rate limit: the HTTP request paid for one message,
+   * and a batch of a hundred scripts must not cost what one does.
+   */
+  async admitBatch(caller: Caller, messages: number): Promise<void> {
+    if (messages > 1) await this.#gateway.tenants.admit(caller.tenantId, messages - 1);
+  }
+
   constructor(gateway: Gateway) {
     this.#gateway = gateway;
     this.#tasks = new JobTaskStore(gateway);
