@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import type { Logger } from '../log';
 import type { RetryPolicy } from '../config';
+import { JOB_LOCK_MS, JOB_LOCK_RENEW_MS, RunnerLiveness } from './runner-liveness';
 import { TERMINAL, type JobQueue, type JobRunner, type JobSubmission, type JobView } from './types';
 
 export interface BullJobQueueOptions {
@@ -50,6 +51,7 @@ export class BullJobQueue implements JobQueue {
   readonly #queue: Queue;
   readonly #prefix: string;
   #worker: Worker | undefined;
+  #liveness: RunnerLiveness | undefined;
   #subscriber: Redis | undefined;
   readonly #active = new Map<string, AbortController>();
   #events: Redis | undefined;
@@ -245,6 +247,16 @@ export class BullJobQueue implements JobQueue {
     this.#subscriber.on('error', () => undefined);
     void this.#subscriber.subscribe(this.#cancelChannel).catch((err: unknown) => this.#options.log.warn({ err }, 'job cancel channel unavailable'));
     this.#subscriber.on('message', (_channel: string, jobId: string) => this.#active.get(jobId)?.abort());
+    const liveness = new RunnerLiveness({
+      connection: runnerConnection,
+      keyPrefix: this.#options.keyPrefix,
+      runnerId: randomUUID(),
+      activeKey: this.#queue.toKey('active'),
+      lockKeyOf: (jobId) => `${this.#queue.toKey(jobId)}:lock`,
+      onReaped: (jobId, runnerId) => this.#options.log.warn({ jobId, runnerId }, 'job runner stopped answering; its job is handed to the stalled-job check'),
+    });
+    this.#liveness = liveness;
+    liveness.start();
     this.#worker = new Worker<JobSubmission, JobOutcome>(
       'executions',
       async (job) => {
@@ -255,6 +267,8 @@ export class BullJobQueue implements JobQueue {
         if (job.stalledCounter > 0 && job.data.retry !== 'onCrash') throw new Error(RUNNER_LOST_REASON);
         const abort = new AbortController();
         this.#active.set(jobId, abort);
+        // Not awaited: while Redis is away the job runs on, and the record lands when it is back.
+        void liveness.own(jobId).catch(() => undefined);
         try {
           const envelope = await runner(job.data, abort.signal, (fraction, message) => {
             void job.updateProgress({ fraction, ...(message !== undefined ? { message } : {}) }).catch(() => undefined);
@@ -262,16 +276,19 @@ export class BullJobQueue implements JobQueue {
           return { envelope, cancelled: abort.signal.aborted };
         } finally {
           this.#active.delete(jobId);
+          void liveness.release(jobId);
         }
       },
       // A job whose runner died is requeued up to maxCrashRetries times; the processor fails 'never' jobs
-      // at once. A 10 s lock (renewed while the runner lives) and a 5 s check: a dead runner is noticed within ~15 s.
+      // at once. The lock outlives a Redis outage; a dead runner is found by its heartbeat (RunnerLiveness)
+      // within ~8 s of the survivors being connected, and the 5 s stalled check takes it from there.
       {
         connection: runnerConnection,
         prefix: this.#prefix,
         concurrency,
         maxStalledCount: this.#options.maxCrashRetries,
-        lockDuration: 10_000,
+        lockDuration: JOB_LOCK_MS,
+        lockRenewTime: JOB_LOCK_RENEW_MS,
         stalledInterval: 5_000,
       },
     );
@@ -286,6 +303,7 @@ export class BullJobQueue implements JobQueue {
   /** Lets running jobs finish (BullMQ waits for them), then lets go of Redis. */
   async close(): Promise<void> {
     await this.#worker?.close().catch(() => undefined);
+    this.#liveness?.stop();
     for (const abort of this.#active.values()) abort.abort();
     await this.#queue.close().catch(() => undefined);
     // BullMQ leaves connections it was given open; they are ours to close.
