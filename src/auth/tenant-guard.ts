@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { TenantToolPolicy } from '../catalog';
-import { resolveLimits, type Limits, type LoadedConfig, type TenantSettings } from '../config';
+import { resolveLimits, type Limits, type LoadedConfig, type RiskPresetName, type TenantSettings } from '../config';
 import { GatewayError } from '../errors';
 import type { Redis } from '../redis';
 
@@ -13,7 +13,7 @@ export interface TenantView {
   limits: Readonly<Limits>;
   /** Limits of async executions: the jobs preset, unless the tenant has a preset of its own. */
   jobLimits: Readonly<Limits>;
-  risk: { warnAt: number; blockAt: number };
+  risk: { preset: RiskPresetName; warnAt: number; blockAt: number };
 }
 
 /**
@@ -50,7 +50,7 @@ export class TenantGuard {
         jobLimits,
         policy: t.tools ? { ...(t.tools.include ? { include: t.tools.include } : {}), ...(t.tools.exclude ? { exclude: t.tools.exclude } : {}) } : undefined,
         limits,
-        risk: { warnAt: t.risk?.warnAt ?? this.#config.risk.warnAt, blockAt: t.risk?.blockAt ?? this.#config.risk.blockAt },
+        risk: { preset: t.risk?.preset ?? this.#config.risk.preset, warnAt: t.risk?.warnAt ?? this.#config.risk.warnAt, blockAt: t.risk?.blockAt ?? this.#config.risk.blockAt },
       };
       this.#views.set(tenantId, view);
     }

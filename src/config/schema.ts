@@ -93,8 +93,13 @@ const ToolRiskOverride = z
   })
   .strict();
 
+/** Risk presets (README "Risk scoring"): `strict` also blocks bulk or sensitive exfiltration and internal or gateway addresses. */
+export const RISK_PRESET_NAMES = ['standard', 'strict'] as const;
+
 const Risk = z
   .object({
+    /** `standard` scores and warns; `strict` blocks exfiltration signals whatever the score. */
+    preset: z.enum(RISK_PRESET_NAMES).default('standard'),
     /** Score at or above which the script still runs, with a warning. */
     warnAt: int(0, 100).default(40),
     /** Score at or above which the script is refused with `blocked`. */
@@ -279,7 +284,7 @@ const Tenant = z
     limits: LimitsOverride.optional(),
     /** Narrows the server's access decision for this tenant. */
     tools: z.object({ include: z.array(z.string().min(1)).optional(), exclude: z.array(z.string().min(1)).optional() }).strict().optional(),
-    risk: z.object({ warnAt: int(0, 1000).optional(), blockAt: int(0, 1000).optional() }).strict().optional(),
+    risk: z.object({ preset: z.enum(RISK_PRESET_NAMES).optional(), warnAt: int(0, 1000).optional(), blockAt: int(0, 1000).optional() }).strict().optional(),
     /** Requests (execute, invoke, search, describe) per window; over it, 429 with Retry-After. */
     rateLimit: z.object({ points: int(1), durationSeconds: int(1) }).strict().optional(),
     /** Executions running at once for this tenant; over it, 429. */
@@ -290,6 +295,7 @@ const Tenant = z
 /** A job whose runner died mid-run: fail it (its tool calls may have had effects) or run it again. */
 export const RETRY_POLICIES = ['never', 'onCrash'] as const;
 export type RetryPolicy = (typeof RETRY_POLICIES)[number];
+export type RiskPresetName = (typeof RISK_PRESET_NAMES)[number];
 
 const Playground = z
   .object({

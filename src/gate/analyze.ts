@@ -1,7 +1,8 @@
 import type { EditList } from './edits';
-import { type EsNode, isNode } from './estree';
+import { type EsNode, isNode, staticKey } from './estree';
 import { guardFunction, guardLoop } from './guards';
-import { ITERATION_METHODS, SENSITIVE_FIELD, summariseArgs, type ScriptFacts } from './facts';
+import { DataFlow, GATHER_METHODS, isListingTool, urlLiterals, wholeUse, type Flow } from './data-flow';
+import { ITERATION_METHODS, LIMIT_ARG, SENSITIVE_FIELD, summariseArgs, type ArgValue, type ScriptFacts } from './facts';
 import { ALLOWED_GLOBALS, ALWAYS_REFUSED, HOST_ALTERNATIVES, HOST_GLOBALS, SANDBOX_LIBRARY, metaToolNamed, suggestGlobal } from './globals';
 import { hasSesHazard, neutraliseRegexSource, neutraliseTemplateRaw, splitStringSource } from './literals';
 import type { RegexLiteral } from './prescan';
@@ -90,14 +91,6 @@ function childIsTarget(node: EsNode, field: string, nodeIsTarget: boolean): bool
   }
 }
 
-export function staticKey(node: EsNode): string | undefined {
-  if (node.type === 'Literal' && (typeof node.value === 'string' || typeof node.value === 'number')) return String(node.value);
-  if (node.type === 'TemplateLiteral' && Array.isArray(node.expressions) && node.expressions.length === 0) {
-    const cooked = ((node.quasis as EsNode[])[0]?.value as { cooked?: unknown } | undefined)?.cooked;
-    return typeof cooked === 'string' ? cooked : undefined;
-  }
-  return undefined;
-}
 
 const memberName = (node: EsNode): string | undefined =>
   node.computed === true ? staticKey(node.property as EsNode) : ((node.property as EsNode).name as string | undefined);
@@ -113,6 +106,9 @@ export interface AnalyzeResult {
   omitted: number;
 }
 
+/** A listing asked for at most this many records is a handful, not bulk. */
+const HANDFUL = 10;
+
 /** Refusals described per script; the rest are counted. */
 export const MAX_REPORTED_VIOLATIONS = 10;
 
@@ -126,9 +122,10 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
   const regexes: RegexLiteral[] = [];
   const library = new Set<string>();
   const scopes: Set<string>[] = [];
-  // Names holding tool results (directly or derived), for the read → send signal.
-  const fromToolData = new Set<string>();
-  let toolDataSeen = 0;
+  // Where tool results go (read → send, and in what bulk); the path of the node being visited.
+  const dataFlow = new DataFlow();
+  const path: EsNode[] = [];
+  const fields: string[] = [];
   let loopDepth = 0;
 
   const locate = createLocator(source);
@@ -160,7 +157,7 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
       return;
     }
     if (declared(name)) {
-      if (fromToolData.has(name)) toolDataSeen++;
+      if (!isTarget) dataFlow.reference(name, path, fields);
       return;
     }
     if (ALLOWED_GLOBALS.has(name)) {
@@ -311,19 +308,58 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
     return wrappers.get(name);
   };
 
-  const recordToolCall = (node: EsNode, shape: { nameIndex: number; argsIndex: number }, argsFromToolData: boolean): void => {
-    const args = node.arguments as EsNode[];
-    const nameArg = args[shape.nameIndex];
+  /** Records the call (unless it sits in a wrapper) and returns its tool name when static. */
+  const recordToolCall = (node: EsNode, shape: { nameIndex: number; argsIndex: number }, args: Record<string, ArgValue>, argsFlow: Flow | undefined): string | undefined => {
+    const argNodes = node.arguments as EsNode[];
+    const nameArg = argNodes[shape.nameIndex];
     const frame = frames[frames.length - 1];
     // Inside a wrapper, the name is its parameter: the call sites of the wrapper are what gets scored.
     if (nameArg?.type === 'Identifier' && frame && frame.params.includes(nameArg.name as string)) {
-      const argsArg = args[shape.argsIndex];
+      const argsArg = argNodes[shape.argsIndex];
       frame.wraps = { nameIndex: frame.params.indexOf(nameArg.name as string), argsIndex: argsArg?.type === 'Identifier' ? frame.params.indexOf(argsArg.name as string) : -1 };
-      return;
+      return undefined;
     }
     const name = nameArg ? staticKey(nameArg) : undefined;
     const { line, column } = where(node);
-    facts.toolCalls.push({ tool: name ?? null, line, column, inLoop: loopDepth > 0, args: summariseArgs(args[shape.argsIndex]), argsFromToolData });
+    const urls = urlLiterals(argNodes[shape.argsIndex]);
+    facts.toolCalls.push({
+      tool: name ?? null,
+      line,
+      column,
+      inLoop: loopDepth > 0,
+      args,
+      argsFromToolData: argsFlow !== undefined,
+      ...(argsFlow ? { dataFrom: { tools: [...argsFlow.tools], bulk: argsFlow.bulk } } : {}),
+      ...(urls.length > 0 ? { urls } : {}),
+    });
+    return name;
+  };
+
+  /** After a node's children: tool calls become tool data, bindings and collections take on what reached them. */
+  const trackData = (node: EsNode, toolCall: { nameIndex: number; argsIndex: number } | undefined): void => {
+    const seen = dataFlow.current();
+    if (toolCall) {
+      const args = summariseArgs((node.arguments as EsNode[])[toolCall.argsIndex]);
+      const name = recordToolCall(node, toolCall, args, seen);
+      // A call that pages (`limit`, `pageSize`, …) or is named like a listing returns many records,
+      // unless it asks for a handful (`limit: 5`).
+      const limits = Object.entries(args).filter(([k]) => LIMIT_ARG.test(k));
+      const handful = limits.length > 0 && limits.every(([, v]) => typeof v === 'number' && v <= HANDFUL);
+      const listing = limits.length > 0 || (name !== undefined && isListingTool(name));
+      dataFlow.replace({ tools: new Set(name ? [name] : []), bulk: listing && !handful && wholeUse(path, fields) });
+      return;
+    }
+    if (!seen) return;
+    if (node.type === 'VariableDeclarator') dataFlow.bind(node.id as EsNode, seen);
+    else if (node.type === 'AssignmentExpression') {
+      const left = node.left as EsNode;
+      // `text += row` in a loop gathers; `x = y` just binds.
+      if (node.operator !== '=' && left.type === 'Identifier') dataFlow.gather(left, seen, loopDepth > 0);
+      else if (left.type === 'MemberExpression') dataFlow.gather(left, seen, loopDepth > 0);
+      else dataFlow.bind(left, seen);
+    } else if (node.type === 'CallExpression' && (node.callee as EsNode).type === 'MemberExpression' && GATHER_METHODS.has(memberName(node.callee as EsNode) ?? '')) {
+      dataFlow.gather((node.callee as EsNode).object as EsNode, seen, loopDepth > 0);
+    }
   };
 
   const wrapperName = (node: EsNode, parent: EsNode | undefined): string | undefined => {
@@ -364,6 +400,9 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
   const visitNode = (node: EsNode, parent: EsNode | undefined, field: string, isTarget: boolean): void => {
     const scope = scopeNames(node, parent);
     if (scope) scopes.push(scope);
+    path.push(node);
+    fields.push(field);
+    dataFlow.enter();
     if (node.type === 'Identifier' && !isNameSlot(parent, field)) checkIdentifier(node, parent, field, isTarget);
     else checkNode(node, parent);
 
@@ -374,7 +413,6 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
     if (fn) frames.push({ params: (node.params as EsNode[]).map((p) => (p.type === 'Identifier' ? (p.name as string) : '')) });
     const iterationCall =
       node.type === 'CallExpression' && (node.callee as EsNode).type === 'MemberExpression' && ITERATION_METHODS.has(memberName(node.callee as EsNode) ?? '');
-    const seenBefore = toolDataSeen;
 
     for (const key in node) {
       if (key === 'type' || key === 'loc' || key === 'start' || key === 'end') continue;
@@ -390,31 +428,27 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
         visit(value, node, key, childIsTarget(node, key, isTarget));
       }
       if (iterating) loopDepth--;
-      // `items.map((u) => …)` over tool data: the callback's parameters hold tool data too.
-      if (iterationCall && key === 'callee' && toolDataSeen > seenBefore) {
+      // `items.map((u) => …)` over tool data: the callback's parameters hold items of it.
+      const seen = dataFlow.current();
+      if (iterationCall && key === 'callee' && seen) {
         for (const arg of node.arguments as EsNode[]) {
-          if (FUNCTION_TYPES.has(arg.type)) for (const param of arg.params as EsNode[]) collectNames(param, fromToolData);
+          if (FUNCTION_TYPES.has(arg.type)) for (const param of arg.params as EsNode[]) dataFlow.bind(param, seen, true);
         }
       }
-      // The loop variable holds tool data as soon as its iterable does: taint it before the body is walked.
-      if (key === 'right' && (node.type === 'ForOfStatement' || node.type === 'ForInStatement') && toolDataSeen > seenBefore) {
-        collectNames(node.left as EsNode, fromToolData);
-      }
+      // The loop variable holds an item as soon as its iterable is tool data: taint it before the body is walked.
+      if (key === 'right' && (node.type === 'ForOfStatement' || node.type === 'ForInStatement') && seen) dataFlow.bind(node.left as EsNode, seen, true);
     }
     if (loop) loopDepth--;
 
-    if (toolCall) {
-      recordToolCall(node, toolCall, toolDataSeen > seenBefore);
-      // A tool call is itself tool data for whatever it is assigned to.
-      toolDataSeen++;
-    }
+    trackData(node, toolCall);
     if (fn) {
       const frame = frames.pop();
       const name = frame?.wraps ? wrapperName(node, parent) : undefined;
       if (name && frame?.wraps) wrappers.set(name, frame.wraps);
     }
-    if (node.type === 'VariableDeclarator' && toolDataSeen > seenBefore) collectNames(node.id as EsNode, fromToolData);
-    if (node.type === 'AssignmentExpression' && toolDataSeen > seenBefore) collectNames(node.left as EsNode, fromToolData);
+    dataFlow.leave();
+    path.pop();
+    fields.pop();
 
     if (scope) scopes.pop();
     rewrite(node, parent, field);
@@ -424,15 +458,4 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
   if (programScope) scopes.push(programScope);
   for (const statement of program.body as EsNode[]) visit(statement, program, 'body', false);
   return { violations, facts, regexes, library: [...library], omitted };
-}
-
-/** Identifier names under a declaration or assignment target (already rewritten nodes included). */
-function collectNames(node: EsNode | undefined, out: Set<string>): void {
-  if (!node) return;
-  if (node.type === 'Identifier') out.add(node.name as string);
-  else if (node.type === 'VariableDeclaration') for (const d of node.declarations as EsNode[]) collectNames(d.id as EsNode, out);
-  else if (node.type === 'ObjectPattern') for (const p of node.properties as EsNode[]) collectNames(p.type === 'RestElement' ? (p.argument as EsNode) : (p.value as EsNode), out);
-  else if (node.type === 'ArrayPattern') for (const e of node.elements as (EsNode | null)[]) collectNames(e ?? undefined, out);
-  else if (node.type === 'AssignmentPattern') collectNames(node.left as EsNode, out);
-  else if (node.type === 'RestElement') collectNames(node.argument as EsNode, out);
 }

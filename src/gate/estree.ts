@@ -16,6 +16,16 @@ const SKIPPED_FIELDS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', '
 export const isNode = (value: unknown): value is EsNode =>
   value !== null && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string';
 
+/** The value of a literal key or name (`'a'`, `1`, a template without substitutions), else undefined. */
+export function staticKey(node: EsNode): string | undefined {
+  if (node.type === 'Literal' && (typeof node.value === 'string' || typeof node.value === 'number')) return String(node.value);
+  if (node.type === 'TemplateLiteral' && Array.isArray(node.expressions) && node.expressions.length === 0) {
+    const cooked = ((node.quasis as EsNode[])[0]?.value as { cooked?: unknown } | undefined)?.cooked;
+    return typeof cooked === 'string' ? cooked : undefined;
+  }
+  return undefined;
+}
+
 /** Calls `visit(child, field)` for each direct child node, in source order of the node's fields. */
 export function forEachChild(node: EsNode, visit: (child: EsNode, field: string) => void): void {
   for (const field in node) {

@@ -20,6 +20,10 @@ export interface ToolCallFact {
   args: Record<string, ArgValue>;
   /** The arguments are built from a variable holding tool results. */
   argsFromToolData: boolean;
+  /** Which tools' results reach the arguments, and whether in bulk (see data-flow.ts). */
+  dataFrom?: { tools: string[]; bulk: boolean };
+  /** Literal URLs among the arguments, at any depth. */
+  urls?: string[];
 }
 
 export interface SensitiveFieldFact {
@@ -33,6 +37,9 @@ export interface ScriptFacts {
 }
 
 export const SENSITIVE_FIELD = /^(password|passwd|passphrase|secret|secrets|token|accessToken|refreshToken|apiKey|api_key|privateKey|private_key|ssn|socialSecurityNumber|creditCard|cardNumber|card_number|cvv|cvc|pin|iban)$/i;
+
+/** Argument names that bound how many records a call returns. */
+export const LIMIT_ARG = /^(limit|pageSize|page_size|perPage|per_page|count|max|top|size|batchSize|first|last)$/i;
 
 /** Array methods whose callback runs once per element. */
 export const ITERATION_METHODS: ReadonlySet<string> = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex']);

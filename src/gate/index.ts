@@ -8,7 +8,7 @@ export { ALLOWED_GLOBALS, HOST_GLOBALS, META_TOOLS, SANDBOX_LIBRARY, metaToolNam
 export type { RuleId } from './rules';
 export { LruCache } from './lru';
 export type { CompiledScript, GateResult, GateViolation, GateLimits } from './types';
-export { assessRisk, describeRisk, resolveTraits } from './risk';
+export { RISK_PRESETS, assessRisk, describeRisk, isInternalHost, resolveTraits } from './risk';
 export type { RiskAssessment, RiskPolicy, RiskSignal, ToolTraits, ToolTraitsLookup } from './risk';
 export type { ScriptFacts, ToolCallFact } from './facts';
 export { SCRIPT_ENVIRONMENT } from './environment';

@@ -11,10 +11,10 @@ import { Observer, type ExecutionRef } from './observe';
 import { abortRace, executorPoolOptions, semanticSearch, toolTraitsLookup } from './gateway-support';
 import { ToolTrace } from './tool-trace';
 import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
-import { capRequestLimits, type LoadedConfig, type RequestLimits } from '../config';
+import { capRequestLimits, type LoadedConfig, type RequestLimits, type RiskPresetName } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import { ExecutorPool, type RunScope, type SandboxError, type SandboxLimits, type ToolReply } from '../executor';
-import { assessRisk, createScriptCompiler, describeRisk, locateFailure, metaToolNamed, type CompiledScript, type RiskAssessment, type ScriptCompiler } from '../gate';
+import { RISK_PRESETS, assessRisk, createScriptCompiler, describeRisk, locateFailure, metaToolNamed, type CompiledScript, type RiskAssessment, type ScriptCompiler } from '../gate';
 import type { Logger } from '../log';
 import { createMetrics, type GatewayMetrics } from '../metrics';
 import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromViolations, type ExecutionEnvelope } from './envelope';
@@ -332,9 +332,9 @@ export class Gateway {
   }
 
   /** Risk of a compiled script for this catalog and config: annotations first, then config overrides. */
-  assessRisk(facts: Parameters<typeof assessRisk>[0], thresholds: { warnAt: number; blockAt: number } = this.config.risk): RiskAssessment {
+  assessRisk(facts: Parameters<typeof assessRisk>[0], policy: { preset: RiskPresetName; warnAt: number; blockAt: number } = this.config.risk): RiskAssessment {
     const lookup = toolTraitsLookup(this.catalog, this.config.risk.tools);
-    return assessRisk(facts, lookup, { warnAt: thresholds.warnAt, blockAt: thresholds.blockAt });
+    return assessRisk(facts, lookup, { warnAt: policy.warnAt, blockAt: policy.blockAt, blockSignals: RISK_PRESETS[policy.preset].blockSignals });
   }
 
   async #toolCall(

@@ -1,6 +1,6 @@
 /**
  * Ordinary CRUD workflows across the demo areas. Each must run with status 'ok' and must never be
- * blocked by the risk scorer (warnings are allowed). Each test reads its side effect back through direct
+ * blocked by the risk scorer (warnings are allowed), under the strict risk preset. Each test reads its side effect back through direct
  * tool calls, and works on entities no other test touches (checked with `claim`).
  */
 import type { ExecutionEnvelope } from '../../src/gateway';
@@ -9,7 +9,9 @@ import { invokeOk, js, type Invoice, type Page, type Payment, type Sent, type Ti
 
 let g: TestGateway;
 beforeAll(async () => {
-  g = await startTestGateway();
+  // The strict risk preset: ordinary CRUD (one record to its owner, a webhook about one new user) must
+  // pass even where bulk and sensitive exfiltration are blocked outright.
+  g = await startTestGateway({ risk: { preset: 'strict' } });
 });
 afterAll(() => g.close());
 

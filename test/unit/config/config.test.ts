@@ -91,6 +91,7 @@ describe('SCRIPTGATE_* environment overrides', () => {
     if (envName === 'SCRIPTGATE_SEARCH_STRATEGY') ({ raw, value } = { raw: 'ml', value: 'ml' });
     if (envName === 'SCRIPTGATE_JOBS_RETRY') ({ raw, value } = { raw: 'onCrash', value: 'onCrash' });
     if (envName === 'SCRIPTGATE_JOBS_PRESET') ({ raw, value } = { raw: 'experimental', value: 'experimental' });
+    if (envName === 'SCRIPTGATE_RISK_PRESET') ({ raw, value } = { raw: 'strict', value: 'strict' });
     if (envName === 'SCRIPTGATE_SERVER_HOST') ({ raw, value } = { raw: '0.0.0.0', value: '0.0.0.0' });
     if (envName === 'SCRIPTGATE_AUTH_JWT_JWKS_URL') {
       ({ raw, value } = { raw: 'https://issuer.example.com/.well-known/jwks.json', value: 'https://issuer.example.com/.well-known/jwks.json' });
