@@ -33,8 +33,11 @@ interface LiveRun {
 
 const flagsBuffer = new SharedArrayBuffer(MAX_SLOTS * Int32Array.BYTES_PER_ELEMENT);
 const ownersBuffer = new SharedArrayBuffer(MAX_SLOTS * Int32Array.BYTES_PER_ELEMENT);
+const enteredBuffer = new SharedArrayBuffer(MAX_SLOTS * Int32Array.BYTES_PER_ELEMENT);
 const flags = new Int32Array(flagsBuffer);
 const owners = new Int32Array(ownersBuffer);
+/** Per slot, the thread's stamp of when its run last got control (see sandbox-worker's markEntered). */
+const entered = new Int32Array(enteredBuffer);
 const freeSlots: number[] = Array.from({ length: MAX_SLOTS }, (_, i) => MAX_SLOTS - 1 - i);
 
 const runs = new Map<number, LiveRun>();
@@ -115,22 +118,34 @@ function stopRun(run: LiveRun, reason: CancelReason): void {
   run.graceTimer.unref();
 }
 
-/** Runs that shared a lost thread, counted once when its first task fails (later ones see fewer). */
-const lostThreadCounts = new Map<number, number>();
-function coResidentCount(slot: number): number {
-  const threadId = Atomics.load(owners, slot);
-  if (threadId === 0) return 1;
-  let count = lostThreadCounts.get(threadId);
-  if (count === undefined) {
-    count = 0;
-    for (const other of runs.values()) if (Atomics.load(owners, other.task.slot) === threadId) count++;
-    lostThreadCounts.set(threadId, count);
-    setTimeout(() => lostThreadCounts.delete(threadId), 10_000).unref();
+/**
+ * What is known about a lost thread, read once when its first task fails (later ones see fewer runs):
+ * how many runs it held, and which of them had control last.
+ */
+const lostThreads = new Map<number, { count: number; suspect: number }>();
+function lostThread(threadId: number): { count: number; suspect: number } {
+  let known = lostThreads.get(threadId);
+  if (!known) {
+    known = { count: 0, suspect: 0 };
+    let latest = 0;
+    for (const other of runs.values()) {
+      const slot = other.task.slot;
+      if (Atomics.load(owners, slot) !== threadId) continue;
+      // Stamps wrap around at 2^31; a difference is right as long as runs are not 2^31 entries apart.
+      const stamp = Atomics.load(entered, slot);
+      if (known.count === 0 || ((stamp - latest) | 0) > 0) {
+        latest = stamp;
+        known.suspect = other.task.id;
+      }
+      known.count++;
+    }
+    lostThreads.set(threadId, known);
+    setTimeout(() => lostThreads.delete(threadId), 10_000).unref();
   }
-  return Math.max(count, 1);
+  return known;
 }
 
-function lostOutcome(run: LiveRun, err: unknown, sole: boolean): RunOutcome {
+function lostOutcome(run: LiveRun, err: unknown): RunOutcome {
   const code = (err as { code?: unknown } | null)?.code;
   const message = err instanceof Error ? err.message : String(err);
   if (run.terminatedFor) {
@@ -145,12 +160,16 @@ function lostOutcome(run: LiveRun, err: unknown, sole: boolean): RunOutcome {
       stats: { toolCalls: 0, iterations: 0, runMs: 0 },
     };
   }
+  // A run that never started on the lost thread cannot have caused the loss.
+  const threadId = Atomics.load(owners, run.task.slot);
+  const thread = threadId !== 0 ? lostThread(threadId) : undefined;
   return {
     lost: true,
     reason: code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'worker-oom' : 'worker-exited',
     // Tool calls bypass this process; the front adds what it saw.
     madeToolCall: false,
-    sole,
+    sole: thread !== undefined && thread.count <= 1,
+    suspect: thread !== undefined && thread.suspect === run.task.id,
     message,
   };
 }
@@ -163,6 +182,7 @@ function startRun(taskIn: Omit<SandboxTask, 'slot'>): void {
   }
   Atomics.store(flags, slot, CANCEL_NONE);
   Atomics.store(owners, slot, 0);
+  Atomics.store(entered, slot, 0);
   const task: SandboxTask = { ...taskIn, slot };
   const run: LiveRun = { task, deadlineTimer: undefined, graceTimer: undefined, terminatedFor: undefined };
   runs.set(task.id, run);
@@ -170,7 +190,7 @@ function startRun(taskIn: Omit<SandboxTask, 'slot'>): void {
   pool.run(task).then(
     (outcome) => finish(run, outcome),
     // A run that never started on the lost thread cannot have caused the loss.
-    (err: unknown) => finish(run, lostOutcome(run, err, Atomics.load(owners, slot) !== 0 && coResidentCount(slot) <= 1)),
+    (err: unknown) => finish(run, lostOutcome(run, err)),
   );
 }
 
@@ -195,7 +215,7 @@ function startPool(options: ExecutorInit): void {
     // Workers await tool results between tasks; Atomics.wait would block their event loop.
     atomics: 'disabled',
     resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb, maxYoungGenerationSizeMb: Math.max(4, Math.floor(options.workerHeapMb / 8)) },
-    workerData: { flags: flagsBuffer, owners: ownersBuffer, toolChannel: options.toolChannel },
+    workerData: { flags: flagsBuffer, owners: ownersBuffer, entered: enteredBuffer, toolChannel: options.toolChannel },
     env: {},
   });
   pool.on('message', (message: unknown) => {

@@ -6,28 +6,42 @@
  * front's dependencies.
  */
 import { connect } from 'node:net';
-import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
+import { MessageChannel, parentPort, resourceLimits, threadId, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { byteLength, dateNow, freeze, jsonStringify, jsonParse } from './primordials';
+import { dateNow, freeze, jsonStringify, jsonParse } from './primordials';
 import type { FrontChannelMessage, HostToWorker, LogEntry, SandboxError, SandboxOutcome, SandboxTask, ToolChannelAddress, ToolReply, WorkerChannelMessage } from '../src/executor/protocol';
 import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, MAX_PROGRESS_MESSAGE, MAX_PROGRESS_REPORTS, PORT_HANDSHAKE, PROGRESS_TOOL, createLineReader, createLineWriter } from '../src/executor/protocol';
 import { installSes } from './ses-setup';
 import { makeConsole, type ConsoleSink } from './sandbox-console';
 import { describeThrown, scriptLocation } from './thrown';
 import { createLibrary } from './stdlib';
+import { createRunClockFactory, type RunClock } from './run-clock';
+import { serialiseResult } from './script-result';
 
 // A script's un-awaited rejection must never take the thread (and its co-resident scripts) down.
 process.on('unhandledRejection', () => undefined);
 
-const { SharedError, InitialDate, InitialMath } = installSes();
+// Piscina starts us with the pool's heap limit; 64 MiB is the smallest preset's, for a thread started without one.
+const { SharedError, InitialDate, InitialMath } = installSes(resourceLimits.maxOldGenerationSizeMb ?? 64);
 const library = createLibrary(SharedError);
+const runClock = createRunClockFactory(InitialDate, InitialMath);
 
 interface SharedArrays {
   flags: Int32Array;
   owners: Int32Array;
+  entered: Int32Array;
 }
-const shared = workerData as { flags: SharedArrayBuffer; owners: SharedArrayBuffer; toolChannel: ToolChannelAddress };
-const arrays: SharedArrays = { flags: new Int32Array(shared.flags), owners: new Int32Array(shared.owners) };
+const shared = workerData as { flags: SharedArrayBuffer; owners: SharedArrayBuffer; entered: SharedArrayBuffer; toolChannel: ToolChannelAddress };
+const arrays: SharedArrays = { flags: new Int32Array(shared.flags), owners: new Int32Array(shared.owners), entered: new Int32Array(shared.entered) };
+
+/**
+ * Stamps the run that is about to get control. If this thread dies (out of heap, say), the host reads
+ * the stamps of the runs it held: the one with the latest stamp was running, the others were waiting.
+ */
+let enteredStamp = 0;
+const markEntered = (slot: number): void => {
+  Atomics.store(arrays.entered, slot, (enteredStamp = (enteredStamp + 1) | 0));
+};
 
 const { port1: hostPort, port2 } = new MessageChannel();
 parentPort?.postMessage({ [PORT_HANDSHAKE]: true, port: port2, threadId }, [port2]);
@@ -99,8 +113,12 @@ class Execution {
   progressReports = 0;
   #onTrip: ((trip: Trip) => void) | undefined;
   #onIdle: (() => void) | undefined;
+  /** This run's Date and Math (seeded random, recorded clock). */
+  readonly clock: RunClock;
 
-  constructor(readonly task: SandboxTask) {}
+  constructor(readonly task: SandboxTask) {
+    this.clock = runClock(task.seed, task.replayClock);
+  }
 
   /** Ends the run: every guard, tool call and console call throws this from now on. */
   tripWith(code: string, message: string, details?: Record<string, unknown>): Error {
@@ -146,7 +164,8 @@ class Execution {
 
   send(call: PendingCall): void {
     this.inflight++;
-    toFront({ t: 'tool-call', id: this.task.id, callId: call.callId, tool: call.tool, args: call.args });
+    const clock = this.clock.drain();
+    toFront({ t: 'tool-call', id: this.task.id, callId: call.callId, tool: call.tool, args: call.args, ...(clock !== undefined ? { clock } : {}) });
   }
 }
 
@@ -170,6 +189,7 @@ function onToolResult(message: FrontChannelMessage): void {
   const call = exec.settled(message.callId);
   if (!call) return;
   if (message.reply.ok) exec.lastResults.set(call.tool, message.reply.value);
+  markEntered(exec.task.slot);
   settleCall(call, message.reply);
 }
 
@@ -270,6 +290,7 @@ function makeRuntime(exec: Execution) {
   const tick = (): number => {
     if (exec.trip) throw exec.trip.error;
     const ticks = ++exec.ticks;
+    markEntered(slot);
     if (Atomics.load(flags, slot) !== CANCEL_NONE) {
       throw Atomics.load(flags, slot) === CANCEL_TIMEOUT
         ? exec.tripWith('TIMEOUT', `script exceeded its ${exec.task.timeoutMs} ms deadline`, { timeoutMs: exec.task.timeoutMs })
@@ -315,39 +336,6 @@ function stats(exec: Execution, startedAt: number) {
   return { toolCalls: exec.toolCalls, iterations: exec.ticks * (GUARD_BATCH + 1), runMs: performance.now() - startedAt };
 }
 
-/** Values JSON silently turns into `{}`: a Map or Set in the result, at the top or one level down. */
-function lossyCollections(value: unknown): string | undefined {
-  const kind = (v: unknown): string | undefined => (v instanceof Map ? 'Map' : v instanceof Set ? 'Set' : undefined);
-  const top = kind(value);
-  if (top) return `the result is a ${top}`;
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const key of Object.keys(value).slice(0, 100)) {
-    const inner = kind(Object.getOwnPropertyDescriptor(value, key)?.value);
-    if (inner) return `the result's ${Array.isArray(value) ? `item ${key}` : `field '${key}'`} is a ${inner}`;
-  }
-  return undefined;
-}
-
-function serialiseResult(exec: Execution, value: unknown): { json: string | undefined } | SandboxError {
-  if (value === undefined) return { json: undefined };
-  const lossy = lossyCollections(value);
-  if (lossy) exec.warnings.push(`${lossy}, which JSON shows as {}: return Object.fromEntries(map) or [...set] instead`);
-  let json: string | undefined;
-  try {
-    json = jsonStringify(value);
-  } catch (err) {
-    if (exec.trip) return exec.trip.outcome;
-    const reason = String((err as Error)?.message ?? err);
-    const fix = /BigInt/.test(reason) ? ' (turn BigInt values into strings with String(x), or numbers with Number(x))' : /circular/i.test(reason) ? ' (return a copy without the cycle)' : '';
-    return { code: 'RESULT_NOT_SERIALIZABLE', message: `the result cannot be turned into JSON: ${reason}${fix}` };
-  }
-  if (json !== undefined && byteLength(json) > exec.task.limits.resultBytes) {
-    exec.limit('resultBytes', exec.task.limits.resultBytes);
-    return exec.trip?.outcome ?? { code: 'LIMIT_EXCEEDED', message: 'result too large' };
-  }
-  return { json };
-}
-
 export default async function runSandboxTask(task: SandboxTask): Promise<SandboxOutcome> {
   const startedAt = performance.now();
   const exec = new Execution(task);
@@ -364,8 +352,8 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
       progress: bridgeFunction('progress', makeProgress(exec)),
       context: deepFreezeData(task.context ?? {}),
       ToolError,
-      Date: InitialDate,
-      Math: InitialMath,
+      Date: exec.clock.Date,
+      Math: exec.clock.Math,
     };
     for (const name of SHADOWED_GLOBALS) globals[name] = undefined;
     // Only what the script names: each endowment costs every compartment a property definition.
@@ -376,6 +364,7 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
       runtime: unknown,
     ) => () => Promise<unknown>;
     const main = factory(bridgeFunction('callTool', makeCallTool(exec)), makeRuntime(exec));
+    markEntered(task.slot);
     const tripped = exec.whenTripped();
     tripped.catch(() => undefined);
     let value: unknown;

@@ -1,4 +1,5 @@
 import 'ses';
+import { capAllocations } from './allocation-caps';
 import { installPolyfills } from './stdlib';
 
 /**
@@ -21,9 +22,11 @@ export interface SesIntrinsics {
   InitialMath: Math;
 }
 
-export function installSes(): SesIntrinsics {
+/** `heapMb`: the thread's old-generation limit, which bounds what one built-in call may allocate. */
+export function installSes(heapMb: number): SesIntrinsics {
   // Before lockdown, which freezes them with the other intrinsics.
   installPolyfills();
+  capAllocations(heapMb);
   lockdown({
     errorTaming: 'safe',
     overrideTaming: 'severe',

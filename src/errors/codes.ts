@@ -60,8 +60,8 @@ export const ERROR_CODES = Object.freeze({
   TIMEOUT: spec('timeout', 200, 'Do less per execution: fetch fewer items, avoid unbounded loops, or pass a larger timeoutMs (capped by the preset).'),
   LIMIT_EXCEEDED: spec('limit_exceeded', 200, 'The named limit was reached: reduce tool calls, loop iterations, recursion, logging or result size.'),
   CANCELLED: spec('runtime_error', 200, 'The execution was cancelled by its caller or by a shutdown; submit it again if it is still wanted.'),
-  EXECUTOR_RESTARTED: spec('runtime_error', 200, 'The sandbox restarted for reasons unrelated to this script; retry the same request.', true),
-  EXECUTOR_CRASHED: spec('runtime_error', 200, 'This script crashed its sandbox (usually by building a huge string or array); work on smaller data.'),
+  EXECUTOR_RESTARTED: spec('runtime_error', 200, 'The sandbox restarted because of another script and this run could not be resumed (see the message); retry the same request.', true),
+  EXECUTOR_CRASHED: spec('runtime_error', 200, 'This script crashed its sandbox (usually by building a huge string or array); work on smaller data. It runs isolated for a while.'),
 
   // Tools.
   TOOL_NOT_FOUND: spec('tool_error', 404, 'Use a tool name returned by search_tools, exactly as written (source:tool).'),

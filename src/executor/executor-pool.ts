@@ -3,6 +3,12 @@ import type { Logger } from '../log';
 import { ExecutorProcess, type PoolStats } from './executor-process';
 import { ToolChannelServer, type ChannelReply } from './tool-channel';
 import { MAX_PROGRESS_MESSAGE, NO_DEADLINE, PROGRESS_TOOL, type ExecutorInit, type RunOutcome, type SandboxLimits, type SandboxOutcome, type ToolReply } from './protocol';
+import { Quarantine } from './quarantine';
+import { failed, serialiseReply } from './replies';
+import { ReplayLog } from './replay-log';
+import { RunScope } from './run-scope';
+
+export { RunScope } from './run-scope';
 
 export interface ExecutorPoolOptions {
   processes: number;
@@ -21,64 +27,6 @@ export interface ExecutorPoolOptions {
 /** Answers a tool call a running script made; the pool has already checked run identity and budget. */
 export type ToolCallHandler = (tool: string, args: unknown, scope: RunScope) => Promise<ToolReply>;
 
-// Allocated once: building an Error per run (stack capture) showed up in profiles of the hot path.
-const RUN_ENDED = new GatewayError('CANCELLED', 'the execution ended');
-const DEADLINE_REACHED = new GatewayError('TIMEOUT', 'the execution deadline was reached');
-
-/**
- * What the front knows about one run while its tools execute. The AbortSignal and its deadline timer
- * exist only if a tool asks for `signal`; `race()` settles a hung tool call when the run ends without
- * one listener per call.
- */
-export class RunScope {
-  #abort: AbortController | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #waiters: Set<(reason: unknown) => void> | undefined;
-  #ended = false;
-
-  constructor(readonly deadlineAt: number) {}
-
-  get signal(): AbortSignal {
-    if (!this.#abort) {
-      const abort = new AbortController();
-      this.#abort = abort;
-      if (this.#ended) abort.abort(RUN_ENDED);
-      else if (this.deadlineAt !== NO_DEADLINE) {
-        this.#timer = setTimeout(() => abort.abort(DEADLINE_REACHED), Math.max(0, this.deadlineAt - Date.now()));
-        this.#timer.unref();
-      }
-    }
-    return this.#abort.signal;
-  }
-
-  race<T>(work: Promise<T>): Promise<T> {
-    if (this.#ended) return Promise.reject(RUN_ENDED);
-    const waiters = (this.#waiters ??= new Set());
-    return new Promise<T>((resolve, reject) => {
-      waiters.add(reject);
-      work.then(
-        (value) => {
-          waiters.delete(reject);
-          resolve(value);
-        },
-        (err: unknown) => {
-          waiters.delete(reject);
-          reject(err);
-        },
-      );
-    });
-  }
-
-  end(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    clearTimeout(this.#timer);
-    this.#abort?.abort(RUN_ENDED);
-    if (this.#waiters) for (const reject of this.#waiters) reject(RUN_ENDED);
-    this.#waiters?.clear();
-  }
-}
-
 export interface RunRequest {
   code: string;
   /** Standard-library globals to endow (the compiled script's `library`). */
@@ -91,63 +39,60 @@ export interface RunRequest {
   onProgress?: (fraction: number, message?: string) => void;
   /** Aborting it cancels the run (job cancellation, client gone). */
   signal?: AbortSignal;
+  /** The compiled script's hash: a script that crashed its sandbox runs isolated for a while. */
+  scriptHash?: string;
 }
 
 export interface RunResult {
   outcome: SandboxOutcome;
-  /** 2 when the run was retried after losing an executor it had not touched any tool from. */
+  /** Above 1 when the run was lost with its thread or executor and resumed (see ReplayLog). */
   attempts: number;
 }
 
-interface ActiveRun {
-  executor: ExecutorProcess;
+/** What every attempt of one run shares. */
+interface RunState {
   deadlineAt: number;
-  toolCalls: number;
+  log: ReplayLog;
   maxToolCalls: number;
   maxToolResultBytes: number;
   onToolCall: ToolCallHandler;
   onProgress: ((fraction: number, message?: string) => void) | undefined;
+  /** Lives across attempts: a tool still running when an attempt was lost is awaited by the next. */
   scope: RunScope | undefined;
+}
+
+/** One attempt of a run, on one executor. */
+interface ActiveRun {
+  executor: ExecutorProcess;
+  state: RunState;
   watchdogFired: boolean;
+  /** Why a resumed attempt was stopped: at some step it asked for something its lost attempt had not. */
+  diverged: string | undefined;
 }
 
-const EMPTY_STATS = Object.freeze({ toolCalls: 0, iterations: 0, runMs: 0 });
-
-function failed(code: string, message: string, details?: Record<string, unknown>): SandboxOutcome {
-  return { ok: false, error: { code, message, ...(details ? { details } : {}) }, logs: [], warnings: [], stats: { ...EMPTY_STATS } };
-}
-
-/**
- * Serialises a tool reply for the channel, replacing results that are not JSON or are over the run's
- * toolResultBytes with a tool error, so a huge answer never reaches (or stalls) a sandbox thread.
- */
-function serialiseReply(id: number, callId: number, tool: string, reply: ToolReply, maxBytes: number): string {
-  const failWith = (message: string): string =>
-    JSON.stringify({ t: 'tool-result', id, callId, reply: { ok: false, error: { code: 'TOOL_ERROR', message } } });
-  let line: string;
-  try {
-    line = JSON.stringify({ t: 'tool-result', id, callId, reply });
-  } catch (err) {
-    return failWith(`${tool}: the tool returned data that is not JSON (${(err as Error).message})`);
-  }
-  // UTF-8 takes at least one byte per UTF-16 unit and at most three, so most lines skip the byte count.
-  if (line.length * 3 > maxBytes) {
-    const bytes = Buffer.byteLength(line, 'utf8');
-    if (bytes > maxBytes) return failWith(`${tool}: the result is ${bytes} bytes, over the limit toolResultBytes (${maxBytes})`);
-  }
-  return line;
-}
+/** Attempts of one run: the first, a resume, and a resume in isolation. */
+const MAX_ATTEMPTS = 3;
+/** How long a script that crashed its sandbox runs isolated, and how many such scripts are remembered. */
+const QUARANTINE_MS = 10 * 60_000;
+const QUARANTINE_ENTRIES = 1_000;
 
 /**
  * The front's view of all executor processes: dispatch, the trust boundary for tool calls, watchdogs,
- * and the retry rule (a run lost with an executor is retried once if it made no tool call and was not
- * the only run there, i.e. not the likely cause).
+ * and recovery. A run lost with its thread or executor is resumed (replayed from its ReplayLog) unless
+ * it caused the loss: it was alone there, or it was lost again while running isolated. A run the
+ * executor names as the likely cause (it had control when its thread died), or one lost with a whole
+ * executor twice, is resumed isolated: on an executor of its own that runs one script per thread, so
+ * whatever it does next harms nobody else. A script that proved to crash its sandbox stays isolated for
+ * QUARANTINE_MS.
  */
 export class ExecutorPool {
   readonly executors: ExecutorProcess[];
   readonly #runs = new Map<number, ActiveRun>();
   #seq = 0;
   #closed = false;
+  /** Started on first need: the executor for suspects and quarantined scripts. */
+  #isolated: ExecutorProcess | undefined;
+  readonly #quarantine = new Quarantine(QUARANTINE_MS, QUARANTINE_ENTRIES);
 
   constructor(readonly options: ExecutorPoolOptions) {
     this.executors = Array.from({ length: options.processes }, (_, index) => {
@@ -160,7 +105,7 @@ export class ExecutorPool {
         restartBackoffMaxMs: options.restartBackoffMaxMs,
         log: options.log,
       });
-      ex.on('tool-call', (id: number, callId: number, tool: string, args: unknown, reply: ChannelReply) => this.#onToolCall(ex, id, callId, tool, args, reply));
+      this.#listen(ex);
       return ex;
     });
   }
@@ -202,9 +147,15 @@ export class ExecutorPool {
     return maxThreads * tasksPerThread + this.options.maxQueue;
   }
 
-  #pickReady(): ExecutorProcess | undefined {
+  #listen(ex: ExecutorProcess): void {
+    ex.on('tool-call', (id: number, callId: number, tool: string, args: unknown, clock: number[] | false | undefined, reply: ChannelReply) =>
+      this.#onToolCall(ex, id, callId, tool, args, clock, reply),
+    );
+  }
+
+  #pickReady(candidates: readonly ExecutorProcess[]): ExecutorProcess | undefined {
     let best: ExecutorProcess | undefined;
-    for (const ex of this.executors) {
+    for (const ex of candidates) {
       if (ex.ready && (!best || ex.inFlightCount < best.inFlightCount)) best = ex;
     }
     return best;
@@ -214,8 +165,8 @@ export class ExecutorPool {
    * A ready executor with room, waiting (within the run's own deadline) while executors restart, so a
    * crash costs the next request a short delay rather than an error.
    */
-  async #acquire(deadlineAt: number): Promise<ExecutorProcess> {
-    let best = this.#pickReady();
+  async #acquire(deadlineAt: number, candidates: readonly ExecutorProcess[] = this.executors): Promise<ExecutorProcess> {
+    let best = this.#pickReady(candidates);
     while (!best) {
       if (this.#closed) throw new GatewayError('SHUTTING_DOWN', 'the executor pool is closed');
       const waitMs = deadlineAt - Date.now();
@@ -223,14 +174,14 @@ export class ExecutorPool {
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
-          for (const ex of this.executors) ex.off('ready', done);
+          for (const ex of candidates) ex.off('ready', done);
           resolve();
         };
         // Node fires a longer timer after 1 ms; without a deadline, wake now and then to re-check.
         const timer = setTimeout(done, Math.min(waitMs, 60_000));
-        for (const ex of this.executors) ex.once('ready', done);
+        for (const ex of candidates) ex.once('ready', done);
       });
-      best = this.#pickReady();
+      best = this.#pickReady(candidates);
     }
     if (best.inFlightCount >= this.capacityPerExecutor) {
       throw new GatewayError('SATURATED', `all executors are at capacity (${this.capacityPerExecutor} scripts each)`);
@@ -238,111 +189,175 @@ export class ExecutorPool {
     return best;
   }
 
-  #onToolCall(ex: ExecutorProcess, id: number, callId: number, tool: string, args: unknown, send: ChannelReply): void {
+  /** The isolated executor (started on first use): one script per thread, only suspects and quarantined scripts. */
+  #acquireIsolated(deadlineAt: number): Promise<ExecutorProcess> {
+    let ex = this.#isolated;
+    if (!ex) {
+      const { options } = this;
+      ex = new ExecutorProcess({
+        index: options.processes,
+        init: { ...options.init, tasksPerThread: 1, minThreads: 1 },
+        permissionModel: options.permissionModel,
+        parallelGc: options.parallelGc,
+        restartBackoffMs: options.restartBackoffMs,
+        restartBackoffMaxMs: options.restartBackoffMaxMs,
+        log: options.log,
+      });
+      this.#listen(ex);
+      ex.channel = this.#channel;
+      this.#isolated = ex;
+      ex.start();
+    }
+    return this.#acquire(deadlineAt, [ex]);
+  }
+
+  #onToolCall(ex: ExecutorProcess, id: number, callId: number, tool: string, args: unknown, clock: number[] | false | undefined, send: ChannelReply): void {
     const run = this.#runs.get(id);
     // Progress reports are the calls numbered 0; a script's own call named like one is answered below.
     if (tool === PROGRESS_TOOL && callId === 0) {
       // Re-checked here: the front does not take the executor's word for the shape.
       const { fraction, message } = (args ?? {}) as { fraction?: unknown; message?: unknown };
       if (run && run.executor === ex && typeof fraction === 'number' && Number.isFinite(fraction)) {
-        run.onProgress?.(Math.min(1, Math.max(0, fraction)), typeof message === 'string' ? message.slice(0, MAX_PROGRESS_MESSAGE) : undefined);
+        run.state.onProgress?.(Math.min(1, Math.max(0, fraction)), typeof message === 'string' ? message.slice(0, MAX_PROGRESS_MESSAGE) : undefined);
       }
       return;
     }
-    const reply = (r: ToolReply): void => send(serialiseReply(id, callId, tool, r, run?.maxToolResultBytes ?? Number.POSITIVE_INFINITY));
     if (!run || run.executor !== ex) {
-      reply({ ok: false, error: { code: 'TOOL_ERROR', message: 'no such execution' } });
+      send(serialiseReply(id, callId, tool, { ok: false, error: { code: 'TOOL_ERROR', message: 'no such execution' } }, Number.POSITIVE_INFINITY));
       return;
     }
-    if (Date.now() >= run.deadlineAt) {
+    const { state } = run;
+    const { log } = state;
+    log.noteClock(clock);
+    // Parsed from a JSON line moments ago: stringifying it again cannot fail and gives the same text.
+    const argsJson = JSON.stringify(args ?? {});
+    if (log.isReplay(callId)) {
+      const diverged = log.replay(callId, tool, argsJson, send);
+      if (diverged) this.#stopDiverged(run, id, diverged);
+      return;
+    }
+    if (callId !== log.calls + 1) {
+      this.#stopDiverged(run, id, `call ${callId} arrived where call ${log.calls + 1} was due`);
+      return;
+    }
+    log.made(tool, argsJson);
+    const reply = (r: ToolReply): void => {
+      const line = serialiseReply(id, callId, tool, r, state.maxToolResultBytes);
+      log.answered(callId, line);
+      send(line);
+    };
+    if (Date.now() >= state.deadlineAt) {
       reply({ ok: false, error: { code: 'TOOL_TIMEOUT', message: 'the execution deadline has passed' } });
       return;
     }
     // Counted here as well as in the sandbox: the front does not take the executor's word for it.
-    if (++run.toolCalls > run.maxToolCalls) {
-      reply({ ok: false, error: { code: 'LIMIT_EXCEEDED', message: `limit toolCalls (${run.maxToolCalls}) exceeded` } });
+    if (log.calls > state.maxToolCalls) {
+      reply({ ok: false, error: { code: 'LIMIT_EXCEEDED', message: `limit toolCalls (${state.maxToolCalls}) exceeded` } });
       return;
     }
-    const scope = (run.scope ??= new RunScope(run.deadlineAt));
-    run.onToolCall(tool, args, scope).then(reply, (err: unknown) =>
+    const scope = (state.scope ??= new RunScope(state.deadlineAt));
+    state.onToolCall(tool, args, scope).then(reply, (err: unknown) =>
       reply({ ok: false, error: { code: 'TOOL_ERROR', message: err instanceof Error ? err.message : String(err) } }),
     );
+  }
+
+  #stopDiverged(run: ActiveRun, id: number, why: string): void {
+    run.diverged ??= why;
+    run.executor.cancel(id, 'cancelled');
   }
 
   async run(request: RunRequest): Promise<RunResult> {
     if (this.#closed) throw new GatewayError('SHUTTING_DOWN', 'the executor pool is closed');
     const enforced = this.options.init.enforceDeadlines;
     const deadlineAt = enforced ? Date.now() + request.timeoutMs : NO_DEADLINE;
-    for (let attempt = 1; ; attempt++) {
-      const ex = await this.#acquire(deadlineAt);
-      const id = ++this.#seq;
-      const run: ActiveRun = {
-        executor: ex,
-        deadlineAt,
-        toolCalls: 0,
-        maxToolCalls: request.limits.toolCalls,
-        maxToolResultBytes: request.limits.toolResultBytes,
-        onToolCall: request.onToolCall,
-        onProgress: request.onProgress,
-        scope: undefined,
-        watchdogFired: false,
-      };
-      this.#runs.set(id, run);
-      const graceMs = this.options.init.terminateGraceMs + this.options.watchdogMs;
-      const watchdog = enforced
-        ? setTimeout(() => {
-            run.watchdogFired = true;
-            this.options.log.error({ executor: ex.options.index, pid: ex.pid }, 'executor missed a deadline by the watchdog margin; killing it');
-            ex.kill();
-          }, deadlineAt - Date.now() + graceMs)
-        : undefined;
-      watchdog?.unref();
-      const onAbort = () => ex.cancel(id, 'cancelled');
-      request.signal?.addEventListener('abort', onAbort, { once: true });
-      let outcome: RunOutcome;
-      try {
-        outcome = await ex.run({
-          id,
-          code: request.code,
-          ...(request.library && request.library.length > 0 ? { library: request.library } : {}),
-          limits: request.limits,
-          context: request.context,
-          deadlineAt,
-          timeoutMs: request.timeoutMs,
-        });
-      } finally {
-        clearTimeout(watchdog);
-        run.scope?.end();
-        request.signal?.removeEventListener('abort', onAbort);
-        this.#runs.delete(id);
+    // One id for every attempt: replies recorded in the log are addressed to it.
+    const id = ++this.#seq;
+    const state: RunState = {
+      deadlineAt,
+      log: new ReplayLog(),
+      maxToolCalls: request.limits.toolCalls,
+      maxToolResultBytes: request.limits.toolResultBytes,
+      onToolCall: request.onToolCall,
+      onProgress: request.onProgress,
+      scope: undefined,
+    };
+    let isolate = this.#quarantine.holds(request.scriptHash);
+    let lostWithExecutor = false;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const ex = isolate ? await this.#acquireIsolated(deadlineAt) : await this.#acquire(deadlineAt);
+        state.log.beginAttempt();
+        const run: ActiveRun = { executor: ex, state, watchdogFired: false, diverged: undefined };
+        this.#runs.set(id, run);
+        const graceMs = this.options.init.terminateGraceMs + this.options.watchdogMs;
+        const watchdog = enforced
+          ? setTimeout(() => {
+              run.watchdogFired = true;
+              this.options.log.error({ executor: ex.options.index, pid: ex.pid }, 'executor missed a deadline by the watchdog margin; killing it');
+              ex.kill();
+            }, deadlineAt - Date.now() + graceMs)
+          : undefined;
+        watchdog?.unref();
+        const onAbort = () => ex.cancel(id, 'cancelled');
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+        let outcome: RunOutcome;
+        try {
+          outcome = await ex.run({
+            id,
+            code: request.code,
+            ...(request.library && request.library.length > 0 ? { library: request.library } : {}),
+            limits: request.limits,
+            context: request.context,
+            deadlineAt,
+            timeoutMs: request.timeoutMs,
+            seed: state.log.seed,
+            ...(attempt > 1 && state.log.clock.length > 0 ? { replayClock: state.log.clock } : {}),
+          });
+        } finally {
+          clearTimeout(watchdog);
+          request.signal?.removeEventListener('abort', onAbort);
+          this.#runs.delete(id);
+        }
+        if (run.diverged !== undefined && !request.signal?.aborted) {
+          return { outcome: failed('EXECUTOR_RESTARTED', `the sandbox restarted while this script ran, and it could not be resumed: ${run.diverged}`), attempts: attempt };
+        }
+        if (!('lost' in outcome)) return { outcome, attempts: attempt };
+        if (run.watchdogFired) {
+          return { outcome: failed('TIMEOUT', `script exceeded its ${request.timeoutMs} ms deadline; its executor stopped answering and was restarted`, { timeoutMs: request.timeoutMs }), attempts: attempt };
+        }
+        if (request.signal?.aborted) return { outcome: failed('CANCELLED', 'the execution was cancelled'), attempts: attempt };
+        // Lost after its own deadline: the executor was restarted to stop it (a built-in that ignores termination).
+        if (Date.now() >= deadlineAt && outcome.sole) {
+          return { outcome: failed('TIMEOUT', `script exceeded its ${request.timeoutMs} ms deadline inside a built-in; its executor was restarted to stop it`, { timeoutMs: request.timeoutMs }), attempts: attempt };
+        }
+        // Alone where it was lost, or lost again while isolated: this script caused it.
+        if (outcome.sole || isolate) {
+          this.#quarantine.add(request.scriptHash);
+          return { outcome: this.#lostToOutcome(outcome, true), attempts: attempt };
+        }
+        const unresumable = outcome.madeToolCall ? state.log.unresumable : undefined;
+        if (unresumable !== undefined || attempt >= MAX_ATTEMPTS || Date.now() >= deadlineAt) {
+          return { outcome: this.#lostToOutcome(outcome, false, unresumable), attempts: attempt };
+        }
+        // The executor names the run that had control when its thread died; a whole executor names
+        // nobody, so a run lost with one twice is treated as the suspect.
+        isolate = outcome.suspect === true || (outcome.reason === 'executor-exited' && lostWithExecutor);
+        if (outcome.reason === 'executor-exited') lostWithExecutor = true;
+        this.options.log.info({ reason: outcome.reason, attempt, isolate, replayedCalls: state.log.calls }, 'resuming a run lost with its sandbox');
       }
-      if (!('lost' in outcome)) return { outcome, attempts: attempt };
-      if (run.watchdogFired) {
-        return { outcome: failed('TIMEOUT', `script exceeded its ${request.timeoutMs} ms deadline; its executor stopped answering and was restarted`, { timeoutMs: request.timeoutMs }), attempts: attempt };
-      }
-      if (request.signal?.aborted) return { outcome: failed('CANCELLED', 'the execution was cancelled'), attempts: attempt };
-      // Lost after its own deadline: the executor was restarted to stop it (a built-in that ignores termination).
-      if (Date.now() >= deadlineAt && outcome.sole) {
-        return { outcome: failed('TIMEOUT', `script exceeded its ${request.timeoutMs} ms deadline inside a built-in; its executor was restarted to stop it`, { timeoutMs: request.timeoutMs }), attempts: attempt };
-      }
-      const innocent = !outcome.madeToolCall && !outcome.sole;
-      if (innocent && attempt === 1 && Date.now() < deadlineAt) {
-        this.options.log.info({ reason: outcome.reason }, 'retrying a run lost with its executor thread');
-        continue;
-      }
-      return { outcome: this.#lostToOutcome(outcome, attempt), attempts: attempt };
+    } finally {
+      state.scope?.end();
     }
   }
 
-  #lostToOutcome(lost: Extract<RunOutcome, { lost: true }>, attempt: number): SandboxOutcome {
-    // The run that was alone when its thread or process died, or that died again on retry, caused it.
-    const culprit = lost.sole || attempt > 1;
+  #lostToOutcome(lost: Extract<RunOutcome, { lost: true }>, culprit: boolean, unresumable?: string): SandboxOutcome {
     if (culprit && lost.reason === 'worker-oom') {
       const mb = this.options.init.workerHeapMb;
       return failed('LIMIT_EXCEEDED', `limit workerHeapMb (${mb}) exceeded: the script ran out of memory`, { limit: 'workerHeapMb', value: mb });
     }
     if (culprit) return failed('EXECUTOR_CRASHED', `the script crashed its sandbox (${lost.message}); it was restarted`);
-    return failed('EXECUTOR_RESTARTED', `the sandbox restarted while this script ran (${lost.message})`);
+    const why = unresumable !== undefined ? `; it could not be resumed because ${unresumable}` : '';
+    return failed('EXECUTOR_RESTARTED', `the sandbox restarted while this script ran (${lost.message})${why}`);
   }
 
   stats(): { executors: number; ready: number; restarts: number; inFlight: number; threads: number; queueSize: number; utilization: number; rssBytes: number } {
@@ -359,12 +374,19 @@ export class ExecutorPool {
         s.rssBytes += st.rssBytes;
       }
     }
+    // The isolated executor holds runs and memory too, and its restarts are crashes like any other.
+    const isolated = this.#isolated;
+    if (isolated) {
+      s.restarts += isolated.restarts;
+      s.inFlight += isolated.inFlightCount;
+      s.rssBytes += isolated.lastStats?.rssBytes ?? 0;
+    }
     return s;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all(this.executors.map((ex) => ex.stop()));
+    await Promise.all([...this.executors, ...(this.#isolated ? [this.#isolated] : [])].map((ex) => ex.stop()));
     this.#channel?.close();
   }
 }

@@ -48,6 +48,11 @@ export interface LostOutcome {
   madeToolCall: boolean;
   /** This run was the only one on the lost thread, so it caused the loss. */
   sole: boolean;
+  /**
+   * Of the runs on the lost thread, this one had control last (see SandboxTask's `entered` stamps), so it
+   * most likely caused the loss. Absent when the whole executor went: nothing survives to tell.
+   */
+  suspect?: boolean;
   message: string;
 }
 
@@ -66,6 +71,13 @@ export interface SandboxTask {
   slot: number;
   /** Standard-library globals the script names (Intl, URL…): only these are endowed. */
   library?: string[];
+  /** Seeds the run's Math.random (four uint32): the same seed gives a replay the same numbers. */
+  seed: number[];
+  /**
+   * A resumed run: the clock values the earlier attempt read (Date.now(), new Date()), returned in order
+   * before the real clock takes over. Its tool calls are answered from the front's replay log.
+   */
+  replayClock?: number[];
 }
 
 export interface ExecutorInit {
@@ -113,6 +125,9 @@ export type CancelReason = 'timeout' | 'cancelled';
 export const CANCEL_NONE = 0;
 export const CANCEL_TIMEOUT = 1;
 export const CANCEL_CANCELLED = 2;
+
+/** Clock values one run may read before it stops being resumable (each travels to the front once). */
+export const MAX_RECORDED_CLOCK_READS = 10_000;
 
 /** Slots in the shared arrays = the most runs one executor holds at once. */
 export const MAX_SLOTS = 4096;
@@ -172,7 +187,15 @@ export function createBatcher<T>(sendRaw: (message: T | BatchMessage<T>) => void
 /** Worker thread ↔ front, over the tool channel (a Unix socket; newline-delimited JSON). */
 export type WorkerChannelMessage =
   | { t: 'hello'; token: string; threadId: number }
-  | { t: 'tool-call'; id: number; callId: number; tool: string; args: unknown };
+  | {
+      t: 'tool-call';
+      id: number;
+      callId: number;
+      tool: string;
+      args: unknown;
+      /** Clock values the run read since its previous call (for a replay); `false` once it read too many to keep. */
+      clock?: number[] | false;
+    };
 export type FrontChannelMessage = { t: 'tool-result'; id: number; callId: number; reply: ToolReply };
 
 export interface ToolChannelAddress {

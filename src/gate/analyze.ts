@@ -7,6 +7,7 @@ import { ALLOWED_GLOBALS, ALWAYS_REFUSED, HOST_ALTERNATIVES, HOST_GLOBALS, SANDB
 import { hasSesHazard, neutraliseRegexSource, neutraliseTemplateRaw, splitStringSource } from './literals';
 import type { RegexLiteral } from './prescan';
 import { RESERVED_PREFIX, RULES, type RuleId } from './rules';
+import { childIsTarget, isNameSlot } from './ast-slots';
 import { FUNCTION_TYPES, scopeNames } from './scope';
 import type { TypeStripper } from './typescript';
 import { regexProblem, runtimeSupports } from './runtime-syntax';
@@ -35,62 +36,6 @@ export const CALL_TOOL = 'callTool';
 export const MAX_AST_DEPTH = 1_000;
 
 const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
-
-/** Identifiers in these (parent type, field) slots are names, not variable references. */
-function isNameSlot(parent: EsNode | undefined, field: string): boolean {
-  if (!parent) return false;
-  switch (parent.type) {
-    case 'MemberExpression':
-      return field === 'property' && parent.computed !== true;
-    case 'Property':
-    case 'MethodDefinition':
-    case 'PropertyDefinition':
-      return field === 'key' && parent.computed !== true;
-    case 'LabeledStatement':
-    case 'BreakStatement':
-    case 'ContinueStatement':
-      return field === 'label';
-    case 'MetaProperty':
-      return true;
-    default:
-      return false;
-  }
-}
-
-/** Whether the child in `field` of `node` is a binding or assignment target. */
-function childIsTarget(node: EsNode, field: string, nodeIsTarget: boolean): boolean {
-  switch (node.type) {
-    case 'VariableDeclarator':
-      return field === 'id';
-    case 'FunctionDeclaration':
-    case 'FunctionExpression':
-    case 'ArrowFunctionExpression':
-      return field === 'params' || field === 'id';
-    case 'ClassDeclaration':
-    case 'ClassExpression':
-      return field === 'id';
-    case 'CatchClause':
-      return field === 'param';
-    case 'AssignmentExpression':
-      return field === 'left';
-    case 'UpdateExpression':
-      return field === 'argument';
-    case 'ForInStatement':
-    case 'ForOfStatement':
-      return field === 'left';
-    case 'ObjectPattern':
-    case 'ArrayPattern':
-    case 'RestElement':
-      return nodeIsTarget;
-    case 'Property':
-      return nodeIsTarget && field === 'value';
-    case 'AssignmentPattern':
-      return nodeIsTarget && field === 'left';
-    default:
-      return false;
-  }
-}
-
 
 const memberName = (node: EsNode): string | undefined =>
   node.computed === true ? staticKey(node.property as EsNode) : ((node.property as EsNode).name as string | undefined);

@@ -4,9 +4,10 @@ import type { Catalog } from '../catalog';
 import type { Redis } from '../redis';
 import { DiskEmbeddingStore, RedisEmbeddingStore, SemanticSearch, WorkerEmbedder, type Embedder } from '../search';
 import type { LoadedConfig } from '../config';
-import { SANDBOX_WORKER_FILE, type ExecutorPoolOptions } from '../executor';
+import { SANDBOX_WORKER_FILE, type ExecutorPoolOptions, type SandboxError } from '../executor';
 import type { Logger } from '../log';
-import type { ToolTraits } from '../gate';
+import { locateFailure, type CompiledScript, type ToolTraits } from '../gate';
+import type { Caller } from '../auth';
 
 /** A promise that rejects when `signal` aborts, so a hung tool cannot hold a call open past the deadline. */
 export function abortRace<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -76,4 +77,20 @@ export function semanticSearch(config: LoadedConfig, redis: Redis | undefined, l
   const { cacheDir, annThreshold, queryCacheEntries, maxQueuedQueries } = config.search.ml;
   const store = redis ? new RedisEmbeddingStore(redis, config.redis.keyPrefix) : new DiskEmbeddingStore(cacheDir || join(tmpdir(), 'scriptgate-embeddings'));
   return new SemanticSearch({ embedder: embedder ?? new WorkerEmbedder(), store, annThreshold, queryCacheEntries, maxQueuedQueries, log });
+}
+
+/**
+ * What the script sees as `context`. What auth established wins over what the caller wrote: tenantId and
+ * scopes always, and with auth on, userId too (a caller without a user id gets none, not the one it sent).
+ */
+export function executionContext(sent: Record<string, unknown> | undefined, caller: Caller): Record<string, unknown> {
+  const { userId, ...rest } = sent ?? {};
+  const user = caller.via === 'none' ? (caller.userId ?? userId) : caller.userId;
+  return { ...rest, tenantId: caller.tenantId, ...(user !== undefined ? { userId: user } : {}), scopes: [...caller.scopes] };
+}
+
+/** A sandbox failure with the script's own line, column and snippet, and an explanation where the gate has one. */
+export function inScript(error: SandboxError, script: CompiledScript, source: string): SandboxError {
+  const { message, details, line, column, snippet } = locateFailure(error, script, source);
+  return { code: error.code, message, details: { ...details, ...(line !== undefined ? { line, column, snippet } : {}) } };
 }

@@ -8,13 +8,13 @@ import { ANONYMOUS, Authenticator, TenantGuard, type Caller } from '../auth';
 import { Discovery } from './discovery';
 import { BullJobQueue, MemoryJobQueue, type JobQueue } from '../jobs';
 import { Observer, type ExecutionRef } from './observe';
-import { abortRace, executorPoolOptions, semanticSearch, toolTraitsLookup } from './gateway-support';
+import { abortRace, executionContext, executorPoolOptions, inScript, semanticSearch, toolTraitsLookup } from './gateway-support';
 import { ToolTrace } from './tool-trace';
 import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits, type RiskPresetName } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
-import { ExecutorPool, type RunScope, type SandboxError, type SandboxLimits, type ToolReply } from '../executor';
-import { RISK_PRESETS, assessRisk, createScriptCompiler, describeRisk, locateFailure, metaToolNamed, type CompiledScript, type RiskAssessment, type ScriptCompiler } from '../gate';
+import { ExecutorPool, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
+import { RISK_PRESETS, assessRisk, createScriptCompiler, describeRisk, metaToolNamed, type RiskAssessment, type ScriptCompiler } from '../gate';
 import type { Logger } from '../log';
 import { createMetrics, type GatewayMetrics } from '../metrics';
 import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromViolations, type ExecutionEnvelope } from './envelope';
@@ -65,24 +65,7 @@ export interface GatewayOptions {
   embedder?: Embedder;
 }
 
-
 const UNKNOWN_TOOL_LABEL = '(unknown)';
-/**
- * What the script sees as `context`. What auth established wins over what the caller wrote: tenantId and
- * scopes always, and with auth on, userId too (a caller without a user id gets none, not the one it sent).
- */
-function executionContext(sent: Record<string, unknown> | undefined, caller: Caller): Record<string, unknown> {
-  const { userId, ...rest } = sent ?? {};
-  const user = caller.via === 'none' ? (caller.userId ?? userId) : caller.userId;
-  return { ...rest, tenantId: caller.tenantId, ...(user !== undefined ? { userId: user } : {}), scopes: [...caller.scopes] };
-}
-
-/** A sandbox failure with the script's own line, column and snippet, and an explanation where the gate has one. */
-function inScript(error: SandboxError, script: CompiledScript, source: string): SandboxError {
-  const { message, details, line, column, snippet } = locateFailure(error, script, source);
-  return { code: error.code, message, details: { ...details, ...(line !== undefined ? { line, column, snippet } : {}) } };
-}
-
 /** Unknown tool names per execution that get "did you mean" (each costs a scan of the catalog). */
 const SUGGESTED_UNKNOWN_TOOLS_PER_RUN = 3;
 
@@ -287,6 +270,7 @@ export class Gateway {
         limits: sandboxLimits,
         context,
         timeoutMs: limits.timeoutMs,
+        scriptHash: compiled.script.hash,
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         onToolCall: (tool, args, scope) => {

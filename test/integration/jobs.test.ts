@@ -272,7 +272,15 @@ describe('a job runner killed mid-job', () => {
       first.kill('SIGKILL');
       await new Promise((r) => first.once('exit', r));
       second = startRunner();
-      const [lost, rerun] = await Promise.all([never, onCrash].map(async (jobId) => (await httpRequest(`${server.url}/v1/jobs/${jobId}?waitMs=30000`)).body as Job));
+      // Within a minute: the new runner first waits out a heartbeat's lifetime, then the stalled check hands the jobs on.
+      const end = async (jobId: string): Promise<Job> => {
+        const until = Date.now() + 60_000;
+        for (;;) {
+          const job = (await httpRequest(`${server.url}/v1/jobs/${jobId}?waitMs=10000`)).body as Job;
+          if (['completed', 'failed', 'cancelled'].includes(job.state) || Date.now() > until) return job;
+        }
+      };
+      const [lost, rerun] = await Promise.all([never, onCrash].map(end));
       expect(lost).toMatchObject({ jobId: never, state: 'failed', error: { code: 'RUNNER_LOST' } });
       expect(lost?.restarts).toBeUndefined();
       expect(rerun).toMatchObject({ jobId: onCrash, state: 'completed', restarts: 1, result: { status: 'ok', result: 'ran again' } });
@@ -283,7 +291,7 @@ describe('a job runner killed mid-job', () => {
       await server.close();
       await redis.stop();
     }
-  }, 90_000);
+  }, 120_000);
 
   test('retry and idempotencyKey belong to async executions: an interactive execute naming them is refused', async () => {
     const g = await startTestGateway();

@@ -1,0 +1,145 @@
+import { randomFillSync } from 'node:crypto';
+import { MAX_RECORDED_CLOCK_READS } from './protocol';
+
+/**
+ * What a run did that a replay must repeat without doing it again: each tool call (name, arguments,
+ * the reply it got and in which order replies arrived), the clock values it read, and the seed of its
+ * Math.random. A run lost with its thread or executor is resumed on a fresh one by running it again
+ * from the start: its tool calls are answered from here (none is sent to a tool twice, a call still
+ * running when the run was lost is awaited, not repeated), its clock reads return the recorded times,
+ * and its random numbers repeat. Where the replay asks for something else (a different tool or
+ * arguments at the same step), it has diverged and is stopped rather than trusted.
+ *
+ * The log lives on the front, outside everything that can die with a run, and is a building block: it
+ * holds the whole history of a run's effects, which is what approvals and durable jobs need as well.
+ */
+
+/** Bytes of arguments and replies one run's log keeps; past it, the run is no longer resumable. */
+export const MAX_REPLAY_LOG_BYTES = 8 * 1024 * 1024;
+
+interface LoggedCall {
+  tool: string;
+  args: string;
+  /** The serialised reply line, once the tool answered. */
+  reply?: string;
+  /** Position among replies, in the order they reached the run. */
+  arrival?: number;
+  /** The current attempt made this call again and waits for its reply. */
+  wanted?: (line: string) => void;
+}
+
+export class ReplayLog {
+  /** Four uint32 for the run's Math.random, the same for every attempt. */
+  readonly seed: number[];
+  readonly clock: number[] = [];
+  readonly #calls: LoggedCall[] = [];
+  /** Call ids in the order their replies arrived. */
+  readonly #arrivals: number[] = [];
+  #bytes = 0;
+  #unresumable: string | undefined;
+  /** Replies of earlier arrivals handed to the current attempt so far. */
+  #delivered = 0;
+  /** Calls made by earlier attempts (the current attempt's replay covers these). */
+  #replayable = 0;
+
+  constructor() {
+    this.seed = Array.from(randomFillSync(new Uint32Array(4)));
+  }
+
+  /** Why the run cannot be resumed, or undefined when it can. */
+  get unresumable(): string | undefined {
+    return this.#unresumable;
+  }
+
+  /** Calls recorded so far. */
+  get calls(): number {
+    return this.#calls.length;
+  }
+
+  #giveUp(reason: string): void {
+    if (this.#unresumable) return;
+    this.#unresumable = reason;
+    // Nothing of it will be used: let the memory go.
+    for (const call of this.#calls) {
+      call.args = '';
+      delete call.reply;
+    }
+    this.clock.length = 0;
+  }
+
+  /** Clock values a run reported with a tool call; `false`: it read more than can be kept. */
+  noteClock(values: unknown): void {
+    if (values === undefined || this.#unresumable) return;
+    // From an executor, which is not trusted with anything but shape-checked data.
+    if (!Array.isArray(values) || this.clock.length + values.length > MAX_RECORDED_CLOCK_READS) {
+      this.#giveUp('it read the clock more often than a replay can reproduce');
+      return;
+    }
+    for (const v of values) this.clock.push(typeof v === 'number' ? v : 0);
+  }
+
+  /** A new attempt starts: everything recorded so far is replayed to it, in the original order of arrival. */
+  beginAttempt(): void {
+    this.#delivered = 0;
+    this.#replayable = this.#calls.length;
+    for (const call of this.#calls) delete call.wanted;
+  }
+
+  /** Whether call `callId` of the current attempt is one an earlier attempt already made. */
+  isReplay(callId: number): boolean {
+    return callId >= 1 && callId <= this.#replayable;
+  }
+
+  /**
+   * Answers a call the current attempt repeats, through `send`, once every reply that reached the lost
+   * attempt before this one has been handed over. Returns why the replay diverged, or undefined.
+   */
+  replay(callId: number, tool: string, argsJson: string, send: (line: string) => void): string | undefined {
+    const call = this.#calls[callId - 1];
+    if (!call) return `call ${callId} was never made`;
+    if (call.tool !== tool || call.args !== argsJson) return `call ${callId} was ${call.tool} with other arguments before, now ${tool}`;
+    call.wanted = send;
+    this.#pump();
+    return undefined;
+  }
+
+  #pump(): void {
+    for (;;) {
+      const callId = this.#arrivals[this.#delivered];
+      if (callId === undefined) return;
+      // This attempt's own new calls were answered directly, in their real order.
+      if (callId > this.#replayable) {
+        this.#delivered++;
+        continue;
+      }
+      const next = this.#calls[callId - 1];
+      if (!next?.wanted || next.reply === undefined) return;
+      const send = next.wanted;
+      delete next.wanted;
+      this.#delivered++;
+      send(next.reply);
+    }
+  }
+
+  /** A call made live (not a replay): returns its record, to complete with `answered`. */
+  made(tool: string, argsJson: string): number {
+    this.#bytes += argsJson.length + tool.length;
+    this.#calls.push({ tool, args: this.#unresumable ? '' : argsJson });
+    if (this.#bytes > MAX_REPLAY_LOG_BYTES) this.#giveUp(`its tool calls and results exceed ${MAX_REPLAY_LOG_BYTES} bytes`);
+    return this.#calls.length;
+  }
+
+  /** The reply to call `callId` (made by this attempt or a lost one) has been produced. */
+  answered(callId: number, line: string): void {
+    const call = this.#calls[callId - 1];
+    if (!call || call.arrival !== undefined) return;
+    call.arrival = this.#arrivals.length;
+    this.#arrivals.push(callId);
+    this.#bytes += line.length;
+    if (this.#bytes > MAX_REPLAY_LOG_BYTES) this.#giveUp(`its tool calls and results exceed ${MAX_REPLAY_LOG_BYTES} bytes`);
+    if (this.#unresumable) return;
+    call.reply = line;
+    // A call still running when its attempt was lost may be awaited by the replay now.
+    if (call.wanted) this.#pump();
+  }
+}
