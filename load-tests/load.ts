@@ -3,6 +3,7 @@
  * `npm run load:all [-- --duration 10]` (every scenario at each of its tool delays, then the recovery
  * and memory probes) · `npm run load -- soak --duration 600` · `npm run load -- recovery | memory`
  * `npm run load -- compare <scenario> --a NAME=value --b NAME=value` (two settings, same run: compare.ts)
+ * `npm run load -- hostile [--clients 8] [--copies 3] [--settle 2]` (noisy neighbours: hostile.ts)
  *
  * Each scenario runs against a fresh service process next to an express hello-world floor measured
  * in the same run (alternating, so drift on a shared machine hits both alike) and prints one JSON line.
@@ -12,6 +13,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { SCRIPTS } from './bench-tools';
 import { SCENARIOS, scenarioNamed, type Scenario } from './scenarios';
+import { hostileTable, runHostile } from './hostile';
 import { jsonPost, medianFigures, numberOption, round, runLoad, startChildServer, stringOption, type ChildServer, type HttpFigures } from './harness';
 import { checkScenario } from './scenario-check';
 import { measureIdleMemory, measureRecovery } from './probes';
@@ -76,10 +78,10 @@ async function runScenario(hello: ChildServer, scenario: Scenario, toolDelayMs: 
 }
 
 async function main(): Promise<void> {
-  const valued = new Set(['--duration', '--connections', '--rounds', '--tool-delay', '--warmup', '--a', '--b', '--a-build', '--b-build']);
+  const valued = new Set(['--duration', '--connections', '--rounds', '--tool-delay', '--warmup', '--a', '--b', '--a-build', '--b-build', '--clients', '--copies', '--settle']);
   const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !valued.has(all[i - 1] ?? ''));
   const target = args[0];
-  if (!target) throw new Error(`name a scenario: ${SCENARIOS.map((s) => s.name).join(', ')}, all, soak, recovery, memory, compare`);
+  if (!target) throw new Error(`name a scenario: ${SCENARIOS.map((s) => s.name).join(', ')}, all, soak, recovery, memory, hostile, compare`);
   if (target === 'compare') {
     const argv = process.argv.slice(2);
     const result = await runCompare(
@@ -101,6 +103,13 @@ async function main(): Promise<void> {
     return;
   }
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
+  if (target === 'hostile') {
+    const hostile = await runHostile({ clients: numberOption('clients', 8), copies: numberOption('copies', 3), settleS: numberOption('settle', 2) }, (line) => console.log(line));
+    console.log(hostileTable(hostile));
+    recordResults({ machine, hostile });
+    if (!hostile.passed) process.exitCode = 1;
+    return;
+  }
   if (target === 'soak') {
     const soak = await runSoak({ durationS: numberOption('duration', 600), connections: CONNECTIONS });
     const { samples, ...summary } = soak;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { HttpFigures } from './harness';
 import type { MemoryFigures, RecoveryFigures } from './probes';
 import type { SoakFigures } from './soak';
+import type { HostileFigures } from './hostile';
 
 export interface ScenarioResult extends HttpFigures {
   scenario: string;
@@ -30,6 +31,7 @@ export interface LatestResults {
   recovery?: RecoveryFigures & { date: string };
   memory?: MemoryFigures & { date: string };
   soak?: SoakFigures & { date: string };
+  hostile?: HostileFigures & { date: string };
 }
 
 /** LOAD_RESULTS_DIR moves them (the tests that run the runner use a temporary one). */
@@ -43,7 +45,7 @@ export function readLatest(file = LATEST_FILE): LatestResults {
 export const scenarioKey = (r: Pick<ScenarioResult, 'scenario' | 'toolDelayMs'>): string => `${r.scenario}@${r.toolDelayMs}ms`;
 
 /** Merges a run into load-latest.json, so re-running one scenario updates only its own figures. */
-export function recordResults(run: { machine: Machine; scenarios?: ScenarioResult[]; recovery?: RecoveryFigures; memory?: MemoryFigures; soak?: SoakFigures }): void {
+export function recordResults(run: { machine: Machine; scenarios?: ScenarioResult[]; recovery?: RecoveryFigures; memory?: MemoryFigures; soak?: SoakFigures; hostile?: HostileFigures }): void {
   const date = new Date().toISOString();
   const latest = readLatest();
   latest.machine = run.machine;
@@ -51,6 +53,7 @@ export function recordResults(run: { machine: Machine; scenarios?: ScenarioResul
   if (run.recovery) latest.recovery = { ...run.recovery, date };
   if (run.memory) latest.memory = { ...run.memory, date };
   if (run.soak) latest.soak = { ...run.soak, date };
+  if (run.hostile) latest.hostile = { ...run.hostile, date };
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(LATEST_FILE, `${JSON.stringify(latest, null, 2)}\n`);
 }

@@ -21,7 +21,7 @@ import type {
   SandboxOutcome,
   SandboxTask,
 } from '../src/executor/protocol';
-import { CANCEL_CANCELLED, CANCEL_NONE, CANCEL_TIMEOUT, MAX_SLOTS, PORT_HANDSHAKE, createBatcher } from '../src/executor/protocol';
+import { CANCEL_CANCELLED, CANCEL_NONE, CANCEL_TIMEOUT, HOGGED_THREAD_MS, MAX_SLOTS, PORT_HANDSHAKE, createBatcher } from '../src/executor/protocol';
 
 interface LiveRun {
   task: SandboxTask;
@@ -80,12 +80,47 @@ function sendAlone(message: ExecutorMessage): void {
 const batch = createBatcher<ExecutorMessage>(sendNow);
 const send = (message: ExecutorMessage): void => batch.push(message);
 
+/** Each thread's pulse: the last time its event loop ran (see sandbox-worker). */
+const pulses = new Map<number, Float64Array>();
+
 /** Ports carry only cancellations; tool traffic goes from the threads to the front directly. */
-function onWorkerPort(threadId: number, port: MessagePort): void {
+function onWorkerPort(threadId: number, port: MessagePort, pulse: Float64Array | undefined): void {
   portsByThread.set(threadId, port);
+  if (pulse) pulses.set(threadId, pulse);
   port.on('close', () => {
     if (portsByThread.get(threadId) === port) portsByThread.delete(threadId);
+    pulses.delete(threadId);
   });
+}
+
+/**
+ * A thread held in one native call for over HOGGED_THREAD_MS while this executor has other runs: every
+ * run on it (and any queued for it) waits, and would time out through no fault of its own. Take the
+ * thread down: its runs are reported lost, the one that had control as the suspect, and the front
+ * resumes the others elsewhere and the suspect alone.
+ */
+const hoggedThreads = new Set<number>();
+function takeDownHoggedThreads(): void {
+  // One script per thread (the isolated executor): a busy thread keeps nobody else waiting.
+  if (runs.size < 2 || !pool || (init?.tasksPerThread ?? 1) <= 1) return;
+  const now = Date.now();
+  for (const [threadId, pulse] of pulses) {
+    if (now - (pulse[0] ?? now) < HOGGED_THREAD_MS) continue;
+    const thread = pool.threads.find((t) => t.threadId === threadId);
+    if (!thread) continue;
+    // Others wait on it: runs that share it, or runs not started yet (some may be queued on it).
+    let waiting = -1;
+    for (const run of runs.values()) {
+      const owner = Atomics.load(owners, run.task.slot);
+      if (owner === threadId || owner === 0) waiting++;
+    }
+    if (waiting < 1) continue;
+    pulses.delete(threadId);
+    hoggedThreads.add(threadId);
+    setTimeout(() => hoggedThreads.delete(threadId), 10_000).unref();
+    send({ t: 'log', level: 'warn', message: `a sandbox thread was held by one script for over ${HOGGED_THREAD_MS} ms while others waited; taking it down` });
+    void thread.terminate();
+  }
 }
 
 function postToRun(run: LiveRun, message: HostToWorker): void {
@@ -165,7 +200,7 @@ function lostOutcome(run: LiveRun, err: unknown): RunOutcome {
   const thread = threadId !== 0 ? lostThread(threadId) : undefined;
   return {
     lost: true,
-    reason: code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'worker-oom' : 'worker-exited',
+    reason: code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'worker-oom' : hoggedThreads.has(threadId) ? 'worker-hogged' : 'worker-exited',
     // Tool calls bypass this process; the front adds what it saw.
     madeToolCall: false,
     sole: thread !== undefined && thread.count <= 1,
@@ -219,9 +254,9 @@ function startPool(options: ExecutorInit): void {
     env: {},
   });
   pool.on('message', (message: unknown) => {
-    const m = message as { [PORT_HANDSHAKE]?: boolean; port?: MessagePort; threadId?: number } | null;
+    const m = message as { [PORT_HANDSHAKE]?: boolean; port?: MessagePort; threadId?: number; pulse?: unknown } | null;
     if (m && m[PORT_HANDSHAKE] === true && m.port && typeof m.threadId === 'number') {
-      onWorkerPort(m.threadId, m.port);
+      onWorkerPort(m.threadId, m.port, m.pulse instanceof SharedArrayBuffer ? new Float64Array(m.pulse) : undefined);
       // One warm thread can serve: after a crash, requests are waiting, and the others follow within ms.
       if (!announced) announceReady();
     }
@@ -230,6 +265,7 @@ function startPool(options: ExecutorInit): void {
   pool.on('error', (err: unknown) => send({ t: 'log', level: 'error', message: `sandbox pool error: ${String((err as Error)?.message ?? err)}` }));
   statsTimer = setInterval(reportStats, 1000);
   statsTimer.unref();
+  setInterval(takeDownHoggedThreads, HOGGED_THREAD_MS / 4).unref();
 }
 
 let announced = false;

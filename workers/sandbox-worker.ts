@@ -10,7 +10,7 @@ import { MessageChannel, parentPort, resourceLimits, threadId, workerData } from
 import { performance } from 'node:perf_hooks';
 import { dateNow, freeze, jsonStringify, jsonParse } from './primordials';
 import type { FrontChannelMessage, HostToWorker, LogEntry, SandboxError, SandboxOutcome, SandboxTask, ToolChannelAddress, ToolReply, WorkerChannelMessage } from '../src/executor/protocol';
-import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, MAX_PROGRESS_MESSAGE, MAX_PROGRESS_REPORTS, PORT_HANDSHAKE, PROGRESS_TOOL, createLineReader, createLineWriter } from '../src/executor/protocol';
+import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, MAX_PROGRESS_MESSAGE, MAX_PROGRESS_REPORTS, PORT_HANDSHAKE, PROGRESS_TOOL, PULSE_EVERY_MS, createLineReader, createLineWriter } from '../src/executor/protocol';
 import { installSes } from './ses-setup';
 import { makeConsole, type ConsoleSink } from './sandbox-console';
 import { describeThrown, scriptLocation } from './thrown';
@@ -44,7 +44,12 @@ const markEntered = (slot: number): void => {
 };
 
 const { port1: hostPort, port2 } = new MessageChannel();
-parentPort?.postMessage({ [PORT_HANDSHAKE]: true, port: port2, threadId }, [port2]);
+// This thread's pulse: its event loop writes the time here; the host reads it to find a thread that one
+// script holds in a long native call while others wait on it.
+const pulse = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
+pulse[0] = dateNow();
+setInterval(() => (pulse[0] = dateNow()), PULSE_EVERY_MS).unref();
+parentPort?.postMessage({ [PORT_HANDSHAKE]: true, port: port2, threadId, pulse: pulse.buffer }, [port2]);
 hostPort.unref();
 
 // Tool calls go straight to the front over its tool channel; writes before `connect` are buffered.

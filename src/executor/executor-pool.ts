@@ -70,8 +70,11 @@ interface ActiveRun {
   diverged: string | undefined;
 }
 
-/** Attempts of one run: the first, a resume, and a resume in isolation. */
-const MAX_ATTEMPTS = 3;
+/**
+ * Attempts of one run, all within its own deadline: a victim may share a thread with several different
+ * attacks in a row, while a suspect is isolated after one loss and a culprit stops at its second.
+ */
+const MAX_ATTEMPTS = 5;
 /** How long a script that crashed its sandbox runs isolated, and how many such scripts are remembered. */
 const QUARANTINE_MS = 10 * 60_000;
 const QUARANTINE_ENTRIES = 1_000;
@@ -330,8 +333,10 @@ export class ExecutorPool {
         if (Date.now() >= deadlineAt && outcome.sole) {
           return { outcome: failed('TIMEOUT', `script exceeded its ${request.timeoutMs} ms deadline inside a built-in; its executor was restarted to stop it`, { timeoutMs: request.timeoutMs }), attempts: attempt };
         }
-        // Alone where it was lost, or lost again while isolated: this script caused it.
-        if (outcome.sole || isolate) {
+        // Alone where it was lost, or lost again while isolated: this script caused it. A thread taken
+        // down because one script held it is no crash: that script goes on alone, isolated.
+        const hogged = outcome.reason === 'worker-hogged';
+        if (!hogged && (outcome.sole || isolate)) {
           this.#quarantine.add(request.scriptHash);
           return { outcome: this.#lostToOutcome(outcome, true), attempts: attempt };
         }
@@ -341,7 +346,7 @@ export class ExecutorPool {
         }
         // The executor names the run that had control when its thread died; a whole executor names
         // nobody, so a run lost with one twice is treated as the suspect.
-        isolate = outcome.suspect === true || (outcome.reason === 'executor-exited' && lostWithExecutor);
+        isolate = outcome.suspect === true || (hogged && outcome.sole) || (outcome.reason === 'executor-exited' && lostWithExecutor);
         if (outcome.reason === 'executor-exited') lostWithExecutor = true;
         this.options.log.info({ reason: outcome.reason, attempt, isolate, replayedCalls: state.log.calls }, 'resuming a run lost with its sandbox');
       }

@@ -42,8 +42,8 @@ export type SandboxOutcome =
 /** The executor could not finish the run for reasons outside the script (thread or process lost). */
 export interface LostOutcome {
   lost: true;
-  /** Why: the thread was terminated, ran out of heap, or the executor process died. */
-  reason: 'worker-exited' | 'worker-oom' | 'executor-exited';
+  /** Why: the thread was terminated, ran out of heap, was held by one script while others waited, or the executor process died. */
+  reason: 'worker-exited' | 'worker-oom' | 'worker-hogged' | 'executor-exited';
   /** A run that made no tool call had no side effects and may be retried. */
   madeToolCall: boolean;
   /** This run was the only one on the lost thread, so it caused the loss. */
@@ -125,6 +125,15 @@ export type CancelReason = 'timeout' | 'cancelled';
 export const CANCEL_NONE = 0;
 export const CANCEL_TIMEOUT = 1;
 export const CANCEL_CANCELLED = 2;
+
+/** How often a sandbox thread's event loop records that it is alive. */
+export const PULSE_EVERY_MS = 100;
+/**
+ * A thread whose event loop has not run for this long while it holds other runs is held by one script in
+ * a long native call (a huge sort, a stringify): the host takes it down, so the others are resumed
+ * elsewhere and the one that held it runs on alone, isolated.
+ */
+export const HOGGED_THREAD_MS = 1_000;
 
 /** Clock values one run may read before it stops being resumable (each travels to the front once). */
 export const MAX_RECORDED_CLOCK_READS = 10_000;
