@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { envOptions } from '../../load-tests/compare';
 import { answerFailed } from '../../load-tests/scenario-check';
 import { SCENARIOS } from '../../load-tests/scenarios';
+import { ATTACKS } from '../../load-tests/hostile';
 
 const LOAD = resolve(__dirname, '..', '..', 'load-tests', 'load.js');
 
@@ -53,6 +54,28 @@ describe('the load runner', () => {
     expect(result.bOverA.rps).toBeLessThan(0.5);
     expect(result.bOverA.p99).toBeGreaterThan(2);
   });
+
+  test('hostile sends each attack beside ordinary clients: none of theirs fails, every attack is answered with its own error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'load-results-'));
+    const { stdout } = await promisify(execFile)(process.execPath, [LOAD, 'hostile', '--clients', '3', '--copies', '2', '--settle', '0.5'], {
+      env: { ...process.env, LOAD_RESULTS_DIR: dir },
+      timeout: 150_000,
+    }).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
+    const attacks = stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{"attack"'))
+      .map((l) => JSON.parse(l) as { attack: string; victimsSent: number; victimsFailed: number; victimMessages: Record<string, string>; code: string; maxBytes: number });
+    expect(attacks.map((a) => a.attack)).toEqual(ATTACKS.map((a) => a.name));
+    for (const a of attacks) {
+      expect({ attack: a.attack, failed: a.victimsFailed, messages: a.victimMessages }).toEqual({ attack: a.attack, failed: 0, messages: {} });
+      expect(a.victimsSent).toBeGreaterThan(0);
+      if (a.code !== '(no request)') expect(a.code).not.toBe('ok');
+      expect(a.maxBytes).toBeLessThan(2 * 1024 * 1024);
+    }
+    expect(stdout).toContain('| attack (2 copies at once) | victim requests | victims failed |');
+    const saved = JSON.parse(readFileSync(join(dir, 'load-latest.json'), 'utf8')) as { hostile: { attacks: unknown[] } };
+    expect(saved.hostile.attacks).toHaveLength(ATTACKS.length);
+  }, 180_000);
 
   test('compare refuses a setting that is not NAME=value', () => {
     expect(envOptions(['compare', '--a', 'X=1', '--b', 'Y=a=b', '--a', 'Z='], '--a')).toEqual({ X: '1', Z: '' });
