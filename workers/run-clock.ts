@@ -16,12 +16,26 @@ export interface RunClock {
   drain(): number[] | false | undefined;
 }
 
-/** sfc32 (Chris Doty-Humphrey's Small Fast Counter), seeded with four uint32: fast, and good enough for scripts. */
-function sfc32(seed: readonly number[]): () => number {
-  let a = (seed[0] ?? 0) >>> 0;
-  let b = (seed[1] ?? 0) >>> 0;
-  let c = (seed[2] ?? 0) >>> 0;
-  let d = (seed[3] ?? 1) >>> 0;
+/** splitmix32: spreads one seed word over the generator's state. */
+function splitmix32(x: number): () => number {
+  let s = x >>> 0;
+  return () => {
+    s = (s + 0x9e3779b9) | 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+/** sfc32 (Chris Doty-Humphrey's Small Fast Counter), seeded from a 53-bit integer: fast, and good enough for scripts. */
+function sfc32(seed: number): () => number {
+  const high = splitmix32(Math.floor(seed / 2 ** 32));
+  const low = splitmix32(seed >>> 0);
+  let a = high();
+  let b = low();
+  let c = high() ^ low();
+  let d = low() | 1;
   const next = (): number => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
@@ -37,7 +51,7 @@ function sfc32(seed: readonly number[]): () => number {
   return () => (next() * 2 ** 21 + (next() >>> 11)) / 2 ** 53;
 }
 
-export function createRunClockFactory(InitialDate: DateConstructor, InitialMath: Math): (seed: readonly number[], replay: readonly number[] | undefined) => RunClock {
+export function createRunClockFactory(InitialDate: DateConstructor, InitialMath: Math): (seed: number, replay: readonly number[] | undefined) => RunClock {
   const mathProto = Object.getPrototypeOf(InitialMath) as object;
   const mathDescriptors = Object.getOwnPropertyDescriptors(InitialMath);
   const realNow = InitialDate.now;

@@ -118,11 +118,18 @@ class Execution {
   progressReports = 0;
   #onTrip: ((trip: Trip) => void) | undefined;
   #onIdle: (() => void) | undefined;
-  /** This run's Date and Math (seeded random, recorded clock). */
-  readonly clock: RunClock;
+  #clock: RunClock | undefined;
 
-  constructor(readonly task: SandboxTask) {
-    this.clock = runClock(task.seed, task.replayClock);
+  constructor(readonly task: SandboxTask) {}
+
+  /** This run's Date and Math (seeded random, recorded clock), built when the script names either. */
+  clock(): RunClock {
+    return (this.#clock ??= runClock(this.task.seed, this.task.replayClock));
+  }
+
+  /** Clock values read since the last tool call, for the front's replay log. */
+  drainClock(): number[] | false | undefined {
+    return this.#clock?.drain();
   }
 
   /** Ends the run: every guard, tool call and console call throws this from now on. */
@@ -169,7 +176,7 @@ class Execution {
 
   send(call: PendingCall): void {
     this.inflight++;
-    const clock = this.clock.drain();
+    const clock = this.drainClock();
     toFront({ t: 'tool-call', id: this.task.id, callId: call.callId, tool: call.tool, args: call.args, ...(clock !== undefined ? { clock } : {}) });
   }
 }
@@ -357,12 +364,14 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
       progress: bridgeFunction('progress', makeProgress(exec)),
       context: deepFreezeData(task.context ?? {}),
       ToolError,
-      Date: exec.clock.Date,
-      Math: exec.clock.Math,
     };
     for (const name of SHADOWED_GLOBALS) globals[name] = undefined;
-    // Only what the script names: each endowment costs every compartment a property definition.
-    for (const name of task.library ?? []) if (Object.hasOwn(library, name)) globals[name] = library[name as keyof typeof library];
+    // Only what the script names: each endowment costs every compartment a property definition, and a
+    // run's own Date and Math cost building them.
+    for (const name of task.library ?? []) {
+      if (name === 'Date' || name === 'Math') globals[name] = exec.clock()[name];
+      else if (Object.hasOwn(library, name)) globals[name] = library[name as keyof typeof library];
+    }
     const compartment = new Compartment({ __options__: true, globals });
     const factory = compartment.evaluate(task.code, { __rejectSomeDirectEvalExpressions__: false }) as (
       callTool: unknown,

@@ -151,9 +151,7 @@ export class ExecutorPool {
   }
 
   #listen(ex: ExecutorProcess): void {
-    ex.on('tool-call', (id: number, callId: number, tool: string, args: unknown, clock: number[] | false | undefined, reply: ChannelReply) =>
-      this.#onToolCall(ex, id, callId, tool, args, clock, reply),
-    );
+    ex.on('tool-call', (id: number, callId: number, tool: string, args: unknown, clock: unknown, chars: number, reply: ChannelReply) => this.#onToolCall(ex, id, callId, tool, args, clock, chars, reply));
   }
 
   #pickReady(candidates: readonly ExecutorProcess[]): ExecutorProcess | undefined {
@@ -214,7 +212,7 @@ export class ExecutorPool {
     return this.#acquire(deadlineAt, [ex]);
   }
 
-  #onToolCall(ex: ExecutorProcess, id: number, callId: number, tool: string, args: unknown, clock: number[] | false | undefined, send: ChannelReply): void {
+  #onToolCall(ex: ExecutorProcess, id: number, callId: number, tool: string, args: unknown, clock: unknown, chars: number, send: ChannelReply): void {
     const run = this.#runs.get(id);
     // Progress reports are the calls numbered 0; a script's own call named like one is answered below.
     if (tool === PROGRESS_TOOL && callId === 0) {
@@ -231,11 +229,9 @@ export class ExecutorPool {
     }
     const { state } = run;
     const { log } = state;
-    log.noteClock(clock);
-    // Parsed from a JSON line moments ago: stringifying it again cannot fail and gives the same text.
-    const argsJson = JSON.stringify(args ?? {});
+    if (clock !== undefined) log.noteClock(clock);
     if (log.isReplay(callId)) {
-      const diverged = log.replay(callId, tool, argsJson, send);
+      const diverged = log.replay(callId, tool, args, send);
       if (diverged) this.#stopDiverged(run, id, diverged);
       return;
     }
@@ -243,7 +239,7 @@ export class ExecutorPool {
       this.#stopDiverged(run, id, `call ${callId} arrived where call ${log.calls + 1} was due`);
       return;
     }
-    log.made(tool, argsJson);
+    log.made(tool, args, chars);
     const reply = (r: ToolReply): void => {
       const line = serialiseReply(id, callId, tool, r, state.maxToolResultBytes);
       log.answered(callId, line);
@@ -314,7 +310,7 @@ export class ExecutorPool {
             deadlineAt,
             timeoutMs: request.timeoutMs,
             seed: state.log.seed,
-            ...(attempt > 1 && state.log.clock.length > 0 ? { replayClock: state.log.clock } : {}),
+            ...(attempt > 1 && state.log.clock ? { replayClock: state.log.clock } : {}),
           });
         } finally {
           clearTimeout(watchdog);

@@ -139,11 +139,11 @@ export class ExecutorProcess extends EventEmitter {
     const channel = this.channel;
     if (!channel) throw new Error('executor started without a tool channel');
     // A new token per spawn: threads of a previous incarnation cannot speak for this one.
-    this.#token = channel.register((message, reply) => this.#onToolCall(message.id, message.callId, message.tool, message.args, message.clock, reply));
+    this.#token = channel.register((message, reply, chars) => this.#onToolCall(message.id, message.callId, message.tool, message.args, message.clock, chars, reply));
     this.#send({ t: 'init', init: { ...init, toolChannel: { path: channel.path, token: this.#token } } });
   }
 
-  #onToolCall(id: number, callId: number, tool: string, args: unknown, clock: number[] | false | undefined, reply: ChannelReply): void {
+  #onToolCall(id: number, callId: number, tool: string, args: unknown, clock: number[] | false | undefined, chars: number, reply: ChannelReply): void {
     const run = this.#inFlight.get(id);
     // The executor is untrusted: a call must name a run this executor is actually holding.
     if (!run) {
@@ -151,7 +151,7 @@ export class ExecutorProcess extends EventEmitter {
       return;
     }
     run.madeToolCall = true;
-    this.emit('tool-call', id, callId, tool, args, clock, reply);
+    this.emit('tool-call', id, callId, tool, args, clock, chars, reply);
   }
 
   #onMessage(child: ChildProcess, message: ExecutorMessage): void {

@@ -71,8 +71,8 @@ export interface SandboxTask {
   slot: number;
   /** Standard-library globals the script names (Intl, URL…): only these are endowed. */
   library?: string[];
-  /** Seeds the run's Math.random (four uint32): the same seed gives a replay the same numbers. */
-  seed: number[];
+  /** Seeds the run's Math.random (a random integer below 2^53): the same seed gives a replay the same numbers. */
+  seed: number;
   /**
    * A resumed run: the clock values the earlier attempt read (Date.now(), new Date()), returned in order
    * before the real clock takes over. Its tool calls are answered from the front's replay log.
@@ -218,7 +218,7 @@ export interface ToolChannelAddress {
  * boundary. Only each new chunk is searched, and a partial line is kept as pieces joined once, so a
  * 50 MB message costs linear time (rescanning the buffer per chunk was quadratic).
  */
-export function createLineReader(onMessage: (message: unknown) => void, maxLineChars: number): (chunk: string) => void {
+export function createLineReader(onMessage: (message: unknown, chars: number) => void, maxLineChars: number): (chunk: string) => void {
   let pieces: string[] = [];
   let pending = 0;
   return (chunk: string): void => {
@@ -229,7 +229,7 @@ export function createLineReader(onMessage: (message: unknown) => void, maxLineC
       pieces = [];
       pending = 0;
       start = end + 1;
-      if (line) onMessage(JSON.parse(line));
+      if (line) onMessage(JSON.parse(line), line.length);
     }
     if (start < chunk.length) {
       pieces.push(start === 0 ? chunk : chunk.slice(start));

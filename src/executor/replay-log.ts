@@ -19,7 +19,8 @@ export const MAX_REPLAY_LOG_BYTES = 8 * 1024 * 1024;
 
 interface LoggedCall {
   tool: string;
-  args: string;
+  /** As the run sent them (parsed JSON); compared as JSON only when a replay repeats the call. */
+  args: unknown;
   /** The serialised reply line, once the tool answered. */
   reply?: string;
   /** Position among replies, in the order they reached the run. */
@@ -28,13 +29,28 @@ interface LoggedCall {
   wanted?: (line: string) => void;
 }
 
+// Seeds come from one random block, refilled when used up: a syscall per 512 runs, not per run.
+const seeds = new Uint32Array(1024);
+let seedAt = seeds.length;
+function nextSeed(): number {
+  if (seedAt + 2 > seeds.length) {
+    randomFillSync(seeds);
+    seedAt = 0;
+  }
+  seedAt += 2;
+  // 21 + 32 bits: an integer a JSON number carries exactly.
+  return (seeds[seedAt - 2]! >>> 11) * 2 ** 32 + seeds[seedAt - 1]!;
+}
+
 export class ReplayLog {
-  /** Four uint32 for the run's Math.random, the same for every attempt. */
-  readonly seed: number[];
-  readonly clock: number[] = [];
-  readonly #calls: LoggedCall[] = [];
+  /** The run's Math.random seed, the same for every attempt. */
+  readonly seed: number;
+  /** Clock values the run read, in order (kept only once it reads any). */
+  clock: number[] | undefined;
+  // Arrays are made on first use: most runs never read the clock, and a log costs every run.
+  #calls: LoggedCall[] | undefined;
   /** Call ids in the order their replies arrived. */
-  readonly #arrivals: number[] = [];
+  #arrivals: number[] | undefined;
   #bytes = 0;
   #unresumable: string | undefined;
   /** Replies of earlier arrivals handed to the current attempt so far. */
@@ -43,7 +59,7 @@ export class ReplayLog {
   #replayable = 0;
 
   constructor() {
-    this.seed = Array.from(randomFillSync(new Uint32Array(4)));
+    this.seed = nextSeed();
   }
 
   /** Why the run cannot be resumed, or undefined when it can. */
@@ -53,36 +69,37 @@ export class ReplayLog {
 
   /** Calls recorded so far. */
   get calls(): number {
-    return this.#calls.length;
+    return this.#calls?.length ?? 0;
   }
 
   #giveUp(reason: string): void {
     if (this.#unresumable) return;
     this.#unresumable = reason;
     // Nothing of it will be used: let the memory go.
-    for (const call of this.#calls) {
-      call.args = '';
+    for (const call of this.#calls ?? []) {
+      call.args = undefined;
       delete call.reply;
     }
-    this.clock.length = 0;
+    this.clock = undefined;
   }
 
   /** Clock values a run reported with a tool call; `false`: it read more than can be kept. */
   noteClock(values: unknown): void {
     if (values === undefined || this.#unresumable) return;
     // From an executor, which is not trusted with anything but shape-checked data.
-    if (!Array.isArray(values) || this.clock.length + values.length > MAX_RECORDED_CLOCK_READS) {
+    const clock = (this.clock ??= []);
+    if (!Array.isArray(values) || clock.length + values.length > MAX_RECORDED_CLOCK_READS) {
       this.#giveUp('it read the clock more often than a replay can reproduce');
       return;
     }
-    for (const v of values) this.clock.push(typeof v === 'number' ? v : 0);
+    for (const v of values) clock.push(typeof v === 'number' ? v : 0);
   }
 
   /** A new attempt starts: everything recorded so far is replayed to it, in the original order of arrival. */
   beginAttempt(): void {
     this.#delivered = 0;
-    this.#replayable = this.#calls.length;
-    for (const call of this.#calls) delete call.wanted;
+    this.#replayable = this.calls;
+    for (const call of this.#calls ?? []) delete call.wanted;
   }
 
   /** Whether call `callId` of the current attempt is one an earlier attempt already made. */
@@ -94,10 +111,11 @@ export class ReplayLog {
    * Answers a call the current attempt repeats, through `send`, once every reply that reached the lost
    * attempt before this one has been handed over. Returns why the replay diverged, or undefined.
    */
-  replay(callId: number, tool: string, argsJson: string, send: (line: string) => void): string | undefined {
-    const call = this.#calls[callId - 1];
+  replay(callId: number, tool: string, args: unknown, send: (line: string) => void): string | undefined {
+    const call = this.#calls?.[callId - 1];
     if (!call) return `call ${callId} was never made`;
-    if (call.tool !== tool || call.args !== argsJson) return `call ${callId} was ${call.tool} with other arguments before, now ${tool}`;
+    // Both parsed from JSON lines, so both stringify, to the same text when they are the same data.
+    if (call.tool !== tool || JSON.stringify(call.args) !== JSON.stringify(args)) return `call ${callId} was ${call.tool} with other arguments before, now ${tool}`;
     call.wanted = send;
     this.#pump();
     return undefined;
@@ -105,14 +123,14 @@ export class ReplayLog {
 
   #pump(): void {
     for (;;) {
-      const callId = this.#arrivals[this.#delivered];
+      const callId = this.#arrivals?.[this.#delivered];
       if (callId === undefined) return;
       // This attempt's own new calls were answered directly, in their real order.
       if (callId > this.#replayable) {
         this.#delivered++;
         continue;
       }
-      const next = this.#calls[callId - 1];
+      const next = this.#calls?.[callId - 1];
       if (!next?.wanted || next.reply === undefined) return;
       const send = next.wanted;
       delete next.wanted;
@@ -122,19 +140,21 @@ export class ReplayLog {
   }
 
   /** A call made live (not a replay): returns its record, to complete with `answered`. */
-  made(tool: string, argsJson: string): number {
-    this.#bytes += argsJson.length + tool.length;
-    this.#calls.push({ tool, args: this.#unresumable ? '' : argsJson });
+  made(tool: string, args: unknown, chars: number): number {
+    this.#bytes += chars;
+    const calls = (this.#calls ??= []);
+    calls.push({ tool, args: this.#unresumable ? undefined : args });
     if (this.#bytes > MAX_REPLAY_LOG_BYTES) this.#giveUp(`its tool calls and results exceed ${MAX_REPLAY_LOG_BYTES} bytes`);
-    return this.#calls.length;
+    return calls.length;
   }
 
   /** The reply to call `callId` (made by this attempt or a lost one) has been produced. */
   answered(callId: number, line: string): void {
-    const call = this.#calls[callId - 1];
+    const call = this.#calls?.[callId - 1];
     if (!call || call.arrival !== undefined) return;
-    call.arrival = this.#arrivals.length;
-    this.#arrivals.push(callId);
+    const arrivals = (this.#arrivals ??= []);
+    call.arrival = arrivals.length;
+    arrivals.push(callId);
     this.#bytes += line.length;
     if (this.#bytes > MAX_REPLAY_LOG_BYTES) this.#giveUp(`its tool calls and results exceed ${MAX_REPLAY_LOG_BYTES} bytes`);
     if (this.#unresumable) return;

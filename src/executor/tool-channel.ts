@@ -8,7 +8,8 @@ import { createLineReader, createLineWriter, type WorkerChannelMessage } from '.
 
 /** Sends one pre-serialised `FrontChannelMessage` line (the caller serialises, so it can check the size). */
 export type ChannelReply = (line: string) => void;
-export type ChannelHandler = (message: Extract<WorkerChannelMessage, { t: 'tool-call' }>, reply: ChannelReply) => void;
+/** `chars`: the message's length on the wire, what keeping its arguments costs. */
+export type ChannelHandler = (message: Extract<WorkerChannelMessage, { t: 'tool-call' }>, reply: ChannelReply, chars: number) => void;
 
 /** Longest message accepted from a worker (tool arguments are JSON data) before the connection is dropped. */
 export const MAX_CHANNEL_LINE_CHARS = 64 * 1024 * 1024;
@@ -67,7 +68,7 @@ export class ToolChannelServer {
     const reply: ChannelReply = createLineWriter((chunk) => {
       if (!socket.destroyed) socket.write(chunk);
     });
-    const onMessage = (raw: unknown): void => {
+    const onMessage = (raw: unknown, chars: number): void => {
       const message = raw as WorkerChannelMessage;
       if (!handler) {
         if (message?.t !== 'hello' || typeof message.token !== 'string' || !this.#handlers.has(message.token)) {
@@ -84,7 +85,7 @@ export class ToolChannelServer {
         return;
       }
       if (message?.t === 'tool-call' && Number.isInteger(message.id) && Number.isInteger(message.callId) && typeof message.tool === 'string') {
-        handler(message, reply);
+        handler(message, reply, chars);
       }
     };
     const read = createLineReader(onMessage, MAX_CHANNEL_LINE_CHARS);

@@ -10,7 +10,7 @@ import { ABSENT_ALTERNATIVES } from './environment';
  * Standard-library globals the sandbox endows only to scripts that name them (workers/stdlib.ts builds
  * them; a test runs each one in a real sandbox).
  */
-export const SANDBOX_LIBRARY: ReadonlySet<string> = new Set(['Intl', 'URL', 'URLSearchParams', 'structuredClone', 'atob', 'btoa']);
+export const SANDBOX_LIBRARY: ReadonlySet<string> = new Set(['Intl', 'URL', 'URLSearchParams', 'structuredClone', 'atob', 'btoa', 'Math', 'Date']);
 
 export const ALLOWED_GLOBALS: ReadonlySet<string> = new Set([
   // Endowed by the sandbox (README "What a script can use").

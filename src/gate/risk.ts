@@ -155,8 +155,9 @@ export function assessRisk(facts: ScriptFacts, lookup: ToolTraitsLookup, policy:
       if (call.inLoop) add({ id: 'bulk-operation', points: 50, message: `${call.tool} changes or deletes data inside a loop`, ...where }, 50);
       else add({ id: 'destructive-call', points: 5, message: `${call.tool} changes or deletes data`, ...where }, 15);
     }
-    // A tool not annotated as closed-world that takes a URL sends what it is given wherever that points.
-    const sendsToUrl = !traits.openWorld && lookup(call.tool)?.openWorld !== false && Object.keys(call.args).some((k) => URL_ARG.test(k));
+    // A tool not annotated as closed-world that takes a URL sends what it is given wherever that points
+    // (asked only when tool data reaches it: the rest of the scoring never needs it).
+    const sendsToUrl = call.argsFromToolData && !traits.openWorld && lookup(call.tool)?.openWorld !== false && Object.keys(call.args).some((k) => URL_ARG.test(k));
     if (traits.openWorld || sendsToUrl) {
       if (call.inLoop && traits.openWorld) add({ id: 'fan-out-send', points: 30, message: `${call.tool} sends outside the system inside a loop`, ...where }, 30);
       if (call.argsFromToolData) {
