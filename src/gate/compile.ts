@@ -37,6 +37,9 @@ export const hashScript = (source: string): string => createHash('sha256').updat
 
 export interface ScriptCompiler {
   compile(source: string, limits: GateLimits): GateResult;
+  /** The cached compilation of `source`, or what compiling it elsewhere needs (then `remember` the result). */
+  lookup(source: string, limits: GateLimits): { result: GateResult } | { key: string; hash: string };
+  remember(key: string, result: GateResult): void;
   readonly stats: { hits: number; misses: number; size: number };
 }
 
@@ -254,23 +257,31 @@ export function createScriptCompiler(cacheEntries: number): ScriptCompiler {
   warmUpRegexAnalysis();
   const cache = new LruCache<string, CompiledScript>(cacheEntries);
   const stats = { hits: 0, misses: 0, size: 0 };
-  return {
+  const compiler: ScriptCompiler = {
     stats,
-    compile(source, limits) {
+    lookup(source, limits) {
       const hash = hashScript(source);
       const key = `${GATE_POLICY_VERSION}:${limits.scriptBytes}:${limits.scriptLines}:${limits.lineLength}:${limits.nestingDepth}:${hash}`;
       const hit = cache.get(key);
       if (hit) {
         stats.hits++;
-        return { ok: true, script: { ...hit, cached: true, timings: ZERO_TIMINGS } };
+        return { result: { ok: true, script: { ...hit, cached: true, timings: ZERO_TIMINGS } } };
       }
       stats.misses++;
-      const result = compileUncached(source, limits, hash);
-      if (result.ok) {
-        cache.set(key, result.script);
-        stats.size = cache.size;
-      }
+      return { key, hash };
+    },
+    remember(key, result) {
+      if (!result.ok) return;
+      cache.set(key, result.script);
+      stats.size = cache.size;
+    },
+    compile(source, limits) {
+      const found = compiler.lookup(source, limits);
+      if ('result' in found) return found.result;
+      const result = compileUncached(source, limits, found.hash);
+      compiler.remember(found.key, result);
       return result;
     },
   };
+  return compiler;
 }

@@ -10,6 +10,7 @@ import { BullJobQueue, MemoryJobQueue, type JobQueue } from '../jobs';
 import { Observer, type ExecutionRef } from './observe';
 import { abortRace, executionContext, executorPoolOptions, inScript, semanticSearch, toolTraitsLookup } from './gateway-support';
 import { ToolTrace } from './tool-trace';
+import { GatePool } from './gate-pool';
 import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits, type RiskPresetName } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
@@ -76,6 +77,7 @@ const SUGGESTED_UNKNOWN_TOOLS_PER_RUN = 3;
 export class Gateway {
   readonly catalog = new Catalog();
   readonly compiler: ScriptCompiler;
+  readonly #gate: GatePool;
   readonly pool: ExecutorPool;
   readonly config: LoadedConfig;
   readonly metrics: GatewayMetrics;
@@ -100,6 +102,7 @@ export class Gateway {
     if (config.sources.demo) this.catalog.register(createDemoTools());
     if (options.extraTools) this.catalog.register(options.extraTools);
     this.compiler = createScriptCompiler(config.gate.cacheEntries);
+    this.#gate = new GatePool(this.compiler);
     this.access = createAccessControl(config.access);
     this.metrics = createMetrics(
       { restarts: () => this.pool.stats().restarts, pool: () => this.pool.stats(), upstreams: () => this.upstreams.map((u) => u.health()), jobs: () => this.jobs.counts() },
@@ -230,7 +233,7 @@ export class Gateway {
     try {
       // Held until the end; expires by itself past the deadline plus the stop machinery's grace.
       release = await this.tenants.startExecution(caller.tenantId, limits.timeoutMs + this.config.executor.terminateGraceMs + this.config.executor.watchdogMs + 1_000);
-      const compiled = this.compiler.compile(request.script, limits);
+      const compiled = await this.#gate.compile(request.script, limits);
       this.metrics.gateCache.inc({ result: compiled.ok && compiled.script.cached ? 'hit' : 'miss' });
       ref.scriptHash = compiled.ok ? compiled.script.hash : compiled.hash;
       if (!compiled.ok) return envelopeFromViolations(compiled.violations, executionId, performance.now() - startedAt, warnings, compiled.omitted);
@@ -431,6 +434,7 @@ export class Gateway {
     await this.jobs.close();
     await Promise.all(this.upstreams.map((u) => u.close()));
     await this.pool.close();
+    await this.#gate.close();
     this.redis?.disconnect();
   }
 }

@@ -82,6 +82,25 @@ test('a 100 KB script of thousands of refusals is answered with the first ten an
   expect(JSON.stringify(env).length).toBeLessThan(10_000);
 });
 
+test('large scripts are checked off the event loop: /health answers while several are being compiled', async () => {
+  const line = `${'a,'.repeat(600)}a\n`;
+  const flood = (n: number) => `${line.repeat(Math.floor((100 * 1024 - 100) / line.length))}// ${n}`;
+  const floods = Array.from({ length: 12 }, (_, n) => postJson(`${server.url}/v1/execute`, { script: flood(n) }).then(() => performance.now()));
+  // Let the requests reach the server and queue for the gate thread.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const health = await httpRequest(`${server.url}/health`);
+  const healthAt = performance.now();
+  expect(health.status).toBe(200);
+  // On the event loop, /health would have waited for every compilation before it.
+  expect(Math.max(...(await Promise.all(floods)))).toBeGreaterThan(healthAt);
+  // The same large script is compiled once: the second time comes from the cache.
+  const big = `let x = 0;\n${'x += 1;\n'.repeat(3_000)}return x;`;
+  const hits = g.gateway.compiler.stats.hits;
+  expect((await g.run(big)).result).toBe(3_000);
+  expect((await g.run(big)).result).toBe(3_000);
+  expect(g.gateway.compiler.stats.hits).toBe(hits + 1);
+});
+
 test("identity fields of context come from auth, not from the caller's context", async () => {
   const keyed = await startTestGateway({ auth: { apiKeys: [{ key: 'k-0123456789abcdef', tenant: 'acme' }] } });
   try {
