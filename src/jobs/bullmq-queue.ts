@@ -247,17 +247,7 @@ export class BullJobQueue implements JobQueue {
     this.#subscriber.on('error', () => undefined);
     void this.#subscriber.subscribe(this.#cancelChannel).catch((err: unknown) => this.#options.log.warn({ err }, 'job cancel channel unavailable'));
     this.#subscriber.on('message', (_channel: string, jobId: string) => this.#active.get(jobId)?.abort());
-    const liveness = new RunnerLiveness({
-      connection: runnerConnection,
-      keyPrefix: this.#options.keyPrefix,
-      runnerId: randomUUID(),
-      activeKey: this.#queue.toKey('active'),
-      lockKeyOf: (jobId) => `${this.#queue.toKey(jobId)}:lock`,
-      onReaped: (jobId, runnerId) => this.#options.log.warn({ jobId, runnerId }, 'job runner stopped answering; its job is handed to the stalled-job check'),
-    });
-    this.#liveness = liveness;
-    liveness.start();
-    this.#worker = new Worker<JobSubmission, JobOutcome>(
+    const worker = new Worker<JobSubmission, JobOutcome>(
       'executions',
       async (job) => {
         const jobId = job.id ?? '';
@@ -268,7 +258,7 @@ export class BullJobQueue implements JobQueue {
         const abort = new AbortController();
         this.#active.set(jobId, abort);
         // Not awaited: while Redis is away the job runs on, and the record lands when it is back.
-        void liveness.own(jobId).catch(() => undefined);
+        void this.#liveness?.own(jobId).catch(() => undefined);
         try {
           const envelope = await runner(job.data, abort.signal, (fraction, message) => {
             void job.updateProgress({ fraction, ...(message !== undefined ? { message } : {}) }).catch(() => undefined);
@@ -276,7 +266,7 @@ export class BullJobQueue implements JobQueue {
           return { envelope, cancelled: abort.signal.aborted };
         } finally {
           this.#active.delete(jobId);
-          void liveness.release(jobId);
+          void this.#liveness?.release(jobId);
         }
       },
       // A job whose runner died is requeued up to maxCrashRetries times; the processor fails 'never' jobs
@@ -290,14 +280,29 @@ export class BullJobQueue implements JobQueue {
         lockDuration: JOB_LOCK_MS,
         lockRenewTime: JOB_LOCK_RENEW_MS,
         stalledInterval: 5_000,
+        // Not before the heartbeat: a job picked up by a runner that has not announced itself looks abandoned.
+        autorun: false,
       },
     );
+    this.#worker = worker;
+    // Made after the worker, and started before it runs: the runner id is the worker's id.
+    const liveness = new RunnerLiveness({
+      connection: runnerConnection,
+      keyPrefix: this.#options.keyPrefix,
+      runnerId: worker.id,
+      activeKey: this.#queue.toKey('active'),
+      lockKeyOf: (jobId) => `${this.#queue.toKey(jobId)}:lock`,
+      onReaped: (jobId, runnerId) => this.#options.log.warn({ jobId, runnerId }, 'job runner stopped answering; its job is handed to the stalled-job check'),
+    });
+    this.#liveness = liveness;
+    liveness.start();
     this.#worker.on('error', (err) => this.#options.log.warn({ err: err.message }, 'job runner error'));
     const announce = (job: Job | undefined) => {
       if (job?.id) void runnerConnection.publish(this.#doneChannel, job.id).catch(() => undefined);
     };
     this.#worker.on('completed', announce);
     this.#worker.on('failed', announce);
+    worker.run().catch((err: unknown) => this.#options.log.warn({ err }, 'job runner stopped'));
   }
 
   /** Lets running jobs finish (BullMQ waits for them), then lets go of Redis. */

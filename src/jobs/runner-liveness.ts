@@ -22,12 +22,20 @@ export interface RunnerLivenessOptions {
   /** A connection that retries forever (the runners' own). */
   connection: Redis;
   keyPrefix: string;
+  /** The BullMQ worker's id, so a job's lock token names its runner. */
   runnerId: string;
   /** BullMQ's list of running job ids. */
   activeKey: string;
   /** BullMQ's lock key of a job. */
   lockKeyOf: (jobId: string) => string;
   onReaped: (jobId: string, runnerId: string) => void;
+}
+
+/** BullMQ takes each job with the token `${worker.id}:${n}` and stores it as the lock's value. */
+export function runnerOfLockToken(token: string | null): string | undefined {
+  if (token === null) return undefined;
+  const colon = token.lastIndexOf(':');
+  return colon > 0 ? token.slice(0, colon) : undefined;
 }
 
 export class RunnerLiveness {
@@ -85,9 +93,11 @@ export class RunnerLiveness {
       const c = this.#o.connection;
       const running = await c.lrange(this.#o.activeKey, 0, -1);
       for (const jobId of running) {
-        const owner = await c.get(this.#ownerKey(jobId));
-        // No owner record: a job between being picked up and recorded; its lock still protects it.
-        if (owner === null || owner === this.#o.runnerId) continue;
+        // The owner record lands just after pick-up; a runner killed in between left none, but BullMQ's lock
+        // holds the token it was taken with, which starts with the worker's id (our runner id).
+        const owner = (await c.get(this.#ownerKey(jobId))) ?? runnerOfLockToken(await c.get(this.#o.lockKeyOf(jobId)));
+        // Neither: the lock is already gone (BullMQ's stalled check has it) or was written by another scheme.
+        if (owner === undefined || owner === this.#o.runnerId) continue;
         if ((await c.exists(this.#aliveKey(owner))) === 1) continue;
         await c.del(this.#o.lockKeyOf(jobId), this.#ownerKey(jobId));
         this.#o.onReaped(jobId, owner);

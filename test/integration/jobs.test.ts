@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startHttpServer, type RunningServer } from '../../src/http';
@@ -292,6 +294,41 @@ describe('a job runner killed mid-job', () => {
       await redis.stop();
     }
   }, 120_000);
+
+  test('a runner killed after taking a job but before recording it as its own is still found by its lock token', async () => {
+    const redis = await startPrivateRedis({ appendOnly: true });
+    const api = await startTestGateway({ redis: { url: redis.url, keyPrefix: redis.keyPrefix }, jobs: { consume: false, retry: 'onCrash' } });
+    const server = await startHttpServer({ gateway: api.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 64 * 1024, shutdownGraceMs: 2_000 });
+    // What a runner leaves when it dies in that window: the job active, locked with its token, no owner record.
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const taker = new Worker('executions', null, { connection, prefix: `${redis.keyPrefix}bull`, autorun: false, lockDuration: 300_000 });
+    let runner: ReturnType<typeof spawn> | undefined;
+    try {
+      const jobId = ((await postJson(`${server.url}/v1/execute`, { async: true, timeoutMs: 30_000, script: "return 'ran again'" })).body as { jobId: string }).jobId;
+      const taken = await taker.getNextJob(`${taker.id}:0`);
+      expect(taken?.id).toBe(jobId);
+      expect(((await httpRequest(`${server.url}/v1/jobs/${jobId}`)).body as Job).state).toBe('running');
+      await taker.close(true);
+      // Its lock lasts five minutes: the job can only end within the minute below if the lock's token is read.
+      expect(await connection.get(`${redis.keyPrefix}bull:executions:${jobId}:lock`)).toBe(`${taker.id}:0`);
+      connection.disconnect();
+      runner = spawn(process.execPath, [MAIN, 'worker'], {
+        env: { PATH: process.env.PATH, REDIS_URL: redis.url, SCRIPTGATE_REDIS_KEY_PREFIX: redis.keyPrefix, SCRIPTGATE_PORT: '0', SCRIPTGATE_POOL_MIN_THREADS: '1', SCRIPTGATE_POOL_MAX_THREADS: '1', SCRIPTGATE_LOG_LEVEL: 'warn' },
+        stdio: 'ignore',
+      });
+      const until = Date.now() + 60_000;
+      let job: Job;
+      do job = (await httpRequest(`${server.url}/v1/jobs/${jobId}?waitMs=10000`)).body as Job;
+      while (job.state !== 'completed' && job.state !== 'failed' && Date.now() < until);
+      expect(job).toMatchObject({ jobId, state: 'completed', restarts: 1, result: { status: 'ok', result: 'ran again' } });
+    } finally {
+      connection.disconnect();
+      runner?.kill('SIGTERM');
+      if (runner) await new Promise((r) => runner!.once('exit', r));
+      await server.close();
+      await redis.stop();
+    }
+  }, 90_000);
 
   test('retry and idempotencyKey belong to async executions: an interactive execute naming them is refused', async () => {
     const g = await startTestGateway();
