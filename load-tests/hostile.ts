@@ -3,9 +3,9 @@
  *
  * The real service on its embedded default (one executor, two sandbox threads, 32 scripts a thread), with
  * bench tools that answer after 5 ms so ordinary scripts sit on the threads between their calls. Several
- * clients send an ordinary three-tool script back to back for the whole run; each attack in turn is sent
- * `copies` times at once (each copy a little different, so none is recognised from an earlier copy), and
- * the clients keep going for `settle` seconds after the last answer. Per attack: victim requests sent and
+ * clients send an ordinary three-tool script back to back for the whole run (over REST, MCP and async jobs,
+ * in turn across clients); each attack in turn is sent `copies` times at once (each copy a little different,
+ * so none is recognised from an earlier copy), and the clients keep going for `settle` seconds after the last answer. Per attack: victim requests sent and
  * failed, the attack's answers (status, bytes, time), and /health latency meanwhile.
  *
  * Targets: no victim fails, every attack gets a clear non-ok answer under 2 MB, /health under 1 s.
@@ -93,26 +93,68 @@ export const ATTACKS: Attack[] = [
   },
 ];
 
+/** What a victim was told: its script's result, or the code and message of what went wrong. */
+interface VictimAnswer {
+  result?: unknown;
+  code?: string;
+  message?: string;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+async function restVictim(url: string): Promise<VictimAnswer> {
+  const res = await fetch(`${url}/v1/execute`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ script: SCRIPTS.threeTools }) });
+  const body = (await res.json()) as { status?: string; result?: unknown; error?: { code?: string; message?: string } };
+  return res.status === 200 && body.status === 'ok' ? { result: body.result } : { code: body.error?.code ?? `HTTP ${res.status}`, message: body.error?.message ?? '' };
+}
+
+async function mcpVictim(url: string): Promise<VictimAnswer> {
+  const call = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'execute_script', arguments: { script: SCRIPTS.threeTools } } };
+  const res = await fetch(`${url}/mcp`, { method: 'POST', headers: { ...JSON_HEADERS, accept: 'application/json, text/event-stream' }, body: JSON.stringify(call) });
+  const body = (await res.json()) as { result?: { isError?: boolean; structuredContent?: { status?: string; result?: unknown; error?: { code?: string; message?: string } } }; error?: { message?: string } };
+  const envelope = body.result?.structuredContent;
+  if (res.status === 200 && body.result?.isError !== true && envelope?.status === 'ok') return { result: envelope.result };
+  return { code: envelope?.error?.code ?? `MCP ${res.status}`, message: envelope?.error?.message ?? body.error?.message ?? '' };
+}
+
+async function jobVictim(url: string): Promise<VictimAnswer> {
+  const queued = await fetch(`${url}/v1/execute`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ script: SCRIPTS.threeTools, async: true }) });
+  const { jobId } = (await queued.json()) as { jobId?: string };
+  if (queued.status !== 202 || jobId === undefined) return { code: `job submit HTTP ${queued.status}` };
+  for (;;) {
+    const res = await fetch(`${url}/v1/jobs/${jobId}?waitMs=20000`);
+    const job = (await res.json()) as { state?: string; result?: { status?: string; result?: unknown; error?: { code?: string; message?: string } }; error?: { code?: string; message?: string } };
+    if (res.status !== 200) return { code: `job read HTTP ${res.status}` };
+    if (job.state === 'completed' && job.result?.status === 'ok') return { result: job.result.result };
+    if (job.state === 'completed' || job.state === 'failed' || job.state === 'cancelled') {
+      const error = job.result?.error ?? job.error;
+      return { code: error?.code ?? `job ${job.state}`, message: error?.message ?? '' };
+    }
+  }
+}
+
+/** Each client keeps to one way in: REST, MCP tools/call, or an async job, in turn across clients. */
+const VICTIM_TRANSPORTS = [restVictim, mcpVictim, jobVictim];
+
 /** Ordinary clients: the three-tool script back to back until `stop`; counts sent and failed. */
 function victims(url: string, clients: number) {
   const counts = { sent: 0, failed: 0, errors: {} as Record<string, number>, samples: {} as Record<string, string> };
   let running = true;
-  const loops = Array.from({ length: clients }, async () => {
+  const loops = Array.from({ length: clients }, async (_, i) => {
+    const send = VICTIM_TRANSPORTS[i % VICTIM_TRANSPORTS.length]!;
     while (running) {
       counts.sent++;
+      let answer: VictimAnswer;
       try {
-        const res = await fetch(`${url}/v1/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ script: SCRIPTS.threeTools }) });
-        const body = (await res.json()) as { status?: string; result?: unknown; error?: { code?: string; message?: string } };
-        if (res.status !== 200 || body.status !== 'ok' || body.result !== 6) {
-          counts.failed++;
-          const code = body.error?.code ?? `HTTP ${res.status}`;
-          counts.errors[code] = (counts.errors[code] ?? 0) + 1;
-          counts.samples[code] ??= body.error?.message ?? '';
-        }
+        answer = await send(url);
       } catch (err) {
+        answer = { code: (err as Error).message };
+      }
+      if (answer.code !== undefined || answer.result !== 6) {
         counts.failed++;
-        const code = (err as Error).message;
+        const code = answer.code ?? `result ${JSON.stringify(answer.result)}`;
         counts.errors[code] = (counts.errors[code] ?? 0) + 1;
+        counts.samples[code] ??= answer.message ?? '';
       }
     }
   });
