@@ -2,14 +2,16 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-/** Paths never written to logs, whatever a caller passes. */
+/**
+ * Paths never written to logs, whatever a caller passes. Top-level keys are matched in every record, so
+ * only names that can never mean anything else belong here (`code` would blank audit records' error codes).
+ */
 export const REDACT_PATHS = Object.freeze([
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'headers.authorization',
   'script',
-  'code',
   'args.password',
   'args.token',
   'args.apiKey',

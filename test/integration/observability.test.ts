@@ -86,6 +86,10 @@ describe('metrics, request ids and audit records', () => {
     for (const event of ['execute.start', 'tool.call', 'execute.complete', 'security.blocked']) expect([event, audit.some((l) => l.audit === event)]).toEqual([event, true]);
     const complete = audit.find((l) => l.audit === 'execute.complete' && l.status === 'ok');
     expect(complete).toMatchObject({ tenantId: 'acme', scriptHash: expect.stringMatching(/^[0-9a-f]{64}$/), requestId: expect.any(String) });
+    // Error codes are what an operator filters audit records by: never redacted.
+    expect(audit.find((l) => l.audit === 'tool.call' && l.outcome === 'tool_error')).toMatchObject({ code: 'TOOL_ERROR' });
+    expect(audit.find((l) => l.audit === 'security.blocked' && l.rule === 'no-eval')).toMatchObject({ code: 'ILLEGAL_ACCESS' });
+    expect(audit.find((l) => l.audit === 'execute.complete' && l.status === 'illegal_access')).toMatchObject({ code: 'ILLEGAL_ACCESS' });
     expect(JSON.stringify(lines)).not.toContain(secret);
     expect(JSON.stringify(lines)).not.toContain('metrics-key-0123456789');
   });
