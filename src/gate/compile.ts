@@ -110,7 +110,7 @@ export function compileUncached(source: string, limits: GateLimits, hash = hashS
   }
   const { violations, facts, regexes, library, omitted } = result.analysis;
   const warnings: string[] = [];
-  const uncheckedRegexes = checkRegexes([...scanned.regexes, ...regexes], source, violations, warnings);
+  const { unchecked: uncheckedRegexes, timedOut } = checkRegexes([...scanned.regexes, ...regexes], source, violations, warnings);
   if (violations.length > 0) return { ok: false, hash, violations: violations.slice(0, MAX_REPORTED_VIOLATIONS), ...(omitted + Math.max(0, violations.length - MAX_REPORTED_VIOLATIONS) > 0 ? { omitted: omitted + Math.max(0, violations.length - MAX_REPORTED_VIOLATIONS) } : {}) };
   const t3 = performance.now();
   let built = result.edits.apply(source);
@@ -131,6 +131,7 @@ export function compileUncached(source: string, limits: GateLimits, hash = hashS
     facts,
     warnings,
     uncheckedRegexes,
+    verdictDependsOnTime: timedOut,
     timings: { prescanMs: t1 - t0, parseMs: t2 - t1, rulesAndTransformMs: t3 - t2, generateMs: t4 - t3 },
   };
   return { ok: true, script };
@@ -177,15 +178,20 @@ export const REGEX_ANALYSIS_BUDGET_MS = 50;
 /**
  * Exponential backtracking is refused; polynomial patterns warn. Returns how many patterns were left
  * unchecked (budget spent, or the analyser gave up): nothing the script's author can act on, so it is
- * reported to operators, not in the envelope; the run-time deadline bounds those patterns.
+ * reported to operators, not in the envelope; the run-time deadline bounds those patterns. `timedOut`:
+ * whether a clock decided any of it, so the verdict may be different on a less busy machine.
  */
-function checkRegexes(list: RegexLiteral[], source: string, violations: GateViolation[], warnings: string[]): number {
+function checkRegexes(list: RegexLiteral[], source: string, violations: GateViolation[], warnings: string[]): { unchecked: number; timedOut: boolean } {
   const stopAt = performance.now() + REGEX_ANALYSIS_BUDGET_MS;
   let unchecked = 0;
+  let timedOut = false;
   for (const [index, re] of list.entries()) {
-    if (performance.now() > stopAt) return unchecked + list.length - index;
+    if (performance.now() > stopAt) return { unchecked: unchecked + list.length - index, timedOut: true };
     const verdict = analyzeRegex(re.pattern, re.flags);
-    if (verdict.kind === 'unknown') unchecked++;
+    if (verdict.kind === 'unknown') {
+      unchecked++;
+      timedOut ||= verdict.timedOut === true;
+    }
     const shown = `/${re.pattern.length > 60 ? `${re.pattern.slice(0, 59)}…` : re.pattern}/${re.flags}`;
     if (verdict.kind === 'exponential') {
       const spec = RULES['unsafe-regex'];
@@ -202,7 +208,7 @@ function checkRegexes(list: RegexLiteral[], source: string, violations: GateViol
       warnings.push(`regex ${shown} at line ${re.line} can backtrack polynomially on long input (${verdict.detail}); bound its quantifiers (e.g. {1,64}) or keep neighbouring parts from matching the same characters`);
     }
   }
-  return unchecked;
+  return { unchecked, timedOut };
 }
 
 /** Two edits claimed the same text: never expected, and a lost guard must not run, so the script is refused. */
@@ -271,7 +277,8 @@ export function createScriptCompiler(cacheEntries: number): ScriptCompiler {
       return { key, hash };
     },
     remember(key, result) {
-      if (!result.ok) return;
+      // A verdict a clock decided is not kept: under load a pattern it would refuse can come back unchecked.
+      if (!result.ok || result.script.verdictDependsOnTime) return;
       cache.set(key, result.script);
       stats.size = cache.size;
     },

@@ -38,6 +38,8 @@ export interface CompiledScript {
   warnings: string[];
   /** Regexes the ReDoS analysis could not finish in its time budget (left to the run-time deadline). */
   uncheckedRegexes: number;
+  /** A regex analysis ran out of time: the verdict may differ on a less busy machine, so it is never cached. */
+  verdictDependsOnTime: boolean;
   /** Time spent in each stage, in milliseconds (zero on a cache hit). */
   timings: { prescanMs: number; parseMs: number; rulesAndTransformMs: number; generateMs: number };
 }

@@ -301,6 +301,20 @@ describe('compiled-script cache', () => {
     expect(compiler.stats.hits).toBe(0);
   });
 
+  test('a script whose ReDoS verdict a clock decided is not cached; one whose every pattern was judged is', () => {
+    const compiler = createScriptCompiler(10);
+    // Minutes of analysis unbounded: it always runs out of time, as any pattern may on a busy machine.
+    const hard = `return /${'(a+)+'.repeat(300)}/.test('a');`;
+    for (let i = 0; i < 2; i++) {
+      const r = compiler.compile(hard, LIMITS);
+      expect(r.ok && [r.script.cached, r.script.verdictDependsOnTime, r.script.uncheckedRegexes]).toEqual([false, true, 1]);
+    }
+    const judged = "return /^[a-z]+$/.test('a');";
+    compiler.compile(judged, LIMITS);
+    const again = compiler.compile(judged, LIMITS);
+    expect(again.ok && [again.script.cached, again.script.verdictDependsOnTime]).toEqual([true, false]);
+  });
+
   test('capacity evicts the least recently used entry', () => {
     const compiler = createScriptCompiler(2);
     compiler.compile('return 1', LIMITS);

@@ -154,7 +154,7 @@ describe('analyzeRegex time bound', () => {
     const verdict = analyzeRegex(pattern, '');
     return { verdict, ms: performance.now() - t0 };
   };
-  // The budget is 20 ms; the bound leaves room for a loaded CI machine, while unbounded these take seconds.
+  // The budget is 20 ms, tried twice; the bound leaves room for a loaded CI machine, while unbounded these take seconds.
   const BOUND_MS = 100;
 
   test('deeply nested stars (2 s unbounded) are cut off and reported unknown', () => {
@@ -168,14 +168,15 @@ describe('analyzeRegex time bound', () => {
     const pattern = '(a+)+'.repeat(300);
     for (let i = 0; i < 3; i++) {
       const { verdict, ms } = timed(pattern);
-      expect(verdict.kind).toBe('unknown');
+      expect(verdict).toMatchObject({ kind: 'unknown', timedOut: true });
       expect(ms).toBeLessThan(BOUND_MS);
     }
   });
 
   test('a huge pattern is not analysed at all', () => {
     const { verdict, ms } = timed('\\w*'.repeat(20_000));
-    expect(verdict.kind).toBe('unknown');
+    // Decided by its length, not a clock: the same on any machine.
+    expect(verdict).toEqual({ kind: 'unknown', detail: expect.any(String) });
     expect(ms).toBeLessThan(50);
   });
 });
