@@ -8,7 +8,7 @@ import { openApiDocument } from './openapi';
 import { playgroundRouter } from '../playground';
 import { ANONYMOUS, type Caller } from '../auth';
 import { createFrontDoor } from './front-door';
-import { admitRequest, authChallenge, isJsonContentType, jsonRoutes, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
+import { admitRequest, authChallenge, hangUpSignal, isJsonContentType, jsonRoutes, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
 
 export interface AppOptions {
   gateway: Gateway;
@@ -115,7 +115,8 @@ export function createApp(options: AppOptions, shared: SharedHandlers = { face: 
           if (!isJsonContentType(req.get('content-type'))) {
             throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', `expected Content-Type: application/json, got ${req.get('content-type') ?? 'none'}`);
           }
-          sendJson(res, await route({ body: req.body as unknown, caller: callerOf(res), requestId: String(res.locals.requestId), header: (name) => req.get(name) }));
+          const signal = hangUpSignal(res);
+          sendJson(res, await route({ body: req.body as unknown, caller: callerOf(res), requestId: String(res.locals.requestId), header: (name) => req.get(name), get signal() { return signal(); } }));
         } catch (err) {
           next(err);
         }

@@ -3,7 +3,7 @@ import type { Caller } from '../auth';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../log';
 import { answerPlainCall, plainCall, sendBodyError, type McpFace } from '../mcp';
-import { admitRequest, authChallenge, header, isJsonContentType, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
+import { admitRequest, authChallenge, hangUpSignal, header, isJsonContentType, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
 
 export interface FrontDoorOptions {
   gateway: Gateway;
@@ -102,14 +102,15 @@ export function createFrontDoor(options: FrontDoorOptions, next: RequestListener
     }
     if (route === undefined) {
       const call = plainCall(body, req.headers, gateway.config.mcp.allowedHosts);
-      if (call) return answerPlainCall(options.face, log, call, res, caller);
+      if (call) return answerPlainCall(options.face, log, call, res, caller, requestId);
       // express keeps what is already set: the body (body-parser skips a request already read) and locals.
       Object.assign(req, { body });
       Object.assign(res, { locals: { requestId, caller, ...(challenge !== undefined ? { wwwAuthenticate: challenge } : {}) } });
       return next(req, res);
     }
     try {
-      sendJson(res, await route({ body, caller, requestId, header: (name) => header(req.headers, name.toLowerCase()) }));
+      const signal = hangUpSignal(res);
+      sendJson(res, await route({ body, caller, requestId, header: (name) => header(req.headers, name.toLowerCase()), get signal() { return signal(); } }));
     } catch (err) {
       fail(res, err, challenge, requestId);
     }

@@ -17,6 +17,26 @@ export interface RouteInput {
   caller: Caller;
   requestId: string;
   header(name: string): string | undefined;
+  /** Aborted when the client hangs up before its answer is sent; made on first read. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The `signal` of a RouteInput: only routes that run something read it, so the controller and the
+ * listener are made then, not for every request.
+ */
+export function hangUpSignal(res: ServerResponse): () => AbortSignal {
+  let abort: AbortController | undefined;
+  return () => {
+    if (abort) return abort.signal;
+    const made = new AbortController();
+    abort = made;
+    if (res.destroyed && !res.writableFinished) made.abort();
+    else res.once('close', () => {
+      if (!res.writableFinished) made.abort();
+    });
+    return made.signal;
+  };
 }
 
 export interface JsonReply {
@@ -161,6 +181,8 @@ export function jsonRoutes(gateway: Gateway): Readonly<Record<string, JsonRoute>
         script: body.script,
         caller: input.caller,
         requestId: input.requestId,
+        // A client that hangs up cancels its script, as an MCP client's cancellation does.
+        signal: input.signal,
         ...(body.context ? { context: body.context } : {}),
         ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
         ...(body.limits ? { limits: body.limits } : {}),

@@ -113,7 +113,7 @@ export function plainCall(body: unknown, headers: IncomingHttpHeaders, allowedHo
 }
 
 /** Answers a plain call on Node's response (express's Response is one). */
-export async function answerPlainCall(face: McpFace, log: Logger, call: PlainCall, res: ServerResponse, caller: Caller): Promise<void> {
+export async function answerPlainCall(face: McpFace, log: Logger, call: PlainCall, res: ServerResponse, caller: Caller, requestId: string | undefined): Promise<void> {
   // A client that hangs up cancels its execution, as the SDK transport would.
   const abort = new AbortController();
   res.on('close', () => {
@@ -125,7 +125,7 @@ export async function answerPlainCall(face: McpFace, log: Logger, call: PlainCal
     else if (call.method === 'ping') result = {};
     else {
       const params = call.params as { name: string; arguments?: Record<string, unknown> };
-      result = await face.callTool(params.name, params.arguments, caller, undefined, abort.signal);
+      result = await face.callTool(params.name, params.arguments, caller, { signal: abort.signal, ...(requestId !== undefined ? { requestId } : {}) });
     }
     sendJsonRpc(res, 200, { jsonrpc: '2.0', id: call.id, result });
   } catch (err) {
@@ -148,9 +148,10 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
 
   router.post('/mcp', json, async (req: Request, res: Response) => {
     const caller = (res.locals.caller as Caller | undefined) ?? ANONYMOUS;
+    const requestId = typeof res.locals.requestId === 'string' ? res.locals.requestId : undefined;
     const call = plainCall(req.body, req.headers, options.allowedHosts);
     if (call) {
-      await answerPlainCall(face, log, call, res, caller);
+      await answerPlainCall(face, log, call, res, caller, requestId);
       return;
     }
     const invalid = invalidMessage(req.body);
@@ -171,7 +172,7 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
     }
     const server = idle.pop() ?? face.createServer(callerFromAuthInfo);
     // The SDK hands req.auth to handlers as extra.authInfo: how the caller reaches them.
-    (req as Request & { auth?: unknown }).auth = { token: '', clientId: caller.tenantId, scopes: [...caller.scopes], extra: { caller } };
+    (req as Request & { auth?: unknown }).auth = { token: '', clientId: caller.tenantId, scopes: [...caller.scopes], extra: { caller, requestId } };
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       // A plain JSON answer is cheapest; a request that asked for progress gets an event stream so the

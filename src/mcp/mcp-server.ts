@@ -19,6 +19,22 @@ const INSTRUCTIONS =
  * the raw tools the access decision lists, under their provider-safe aliases (MCP tool names may not
  * contain `:`). Built once per transport connection; the gateway behind it is shared.
  */
+/** What an MCP tool call carries besides its arguments. */
+export interface McpCallOptions {
+  /** Reports one step of an execution when the client asked for progress. */
+  progress?: (count: number, message: string) => void;
+  /** Aborted when the client cancels or hangs up. */
+  signal?: AbortSignal;
+  /** The HTTP request's X-Request-Id, so audit records of an MCP call correlate as REST ones do. */
+  requestId?: string;
+}
+
+/** The HTTP transport puts the request id beside the caller in the SDK's authInfo; stdio has none. */
+const requestIdOf = (authInfo: unknown): string | undefined => {
+  const id = (authInfo as { extra?: { requestId?: unknown } } | undefined)?.extra?.requestId;
+  return typeof id === 'string' ? id : undefined;
+};
+
 export class McpFace {
   readonly #gateway: Gateway;
   readonly #tools: MetaTool[];
@@ -75,10 +91,10 @@ export class McpFace {
     return [...meta, ...this.#rawTools(caller)];
   }
 
-  async callTool(name: string, args: unknown, caller: Caller, progress?: (count: number, message: string) => void, signal?: AbortSignal): Promise<CallToolResult> {
+  async callTool(name: string, args: unknown, caller: Caller, options: McpCallOptions = {}): Promise<CallToolResult> {
     const meta = this.#byName.get(name);
     try {
-      if (meta) return toResult(await meta.run({ gateway: this.#gateway, args, caller, ...(progress ? { progress } : {}), ...(signal ? { signal } : {}) }));
+      if (meta) return toResult(await meta.run({ gateway: this.#gateway, args, caller, ...options }));
       return await this.#callRaw(name, args, caller);
     } catch (err) {
       return toResult(errorOutcome(err));
@@ -122,7 +138,8 @@ export class McpFace {
           : (count: number, message: string) => {
               void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: count, message } }).catch(() => undefined);
             };
-      return this.callTool(request.params.name, request.params.arguments, callerOf(extra.authInfo), progress, extra.signal);
+      const requestId = requestIdOf(extra.authInfo);
+      return this.callTool(request.params.name, request.params.arguments, callerOf(extra.authInfo), { ...(progress ? { progress } : {}), signal: extra.signal, ...(requestId !== undefined ? { requestId } : {}) });
     });
     return server;
   }

@@ -24,6 +24,8 @@ export interface MetaToolCall {
   /** Reports one step of an execution (one per tool call) when the client asked for progress. */
   progress?: (count: number, message: string) => void;
   signal?: AbortSignal;
+  /** Correlates the execution's audit records with the HTTP request. */
+  requestId?: string;
 }
 
 export interface MetaTool {
@@ -156,7 +158,7 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         required: ['status'],
       },
       annotations: { title: 'Execute a script', readOnlyHint: false, destructiveHint: true, openWorldHint: true },
-      async run({ gateway, args, caller, progress, signal }) {
+      async run({ gateway, args, caller, progress, signal, requestId }) {
         const body = parseArgs(ExecuteBody, args);
         if (body.async === true) {
           const job = await gateway.jobs.submit(jobSubmission(body, caller));
@@ -166,6 +168,7 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         const envelope = await gateway.execute({
           script: body.script,
           caller,
+          ...(requestId !== undefined ? { requestId } : {}),
           ...(body.context ? { context: body.context } : {}),
           ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
           ...(body.limits ? { limits: body.limits } : {}),

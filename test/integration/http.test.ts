@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { startHttpServer, type RunningServer } from '../../src/http';
 import { silentLogger } from '../../src/log';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -32,6 +33,24 @@ describe('REST execute', () => {
     expect(illegal.body).toMatchObject({ status: 'illegal_access', error: { code: 'ILLEGAL_ACCESS', rule: 'no-process' } });
     const timeout = await postJson(`${server.url}/v1/execute`, { script: 'await callTool("test:hang")', timeoutMs: 200 });
     expect(timeout.body).toMatchObject({ status: 'timeout', error: { code: 'TIMEOUT' } });
+  });
+
+  test('a client that hangs up cancels its script: no tool call after it left', async () => {
+    const marker = `gone-${Date.now()}`;
+    const script = `await callTool('test:sleep', { ms: 1500 }); await callTool('test:echo', { marker: '${marker}' }); return 1`;
+    const before = g.calls.filter((c) => c === 'test:echo').length;
+    const req = request(`${server.url}/v1/execute`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    req.on('error', () => undefined);
+    req.end(JSON.stringify({ script }));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(g.calls).toContain('test:sleep');
+    req.destroy();
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(g.calls.filter((c) => c === 'test:echo').length).toBe(before);
+    // The same script from a client that waits runs to its end.
+    const kept = await postJson(`${server.url}/v1/execute`, { script });
+    expect(kept.body).toMatchObject({ status: 'ok', result: 1 });
+    expect(g.calls.filter((c) => c === 'test:echo').length).toBe(before + 1);
   });
 
   test('context and per-request limits pass through', async () => {

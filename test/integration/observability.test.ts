@@ -36,7 +36,7 @@ describe('metrics, request ids and audit records', () => {
     });
     const config = loadConfig({
       env: {},
-      overrides: { log: { level: 'info' }, auth: { apiKeys: [{ key: 'metrics-key-0123456789', tenant: 'acme' }] }, tenants: { acme: { rateLimit: { points: 8, durationSeconds: 60 } } } },
+      overrides: { log: { level: 'info' }, auth: { apiKeys: [{ key: 'metrics-key-0123456789', tenant: 'acme' }, { key: 'mcp-key-0123456789', tenant: 'beta' }] }, tenants: { acme: { rateLimit: { points: 8, durationSeconds: 60 } } } },
     });
     gateway = new Gateway({ config, log: createLogger('info', sink), extraTools: createTestTools().tools, processMetrics: false });
     await gateway.start();
@@ -92,6 +92,22 @@ describe('metrics, request ids and audit records', () => {
     expect(audit.find((l) => l.audit === 'execute.complete' && l.status === 'illegal_access')).toMatchObject({ code: 'ILLEGAL_ACCESS' });
     expect(JSON.stringify(lines)).not.toContain(secret);
     expect(JSON.stringify(lines)).not.toContain('metrics-key-0123456789');
+  });
+
+  test('an MCP execute_script carries the HTTP request id into its audit records, as REST does', async () => {
+    const headers = { 'x-api-key': 'mcp-key-0123456789', accept: 'application/json, text/event-stream' };
+    const call = (id: string, meta?: Record<string, unknown>) =>
+      postJson(`${server.url}/mcp`, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'execute_script', arguments: { script: `return '${id}'` }, ...(meta ? { _meta: meta } : {}) } }, { ...headers, 'x-request-id': id });
+    // Without progress the front answers the call itself; with a progress token the SDK transport does.
+    const plain = await call('mcp-plain-1');
+    const viaSdk = await call('mcp-sdk-1', { progressToken: 't1' });
+    for (const [res, id] of [[plain, 'mcp-plain-1'], [viaSdk, 'mcp-sdk-1']] as const) {
+      expect(res.status).toBe(200);
+      expect(res.headers['x-request-id']).toBe(id);
+      const records = lines.filter((l) => l.requestId === id);
+      expect(records.map((l) => l.audit)).toEqual(expect.arrayContaining(['execute.start', 'execute.complete']));
+      expect(records.every((l) => l.tenantId === 'beta')).toBe(true);
+    }
   });
 
   test('every response carries X-Request-Id; a sane caller-supplied id is kept', async () => {
