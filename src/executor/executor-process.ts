@@ -2,8 +2,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from '../log';
+import { executorMessagesOf, readExecutorMessage } from './executor-messages';
 import { createBatcher, type BatchMessage, type CancelReason, type ExecutorInit, type ExecutorMessage, type FrontMessage, type RunOutcome, type SandboxTask } from './protocol';
 import type { ChannelReply, ToolChannelServer } from './tool-channel';
+
+/** Malformed messages logged at warn per executor spawn; the rest at debug. */
+const MALFORMED_LOGGED_PER_SPAWN = 10;
 
 /** dist/src/executor → package root (holds dist/ and usually node_modules/). */
 const APP_ROOT = resolve(__dirname, '..', '..', '..');
@@ -130,9 +134,14 @@ export class ExecutorProcess extends EventEmitter {
     child.stderr?.on('data', relay('warn'));
     // A late send to a dead child emits 'error' (ERR_IPC_CHANNEL_CLOSED); it must never reach the process.
     child.on('error', (err) => log.warn({ err, executor: this.options.index }, 'executor process error'));
-    child.on('message', (message: ExecutorMessage | BatchMessage<ExecutorMessage>) => {
-      if (message.t === 'batch') for (const m of message.m) this.#onMessage(child, m);
-      else this.#onMessage(child, message);
+    this.#malformed = 0;
+    child.on('message', (raw: unknown) => {
+      for (const one of executorMessagesOf(raw)) {
+        const message = readExecutorMessage(one);
+        if (message === undefined) this.#onMalformed(child, 'a message that is not one of the protocol');
+        else if (message.t === 'malformed-done') this.#onMalformedDone(child, message.id);
+        else this.#onMessage(child, message);
+      }
     });
     this.#batch = createBatcher<FrontMessage>((message) => this.#sendNow(child, message));
     child.on('exit', (code, signal) => this.#onExit(child, code, signal));
@@ -144,14 +153,30 @@ export class ExecutorProcess extends EventEmitter {
   }
 
   #onToolCall(id: number, callId: number, tool: string, args: unknown, clock: number[] | false | undefined, chars: number, reply: ChannelReply): void {
+    // Whether the run is this executor's is decided in one place, the pool, which answers a foreign one.
     const run = this.#inFlight.get(id);
-    // The executor is untrusted: a call must name a run this executor is actually holding.
-    if (!run) {
-      reply(JSON.stringify({ t: 'tool-result', id, callId, reply: { ok: false, error: { code: 'TOOL_ERROR', message: 'no such execution' } } }));
-      return;
-    }
-    run.madeToolCall = true;
+    if (run) run.madeToolCall = true;
     this.emit('tool-call', id, callId, tool, args, clock, chars, reply);
+  }
+
+  #malformed = 0;
+
+  /** Dropped, and said: a first few per spawn at warn, so a broken or hostile executor cannot flood the log. */
+  #onMalformed(child: ChildProcess, what: string): void {
+    if (child !== this.#child) return;
+    this.#malformed++;
+    const level = this.#malformed <= MALFORMED_LOGGED_PER_SPAWN ? 'warn' : 'debug';
+    this.options.log[level]({ executor: this.options.index, malformed: this.#malformed }, `executor sent ${what}; dropped`);
+  }
+
+  /** A run's answer that does not fit the protocol fails that run now, instead of at its deadline. */
+  #onMalformedDone(child: ChildProcess, id: number): void {
+    this.#onMalformed(child, `a malformed answer for run ${id}`);
+    if (child !== this.#child) return;
+    const run = this.#inFlight.get(id);
+    if (!run) return;
+    this.#inFlight.delete(id);
+    run.resolve({ ok: false, error: { code: 'INTERNAL', message: 'the executor sent a malformed answer for this run' }, logs: [], warnings: [], stats: { toolCalls: 0, iterations: 0, runMs: 0 } });
   }
 
   #onMessage(child: ChildProcess, message: ExecutorMessage): void {

@@ -4,6 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../log';
+import { readChannelMessage } from './executor-messages';
 import { createLineReader, createLineWriter, type WorkerChannelMessage } from './protocol';
 
 /** Sends one pre-serialised `FrontChannelMessage` line (the caller serialises, so it can check the size). */
@@ -65,13 +66,14 @@ export class ToolChannelServer {
     socket.unref();
     let handler: ChannelHandler | undefined;
     let token: string | undefined;
+    let warned = false;
     const reply: ChannelReply = createLineWriter((chunk) => {
       if (!socket.destroyed) socket.write(chunk);
     });
     const onMessage = (raw: unknown, chars: number): void => {
-      const message = raw as WorkerChannelMessage;
+      const message = readChannelMessage(raw);
       if (!handler) {
-        if (message?.t !== 'hello' || typeof message.token !== 'string' || !this.#handlers.has(message.token)) {
+        if (message?.t !== 'hello' || !this.#handlers.has(message.token)) {
           socket.destroy();
           return;
         }
@@ -84,8 +86,11 @@ export class ToolChannelServer {
         socket.destroy();
         return;
       }
-      if (message?.t === 'tool-call' && Number.isInteger(message.id) && Number.isInteger(message.callId) && typeof message.tool === 'string') {
-        handler(message, reply, chars);
+      if (message?.t === 'tool-call') handler(message, reply, chars);
+      else if (!warned) {
+        // Once per connection: a broken thread must not flood the log.
+        warned = true;
+        this.log.warn('a message on the tool channel that is not a tool call; dropped');
       }
     };
     const read = createLineReader(onMessage, MAX_CHANNEL_LINE_CHARS);
