@@ -8,6 +8,7 @@ import { ANONYMOUS, Authenticator, TenantGuard, type Caller } from '../auth';
 import { Discovery } from './discovery';
 import { BullJobQueue, MemoryJobQueue, type JobQueue } from '../jobs';
 import { Observer, type ExecutionRef } from './observe';
+import { executeRequestOf } from './api';
 import { abortRace, executionContext, executorPoolOptions, inScript, semanticSearch, toolTraitsLookup } from './gateway-support';
 import { ToolTrace } from './tool-trace';
 import { GatePool } from './gate-pool';
@@ -164,18 +165,7 @@ export class Gateway {
     await this.pool.waitReady(readyTimeoutMs);
     if (this.config.jobs.consume) {
       this.jobs.consume(
-        (job, signal, progress) =>
-          this.execute({
-            script: job.script,
-            caller: job.caller,
-            longRunning: true,
-            signal,
-            onProgress: progress,
-            ...(job.context ? { context: job.context } : {}),
-            ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
-            ...(job.limits ? { limits: job.limits } : {}),
-            ...(job.trace === true ? { trace: true } : {}),
-          }),
+        (job, signal, progress) => this.execute(executeRequestOf(job, { caller: job.caller, signal }, { longRunning: true, onProgress: progress })),
         this.config.jobs.concurrency,
       );
     }

@@ -7,3 +7,6 @@ export type { ExecuteBodyValue } from './request-schemas';
 export { Discovery, SEARCH_LIMITS, DESCRIBE_LIMITS } from './discovery';
 export type { DescribeResponse, DescribedTool, SearchToolsRequest } from './discovery';
 export type { DiscoveryTenant } from './discovery';
+export { GatewayApi, apiOf, executeRequestOf, CAPACITY_CODES } from './api';
+export type { RequestMeta, ExecuteAnswer, ApiSettings, ExecutionFields } from './api';
+export type { InvokeBodyValue, SearchBodyValue, DescribeBodyValue, GetJobBodyValue } from './request-schemas';

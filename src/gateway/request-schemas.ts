@@ -122,3 +122,8 @@ export function requestJsonSchema(schema: ZodType, audience: 'document' | 'tool'
   if (audience === 'document' && schema === SearchBody) out.oneOf = [{ required: ['query'] }, { required: ['queries'] }];
   return out;
 }
+
+export type InvokeBodyValue = z.infer<typeof InvokeBody>;
+export type SearchBodyValue = z.infer<typeof SearchBody>;
+export type DescribeBodyValue = z.infer<typeof DescribeBody>;
+export type GetJobBodyValue = z.infer<typeof GetJobBody>;

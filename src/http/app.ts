@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GatewayError } from '../errors';
-import type { Gateway } from '../gateway';
+import type { GatewayApi } from '../gateway';
 import type { Logger } from '../log';
 import { McpFace, SERVER_INFO, mcpRouter } from '../mcp';
 import { openApiDocument } from './openapi';
@@ -11,7 +11,7 @@ import { createFrontDoor } from './front-door';
 import { admitRequest, authChallenge, hangUpSignal, isJsonContentType, jsonRoutes, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
 
 export interface AppOptions {
-  gateway: Gateway;
+  api: GatewayApi;
   log: Logger;
   bodyLimitBytes: number;
   /** True once SIGTERM arrived: /ready answers 503 and responses close their connection. */
@@ -30,14 +30,14 @@ interface SharedHandlers {
 
 /** The server's request listener: the front door for hot API requests, express for the rest. */
 export function createRequestHandler(options: AppOptions): RequestListener {
-  const shared: SharedHandlers = { face: new McpFace(options.gateway), routes: jsonRoutes(options.gateway) };
+  const shared: SharedHandlers = { face: new McpFace(options.api), routes: jsonRoutes(options.api) };
   const app = createApp(options, shared);
   if (options.opsOnly) return app;
-  return createFrontDoor({ gateway: options.gateway, log: options.log, bodyLimitBytes: options.bodyLimitBytes, isDraining: options.isDraining, ...shared }, app);
+  return createFrontDoor({ api: options.api, log: options.log, bodyLimitBytes: options.bodyLimitBytes, isDraining: options.isDraining, ...shared }, app);
 }
 
-export function createApp(options: AppOptions, shared: SharedHandlers = { face: new McpFace(options.gateway), routes: jsonRoutes(options.gateway) }): express.Express {
-  const { gateway, log } = options;
+export function createApp(options: AppOptions, shared: SharedHandlers = { face: new McpFace(options.api), routes: jsonRoutes(options.api) }): express.Express {
+  const { api, log } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -56,17 +56,8 @@ export function createApp(options: AppOptions, shared: SharedHandlers = { face: 
   });
 
   app.get('/ready', (_req, res) => {
-    const stats = gateway.pool.stats();
-    const ready = gateway.ready && gateway.redisReady && !options.isDraining();
-    res.status(ready ? 200 : 503).json({
-      status: ready ? 'ready' : options.isDraining() ? 'draining' : 'starting',
-      executors: { total: stats.executors, ready: stats.ready, restarts: stats.restarts, threads: stats.threads },
-      tools: gateway.catalog.size,
-      search: gateway.search.status(),
-      ...(gateway.redis ? { redis: { status: gateway.redis.status } } : {}),
-      // Upstreams degrade the catalog, not readiness: a down upstream's tools fail clearly until it returns.
-      upstreams: gateway.upstreams.map((u) => u.health()),
-    });
+    const { ready, body } = api.readiness(options.isDraining());
+    res.status(ready ? 200 : 503).json(body);
   });
 
   const openapi = openApiDocument(SERVER_INFO.version);
@@ -76,7 +67,8 @@ export function createApp(options: AppOptions, shared: SharedHandlers = { face: 
 
   app.get('/metrics', async (_req, res, next) => {
     try {
-      res.set('Content-Type', gateway.metrics.registry.contentType).send(await gateway.metrics.registry.metrics());
+      const { contentType, text } = await api.metrics();
+      res.set('Content-Type', contentType).send(text);
     } catch (err) {
       next(err);
     }
@@ -86,12 +78,12 @@ export function createApp(options: AppOptions, shared: SharedHandlers = { face: 
   if (!options.opsOnly) {
     const json = express.json({ limit: options.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] });
 
-    const playground = gateway.config.playground.enabled ? playgroundRouter(log) : undefined;
+    const playground = api.settings.playground ? playgroundRouter(log) : undefined;
     if (playground) app.use(playground);
 
-    if (gateway.auth.jwtEnabled) {
+    if (api.jwtEnabled) {
       app.get('/.well-known/oauth-protected-resource', (req, res) => {
-        res.json(gateway.auth.protectedResourceMetadata(`${req.protocol}://${req.get('host') ?? 'localhost'}`));
+        res.json(api.protectedResourceMetadata(`${req.protocol}://${req.get('host') ?? 'localhost'}`));
       });
     }
 
@@ -99,15 +91,15 @@ export function createApp(options: AppOptions, shared: SharedHandlers = { face: 
       // A request the front door admitted and handed on (an MCP message the SDK must see) is not counted twice.
       if (res.locals.caller !== undefined) return next();
       try {
-        res.locals.wwwAuthenticate = authChallenge(gateway, req);
-        res.locals.caller = await admitRequest(gateway, req);
+        res.locals.wwwAuthenticate = authChallenge(api, req);
+        res.locals.caller = await admitRequest(api, req);
         next();
       } catch (err) {
         next(err);
       }
     });
 
-    app.use(mcpRouter({ face: shared.face, log, bodyLimitBytes: options.bodyLimitBytes, allowedHosts: gateway.config.mcp.allowedHosts }));
+    app.use(mcpRouter({ face: shared.face, log, bodyLimitBytes: options.bodyLimitBytes, allowedHosts: api.settings.mcpAllowedHosts }));
 
     for (const [path, route] of Object.entries(shared.routes)) {
       app.post(path, json, async (req, res, next) => {
@@ -126,10 +118,10 @@ export function createApp(options: AppOptions, shared: SharedHandlers = { face: 
     app.get('/v1/jobs/:id', async (req, res, next) => {
       try {
         const raw = req.query.waitMs;
-        const waitMs = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Math.min(Number(raw), gateway.config.jobs.maxWaitMs) : 0;
+        const waitMs = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
         if (raw !== undefined && typeof raw !== 'string') throw new GatewayError('BAD_REQUEST', 'waitMs must be a number of milliseconds');
         if (typeof raw === 'string' && !/^\d{1,9}$/.test(raw)) throw new GatewayError('BAD_REQUEST', 'waitMs must be a number of milliseconds');
-        const view = await gateway.jobs.wait(callerOf(res).tenantId, req.params.id, waitMs);
+        const view = await api.waitJob(callerOf(res), req.params.id, waitMs);
         if (!view) throw new GatewayError('JOB_NOT_FOUND', `no job '${req.params.id}'`);
         res.json(view);
       } catch (err) {
@@ -139,7 +131,7 @@ export function createApp(options: AppOptions, shared: SharedHandlers = { face: 
 
     app.delete('/v1/jobs/:id', async (req, res, next) => {
       try {
-        const view = await gateway.jobs.cancel(callerOf(res).tenantId, req.params.id);
+        const view = await api.cancelJob(callerOf(res), req.params.id);
         if (!view) throw new GatewayError('JOB_NOT_FOUND', `no job '${req.params.id}'`);
         res.json(view);
       } catch (err) {

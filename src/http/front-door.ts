@@ -1,12 +1,12 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Caller } from '../auth';
-import type { Gateway } from '../gateway';
+import type { GatewayApi } from '../gateway';
 import type { Logger } from '../log';
 import { answerPlainCall, plainCall, sendBodyError, type McpFace } from '../mcp';
 import { admitRequest, authChallenge, hangUpSignal, header, isJsonContentType, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
 
 export interface FrontDoorOptions {
-  gateway: Gateway;
+  api: GatewayApi;
   log: Logger;
   face: McpFace;
   routes: Readonly<Record<string, JsonRoute>>;
@@ -76,7 +76,7 @@ export function readJsonBody(req: IncomingMessage, limit: number, strict: boolea
  * on with the caller admitted and the body read.
  */
 export function createFrontDoor(options: FrontDoorOptions, next: RequestListener): RequestListener {
-  const { gateway, log, routes, bodyLimitBytes } = options;
+  const { api, log, routes, bodyLimitBytes } = options;
   const routeFor = new Map(Object.entries(routes));
 
   const fail = (res: ServerResponse, err: unknown, challenge: string | undefined, requestId: string): void =>
@@ -86,10 +86,10 @@ export function createFrontDoor(options: FrontDoorOptions, next: RequestListener
     const requestId = requestIdFrom(header(req.headers, 'x-request-id'));
     res.setHeader('X-Request-Id', requestId);
     if (options.isDraining()) res.setHeader('Connection', 'close');
-    const challenge = authChallenge(gateway, req);
+    const challenge = authChallenge(api, req);
     let caller: Caller;
     try {
-      caller = await admitRequest(gateway, req);
+      caller = await admitRequest(api, req);
     } catch (err) {
       return fail(res, err, challenge, requestId);
     }
@@ -101,7 +101,7 @@ export function createFrontDoor(options: FrontDoorOptions, next: RequestListener
       return fail(res, err, challenge, requestId);
     }
     if (route === undefined) {
-      const call = plainCall(body, req.headers, gateway.config.mcp.allowedHosts);
+      const call = plainCall(body, req.headers, api.settings.mcpAllowedHosts);
       if (call) return answerPlainCall(options.face, log, call, res, caller, requestId);
       // express keeps what is already set: the body (body-parser skips a request already read) and locals.
       Object.assign(req, { body });

@@ -4,9 +4,8 @@ import type { ZodType } from 'zod';
 import type { Caller } from '../auth';
 import { formatZodError } from '../config';
 import { ERROR_CODES, GatewayError, toPublicError, type ErrorCode } from '../errors';
-import type { Gateway } from '../gateway';
 import type { Logger } from '../log';
-import { DescribeBody, ExecuteBody, IDEMPOTENCY_KEY, InvokeBody, SearchBody, jobSubmission, rejectJobFields, type ExecuteBodyValue } from '../gateway';
+import { CAPACITY_CODES, DescribeBody, ExecuteBody, IDEMPOTENCY_KEY, InvokeBody, SearchBody, type ExecuteBodyValue, type GatewayApi } from '../gateway';
 
 /**
  * The REST API's JSON routes, written against plain inputs so the express app and the front door
@@ -64,16 +63,16 @@ export function isJsonContentType(contentType: string | undefined): boolean {
 }
 
 /** The WWW-Authenticate challenge a 401 carries: with JWT on, it points at the protected-resource metadata. */
-export function authChallenge(gateway: Gateway, req: IncomingMessage): string | undefined {
-  if (!gateway.auth.jwtEnabled) return undefined;
+export function authChallenge(api: GatewayApi, req: IncomingMessage): string | undefined {
+  if (!api.jwtEnabled) return undefined;
   const proto = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
   return `Bearer resource_metadata="${proto}://${header(req.headers, 'host') ?? 'localhost'}/.well-known/oauth-protected-resource"`;
 }
 
 /** Who is calling, then whether their tenant may send one more request; both before any body is read. */
-export async function admitRequest(gateway: Gateway, req: IncomingMessage): Promise<Caller> {
-  const caller = await gateway.auth.authenticate({ authorization: header(req.headers, 'authorization'), apiKey: header(req.headers, 'x-api-key') });
-  if (req.method === 'POST' || req.method === 'DELETE') await gateway.tenants.admit(caller.tenantId);
+export async function admitRequest(api: GatewayApi, req: IncomingMessage): Promise<Caller> {
+  const caller = await api.authenticate({ authorization: header(req.headers, 'authorization'), apiKey: header(req.headers, 'x-api-key') });
+  if (req.method === 'POST' || req.method === 'DELETE') await api.admit(caller);
   return caller;
 }
 
@@ -157,63 +156,43 @@ function parseBody<T>(schema: ZodType<T>, body: unknown): T {
 
 const ok = (payload: unknown): JsonReply => ({ status: 200, payload });
 
-export function jsonRoutes(gateway: Gateway): Readonly<Record<string, JsonRoute>> {
-  async function enqueue(input: RouteInput, body: ExecuteBodyValue): Promise<JsonReply> {
+export function jsonRoutes(api: GatewayApi): Readonly<Record<string, JsonRoute>> {
+  /** The Idempotency-Key header, checked; it must agree with the body's idempotencyKey when both are sent. */
+  function idempotencyKeyOf(input: RouteInput, body: ExecuteBodyValue): string | undefined {
     const key = input.header('idempotency-key');
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new GatewayError('BAD_REQUEST', 'Idempotency-Key must be 1-200 visible ASCII characters');
     if (key !== undefined && body.idempotencyKey !== undefined && key !== body.idempotencyKey) {
       throw new GatewayError('BAD_REQUEST', 'the Idempotency-Key header and the idempotencyKey field differ; send one');
     }
-    const view = await gateway.jobs.submit(jobSubmission(body, input.caller, key ?? body.idempotencyKey));
-    return { status: 202, headers: { Location: `/v1/jobs/${view.jobId}` }, payload: { status: 'queued', jobId: view.jobId } };
+    return key ?? body.idempotencyKey;
   }
+
+  const queued = (view: { jobId: string }): JsonReply => ({ status: 202, headers: { Location: `/v1/jobs/${view.jobId}` }, payload: { status: 'queued', jobId: view.jobId } });
 
   return Object.freeze({
     '/v1/execute': async (input) => {
       const body = parseBody(ExecuteBody, input.body);
-      if (body.async === true) return enqueue(input, body);
-      rejectJobFields(body);
+      const key = body.async === true ? idempotencyKeyOf(input, body) : undefined;
       // No draining check here: a request that reached the handler was accepted before the drain and is
       // served (the listener stopped accepting connections; responses carry Connection: close). No
       // readiness check either: while executors start or restart the run waits for one within its own
-      // deadline, as MCP calls and jobs do, and only then is NOT_READY.
-      const envelope = await gateway.execute({
-        script: body.script,
-        caller: input.caller,
-        requestId: input.requestId,
-        // A client that hangs up cancels its script, as an MCP client's cancellation does.
-        signal: input.signal,
-        ...(body.context ? { context: body.context } : {}),
-        ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
-        ...(body.limits ? { limits: body.limits } : {}),
-        ...(body.trace === true ? { trace: true } : {}),
-      });
+      // deadline, as MCP calls and jobs do, and only then is NOT_READY. A client that hangs up cancels
+      // its script, as an MCP client's cancellation does.
+      const answer = await api.execute(body, { caller: input.caller, requestId: input.requestId, signal: input.signal, ...(key !== undefined ? { idempotencyKey: key } : {}) });
+      if ('queued' in answer) return queued(answer.queued);
       // An execution that could not start for capacity reasons is an HTTP-level condition, not an outcome.
-      const code = envelope.error?.code;
-      if (code === 'SATURATED' || code === 'NOT_READY' || code === 'SHUTTING_DOWN' || code === 'TOO_MANY_EXECUTIONS') {
-        return { status: ERROR_CODES[code].httpStatus, headers: { 'Retry-After': '1' }, payload: envelope };
+      const code = answer.envelope.error?.code;
+      if (code !== undefined && CAPACITY_CODES.has(code)) {
+        return { status: ERROR_CODES[code as ErrorCode].httpStatus, headers: { 'Retry-After': '1' }, payload: answer.envelope };
       }
-      return ok(envelope);
+      return ok(answer.envelope);
     },
-    '/v1/jobs': (input) => enqueue(input, parseBody(ExecuteBody, input.body)),
-    '/v1/invoke': async (input) => {
-      const body = parseBody(InvokeBody, input.body);
-      return ok(await gateway.invoke({ name: body.name, input: body.input ?? {}, caller: input.caller }));
+    '/v1/jobs': async (input) => {
+      const body = parseBody(ExecuteBody, input.body);
+      return queued(await api.submitJob(body, input.caller, idempotencyKeyOf(input, body)));
     },
-    '/v1/search': async (input) => {
-      const body = parseBody(SearchBody, input.body);
-      return ok(
-        await gateway.discovery.search({
-          tenant: gateway.discoveryTenant(input.caller),
-          queries: body.queries ?? [body.query as string],
-          ...(body.topK !== undefined ? { topK: body.topK } : {}),
-          ...(body.minScore !== undefined ? { minScore: body.minScore } : {}),
-        }),
-      );
-    },
-    '/v1/describe': async (input) => {
-      const body = parseBody(DescribeBody, input.body);
-      return ok(await gateway.discovery.describe(body.names, gateway.discoveryTenant(input.caller)));
-    },
+    '/v1/invoke': async (input) => ok(await api.invoke(parseBody(InvokeBody, input.body), input)),
+    '/v1/search': async (input) => ok(await api.search(parseBody(SearchBody, input.body), input)),
+    '/v1/describe': async (input) => ok(await api.describe(parseBody(DescribeBody, input.body), input)),
   });
 }

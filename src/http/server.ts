@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../config';
-import type { Gateway } from '../gateway';
+import { apiOf, type Gateway } from '../gateway';
 import type { Logger } from '../log';
 import { createRequestHandler } from './app';
 
@@ -32,8 +32,10 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
-  const { gateway, log } = options;
-  if (!options.opsOnly && !gateway.auth.enabled && !isLoopbackHost(options.host)) {
+  const { log } = options;
+  // The transports see the gateway only through its API.
+  const api = apiOf(options.gateway);
+  if (!options.opsOnly && !api.authEnabled && !isLoopbackHost(options.host)) {
     throw new ConfigError(
       `refusing to listen on ${options.host} without authentication: anyone who can reach it could run scripts. ` +
         'Configure API keys (auth.apiKeys or SCRIPTGATE_API_KEYS="key:tenant") or JWT (auth.jwt), or bind to 127.0.0.1.',
@@ -43,7 +45,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const readTimeoutMs = options.requestReadTimeoutMs ?? 30_000;
   // Node checks the request timeouts on this interval (30 s by default, which would let a slow client
   // hold its socket for up to twice the timeout).
-  const server = createServer({ connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(readTimeoutMs / 4))) }, createRequestHandler({ gateway, log, bodyLimitBytes: options.bodyLimitBytes, isDraining: () => draining, ...(options.opsOnly ? { opsOnly: true } : {}) }));
+  const server = createServer({ connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(readTimeoutMs / 4))) }, createRequestHandler({ api, log, bodyLimitBytes: options.bodyLimitBytes, isDraining: () => draining, ...(options.opsOnly ? { opsOnly: true } : {}) }));
   // Keep-alive sockets outlive a load balancer's idle timeout by default; a few seconds is plenty here.
   server.keepAliveTimeout = 5_000;
   // Node answers 408 and closes a connection whose request (headers and body) has not arrived in time: a
@@ -84,7 +86,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       server.closeAllConnections();
       await stopped;
       try {
-        await gateway.close();
+        await api.close();
       } catch (err) {
         log.error({ err }, 'stopping executors failed');
       }

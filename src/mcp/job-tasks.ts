@@ -4,7 +4,7 @@ import { ErrorCode, McpError, type CallToolResult, type Request, type RequestId,
 import { ANONYMOUS, type Caller } from '../auth';
 import { formatZodError } from '../config';
 import { GatewayError, toPublicError } from '../errors';
-import { ExecuteBody, jobSubmission, type Gateway } from '../gateway';
+import { ExecuteBody, type GatewayApi } from '../gateway';
 import type { JobView } from '../jobs';
 import { toResult } from './meta-tools';
 
@@ -40,14 +40,14 @@ function envelopeResult(envelope: Record<string, unknown>): CallToolResult {
  * belong to the tenant: another tenant's id is "not found".
  */
 export class JobTaskStore implements TaskStore {
-  readonly #gateway: Gateway;
+  readonly #api: GatewayApi;
 
-  constructor(gateway: Gateway) {
-    this.#gateway = gateway;
+  constructor(api: GatewayApi) {
+    this.#api = api;
   }
 
   get #ttlMs(): number {
-    return this.#gateway.config.jobs.retentionSeconds * 1000;
+    return this.#api.settings.jobRetentionMs;
   }
 
   async createTask(_options: CreateTaskOptions, _requestId: RequestId, request: Request): Promise<Task> {
@@ -56,7 +56,7 @@ export class JobTaskStore implements TaskStore {
     const parsed = ExecuteBody.safeParse(params.arguments ?? {});
     if (!parsed.success) throw new McpError(ErrorCode.InvalidParams, `invalid arguments: ${formatZodError(parsed.error)}`);
     // The requested ttl is not honoured: results live as long as jobs do (jobs.retentionSeconds), and the task says so.
-    const view = await this.#gateway.jobs.submit(jobSubmission(parsed.data, currentCaller()));
+    const view = await this.#api.submitJob(parsed.data, currentCaller());
     return this.#task(view);
   }
 
@@ -76,9 +76,9 @@ export class JobTaskStore implements TaskStore {
   /** Only cancellation comes from outside: the queue sets every other status itself. */
   async updateTaskStatus(taskId: string, status: Task['status']): Promise<void> {
     if (status !== 'cancelled') throw new McpError(ErrorCode.InvalidRequest, `a task's status is set by its job; only cancelling is possible`);
-    const tenantId = currentCaller().tenantId;
-    if (!(await this.#gateway.jobs.cancel(tenantId, taskId))) throw taskNotFound(taskId);
-    await this.#gateway.jobs.wait(tenantId, taskId, CANCEL_SETTLE_MS);
+    const caller = currentCaller();
+    if (!(await this.#api.cancelJob(caller, taskId))) throw taskNotFound(taskId);
+    await this.#api.waitJob(caller, taskId, CANCEL_SETTLE_MS);
   }
 
   async storeTaskResult(): Promise<void> {
@@ -91,7 +91,7 @@ export class JobTaskStore implements TaskStore {
   }
 
   #view(taskId: string): Promise<JobView | undefined> {
-    return this.#gateway.jobs.get(currentCaller().tenantId, taskId);
+    return this.#api.job(currentCaller(), taskId);
   }
 
   #task(view: JobView): Task {

@@ -1,7 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { portableInputSchema } from './portable-schema';
-import type { Gateway } from '../gateway';
+import type { GatewayApi } from '../gateway';
 import { ANONYMOUS, type Caller } from '../auth';
 import { GatewayError } from '../errors';
 import { errorOutcome, getJobTool, metaTools, toResult, type MetaTool } from './meta-tools';
@@ -36,7 +36,7 @@ const requestIdOf = (authInfo: unknown): string | undefined => {
 };
 
 export class McpFace {
-  readonly #gateway: Gateway;
+  readonly #api: GatewayApi;
   readonly #tools: MetaTool[];
   readonly #byName: Map<string, MetaTool>;
   readonly #tasks: JobTaskStore;
@@ -46,26 +46,21 @@ export class McpFace {
    * and a batch of a hundred scripts must not cost what one does.
    */
   async admitBatch(caller: Caller, messages: number): Promise<void> {
-    if (messages > 1) await this.#gateway.tenants.admit(caller.tenantId, messages - 1);
+    if (messages > 1) await this.#api.admit(caller, messages - 1);
   }
 
-  constructor(gateway: Gateway) {
-    this.#gateway = gateway;
-    this.#tasks = new JobTaskStore(gateway);
-    this.#tools = [...metaTools(gateway.config.effectiveLimits), getJobTool(gateway.config.jobs.maxWaitMs)];
+  constructor(api: GatewayApi) {
+    this.#api = api;
+    this.#tasks = new JobTaskStore(api);
+    this.#tools = [...metaTools(api.settings.limits), getJobTool(api.settings.jobMaxWaitMs)];
     this.#byName = new Map(this.#tools.map((t) => [t.name, t]));
   }
 
   /** Raw tools to list: those the access decision marks as listed, by alias. */
   #rawTools(caller: Caller): Tool[] {
-    const { catalog, access } = this.#gateway;
-    if (this.#gateway.config.access.mode === 'codecall_only') return [];
-    const policy = this.#gateway.tenants.view(caller.tenantId).policy;
     const listed: Tool[] = [];
-    for (const tool of catalog.list()) {
-      if (!access.decide(tool.name, policy).listed) continue;
-      const alias = catalog.aliasOf(tool.name);
-      if (!alias || this.#byName.has(alias)) continue;
+    for (const { alias, tool } of this.#api.listedTools(caller)) {
+      if (this.#byName.has(alias)) continue;
       listed.push({
         name: alias,
         title: tool.annotations?.title ?? tool.name,
@@ -94,7 +89,7 @@ export class McpFace {
   async callTool(name: string, args: unknown, caller: Caller, options: McpCallOptions = {}): Promise<CallToolResult> {
     const meta = this.#byName.get(name);
     try {
-      if (meta) return toResult(await meta.run({ gateway: this.#gateway, args, caller, ...options }));
+      if (meta) return toResult(await meta.run({ api: this.#api, args, caller, ...options }));
       return await this.#callRaw(name, args, caller);
     } catch (err) {
       return toResult(errorOutcome(err));
@@ -103,12 +98,9 @@ export class McpFace {
 
   /** A listed raw tool called by its alias: the same path as invoke_tool, refused unless it is listed. */
   async #callRaw(name: string, args: unknown, caller: Caller): Promise<CallToolResult> {
-    const { catalog } = this.#gateway;
-    const canonical = catalog.resolve(name);
-    if (canonical === undefined || this.#gateway.config.access.mode === 'codecall_only') {
-      throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}'`, { tool: name });
-    }
-    const answer = await this.#gateway.invokeListed({ name: canonical, input: args ?? {}, caller });
+    const canonical = this.#api.canonicalTool(name);
+    if (canonical === undefined) throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}'`, { tool: name });
+    const answer = await this.#api.invoke({ name: canonical, input: (args ?? {}) as Record<string, unknown> }, { caller }, true);
     if (answer.status === 'ok') {
       const value = answer.result;
       const structured = value !== null && typeof value === 'object' && !Array.isArray(value) ? { structuredContent: value as Record<string, unknown> } : {};

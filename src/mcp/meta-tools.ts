@@ -2,7 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ZodType } from 'zod';
 import type { Limits } from '../config';
 import { formatZodError } from '../config';
-import { DescribeBody, ExecuteBody, GetJobBody, InvokeBody, SearchBody, jobSubmission, rejectJobFields, requestJsonSchema, type Gateway } from '../gateway';
+import { DescribeBody, ExecuteBody, GetJobBody, InvokeBody, SearchBody, requestJsonSchema, type GatewayApi } from '../gateway';
 import { GatewayError, toPublicError } from '../errors';
 import type { Caller } from '../auth';
 
@@ -18,7 +18,7 @@ export interface MetaToolOutcome {
 }
 
 export interface MetaToolCall {
-  gateway: Gateway;
+  api: GatewayApi;
   args: unknown;
   caller: Caller;
   /** Reports one step of an execution (one per tool call) when the client asked for progress. */
@@ -94,15 +94,8 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         required: ['tools', 'total', 'strategy'],
       },
       annotations: { title: 'Search tools', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-      async run({ gateway, args, caller }) {
-        const body = parseArgs(SearchBody, args);
-        const answer = await gateway.discovery.search({
-          tenant: gateway.discoveryTenant(caller),
-          queries: body.queries ?? [body.query as string],
-          ...(body.topK !== undefined ? { topK: body.topK } : {}),
-          ...(body.minScore !== undefined ? { minScore: body.minScore } : {}),
-        });
-        return { structured: { ...answer }, isError: false };
+      async run({ api, args, caller }) {
+        return { structured: { ...(await api.search(parseArgs(SearchBody, args), { caller })) }, isError: false };
       },
     },
     {
@@ -121,9 +114,8 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         required: ['tools', 'notFound'],
       },
       annotations: { title: 'Describe tools', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-      async run({ gateway, args, caller }) {
-        const body = parseArgs(DescribeBody, args);
-        return { structured: { ...(await gateway.discovery.describe(body.names, gateway.discoveryTenant(caller))) }, isError: false };
+      async run({ api, args, caller }) {
+        return { structured: { ...(await api.describe(parseArgs(DescribeBody, args), { caller })) }, isError: false };
       },
     },
     {
@@ -158,24 +150,15 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         required: ['status'],
       },
       annotations: { title: 'Execute a script', readOnlyHint: false, destructiveHint: true, openWorldHint: true },
-      async run({ gateway, args, caller, progress, signal, requestId }) {
-        const body = parseArgs(ExecuteBody, args);
-        if (body.async === true) {
-          const job = await gateway.jobs.submit(jobSubmission(body, caller));
-          return { structured: { status: 'queued', jobId: job.jobId }, isError: false };
-        }
-        rejectJobFields(body);
-        const envelope = await gateway.execute({
-          script: body.script,
+      async run({ api, args, caller, progress, signal, requestId }) {
+        const answer = await api.execute(parseArgs(ExecuteBody, args), {
           caller,
           ...(requestId !== undefined ? { requestId } : {}),
-          ...(body.context ? { context: body.context } : {}),
-          ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
-          ...(body.limits ? { limits: body.limits } : {}),
-          ...(body.trace === true ? { trace: true } : {}),
           ...(signal ? { signal } : {}),
           ...(progress ? { onToolCall: (tool: string, count: number) => progress(count, `calling ${tool}`) } : {}),
         });
+        if ('queued' in answer) return { structured: { status: 'queued', jobId: answer.queued.jobId }, isError: false };
+        const { envelope } = answer;
         return { structured: { ...envelope }, isError: envelope.status !== 'ok' };
       },
     },
@@ -192,9 +175,8 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         required: ['status'],
       },
       annotations: { title: 'Invoke one tool', readOnlyHint: false, destructiveHint: true, openWorldHint: true },
-      async run({ gateway, args, caller }) {
-        const body = parseArgs(InvokeBody, args);
-        const answer = await gateway.invoke({ name: body.name, input: body.input ?? {}, caller });
+      async run({ api, args, caller }) {
+        const answer = await api.invoke(parseArgs(InvokeBody, args), { caller });
         return { structured: { ...answer }, isError: answer.status !== 'ok' };
       },
     },
@@ -227,10 +209,10 @@ export function getJobTool(maxWaitMs: number): MetaTool {
     inputSchema: inputSchemaOf(GetJobBody),
     outputSchema: jobViewSchema,
     annotations: { title: 'Get a job', readOnlyHint: false, destructiveHint: false, openWorldHint: false },
-    async run({ gateway, args, caller }) {
+    async run({ api, args, caller }) {
       const body = parseArgs(GetJobBody, args);
-      if (body.cancel === true) await gateway.jobs.cancel(caller.tenantId, body.jobId);
-      const view = await gateway.jobs.wait(caller.tenantId, body.jobId, Math.min(body.waitMs ?? 0, maxWaitMs));
+      if (body.cancel === true) await api.cancelJob(caller, body.jobId);
+      const view = await api.waitJob(caller, body.jobId, body.waitMs ?? 0);
       if (!view) throw new GatewayError('JOB_NOT_FOUND', `no job '${body.jobId}'`);
       return { structured: { ...view }, isError: false };
     },

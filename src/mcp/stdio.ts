@@ -1,5 +1,5 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { Gateway } from '../gateway';
+import { apiOf, type Gateway } from '../gateway';
 import type { Logger } from '../log';
 import { McpFace } from './mcp-server';
 
@@ -15,19 +15,16 @@ export interface StdioSession {
  * pipe, so catalog changes that alter the listed raw tools are announced with tools/list_changed.
  */
 export async function serveStdio(gateway: Gateway, log: Logger): Promise<StdioSession> {
-  const face = new McpFace(gateway);
+  const api = apiOf(gateway);
+  const face = new McpFace(api);
   const server = face.createServer();
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     server.onclose = () => resolve();
   });
   await server.connect(transport);
-  if (gateway.config.access.mode !== 'codecall_only') {
-    gateway.search.onSwap((_version, _previous, catalogChanged) => {
-      // The catalog's embeddings arriving changes the ranking, not the tool list.
-      if (!catalogChanged) return;
-      void server.sendToolListChanged().catch((err: unknown) => log.debug({ err }, 'tools/list_changed not delivered'));
-    });
+  if (api.settings.rawToolsListed) {
+    api.onToolListChange(() => void server.sendToolListChanged().catch((err: unknown) => log.debug({ err }, 'tools/list_changed not delivered')));
   }
   process.stdin.once('end', () => void server.close());
   return { closed, close: () => server.close() };

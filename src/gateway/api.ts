@@ -1,0 +1,216 @@
+import type { Caller, CredentialHeaders } from '../auth';
+import type { ToolDefinition } from '../catalog';
+import type { JobView } from '../jobs';
+import type { SearchResponse } from '../search';
+import type { DescribeResponse } from './discovery';
+import type { ExecutionEnvelope } from './envelope';
+import type { ExecuteRequest, Gateway, InvokeResponse } from './gateway';
+import { jobSubmission, rejectJobFields, type DescribeBodyValue, type ExecuteBodyValue, type InvokeBodyValue, type SearchBodyValue } from './request-schemas';
+
+/**
+ * What the transports (REST, MCP over HTTP and stdio) are given instead of the Gateway: the requests they
+ * serve, each taking a validated body and the request's meta, and the few settings they read. A transport
+ * parses its own wire format and maps errors to it; everything between is here, once, so the transports
+ * cannot drift apart (one execute mapping, one cancellation path, one request id).
+ */
+
+/** Who sent a request, and what travels with it on every transport. */
+export interface RequestMeta {
+  caller: Caller;
+  /** Correlates audit records with the transport's request (X-Request-Id). */
+  requestId?: string;
+  /** Aborted when the client hangs up or cancels: a running script is stopped. */
+  signal?: AbortSignal;
+}
+
+/** The fields of an execution however it arrived: a request body, or a job taken from the queue. */
+export type ExecutionFields = Pick<ExecuteBodyValue, 'script' | 'context' | 'timeoutMs' | 'limits' | 'trace'>;
+
+/** The one mapping from an execution's fields to the gateway's request (REST, MCP and the job runner). */
+export function executeRequestOf(fields: ExecutionFields, meta: RequestMeta, extra: Omit<Partial<ExecuteRequest>, keyof ExecutionFields | keyof RequestMeta> = {}): ExecuteRequest {
+  return {
+    script: fields.script,
+    caller: meta.caller,
+    ...(meta.requestId !== undefined ? { requestId: meta.requestId } : {}),
+    ...(meta.signal ? { signal: meta.signal } : {}),
+    ...(fields.context ? { context: fields.context } : {}),
+    ...(fields.timeoutMs !== undefined ? { timeoutMs: fields.timeoutMs } : {}),
+    ...(fields.limits ? { limits: fields.limits } : {}),
+    ...(fields.trace === true ? { trace: true } : {}),
+    ...extra,
+  };
+}
+
+/** An execute answers with its envelope, or, sent with `async: true`, with the job it queued. */
+export type ExecuteAnswer = { queued: JobView } | { envelope: ExecutionEnvelope };
+
+/** Capacity codes: the execution never started, which REST answers with 429/503 and Retry-After. */
+export const CAPACITY_CODES: ReadonlySet<string> = new Set(['SATURATED', 'NOT_READY', 'SHUTTING_DOWN', 'TOO_MANY_EXECUTIONS']);
+
+/** Settings a transport reads; nothing else of the configuration reaches it. */
+export interface ApiSettings {
+  /** Hosts /mcp accepts (DNS-rebinding protection); empty: any. */
+  readonly mcpAllowedHosts: readonly string[];
+  /** codecall_only lists and serves no raw tools over MCP. */
+  readonly rawToolsListed: boolean;
+  readonly jobMaxWaitMs: number;
+  readonly jobRetentionMs: number;
+  readonly playground: boolean;
+  /** The effective limits, which the meta-tools' descriptions quote. */
+  readonly limits: Gateway['config']['effectiveLimits'];
+}
+
+export class GatewayApi {
+  readonly settings: ApiSettings;
+  readonly #g: Gateway;
+
+  constructor(gateway: Gateway) {
+    this.#g = gateway;
+    const { config } = gateway;
+    this.settings = Object.freeze({
+      mcpAllowedHosts: config.mcp.allowedHosts,
+      rawToolsListed: config.access.mode !== 'codecall_only',
+      jobMaxWaitMs: config.jobs.maxWaitMs,
+      jobRetentionMs: config.jobs.retentionSeconds * 1000,
+      playground: config.playground.enabled,
+      limits: config.effectiveLimits,
+    });
+  }
+
+  // Identity and admission.
+
+  get authEnabled(): boolean {
+    return this.#g.auth.enabled;
+  }
+
+  get jwtEnabled(): boolean {
+    return this.#g.auth.jwtEnabled;
+  }
+
+  authenticate(credentials: CredentialHeaders): Promise<Caller> {
+    return this.#g.auth.authenticate(credentials);
+  }
+
+  protectedResourceMetadata(origin: string): Record<string, unknown> {
+    return this.#g.auth.protectedResourceMetadata(origin);
+  }
+
+  /** Charges `messages` requests to the caller's tenant (rate limit); throws RATE_LIMITED past it. */
+  async admit(caller: Caller, messages = 1): Promise<void> {
+    await this.#g.tenants.admit(caller.tenantId, messages);
+  }
+
+  // Requests.
+
+  async execute(body: ExecuteBodyValue, meta: RequestMeta & { idempotencyKey?: string; onToolCall?: (tool: string, count: number) => void }): Promise<ExecuteAnswer> {
+    if (body.async === true) return { queued: await this.submitJob(body, meta.caller, meta.idempotencyKey ?? body.idempotencyKey) };
+    rejectJobFields(body);
+    return { envelope: await this.#g.execute(executeRequestOf(body, meta, meta.onToolCall ? { onToolCall: meta.onToolCall } : {})) };
+  }
+
+  /** `listed`: an MCP client calling a raw tool from its list, allowed only when the tool is listed for it. */
+  invoke(body: InvokeBodyValue, meta: RequestMeta, listed = false): Promise<InvokeResponse> {
+    const request = { name: body.name, input: body.input ?? {}, caller: meta.caller };
+    return listed ? this.#g.invokeListed(request) : this.#g.invoke(request);
+  }
+
+  search(body: SearchBodyValue, meta: RequestMeta): Promise<SearchResponse> {
+    return this.#g.discovery.search({
+      tenant: this.#g.discoveryTenant(meta.caller),
+      queries: body.queries ?? [body.query as string],
+      ...(body.topK !== undefined ? { topK: body.topK } : {}),
+      ...(body.minScore !== undefined ? { minScore: body.minScore } : {}),
+    });
+  }
+
+  describe(body: DescribeBodyValue, meta: RequestMeta): Promise<DescribeResponse> {
+    return this.#g.discovery.describe(body.names, this.#g.discoveryTenant(meta.caller));
+  }
+
+  // Jobs, always within the caller's tenant: another tenant's job id is "not found".
+
+  submitJob(body: ExecuteBodyValue, caller: Caller, idempotencyKey?: string): Promise<JobView> {
+    return this.#g.jobs.submit(jobSubmission(body, caller, idempotencyKey ?? body.idempotencyKey));
+  }
+
+  job(caller: Caller, jobId: string): Promise<JobView | undefined> {
+    return this.#g.jobs.get(caller.tenantId, jobId);
+  }
+
+  /** Waits up to `waitMs` (capped at jobs.maxWaitMs) for the job to end. */
+  waitJob(caller: Caller, jobId: string, waitMs: number): Promise<JobView | undefined> {
+    return this.#g.jobs.wait(caller.tenantId, jobId, Math.min(waitMs, this.settings.jobMaxWaitMs));
+  }
+
+  cancelJob(caller: Caller, jobId: string): Promise<JobView | undefined> {
+    return this.#g.jobs.cancel(caller.tenantId, jobId);
+  }
+
+  // Raw tools, for MCP's opt-in listing.
+
+  /** Tools the caller's tenant sees listed, each with the alias MCP names it by. */
+  listedTools(caller: Caller): { alias: string; tool: ToolDefinition }[] {
+    if (!this.settings.rawToolsListed) return [];
+    const { catalog, access } = this.#g;
+    const policy = this.#g.tenants.view(caller.tenantId).policy;
+    const listed: { alias: string; tool: ToolDefinition }[] = [];
+    for (const tool of catalog.list()) {
+      if (!access.decide(tool.name, policy).listed) continue;
+      const alias = catalog.aliasOf(tool.name);
+      if (alias) listed.push({ alias, tool });
+    }
+    return listed;
+  }
+
+  /** The canonical name behind a listed tool's alias, or undefined when raw tools are not served. */
+  canonicalTool(name: string): string | undefined {
+    return this.settings.rawToolsListed ? this.#g.catalog.resolve(name) : undefined;
+  }
+
+  /** Called when the catalog changes in a way that may change the listed tools. */
+  onToolListChange(listener: () => void): void {
+    this.#g.search.onSwap((_version, _previous, catalogChanged) => {
+      // The catalog's embeddings arriving changes the ranking, not the tool list.
+      if (catalogChanged) listener();
+    });
+  }
+
+  // Operations.
+
+  /** What /ready answers; `draining` is the server's own state. */
+  readiness(draining: boolean): { ready: boolean; body: Record<string, unknown> } {
+    const g = this.#g;
+    const stats = g.pool.stats();
+    const ready = g.ready && g.redisReady && !draining;
+    return {
+      ready,
+      body: {
+        status: ready ? 'ready' : draining ? 'draining' : 'starting',
+        executors: { total: stats.executors, ready: stats.ready, restarts: stats.restarts, threads: stats.threads },
+        tools: g.catalog.size,
+        search: g.search.status(),
+        ...(g.redis ? { redis: { status: g.redis.status } } : {}),
+        // Upstreams degrade the catalog, not readiness: a down upstream's tools fail clearly until it returns.
+        upstreams: g.upstreams.map((u) => u.health()),
+      },
+    };
+  }
+
+  async metrics(): Promise<{ contentType: string; text: string }> {
+    const { registry } = this.#g.metrics;
+    return { contentType: registry.contentType, text: await registry.metrics() };
+  }
+
+  close(): Promise<void> {
+    return this.#g.close();
+  }
+}
+
+const apis = new WeakMap<Gateway, GatewayApi>();
+
+/** The API over a gateway, one per gateway. */
+export function apiOf(gateway: Gateway): GatewayApi {
+  let api = apis.get(gateway);
+  if (!api) apis.set(gateway, (api = new GatewayApi(gateway)));
+  return api;
+}
