@@ -94,3 +94,17 @@ export function inScript(error: SandboxError, script: CompiledScript, source: st
   const { message, details, line, column, snippet } = locateFailure(error, script, source);
   return { code: error.code, message, details: { ...details, ...(line !== undefined ? { line, column, snippet } : {}) } };
 }
+
+/** Runs every step even when an earlier one failed, then rejects naming the ones that did. */
+export async function runShutdownSteps(log: Logger, steps: ReadonlyArray<readonly [string, () => unknown]>): Promise<void> {
+  const failed: string[] = [];
+  for (const [name, step] of steps) {
+    try {
+      await step();
+    } catch (err) {
+      failed.push(name);
+      log.error({ err, step: name }, 'a shutdown step failed; going on with the rest');
+    }
+  }
+  if (failed.length > 0) throw new Error(`shutdown steps failed: ${failed.join(', ')}`);
+}

@@ -9,7 +9,7 @@ import { Discovery } from './discovery';
 import { BullJobQueue, MemoryJobQueue, type JobQueue } from '../jobs';
 import { Observer, type ExecutionRef } from './observe';
 import { executeRequestOf } from './api';
-import { abortRace, executionContext, executorPoolOptions, inScript, semanticSearch, toolTraitsLookup } from './gateway-support';
+import { abortRace, executionContext, executorPoolOptions, inScript, runShutdownSteps, semanticSearch, toolTraitsLookup } from './gateway-support';
 import { ToolTrace } from './tool-trace';
 import { GatePool } from './gate-pool';
 import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
@@ -419,12 +419,26 @@ export class Gateway {
     return this.redis === undefined || this.redis.status === 'ready';
   }
 
-  async close(): Promise<void> {
-    await this.search.close();
-    await this.jobs.close();
-    await Promise.all(this.upstreams.map((u) => u.close()));
-    await this.pool.close();
-    await this.#gate.close();
-    this.redis?.disconnect();
+  #closing: Promise<void> | undefined;
+
+  /**
+   * Stops everything, each step even when an earlier one failed (a stuck upstream must not leave the
+   * executors running). Idempotent: a second call returns the first one's promise. Rejects, once every
+   * step ran, naming the steps that failed.
+   */
+  close(): Promise<void> {
+    return (this.#closing ??= this.#closeAll());
   }
+
+  #closeAll(): Promise<void> {
+    return runShutdownSteps(this.#log, [
+      ['search', () => this.search.close()],
+      ['jobs', () => this.jobs.close()],
+      ['upstreams', () => Promise.all(this.upstreams.map((u) => u.close()))],
+      ['executors', () => this.pool.close()],
+      ['gate', () => this.#gate.close()],
+      ['redis', () => this.redis?.disconnect()],
+    ]);
+  }
+
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { httpRequest, postJson } from '../helpers/http';
 import { MAIN, startServerProcess as startServer } from '../helpers/server-process';
+import { startTestGateway } from '../helpers/gateway';
 
 describe('graceful shutdown', () => {
   test('SIGTERM with scripts in flight loses none, refuses new work and exits 0', async () => {
@@ -34,5 +35,20 @@ describe('graceful shutdown', () => {
     const code = await new Promise<number | null>((done) => child.on('exit', done));
     expect(code).toBe(1);
     expect(err).toContain('SCRIPTGATE_POOL_MAX_THREADS must be a number');
+  });
+});
+
+describe('Gateway.close', () => {
+  test('runs every step even when one fails, names the failed step, and a second call is the same promise', async () => {
+    const g = await startTestGateway({ pool: { minThreads: 1, maxThreads: 1 } });
+    const executors = g.gateway.pool.executors.map((ex) => ex.pid).filter((pid): pid is number => pid !== undefined);
+    expect(executors.length).toBeGreaterThan(0);
+    // A step early in the order fails: the executors, later in it, are still stopped.
+    g.gateway.search.close = () => Promise.reject(new Error('search would not stop'));
+    const first = g.gateway.close();
+    expect(g.gateway.close()).toBe(first);
+    await expect(first).rejects.toThrow('shutdown steps failed: search');
+    for (const pid of executors) expect(() => process.kill(pid, 0)).toThrow();
+    expect(g.gateway.pool.ready).toBe(false);
   });
 });
