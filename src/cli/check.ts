@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { LoadedConfig } from '../config';
-import { Gateway } from '../gateway';
+import { checkScript } from '../gateway';
 import { describeRisk } from '../gate';
 import { silentLogger } from '../log';
 
@@ -21,13 +21,10 @@ export interface CheckOptions {
 export async function runCheck(options: CheckOptions): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const source = options.file === '-' ? (options.readStdin ?? (() => readFileSync(0, 'utf8')))() : readFileSync(options.file, 'utf8');
-  // The catalog supplies tool annotations for the risk score; no executor is started.
-  // No search is ranked here, so no embedding model is loaded whatever the strategy.
-  const config = { ...options.config, search: { ...options.config.search, strategy: 'tfidf' as const } };
-  const gateway = new Gateway({ config, log: silentLogger(), processMetrics: false });
-  await gateway.loadSources();
-  const compiled = gateway.compiler.compile(source, options.config.effectiveLimits);
-  if (!compiled.ok) {
+  // Only the gate and the risk score: no executor, queue, Redis or search index is made.
+  const checked = await checkScript(options.config, source, silentLogger());
+  if (!('risk' in checked)) {
+    const { compiled } = checked;
     if (options.json) write(`${JSON.stringify({ verdict: 'rejected', hash: compiled.hash, violations: compiled.violations })}\n`);
     else {
       write(`REJECTED  ${compiled.violations.length} problem(s)\n`);
@@ -39,16 +36,17 @@ export async function runCheck(options: CheckOptions): Promise<number> {
     }
     return 1;
   }
-  const risk = gateway.assessRisk(compiled.script.facts);
+  const { risk } = checked;
+  const script = checked.compiled.script;
   const accepted = risk.verdict !== 'block';
   if (options.json) {
-    write(`${JSON.stringify({ verdict: accepted ? 'accepted' : 'blocked', hash: compiled.script.hash, risk, warnings: compiled.script.warnings, ...(options.showCode ? { code: compiled.script.code } : {}) })}\n`);
+    write(`${JSON.stringify({ verdict: accepted ? 'accepted' : 'blocked', hash: script.hash, risk, warnings: script.warnings, ...(options.showCode ? { code: script.code } : {}) })}\n`);
   } else {
     write(`${accepted ? 'ACCEPTED' : 'BLOCKED '}  risk score ${risk.score} (warn at ${options.config.risk.warnAt}, block at ${options.config.risk.blockAt})\n`);
     for (const s of risk.signals) write(`  +${s.points} ${s.id}${s.line ? ` line ${s.line}` : ''}: ${s.message}\n`);
     if (risk.verdict === 'warn') write(`  warning: ${describeRisk(risk)}\n`);
-    for (const w of compiled.script.warnings) write(`  warning: ${w}\n`);
-    if (options.showCode) write(`\n${compiled.script.code}\n`);
+    for (const w of script.warnings) write(`  warning: ${w}\n`);
+    if (options.showCode) write(`\n${script.code}\n`);
   }
   return accepted ? 0 : 1;
 }

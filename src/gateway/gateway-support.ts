@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { Catalog } from '../catalog';
 import type { Redis } from '../redis';
 import { DiskEmbeddingStore, RedisEmbeddingStore, SemanticSearch, WorkerEmbedder, type Embedder } from '../search';
-import type { LoadedConfig } from '../config';
+import type { LoadedConfig, RiskPresetName } from '../config';
 import { SANDBOX_WORKER_FILE, type ExecutorPoolOptions, type SandboxError } from '../executor';
 import type { Logger } from '../log';
-import { locateFailure, type CompiledScript, type ToolTraits } from '../gate';
+import { RISK_PRESETS, assessRisk, locateFailure, type CompiledScript, type RiskAssessment, type ScriptFacts, type ToolTraits } from '../gate';
 import type { Caller } from '../auth';
 
 /** A promise that rejects when `signal` aborts, so a hung tool cannot hold a call open past the deadline. */
@@ -28,6 +28,11 @@ export function abortRace<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
   });
 }
 
+
+/** The risk assessment of a script's facts under one policy (the configured one, or a tenant's). */
+export function riskOf(facts: ScriptFacts, catalog: Catalog, risk: LoadedConfig['risk'], policy: { preset: RiskPresetName; warnAt: number; blockAt: number }): RiskAssessment {
+  return assessRisk(facts, toolTraitsLookup(catalog, risk.tools), { warnAt: policy.warnAt, blockAt: policy.blockAt, blockSignals: RISK_PRESETS[policy.preset].blockSignals });
+}
 
 /** Risk traits of a tool: its MCP annotations, overridden by `risk.tools` in config. */
 export function toolTraitsLookup(catalog: Catalog, overrides: Readonly<Record<string, ToolTraits>>): (tool: string) => ToolTraits | undefined {

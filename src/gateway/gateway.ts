@@ -9,14 +9,14 @@ import { Discovery } from './discovery';
 import { BullJobQueue, MemoryJobQueue, type JobQueue } from '../jobs';
 import { Observer, type ExecutionRef } from './observe';
 import { executeRequestOf } from './api';
-import { abortRace, executionContext, executorPoolOptions, inScript, runShutdownSteps, semanticSearch, toolTraitsLookup } from './gateway-support';
+import { abortRace, executionContext, executorPoolOptions, inScript, riskOf, runShutdownSteps, semanticSearch } from './gateway-support';
 import { ToolTrace } from './tool-trace';
 import { GatePool } from './gate-pool';
 import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits, type RiskPresetName } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import { ExecutorPool, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
-import { RISK_PRESETS, assessRisk, createScriptCompiler, describeRisk, metaToolNamed, type RiskAssessment, type ScriptCompiler } from '../gate';
+import { createScriptCompiler, type CompiledScript, describeRisk, metaToolNamed, type RiskAssessment, type ScriptCompiler } from '../gate';
 import type { Logger } from '../log';
 import { createMetrics, type GatewayMetrics } from '../metrics';
 import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromViolations, type ExecutionEnvelope } from './envelope';
@@ -309,9 +309,8 @@ export class Gateway {
   }
 
   /** Risk of a compiled script for this catalog and config: annotations first, then config overrides. */
-  assessRisk(facts: Parameters<typeof assessRisk>[0], policy: { preset: RiskPresetName; warnAt: number; blockAt: number } = this.config.risk): RiskAssessment {
-    const lookup = toolTraitsLookup(this.catalog, this.config.risk.tools);
-    return assessRisk(facts, lookup, { warnAt: policy.warnAt, blockAt: policy.blockAt, blockSignals: RISK_PRESETS[policy.preset].blockSignals });
+  assessRisk(facts: CompiledScript['facts'], policy: { preset: RiskPresetName; warnAt: number; blockAt: number } = this.config.risk): RiskAssessment {
+    return riskOf(facts, this.catalog, this.config.risk, policy);
   }
 
   async #toolCall(

@@ -10,3 +10,5 @@ export type { DiscoveryTenant } from './discovery';
 export { GatewayApi, apiOf, executeRequestOf, CAPACITY_CODES } from './api';
 export type { RequestMeta, ExecuteAnswer, ApiSettings, ExecutionFields } from './api';
 export type { InvokeBodyValue, SearchBodyValue, DescribeBodyValue, GetJobBodyValue } from './request-schemas';
+export { checkScript } from './check-script';
+export type { ScriptCheck } from './check-script';

@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 const ROOT = resolve(__dirname, '..', '..', '..');
 const MAIN = resolve(ROOT, 'dist', 'src', 'main.js');
 const fixture = (name: string): string => resolve(ROOT, 'test', 'fixtures', 'scripts', name);
-const check = (args: string[], input?: string) =>
-  spawnSync(process.execPath, [MAIN, 'check', ...args], { encoding: 'utf8', input, env: { PATH: process.env.PATH } });
+const check = (args: string[], input?: string, env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [MAIN, 'check', ...args], { encoding: 'utf8', input, env: { PATH: process.env.PATH, ...env }, timeout: 30_000 });
 
 describe('scriptgate check', () => {
   test('an ordinary script is accepted with exit code 0', () => {
@@ -46,6 +46,13 @@ describe('scriptgate check', () => {
     expect(out.violations[0]).toMatchObject({ rule: 'no-process', line: 2 });
     const ok = JSON.parse(check([fixture('ok.js'), '--json']).stdout) as { verdict: string; risk: { score: number } };
     expect(ok).toMatchObject({ verdict: 'accepted', risk: { score: 0 } });
+  });
+
+  test('needs only the gate and the risk score: a configured Redis that is down and the ml search change nothing', () => {
+    // Nothing listens on port 1: a check that made a queue or a Redis client would wait on it or fail.
+    const r = check([fixture('ok.js')], undefined, { REDIS_URL: 'redis://127.0.0.1:1', SCRIPTGATE_SEARCH_STRATEGY: 'ml' });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(r.stdout).toMatch(/^ACCEPTED {2}risk score 0/);
   });
 
   test('usage errors exit 2', () => {
