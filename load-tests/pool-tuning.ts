@@ -2,7 +2,7 @@
  * `npm run bench:pool [-- --duration 8 --connections 50 --only "2 executors × 1"]`
  * The same REST load (3 tool calls answering after 5 ms, and at once) against the service under a few
  * pool settings, each a fresh server process configured only through SCRIPTGATE_* variables, as in
- * Kubernetes. Prints a table and one JSON line; README "Pool tuning" quotes it.
+ * Kubernetes. Prints a table and one JSON line; docs/operations.md "Pool tuning" quotes it.
  */
 import { resolve } from 'node:path';
 import { SCRIPTS } from './bench-tools';

@@ -2,7 +2,7 @@
  * `npm run load:report [-- --in <results.json> --out <file.svg>]`
  * Renders the latest load results (load-tests/results/load-latest.json) to one SVG with Apache ECharts'
  * server-side renderer: throughput per scenario with its share of the same-run express floor, latency
- * percentiles, and the soak's RSS and event-loop delay over time. README links the committed copy.
+ * percentiles, and the soak's RSS and event-loop delay over time. docs/performance.md links the committed copy.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -22,7 +22,7 @@ Options:
   --show-code     (check) print the transformed code that would run
   --json          (check) print one JSON object instead of text
 
-Every setting has a SCRIPTGATE_* variable; see README "Configuration".`;
+Every setting has a SCRIPTGATE_* variable; see docs/configuration.md.`;
 
 interface Cli {
   command: string;

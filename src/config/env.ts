@@ -14,7 +14,7 @@ export interface EnvLeaf {
   envName: string;
 }
 
-/** Variables that are not config leaves but are read elsewhere (documented in README). */
+/** Variables that are not config leaves but are read elsewhere (documented in docs/configuration.md). */
 export const NON_LEAF_ENV = Object.freeze(new Set(['SCRIPTGATE_CONFIG', 'SCRIPTGATE_API_KEYS']));
 
 /**

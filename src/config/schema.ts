@@ -93,7 +93,7 @@ const ToolRiskOverride = z
   })
   .strict();
 
-/** Risk presets (README "Risk scoring"): `strict` also blocks bulk or sensitive exfiltration and internal or gateway addresses. */
+/** Risk presets (docs/security.md "Risk score"): `strict` also blocks bulk or sensitive exfiltration and internal or gateway addresses. */
 export const RISK_PRESET_NAMES = ['standard', 'strict'] as const;
 
 const Risk = z

@@ -2,7 +2,7 @@
  * The one registry of stable error codes. Each code has the envelope status it maps to (for script
  * executions), the HTTP status it maps to (for REST errors outside an envelope), whether retrying the
  * same request may succeed, and a hint written for the model that wrote the script: it must be valid
- * advice inside this sandbox. README "Error codes" documents every entry (a test keeps them in step).
+ * advice inside this sandbox. docs/errors.md documents every entry (a test keeps them in step).
  */
 
 export type ExecutionStatus =
@@ -37,7 +37,7 @@ export const ERROR_CODES = Object.freeze({
   RUNNER_LOST: spec('runtime_error', 500, 'The job runner stopped mid-job; check what the script already did before submitting it again.'),
   QUEUE_UNAVAILABLE: spec('runtime_error', 503, "The job queue's Redis is unreachable or slow; retry after Retry-After with the same Idempotency-Key, so a job that was accepted is not submitted twice.", true),
   JOB_NOT_FOUND: spec('runtime_error', 404, 'Use a jobId returned by an async execution; finished jobs are kept for jobs.retentionSeconds only.'),
-  ROUTE_NOT_FOUND: spec('runtime_error', 404, 'Check the path and method against README "REST API".'),
+  ROUTE_NOT_FOUND: spec('runtime_error', 404, 'Check the path and method against docs/api.md.'),
   NOT_READY: spec('runtime_error', 503, 'The service is starting or its executors are restarting; retry shortly.', true),
   SHUTTING_DOWN: spec('runtime_error', 503, 'This instance is draining; retry, another instance will answer.', true),
   SATURATED: spec('runtime_error', 503, 'All executors are busy and the queue is full; retry with backoff.', true),

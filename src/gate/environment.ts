@@ -1,6 +1,6 @@
 /**
  * What a script can use: the one list the gate's refusals, the execute_script description and the docs
- * ("What a script can use" in README, checked by a test) are made from.
+ * (docs/scripts.md, checked by a test) are made from.
  */
 
 export interface EnvironmentEntry {

@@ -13,7 +13,7 @@ import { ABSENT_ALTERNATIVES } from './environment';
 export const SANDBOX_LIBRARY: ReadonlySet<string> = new Set(['Intl', 'URL', 'URLSearchParams', 'structuredClone', 'atob', 'btoa', 'Math', 'Date']);
 
 export const ALLOWED_GLOBALS: ReadonlySet<string> = new Set([
-  // Endowed by the sandbox (README "What a script can use").
+  // Endowed by the sandbox (docs/scripts.md).
   'callTool', 'console', 'context', 'progress', 'ToolError', ...SANDBOX_LIBRARY,
   // Standard built-ins present in every compartment.
   'Object', 'Array', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt', 'Promise', 'Map', 'Set', 'WeakMap', 'WeakSet',

@@ -71,7 +71,7 @@ export function readJsonBody(req: IncomingMessage, limit: number, strict: boolea
  * The hot API requests, answered on Node's request and response before express: POST to the JSON
  * routes and plain MCP calls, with identity encoding and a UTF-8 JSON body. Express's router,
  * body-parser and res.json cost more per request than the rest of an execute's front work (DESIGN
- * §8, README "Performance"). Everything else goes on to express: other routes, other encodings and
+ * §8, docs/performance.md). Everything else goes on to express: other routes, other encodings and
  * media types (which express answers or refuses), and MCP messages the SDK transport must see, handed
  * on with the caller admitted and the body read.
  */

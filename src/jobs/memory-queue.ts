@@ -13,7 +13,7 @@ interface Entry {
 
 /**
  * The embedded queue: same behaviour as the Redis one within one process, and nothing survives a
- * restart (README says so). Finished jobs are kept for `retentionMs`, then forgotten.
+ * restart (docs/api.md says so). Finished jobs are kept for `retentionMs`, then forgotten.
  */
 export class MemoryJobQueue implements JobQueue {
   readonly kind = 'memory' as const;

@@ -1,4 +1,4 @@
-/** Field weights and ranking knobs; the defaults are tuned on the bundled benchmark (see README). */
+/** Field weights and ranking knobs; the defaults are tuned on the bundled benchmark (see docs/performance.md). */
 export interface SearchTuning {
   /** lunr field boosts; `source` holds the source part of the name and the tags. */
   boosts: { name: number; source: number; description: number; params: number };

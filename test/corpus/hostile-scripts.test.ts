@@ -10,7 +10,7 @@
  * Both gateways are pinned to ONE worker thread, so a follow-up script runs on the thread the hostile
  * script used and would see anything it left behind. Rows that must reach a deadline (or a heap limit)
  * run on a second gateway whose loop budget is lifted. Every row is a real expectation: a row that fails
- * is a script the gateway does not contain as its README promises.
+ * is a script the gateway does not contain as its documentation promises.
  */
 import type { ExecuteRequest, ExecutionEnvelope } from '../../src/gateway';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -394,7 +394,7 @@ const cpuRows: Row[] = [
   [
     'native sort of 1.5 million numbers (no comparator: stuck inside the built-in)',
     'const a = Array(1.5e6).fill(0);\nfor (let i = 0; i < a.length; i++) a[i] = (i * 7919) % 1000003;\na.sort();\nreturn a.length;',
-    // README: a script stuck inside a built-in loses its thread after terminateGraceMs.
+    // docs/architecture.md: a script stuck inside a built-in loses its thread after terminateGraceMs.
     timeout(true),
   ],
   // Inside a sort when the deadline hits, or between two sorts: a timeout either way.
@@ -597,7 +597,7 @@ describe('5. Unicode tricks', () => {
 });
 
 // =========================================================================================================
-// 6. Exfiltration and abuse of tools. Expected verdicts follow README "Risk score"; every row also checks
+// 6. Exfiltration and abuse of tools. Expected verdicts follow docs/security.md "Risk score"; every row also checks
 //    how many messages were sent and users deleted while it ran (a blocked script must change nothing).
 // =========================================================================================================
 

@@ -2,7 +2,7 @@ import type { RankedTool } from '../search-index';
 import type { VectorIndex } from './vector-index';
 
 /**
- * Score fusion, tuned on the bundled benchmark (README "Search"): the lexical score (0..1) and the cosine
+ * Score fusion, tuned on the bundled benchmark (docs/performance.md "Search relevance and latency"): the lexical score (0..1) and the cosine
  * similarity (clamped at 0) weigh the same. Both are absolute, so `minScore` keeps its meaning and a
  * query nothing matches well does not get a confident-looking top hit. Rank fusion (RRF) and min-max
  * scaling of the cosine were measured and ranked no better.

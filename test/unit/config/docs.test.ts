@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ENV_ALIASES, LIMIT_KEYS, configLeaves } from '../../../src/config';
 
-const README = readFileSync(resolve(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
-const section = README.slice(README.indexOf('## Configuration'), README.indexOf('## Error codes'));
+const DOC = readFileSync(resolve(__dirname, '..', '..', '..', '..', 'docs', 'configuration.md'), 'utf8');
+const start = DOC.indexOf('## Configuration');
+const section = DOC.slice(start, DOC.indexOf('\n## ', start + 1));
 
-describe('README "Configuration" documents every setting', () => {
+describe('docs/configuration.md "Configuration" documents every setting', () => {
   test.each(configLeaves().filter((l) => l.path[0] !== 'limits').map((l) => [l.path.join('.'), l.envName]))('%s (%s)', (path, envName) => {
     expect(section).toContain(`| \`${path}\` |`);
     expect(section).toContain(`\`${envName}\``);

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ERROR_CODES, GatewayError, fromWire, toPublicError, toWire } from '../../../src/errors';
 
-const README = readFileSync(resolve(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+const DOC = readFileSync(resolve(__dirname, '..', '..', '..', '..', 'docs', 'errors.md'), 'utf8');
 const documented = (): string[] => {
-  const start = README.indexOf('## Error codes');
+  const start = DOC.indexOf('## Error codes');
   // The section runs to the next second-level heading, whatever it is.
-  const section = README.slice(start, README.indexOf('\n## ', start + 1));
+  const next = DOC.indexOf('\n## ', start + 1);
+  const section = DOC.slice(start, next === -1 ? undefined : next);
   return [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]!);
 };
 
@@ -18,7 +19,7 @@ describe('error registry', () => {
     expect(new GatewayError(code as keyof typeof ERROR_CODES, 'x').code).toBe(code);
   });
 
-  test('README documents every code, and only codes that exist', () => {
+  test('docs/errors.md documents every code, and only codes that exist', () => {
     expect(documented().sort()).toEqual(Object.keys(ERROR_CODES).sort());
   });
 
