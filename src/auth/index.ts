@@ -1,4 +1,3 @@
-export { Authenticator, ANONYMOUS, DEFAULT_TENANT } from './authenticator';
+export { Authenticator, ANONYMOUS } from './authenticator';
 export type { Caller, CredentialHeaders } from './authenticator';
 export { TenantGuard } from './tenant-guard';
-export type { TenantView } from './tenant-guard';

@@ -1,14 +1,11 @@
-export { Catalog, TOOL_NAME_PATTERN, TOOL_ERROR_MESSAGE_MAX_CHARS } from './catalog';
+export { Catalog } from './catalog';
 export { ToolFailure } from './types';
 export { ALIAS_PATTERN, assignAliases, baseAlias } from './naming';
-export type { ToolDefinition, ToolHandler, ToolCallContext, ToolAnnotations, JsonSchema } from './types';
+export type { ToolDefinition, ToolCallContext, ToolAnnotations, JsonSchema } from './types';
 export { createDemoTools } from './sources/demo';
-export { defineTool, loadModuleTools, ModuleLoadError, TOOL_BRAND } from './sources/modules';
+export { defineTool, loadModuleTools } from './sources/modules';
 export type { DefinedTool, ToolModuleDefinition } from './sources/modules';
-export type { DemoCatalogOptions } from './sources/demo';
 export { createAccessControl, globToRegExp } from './access';
-export type { AccessControl, AccessDecision, AccessMode, AccessPolicy, TenantToolPolicy, ToolAccessOverride } from './access';
+export type { AccessControl, AccessPolicy, TenantToolPolicy, ToolAccessOverride } from './access';
 export { Upstream } from './sources/mcp/upstream';
-export type { UpstreamConfig, UpstreamHealth, UpstreamState } from './sources/mcp/upstream';
 export { loadOpenApiTools } from './sources/openapi';
-export type { OpenApiConfig } from './sources/openapi';

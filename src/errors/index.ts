@@ -1,4 +1,4 @@
-export { ERROR_CODES, isErrorCode } from './codes';
-export type { ErrorCode, ErrorSpec, ExecutionStatus } from './codes';
+export { ERROR_CODES } from './codes';
+export type { ErrorCode, ExecutionStatus } from './codes';
 export { GatewayError, toPublicError, fromWire, toWire } from './gateway-error';
-export type { PublicError, WireError, ErrorDetails } from './gateway-error';
+export type { PublicError } from './gateway-error';

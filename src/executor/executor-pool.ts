@@ -34,6 +34,8 @@ export interface RunRequest {
   limits: SandboxLimits;
   context: Record<string, unknown>;
   timeoutMs: number;
+  /** The run's deadline as its caller computed it (one clock reading for the whole request); else now + timeoutMs. */
+  deadlineAt?: number;
   onToolCall: ToolCallHandler;
   /** The script's progress(fraction, message?) reports. */
   onProgress?: (fraction: number, message?: string) => void;
@@ -268,7 +270,7 @@ export class ExecutorPool {
   async run(request: RunRequest): Promise<RunResult> {
     if (this.#closed) throw new GatewayError('SHUTTING_DOWN', 'the executor pool is closed');
     const enforced = this.options.init.enforceDeadlines;
-    const deadlineAt = enforced ? Date.now() + request.timeoutMs : NO_DEADLINE;
+    const deadlineAt = enforced ? (request.deadlineAt ?? Date.now() + request.timeoutMs) : NO_DEADLINE;
     // One id for every attempt: replies recorded in the log are addressed to it.
     const id = ++this.#seq;
     const state: RunState = {

@@ -1,6 +1,5 @@
 export { ExecutorPool, RunScope } from './executor-pool';
-export type { ExecutorPoolOptions, RunRequest, RunResult, ToolCallHandler } from './executor-pool';
-export { ExecutorProcess, restartDelayMs, EXECUTOR_HOST_FILE, SANDBOX_WORKER_FILE, permissionFlags, scrubbedEnv } from './executor-process';
-export type { PoolStats } from './executor-process';
-export { ToolChannelServer } from './tool-channel';
+export type { ExecutorPoolOptions } from './executor-pool';
+export { restartDelayMs, SANDBOX_WORKER_FILE } from './executor-process';
+export { SANDBOX_LIMIT_KEYS } from './protocol';
 export type { SandboxLimits, SandboxOutcome, LogEntry, ToolReply, SandboxError } from './protocol';

@@ -4,18 +4,13 @@
  * so a worker never loads express, ioredis or bullmq.
  */
 
-/** Limits the sandbox enforces itself (the deadline travels separately as an absolute time). */
-export interface SandboxLimits {
-  toolCalls: number;
-  loopIterations: number;
-  callDepth: number;
-  resultBytes: number;
-  consoleLines: number;
-  consoleBytes: number;
-  parallelToolCalls: number;
-  /** Largest serialised tool result handed to the script (checked by the front). */
-  toolResultBytes: number;
-}
+/**
+ * The limits the sandbox enforces itself (the deadline travels separately as an absolute time): a subset
+ * of the configured limits, picked by these keys, so the two cannot drift. `toolResultBytes` is checked by
+ * the front on each reply.
+ */
+export const SANDBOX_LIMIT_KEYS = ['toolCalls', 'loopIterations', 'callDepth', 'resultBytes', 'consoleLines', 'consoleBytes', 'parallelToolCalls', 'toolResultBytes'] as const;
+export type SandboxLimits = Record<(typeof SANDBOX_LIMIT_KEYS)[number], number>;
 
 export interface LogEntry {
   level: 'log' | 'info' | 'warn' | 'error' | 'debug';

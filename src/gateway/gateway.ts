@@ -15,7 +15,7 @@ import { GatePool } from './gate-pool';
 import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits, type RiskPresetName } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
-import { ExecutorPool, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
+import { ExecutorPool, SANDBOX_LIMIT_KEYS, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
 import { createScriptCompiler, type CompiledScript, describeRisk, metaToolNamed, type RiskAssessment, type ScriptCompiler } from '../gate';
 import type { Logger } from '../log';
 import { createMetrics, type GatewayMetrics } from '../metrics';
@@ -242,16 +242,8 @@ export class Gateway {
       if (risk.verdict === 'block') return envelopeBlocked(risk, executionId, performance.now() - startedAt, warnings);
       if (risk.verdict === 'warn') warnings.push(describeRisk(risk));
       const context = executionContext(request.context, caller);
-      const sandboxLimits: SandboxLimits = {
-        toolCalls: limits.toolCalls,
-        loopIterations: limits.loopIterations,
-        callDepth: limits.callDepth,
-        resultBytes: limits.resultBytes,
-        consoleLines: limits.consoleLines,
-        consoleBytes: limits.consoleBytes,
-        parallelToolCalls: limits.parallelToolCalls,
-        toolResultBytes: limits.toolResultBytes,
-      };
+      const sandboxLimits = {} as SandboxLimits;
+      for (const key of SANDBOX_LIMIT_KEYS) sandboxLimits[key] = limits[key];
       const deadlineAt = Date.now() + limits.timeoutMs;
       let toolCalls = 0;
       // "Did you mean" costs a catalog scan: a script that invents names gets it for its first few only.
@@ -263,6 +255,7 @@ export class Gateway {
         limits: sandboxLimits,
         context,
         timeoutMs: limits.timeoutMs,
+        deadlineAt,
         scriptHash: compiled.script.hash,
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),

@@ -126,4 +126,3 @@ export function requestJsonSchema(schema: ZodType, audience: 'document' | 'tool'
 export type InvokeBodyValue = z.infer<typeof InvokeBody>;
 export type SearchBodyValue = z.infer<typeof SearchBody>;
 export type DescribeBodyValue = z.infer<typeof DescribeBody>;
-export type GetJobBodyValue = z.infer<typeof GetJobBody>;

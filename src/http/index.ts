@@ -1,4 +1,2 @@
-export { createApp, createRequestHandler } from './app';
-export type { AppOptions } from './app';
 export { startHttpServer } from './server';
-export type { HttpServerOptions, RunningServer } from './server';
+export type { RunningServer } from './server';

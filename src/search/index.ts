@@ -1,11 +1,9 @@
 export { SearchIndex } from './search-index';
-export type { RankedTool } from './search-index';
 export type { SearchDocument } from './index-build';
 export { DEFAULT_TUNING } from './tuning';
 export type { SearchTuning } from './tuning';
-export { splitWords, contentWords, queryWords, weightedQueryWords, segmentWord, splitClauses, STOP_WORDS } from './tokenize';
-export { SYNONYMS, buildSynonymMap } from './synonyms';
+export { splitWords, contentWords, queryWords, weightedQueryWords, segmentWord, splitClauses } from './tokenize';
 export { ToolSearch } from './tool-search';
-export type { SearchableCatalog, SearchView, SearchRequest, SearchHit, SearchResponse, SearchStatus, SearchStrategy, ToolSearchOptions } from './tool-search';
-export { WorkerEmbedder, DiskEmbeddingStore, RedisEmbeddingStore, SemanticSearch, VectorIndex, DEFAULT_EMBEDDING_MODULES, embeddingText, fuseHits, measureRecall, loadUsearch, HYBRID } from './semantic';
-export type { Embedder, EmbedderInfo, EmbeddingStore, EmbeddingWorkerData, SemanticStatus, SemanticState, Neighbour, Usearch } from './semantic';
+export type { SearchableCatalog, SearchView, SearchRequest, SearchHit, SearchResponse, SearchStrategy } from './tool-search';
+export { WorkerEmbedder, DiskEmbeddingStore, RedisEmbeddingStore, SemanticSearch, VectorIndex, embeddingText, fuseHits, measureRecall, loadUsearch, HYBRID } from './semantic';
+export type { Embedder, EmbedderInfo, EmbeddingWorkerData } from './semantic';

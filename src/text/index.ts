@@ -1,1 +1,1 @@
-export { closestNames, editDistance, typoBudget } from './similar';
+export { closestNames, editDistance } from './similar';
