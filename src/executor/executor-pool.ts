@@ -39,10 +39,37 @@ export interface RunRequest {
   onToolCall: ToolCallHandler;
   /** The script's progress(fraction, message?) reports. */
   onProgress?: (fraction: number, message?: string) => void;
-  /** Aborting it cancels the run (job cancellation, client gone). */
-  signal?: AbortSignal;
+  /** Cancels the run (job cancellation, client gone). */
+  cancel?: CancelHook;
   /** The compiled script's hash: a script that crashed its sandbox runs isolated for a while. */
   scriptHash?: string;
+}
+
+/**
+ * How a run learns it is cancelled. An AbortSignal per request costs the front ~12 µs and garbage
+ * (measured: the REST path's AbortController was 15 % of its throughput), so a caller with a cheaper
+ * source (an HTTP response's 'close') implements this directly; `cancelHookOf` adapts a signal.
+ */
+export interface CancelHook {
+  readonly cancelled: boolean;
+  /** Calls `listener` once when cancelled; returns how to stop listening. */
+  onCancel(listener: () => void): () => void;
+}
+
+export function cancelHookOf(signal: AbortSignal): CancelHook {
+  return {
+    get cancelled() {
+      return signal.aborted;
+    },
+    onCancel(listener) {
+      if (signal.aborted) {
+        listener();
+        return () => undefined;
+      }
+      signal.addEventListener('abort', listener, { once: true });
+      return () => signal.removeEventListener('abort', listener);
+    },
+  };
 }
 
 export interface RunResult {
@@ -300,7 +327,7 @@ export class ExecutorPool {
           : undefined;
         watchdog?.unref();
         const onAbort = () => ex.cancel(id, 'cancelled');
-        request.signal?.addEventListener('abort', onAbort, { once: true });
+        const unsubscribe = request.cancel?.onCancel(onAbort);
         let outcome: RunOutcome;
         try {
           outcome = await ex.run({
@@ -316,17 +343,17 @@ export class ExecutorPool {
           });
         } finally {
           clearTimeout(watchdog);
-          request.signal?.removeEventListener('abort', onAbort);
+          unsubscribe?.();
           this.#runs.delete(id);
         }
-        if (run.diverged !== undefined && !request.signal?.aborted) {
+        if (run.diverged !== undefined && request.cancel?.cancelled !== true) {
           return { outcome: failed('EXECUTOR_RESTARTED', `the sandbox restarted while this script ran, and it could not be resumed: ${run.diverged}`), attempts: attempt };
         }
         if (!('lost' in outcome)) return { outcome, attempts: attempt };
         if (run.watchdogFired) {
           return { outcome: failed('TIMEOUT', `script exceeded its ${request.timeoutMs} ms deadline; its executor stopped answering and was restarted`, { timeoutMs: request.timeoutMs }), attempts: attempt };
         }
-        if (request.signal?.aborted) return { outcome: failed('CANCELLED', 'the execution was cancelled'), attempts: attempt };
+        if (request.cancel?.cancelled === true) return { outcome: failed('CANCELLED', 'the execution was cancelled'), attempts: attempt };
         // Lost after its own deadline: the executor was restarted to stop it (a built-in that ignores termination).
         if (Date.now() >= deadlineAt && outcome.sole) {
           return { outcome: failed('TIMEOUT', `script exceeded its ${request.timeoutMs} ms deadline inside a built-in; its executor was restarted to stop it`, { timeoutMs: request.timeoutMs }), attempts: attempt };

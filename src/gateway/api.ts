@@ -1,4 +1,5 @@
 import type { Caller, CredentialHeaders } from '../auth';
+import type { CancelHook } from '../executor';
 import type { ToolDefinition } from '../catalog';
 import type { JobView } from '../jobs';
 import type { SearchResponse } from '../search';
@@ -19,8 +20,10 @@ export interface RequestMeta {
   caller: Caller;
   /** Correlates audit records with the transport's request (X-Request-Id). */
   requestId?: string;
-  /** Aborted when the client hangs up or cancels: a running script is stopped. */
+  /** Aborted when the client cancels: a running script is stopped. */
   signal?: AbortSignal;
+  /** The same from a cheaper source (the HTTP response closing early). */
+  cancel?: CancelHook;
 }
 
 /** The fields of an execution however it arrived: a request body, or a job taken from the queue. */
@@ -33,6 +36,7 @@ export function executeRequestOf(fields: ExecutionFields, meta: RequestMeta, ext
     caller: meta.caller,
     ...(meta.requestId !== undefined ? { requestId: meta.requestId } : {}),
     ...(meta.signal ? { signal: meta.signal } : {}),
+    ...(meta.cancel ? { cancel: meta.cancel } : {}),
     ...(fields.context ? { context: fields.context } : {}),
     ...(fields.timeoutMs !== undefined ? { timeoutMs: fields.timeoutMs } : {}),
     ...(fields.limits ? { limits: fields.limits } : {}),

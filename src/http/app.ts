@@ -8,7 +8,7 @@ import { openApiDocument } from './openapi';
 import { playgroundRouter } from '../playground';
 import { ANONYMOUS, type Caller } from '../auth';
 import { createFrontDoor } from './front-door';
-import { admitRequest, authChallenge, hangUpSignal, isJsonContentType, jsonRoutes, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
+import { admitRequest, authChallenge, hangUpHook, isJsonContentType, jsonRoutes, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
 
 export interface AppOptions {
   api: GatewayApi;
@@ -107,8 +107,7 @@ export function createApp(options: AppOptions, shared: SharedHandlers = { face: 
           if (!isJsonContentType(req.get('content-type'))) {
             throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', `expected Content-Type: application/json, got ${req.get('content-type') ?? 'none'}`);
           }
-          const signal = hangUpSignal(res);
-          sendJson(res, await route({ body: req.body as unknown, caller: callerOf(res), requestId: String(res.locals.requestId), header: (name) => req.get(name), get signal() { return signal(); } }));
+          sendJson(res, await route({ body: req.body as unknown, caller: callerOf(res), requestId: String(res.locals.requestId), header: (name) => req.get(name), cancel: hangUpHook(res) }));
         } catch (err) {
           next(err);
         }

@@ -3,7 +3,7 @@ import type { Caller } from '../auth';
 import type { GatewayApi } from '../gateway';
 import type { Logger } from '../log';
 import { answerPlainCall, plainCall, sendBodyError, type McpFace } from '../mcp';
-import { admitRequest, authChallenge, hangUpSignal, header, isJsonContentType, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
+import { admitRequest, authChallenge, hangUpHook, header, isJsonContentType, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
 
 export interface FrontDoorOptions {
   api: GatewayApi;
@@ -109,8 +109,7 @@ export function createFrontDoor(options: FrontDoorOptions, next: RequestListener
       return next(req, res);
     }
     try {
-      const signal = hangUpSignal(res);
-      sendJson(res, await route({ body, caller, requestId, header: (name) => header(req.headers, name.toLowerCase()), get signal() { return signal(); } }));
+      sendJson(res, await route({ body, caller, requestId, header: (name) => header(req.headers, name.toLowerCase()), cancel: hangUpHook(res) }));
     } catch (err) {
       fail(res, err, challenge, requestId);
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { ZodType } from 'zod';
 import type { Caller } from '../auth';
+import type { CancelHook } from '../executor';
 import { formatZodError } from '../config';
 import { ERROR_CODES, GatewayError, toPublicError, type ErrorCode } from '../errors';
 import type { Logger } from '../log';
@@ -16,26 +17,43 @@ export interface RouteInput {
   caller: Caller;
   requestId: string;
   header(name: string): string | undefined;
-  /** Aborted when the client hangs up before its answer is sent; made on first read. */
-  readonly signal: AbortSignal;
+  /** Fires when the client hangs up before its answer is sent. */
+  readonly cancel: CancelHook;
 }
 
+/** The hang-up listener of each response whose run is waiting on it; the server calls it on 'close'. */
+const hangUpListeners = new WeakMap<ServerResponse, () => void>();
+
 /**
- * The `signal` of a RouteInput: only routes that run something read it, so the controller and the
- * listener are made then, not for every request.
+ * The client leaving, as a CancelHook. No listener is added to the response per request: the server's
+ * own 'close' handler calls `responseClosed`, which finds the run's listener here (an AbortController
+ * and signal per request, or even a listener per request, showed in the front's CPU per request).
  */
-export function hangUpSignal(res: ServerResponse): () => AbortSignal {
-  let abort: AbortController | undefined;
-  return () => {
-    if (abort) return abort.signal;
-    const made = new AbortController();
-    abort = made;
-    if (res.destroyed && !res.writableFinished) made.abort();
-    else res.once('close', () => {
-      if (!res.writableFinished) made.abort();
-    });
-    return made.signal;
+export function hangUpHook(res: ServerResponse): CancelHook {
+  let left = false;
+  return {
+    get cancelled() {
+      return left || (!res.writableFinished && res.destroyed);
+    },
+    onCancel(listener) {
+      if (!res.writableFinished && res.destroyed) {
+        left = true;
+        listener();
+        return () => undefined;
+      }
+      hangUpListeners.set(res, () => {
+        left = true;
+        listener();
+      });
+      return () => hangUpListeners.delete(res);
+    },
   };
+}
+
+/** Called by the server for every response that closes: one that closed before it was answered cancels its run. */
+export function responseClosed(res: ServerResponse): void {
+  if (res.writableFinished) return;
+  hangUpListeners.get(res)?.();
 }
 
 export interface JsonReply {
@@ -178,7 +196,7 @@ export function jsonRoutes(api: GatewayApi): Readonly<Record<string, JsonRoute>>
       // readiness check either: while executors start or restart the run waits for one within its own
       // deadline, as MCP calls and jobs do, and only then is NOT_READY. A client that hangs up cancels
       // its script, as an MCP client's cancellation does.
-      const answer = await api.execute(body, { caller: input.caller, requestId: input.requestId, signal: input.signal, ...(key !== undefined ? { idempotencyKey: key } : {}) });
+      const answer = await api.execute(body, { caller: input.caller, requestId: input.requestId, cancel: input.cancel, ...(key !== undefined ? { idempotencyKey: key } : {}) });
       if ('queued' in answer) return queued(answer.queued);
       // An execution that could not start for capacity reasons is an HTTP-level condition, not an outcome.
       const code = answer.envelope.error?.code;

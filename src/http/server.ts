@@ -4,6 +4,7 @@ import { ConfigError } from '../config';
 import { apiOf, type Gateway } from '../gateway';
 import type { Logger } from '../log';
 import { createRequestHandler } from './app';
+import { responseClosed } from './routes';
 
 export interface HttpServerOptions {
   gateway: Gateway;
@@ -57,6 +58,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.on('request', (_req, res) => {
     active++;
     res.on('close', () => {
+      responseClosed(res);
       if (--active === 0) wakeIdle?.();
     });
   });
