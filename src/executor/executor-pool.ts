@@ -127,19 +127,23 @@ export class ExecutorPool {
   readonly #quarantine = new Quarantine(QUARANTINE_MS, QUARANTINE_ENTRIES);
 
   constructor(readonly options: ExecutorPoolOptions) {
-    this.executors = Array.from({ length: options.processes }, (_, index) => {
-      const ex = new ExecutorProcess({
-        index,
-        init: options.init,
-        permissionModel: options.permissionModel,
-        parallelGc: options.parallelGc,
-        restartBackoffMs: options.restartBackoffMs,
-        restartBackoffMaxMs: options.restartBackoffMaxMs,
-        log: options.log,
-      });
-      this.#listen(ex);
-      return ex;
+    this.executors = Array.from({ length: options.processes }, (_, index) => this.#executor(index, options.init));
+  }
+
+  /** One supervised executor process, listened to by this pool. */
+  #executor(index: number, init: ExecutorInit): ExecutorProcess {
+    const { options } = this;
+    const ex = new ExecutorProcess({
+      index,
+      init,
+      permissionModel: options.permissionModel,
+      parallelGc: options.parallelGc,
+      restartBackoffMs: options.restartBackoffMs,
+      restartBackoffMaxMs: options.restartBackoffMaxMs,
+      log: options.log,
     });
+    this.#listen(ex);
+    return ex;
   }
 
   #channel: ToolChannelServer | undefined;
@@ -223,17 +227,7 @@ export class ExecutorPool {
   #acquireIsolated(deadlineAt: number): Promise<ExecutorProcess> {
     let ex = this.#isolated;
     if (!ex) {
-      const { options } = this;
-      ex = new ExecutorProcess({
-        index: options.processes,
-        init: { ...options.init, tasksPerThread: 1, minThreads: 1 },
-        permissionModel: options.permissionModel,
-        parallelGc: options.parallelGc,
-        restartBackoffMs: options.restartBackoffMs,
-        restartBackoffMaxMs: options.restartBackoffMaxMs,
-        log: options.log,
-      });
-      this.#listen(ex);
+      ex = this.#executor(this.options.processes, { ...this.options.init, tasksPerThread: 1, minThreads: 1 });
       ex.channel = this.#channel;
       this.#isolated = ex;
       ex.start();

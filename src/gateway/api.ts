@@ -100,8 +100,8 @@ export class GatewayApi {
   }
 
   /** Charges `messages` requests to the caller's tenant (rate limit); throws RATE_LIMITED past it. */
-  async admit(caller: Caller, messages = 1): Promise<void> {
-    await this.#g.tenants.admit(caller.tenantId, messages);
+  admit(caller: Caller, messages = 1): Promise<void> {
+    return this.#g.tenants.admit(caller.tenantId, messages);
   }
 
   // Requests.

@@ -1,8 +1,8 @@
-import { Catalog, Upstream, createDemoTools, loadModuleTools, loadOpenApiTools } from '../catalog';
+import { Catalog, Upstream, createDemoTools } from '../catalog';
 import type { LoadedConfig } from '../config';
 import { createScriptCompiler, type GateResult, type RiskAssessment } from '../gate';
 import type { Logger } from '../log';
-import { riskOf } from './gateway-support';
+import { registerLoadedSources, riskOf } from './gateway-support';
 
 export type ScriptCheck = { compiled: Extract<GateResult, { ok: false }> } | { compiled: Extract<GateResult, { ok: true }>; risk: RiskAssessment };
 
@@ -15,8 +15,7 @@ export type ScriptCheck = { compiled: Extract<GateResult, { ok: false }> } | { c
 export async function checkScript(config: LoadedConfig, source: string, log: Logger): Promise<ScriptCheck> {
   const catalog = new Catalog();
   if (config.sources.demo) catalog.register(createDemoTools());
-  if (config.sources.modules.length > 0) catalog.register(await loadModuleTools(config.sources.modules));
-  for (const spec of config.sources.openapi) catalog.register(await loadOpenApiTools(spec));
+  await registerLoadedSources(catalog, config.sources);
   const upstreams = config.sources.mcp.map((s) => new Upstream(s, log, (tools) => catalog.replaceSource(s.name, tools)));
   try {
     await Promise.all(upstreams.map((u) => u.connect()));

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Catalog } from '../catalog';
+import { loadModuleTools, loadOpenApiTools, type Catalog } from '../catalog';
 import type { Redis } from '../redis';
 import { DiskEmbeddingStore, RedisEmbeddingStore, SemanticSearch, WorkerEmbedder, type Embedder } from '../search';
 import type { LoadedConfig, RiskPresetName } from '../config';
@@ -28,6 +28,12 @@ export function abortRace<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
   });
 }
 
+
+/** The sources that load once, from files or URLs: local tool modules and OpenAPI specs. */
+export async function registerLoadedSources(catalog: Catalog, sources: LoadedConfig['sources']): Promise<void> {
+  if (sources.modules.length > 0) catalog.register(await loadModuleTools(sources.modules));
+  for (const spec of sources.openapi) catalog.register(await loadOpenApiTools(spec));
+}
 
 /** The risk assessment of a script's facts under one policy (the configured one, or a tenant's). */
 export function riskOf(facts: ScriptFacts, catalog: Catalog, risk: LoadedConfig['risk'], policy: { preset: RiskPresetName; warnAt: number; blockAt: number }): RiskAssessment {

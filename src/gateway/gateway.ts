@@ -9,10 +9,10 @@ import { Discovery } from './discovery';
 import { BullJobQueue, MemoryJobQueue, type JobQueue } from '../jobs';
 import { Observer, type ExecutionRef } from './observe';
 import { executeRequestOf } from './api';
-import { abortRace, executionContext, executorPoolOptions, inScript, riskOf, runShutdownSteps, semanticSearch } from './gateway-support';
+import { abortRace, executionContext, executorPoolOptions, inScript, registerLoadedSources, riskOf, runShutdownSteps, semanticSearch } from './gateway-support';
 import { ToolTrace } from './tool-trace';
 import { GatePool } from './gate-pool';
-import { Catalog, Upstream, createAccessControl, createDemoTools, loadModuleTools, loadOpenApiTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
+import { Catalog, Upstream, createAccessControl, createDemoTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits, type RiskPresetName } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import { ExecutorPool, SANDBOX_LIMIT_KEYS, cancelHookOf, type CancelHook, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
@@ -149,8 +149,7 @@ export class Gateway {
   /** Loads the asynchronous sources (local modules); idempotent, and part of start(). */
   loadSources(): Promise<void> {
     return (this.#sourcesLoaded ??= (async () => {
-      if (this.config.sources.modules.length > 0) this.catalog.register(await loadModuleTools(this.config.sources.modules));
-      for (const spec of this.config.sources.openapi) this.catalog.register(await loadOpenApiTools(spec));
+      await registerLoadedSources(this.catalog, this.config.sources);
       for (const source of this.config.sources.mcp) {
         const upstream = new Upstream(source, this.#log, (tools) => this.catalog.replaceSource(source.name, tools));
         this.upstreams.push(upstream);
