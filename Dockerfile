@@ -10,8 +10,10 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY workers ./workers
+COPY demo ./demo
 COPY config ./config
-# Only src/ and workers/ are copied, so only they are compiled (tests and benchmarks stay out of the image);
+# Only src/, workers/ and demo/ are copied, so only they are compiled (tests and benchmarks stay out of the
+# image); demo/ is the demo catalog, which `docker run` with no settings serves (SCRIPTGATE_SOURCES_DEMO=false);
 # the build also bundles the playground page with its editor into dist/playground.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
-import { createDemoTools } from '../src/catalog';
+import { createDemoTools } from '../demo/catalog';
 import { schemaToTypeScript, toolTypeNames } from '../src/describe';
 import { checkSnippets } from '../test/helpers/typescript-check';
 import { percentile, round } from './harness';

@@ -6,7 +6,7 @@ export type { LoadedConfig, Limits, PresetName } from './config';
 export { startHttpServer } from './http';
 export type { RunningServer } from './http';
 export { ToolFailure, defineTool } from './catalog';
-export type { ToolDefinition, ToolCallContext, ToolAnnotations, DefinedTool, ToolModuleDefinition } from './catalog';
+export type { ToolDefinition, ToolCallContext, ToolAnnotations, DefinedTool, ToolModuleDefinition, JsonSchema } from './catalog';
 export { ERROR_CODES, GatewayError } from './errors';
 export type { ErrorCode, ExecutionStatus, PublicError } from './errors';
 export { createLogger } from './log';

@@ -1,4 +1,4 @@
-import { Catalog, Upstream, createDemoTools } from '../catalog';
+import { Catalog, Upstream } from '../catalog';
 import type { LoadedConfig } from '../config';
 import { createScriptCompiler, type GateResult, type RiskAssessment } from '../gate';
 import type { Logger } from '../log';
@@ -14,7 +14,6 @@ export type ScriptCheck = { compiled: Extract<GateResult, { ok: false }> } | { c
  */
 export async function checkScript(config: LoadedConfig, source: string, log: Logger): Promise<ScriptCheck> {
   const catalog = new Catalog();
-  if (config.sources.demo) catalog.register(createDemoTools());
   await registerLoadedSources(catalog, config.sources);
   const upstreams = config.sources.mcp.map((s) => new Upstream(s, log, (tools) => catalog.replaceSource(s.name, tools)));
   try {

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModuleTools, loadOpenApiTools, type Catalog } from '../catalog';
+import { DEMO_TOOLS_DIR, loadModuleTools, loadOpenApiTools, type Catalog } from '../catalog';
 import type { Redis } from '../redis';
 import { DiskEmbeddingStore, RedisEmbeddingStore, SemanticSearch, WorkerEmbedder, type Embedder } from '../search';
 import type { LoadedConfig, RiskPresetName } from '../config';
@@ -30,8 +30,10 @@ export function abortRace<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
 
 
 /** The sources that load once, from files or URLs: local tool modules and OpenAPI specs. */
+/** The local sources: tool modules (the demo catalog first when `sources.demo` is on) and OpenAPI specs. */
 export async function registerLoadedSources(catalog: Catalog, sources: LoadedConfig['sources']): Promise<void> {
-  if (sources.modules.length > 0) catalog.register(await loadModuleTools(sources.modules));
+  const modules = sources.demo ? [{ dir: DEMO_TOOLS_DIR }, ...sources.modules] : sources.modules;
+  if (modules.length > 0) catalog.register(await loadModuleTools(modules));
   for (const spec of sources.openapi) catalog.register(await loadOpenApiTools(spec));
 }
 

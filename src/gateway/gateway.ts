@@ -12,7 +12,7 @@ import { executeRequestOf } from './api';
 import { abortRace, executionContext, executorPoolOptions, inScript, registerLoadedSources, riskOf, runShutdownSteps, semanticSearch } from './gateway-support';
 import { ToolTrace } from './tool-trace';
 import { GatePool } from './gate-pool';
-import { Catalog, Upstream, createAccessControl, createDemoTools, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
+import { Catalog, Upstream, createAccessControl, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits, type RiskPresetName } from '../config';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import { ExecutorPool, SANDBOX_LIMIT_KEYS, cancelHookOf, type CancelHook, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
@@ -102,7 +102,6 @@ export class Gateway {
     const { config, log } = options;
     this.config = config;
     this.#log = log;
-    if (config.sources.demo) this.catalog.register(createDemoTools());
     if (options.extraTools) this.catalog.register(options.extraTools);
     this.compiler = createScriptCompiler(config.gate.cacheEntries);
     this.#gate = new GatePool(this.compiler);
@@ -150,6 +149,7 @@ export class Gateway {
   loadSources(): Promise<void> {
     return (this.#sourcesLoaded ??= (async () => {
       await registerLoadedSources(this.catalog, this.config.sources);
+      if (this.config.sources.demo) this.#log.warn({ catalogTools: this.catalog.size }, 'the demo catalog is on: made-up tools and data from demo/ are served; sources.demo=false (SCRIPTGATE_SOURCES_DEMO=false) turns it off');
       for (const source of this.config.sources.mcp) {
         const upstream = new Upstream(source, this.#log, (tools) => this.catalog.replaceSource(source.name, tools));
         this.upstreams.push(upstream);

@@ -1,7 +1,7 @@
 import type { TestGateway } from '../helpers/gateway';
 
 // Entity shapes as the demo tools return them.
-export type { Invoice, LineItem, Payment, Ticket, User } from '../../src/catalog/sources/demo/model';
+export type { Invoice, LineItem, Payment, Ticket, User } from '../../demo/catalog/model';
 
 /**
  * Writes a script as it would be sent: backslashes are kept verbatim (regexes read naturally), `\``

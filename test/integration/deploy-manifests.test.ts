@@ -137,6 +137,12 @@ describe('Kubernetes manifests', () => {
     }
   });
 
+  test.each(RENDERS)('%s serves no demo tools: the demo catalog is off', (dir) => {
+    const data = all('ConfigMap', rendered.get(dir)!).find((c) => c.metadata.name === 'scriptgate-config')!.data as Record<string, string>;
+    expect(loadConfig({ env: data }).sources.demo).toBe(false);
+    expect(loadConfig({ env: {} }).sources.demo).toBe(true);
+  });
+
   test('alerts, dashboard and autoscaling rules use metrics the service exports', async () => {
     const metrics = createMetrics({ restarts: () => 0, upstreams: () => [] }, true);
     const exported = new Set((await metrics.registry.getMetricsAsJSON()).map((m) => m.name));

@@ -19,9 +19,15 @@ describe('local tool modules', () => {
 
   test('tools made with defineTool are registered, namespaced by file; non-tools are ignored', async () => {
     const ready = (await httpRequest(`${server.url}/ready`)).body as { tools: number };
-    expect(ready.tools).toBe(157 + 4);
+    expect(ready.tools).toBe(157 + 5);
     const r = await execute("return (await callTool('warehouse-ext:countPallets', { warehouse: 'north' })).pallets");
     expect(r).toMatchObject({ status: 'ok', result: 50 });
+  });
+
+  test('a CommonJS module is loaded too, and its ToolFailure code reaches the script', async () => {
+    expect((await execute("return (await callTool('ledger:balance', { account: 'a1' })).cents")).result).toBe(1200);
+    const failed = await execute("try { await callTool('ledger:balance', { account: 'closed' }) } catch (e) { return [e.name, e.code, e.data] }");
+    expect(failed.result).toEqual(['ToolError', 'ACCOUNT_CLOSED', { account: 'closed' }]);
   });
 
   test('a script calls a module tool; the handler gets the tenant, context, signal and deadline', async () => {

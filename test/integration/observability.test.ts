@@ -45,6 +45,12 @@ describe('metrics, request ids and audit records', () => {
   afterAll(() => server.close());
   const key = { 'x-api-key': 'metrics-key-0123456789' };
 
+  test('startup says, once and as a warning, that the demo catalog is on', () => {
+    const demo = lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('the demo catalog is on'));
+    expect(demo).toHaveLength(1);
+    expect(demo[0]).toMatchObject({ level: 40, msg: expect.stringContaining('SCRIPTGATE_SOURCES_DEMO=false') });
+  });
+
   test('after a short workload /metrics exposes every named metric in valid exposition format', async () => {
     const secret = 'SECRET-SCRIPT-TEXT';
     const run = (script: string) => postJson(`${server.url}/v1/execute`, { script }, key);

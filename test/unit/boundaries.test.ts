@@ -20,6 +20,17 @@ describe('module boundaries', () => {
     }
   });
 
+  test('the demo catalog uses only the public API (src/index) and its own files, as any tool module would', () => {
+    const files = sources('demo');
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      for (const { spec } of imports(file)) {
+        const allowed = /^\.\/[\w-]+$/.test(spec) || /^(\.\.\/)+src$/.test(spec) || spec === '../catalog';
+        expect({ file, spec, allowed }).toEqual({ file, spec, allowed: true });
+      }
+    }
+  });
+
   test('the protocol module imports nothing', () => {
     expect(imports('src/executor/protocol.ts')).toEqual([]);
   });
@@ -43,7 +54,7 @@ describe('module boundaries', () => {
   });
 
   test('no source file is over 450 lines', () => {
-    for (const file of [...sources('src'), ...sources('workers')]) {
+    for (const file of [...sources('src'), ...sources('workers'), ...sources('demo')]) {
       const lines = readFileSync(join(ROOT, file), 'utf8').split('\n').length;
       expect({ file, tooLong: lines > 450 }).toEqual({ file, tooLong: false });
     }

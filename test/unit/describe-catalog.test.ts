@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'acorn';
-import { createDemoTools } from '../../src/catalog';
+import { createDemoTools } from '../../demo/catalog';
 import { schemaToTypeScript, toolDeclaration, usageExamples, type ToolSchemas } from '../../src/describe';
 import { typeCheck } from '../helpers/typescript-check';
 

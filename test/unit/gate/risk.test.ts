@@ -1,6 +1,6 @@
 import { RISK_PRESETS, compileUncached, assessRisk, isInternalHost, resolveTraits, type ToolTraits } from '../../../src/gate';
 import { PRESETS } from '../../../src/config';
-import { createDemoTools } from '../../../src/catalog';
+import { createDemoTools } from '../../../demo/catalog';
 
 const demo = new Map(createDemoTools().map((t) => [t.name, t.annotations] as const));
 const lookup = (tool: string): ToolTraits | undefined => {

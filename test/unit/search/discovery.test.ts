@@ -1,5 +1,6 @@
 import { MemoryResultCache, CachedLookups } from '../../../src/cache';
-import { Catalog, createAccessControl, createDemoTools, type AccessPolicy } from '../../../src/catalog';
+import { Catalog, createAccessControl, type AccessPolicy } from '../../../src/catalog';
+import { createDemoTools } from '../../../demo/catalog';
 import { Discovery } from '../../../src/gateway/discovery';
 import { silentLogger } from '../../../src/log';
 import { createMetrics } from '../../../src/metrics';

@@ -1,4 +1,4 @@
-import { createDemoTools } from '../../../src/catalog';
+import { createDemoTools } from '../../../demo/catalog';
 import { SearchIndex, type SearchDocument } from '../../../src/search';
 
 const demo = SearchIndex.build(createDemoTools());

@@ -1,5 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ToolCallContext, ToolDefinition } from '../../types';
 
@@ -40,6 +40,33 @@ export class ModuleLoadError extends Error {
 
 const MODULE_FILE = /\.(mjs|js|cjs)$/;
 
+/** Where `sources.demo` finds the demo catalog's tool module (dist/demo/tools beside dist/src). */
+export const DEMO_TOOLS_DIR = resolve(__dirname, '..', '..', '..', '..', 'demo', 'tools');
+
+/** Node's own rule: `.cjs`, or `.js` whose nearest package.json does not say `"type": "module"`. */
+function isCommonJs(path: string): boolean {
+  if (path.endsWith('.cjs')) return true;
+  if (path.endsWith('.mjs')) return false;
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown }).type !== 'module';
+    } catch {
+      if (dirname(dir) === dir) return true;
+    }
+  }
+}
+
+/**
+ * CommonJS is required, ES modules imported: require gives a CommonJS module's real exports (import() sees
+ * only what a static scan of the file finds), and it also works where dynamic import is unavailable, such as
+ * an embedder's test runner.
+ */
+async function loadModule(path: string): Promise<Record<string, unknown>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a runtime path chosen by config, see above
+  if (isCommonJs(path)) return require(path) as Record<string, unknown>;
+  return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+}
+
 /** Loads every tool module (top level of each directory, in name order); relative directories resolve from the working directory. */
 export async function loadModuleTools(sources: readonly { dir: string }[]): Promise<ToolDefinition[]> {
   const tools: ToolDefinition[] = [];
@@ -55,7 +82,7 @@ export async function loadModuleTools(sources: readonly { dir: string }[]): Prom
       const path = join(root, file);
       let namespace: Record<string, unknown>;
       try {
-        namespace = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+        namespace = await loadModule(path);
       } catch (err) {
         throw new ModuleLoadError(`sources.modules: ${path} failed to load: ${(err as Error).message}`, { cause: err });
       }

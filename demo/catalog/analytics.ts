@@ -3,7 +3,7 @@
  * numbers (revenue, retention, churn, funnels) are computed live from users, invoices and payments so
  * they move when other tools change the store.
  */
-import type { ToolDefinition } from '../../types';
+import type { ToolDefinition } from '../../src';
 import { daysAgo, optEnum, optNumber, paginate, reqEnum, round, sortByField, sum } from './args';
 import {
   CURRENCIES, DAY_MS, PLANS, USER_STATUSES, iso, isoDate,

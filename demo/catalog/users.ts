@@ -1,5 +1,5 @@
 /** User accounts and teams. */
-import type { ToolDefinition } from '../../types';
+import type { ToolDefinition } from '../../src';
 import {
   daysAgo, matchesQuery, optEnum, optNumber, optString, paginate, reqString, sortByField, within,
 } from './args';
@@ -12,7 +12,7 @@ import type { DemoStore, Role, User } from './model';
 import {
   DAYS, NO_INPUT, arrayOf, dateTime, defineTool, email, enumOf, id, input, int, listInput, page, record, sortOrder, str,
 } from './schema-helpers';
-import { ToolFailure } from '../../types';
+import { ToolFailure } from '../../src';
 
 const USER_ID = id('User', 'u_0042');
 export const TEAM_ID = id('Team', 'team_03');

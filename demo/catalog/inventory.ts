@@ -1,5 +1,5 @@
 /** Inventory: catalogue items, warehouses, stock levels and stock movements. */
-import type { ToolDefinition } from '../../types';
+import type { ToolDefinition } from '../../src';
 import {
   matchesQuery, optBool, optEnum, optNumber, optString, paginate, reqNumber, reqString, sortByField, sum, within,
 } from './args';
@@ -12,7 +12,7 @@ import type { DemoStore, Item, MovementReason, StockLevel, StockMovement } from 
 import {
   NO_INPUT, arrayOf, bool, dateTime, defineTool, enumOf, id, input, int, listInput, nullable, num, page, record, str,
 } from './schema-helpers';
-import { ToolFailure } from '../../types';
+import { ToolFailure } from '../../src';
 
 const CATEGORIES = PRODUCT_LINES.map(([category]) => category);
 export const ITEM_ID = id('Item', 'itm_0042');

@@ -1,5 +1,5 @@
 /** Outgoing webhooks: ad-hoc sends, registered endpoints and event fan-out. All logged, none delivered. */
-import type { JsonSchema, ToolDefinition } from '../../types';
+import type { JsonSchema, ToolDefinition } from '../../src';
 import { optBool, optObject, optString, optStringArray, reqString } from './args';
 import { WEBHOOK_EVENTS } from './fixtures';
 import { clone, conflict, mustGet, nextId, nowIso, recordSent } from './store';

@@ -1,8 +1,8 @@
 import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
-import { createDemoTools } from '../../../../src/catalog/sources/demo';
-import { ToolFailure } from '../../../../src/catalog/types';
-import type { ToolCallContext, ToolDefinition } from '../../../../src/catalog/types';
+import { createDemoTools } from '../../../demo/catalog';
+import { ToolFailure } from '../../../src';
+import type { ToolCallContext, ToolDefinition } from '../../../src';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 const DAY = 86_400_000;

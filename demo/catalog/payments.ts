@@ -1,5 +1,5 @@
 /** Payments, refunds and disputes. */
-import type { ToolDefinition } from '../../types';
+import type { ToolDefinition } from '../../src';
 import { daysAgo, optBool, optEnum, optNumber, optString, paginate, reqNumber, reqString, sortByField, sum, within } from './args';
 import type { Args } from './args';
 import { subscriptionFor } from './billing';

@@ -3,7 +3,7 @@
  * emitted (ajv strict mode accepts them), and every tool is declared through `defineTool` so its
  * annotations and tags follow one convention.
  */
-import type { JsonSchema, ToolAnnotations, ToolDefinition } from '../../types';
+import type { JsonSchema, ToolAnnotations, ToolDefinition } from '../../src';
 
 export const str = (description: string, extra: JsonSchema = {}): JsonSchema => ({ type: 'string', description, ...extra });
 export const int = (description: string, extra: JsonSchema = {}): JsonSchema => ({ type: 'integer', description, ...extra });

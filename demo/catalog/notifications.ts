@@ -3,8 +3,8 @@
  * "send" is written to the store's notification log, which notifications:listSent reads back, so a
  * script's side effects can be inspected afterwards.
  */
-import type { ToolDefinition } from '../../types';
-import { ToolFailure } from '../../types';
+import type { ToolDefinition } from '../../src';
+import { ToolFailure } from '../../src';
 import { daysAgo, optBool, optEnum, optNumber, optObject, optString, optStringArray, paginate, reqString, sortByField, within } from './args';
 import { CHANNELS, PLANS, SENT_STATUSES, USER_STATUSES, clone, mustGet, recordSent } from './store';
 import type { DemoStore, SentNotification, User } from './model';

@@ -1,5 +1,5 @@
 /** Projects and their tasks. */
-import type { ToolDefinition } from '../../types';
+import type { ToolDefinition } from '../../src';
 import {
   matchesQuery, optEnum, optNullableString, optNumber, optString, paginate, reqString, sortByField, sum,
 } from './args';

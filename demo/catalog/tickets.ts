@@ -1,5 +1,5 @@
 /** Support desk: tickets, comments, agents. */
-import type { ToolDefinition } from '../../types';
+import type { ToolDefinition } from '../../src';
 import {
   daysAgo, matchesQuery, optBool, optEnum, optNumber, optString, optStringArray, paginate, reqString, round, sortByField, sum, within,
 } from './args';

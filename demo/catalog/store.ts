@@ -1,5 +1,5 @@
 /** Enumerations and helpers shared by every area: ids, timestamps, lookups, the notification log. */
-import { ToolFailure } from '../../types';
+import { ToolFailure } from '../../src';
 import type {
   Channel, Currency, DemoStore, DisputeStatus, InvoiceStatus, MovementReason, Payment, PaymentStatus, Plan, ProjectStatus, RefundReason, Role, SentNotification, SubscriptionStatus, TaskPriority, TaskStatus, Ticket, TicketCategory, TicketPriority, TicketStatus, UserStatus,
 } from './model';

@@ -1,5 +1,5 @@
 /** Inventory planning: low-stock report, valuation, suppliers and purchase orders. */
-import type { ToolDefinition } from '../../types';
+import type { ToolDefinition } from '../../src';
 import { optEnum, optString, paginate, reqString, sortByField, sum } from './args';
 import {
   DAY_MS, clone, conflict, iso, mustGet, nextId, nowIso,

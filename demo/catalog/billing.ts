@@ -1,5 +1,5 @@
 /** Plans, subscriptions, credits, coupons and usage. */
-import type { ToolDefinition } from '../../types';
+import type { ToolDefinition } from '../../src';
 import { optBool, optEnum, optNumber, optString, paginate, reqEnum, reqNumber, reqString, round, sortByField, sum } from './args';
 import { mustPlan } from './data';
 import {
@@ -10,7 +10,7 @@ import {
   DAYS, NO_INPUT, arrayOf, bool, dateTime, defineTool, enumOf, id, input, int, listInput, nullable, num, page,
   record, str,
 } from './schema-helpers';
-import { ToolFailure } from '../../types';
+import { ToolFailure } from '../../src';
 
 const USER_ID = id('User', 'u_0042');
 const INTERVALS = ['month', 'year'] as const;

@@ -3,7 +3,7 @@
  * Arguments arrive validated, so the readers only narrow `unknown`; they still fail loudly (as
  * INVALID_ARGUMENT) if a caller bypasses validation, rather than letting a wrong type leak into the store.
  */
-import { ToolFailure } from '../../types';
+import { ToolFailure } from '../../src';
 import { DAY_MS, clone } from './store';
 import type { DemoStore } from './model';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './schema-helpers';

@@ -1,5 +1,5 @@
 /** Teams: the groups users belong to (and that own projects). */
-import type { ToolDefinition } from '../../types';
+import type { ToolDefinition } from '../../src';
 import { optEnum, paginate, reqString } from './args';
 import { USER_STATUSES, clone, mustGet } from './store';
 import type { DemoStore } from './model';

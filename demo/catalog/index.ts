@@ -3,7 +3,7 @@
  * invoices, payments, analytics, tickets, projects, inventory, notifications). Each call builds its own
  * store, so catalogs never share state and the same seed always yields the same data.
  */
-import type { ToolDefinition } from '../../types';
+import type { ToolDefinition } from '../../src';
 import { createStore } from './data';
 import { analyticsTools } from './analytics';
 import { billingTools } from './billing';

@@ -1,5 +1,5 @@
 /** Invoices: listing, lifecycle (draft -> open -> paid / void / overdue) and reminders. */
-import type { ToolDefinition } from '../../types';
+import type { ToolDefinition } from '../../src';
 import {
   matchesQuery, optEnum, optNumber, optString, paginate, reqNumber, reqString, sortByField, within,
 } from './args';
