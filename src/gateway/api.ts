@@ -3,9 +3,8 @@ import type { CancelHook } from '../executor';
 import type { ToolDefinition } from '../catalog';
 import type { JobView } from '../jobs';
 import type { SearchResponse } from '../search';
-import type { DescribeResponse } from './discovery';
-import type { ExecutionEnvelope } from './envelope';
-import type { ExecuteRequest, Gateway, InvokeResponse } from './gateway';
+import type { ExecuteRequest, Gateway } from './gateway';
+import type { DescribeResponse, ExecutionEnvelope, InvokeResponse } from './response-schemas';
 import { jobSubmission, rejectJobFields, type DescribeBodyValue, type ExecuteBodyValue, type InvokeBodyValue, type SearchBodyValue } from './request-schemas';
 
 /**

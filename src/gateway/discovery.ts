@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { AccessControl, Catalog, JsonSchema, TenantToolPolicy, ToolAnnotations } from '../catalog';
+import type { AccessControl, Catalog, TenantToolPolicy } from '../catalog';
 import { cacheKey, type CachedLookups } from '../cache';
 import { toolDeclaration, usageExamples } from '../describe';
 import type { GatewayMetrics } from '../metrics';
 import type { SearchResponse, SearchView, ToolSearch } from '../search';
 import { editDistance } from '../text';
+import type { DescribeResponse, DescribedTool } from './response-schemas';
 
 export const SEARCH_LIMITS = Object.freeze({ queries: 10, topKDefault: 10, topKMax: 50, queryChars: 1_000 });
 export const DESCRIBE_LIMITS = Object.freeze({ names: 50, nameChars: 200 });
@@ -23,21 +24,6 @@ export interface DiscoveryTenant {
   policy?: TenantToolPolicy | undefined;
 }
 
-export interface DescribedTool {
-  name: string;
-  description: string;
-  inputSchema: JsonSchema;
-  /** The result's schema, or the string `unknown` when the tool does not declare one. */
-  outputSchema: JsonSchema | 'unknown';
-  annotations?: ToolAnnotations;
-  typescript: string;
-  examples: string[];
-}
-
-export interface DescribeResponse {
-  tools: DescribedTool[];
-  notFound: { name: string; didYouMean: string[] }[];
-}
 
 export interface DiscoveryDeps {
   catalog: Catalog;

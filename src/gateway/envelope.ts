@@ -1,22 +1,8 @@
-import type { TraceEntry } from './tool-trace';
-import { ERROR_CODES, fromWire, toPublicError, type ExecutionStatus, type GatewayError, type PublicError } from '../errors';
-import type { LogEntry, SandboxOutcome } from '../executor';
-import type { GateViolation, RiskAssessment, RiskSignal } from '../gate';
+import { ERROR_CODES, fromWire, toPublicError, type GatewayError, type PublicError } from '../errors';
+import type { SandboxOutcome } from '../executor';
+import type { GateViolation, RiskAssessment } from '../gate';
+import type { ExecutionEnvelope } from './response-schemas';
 
-/** The result envelope of DESIGN §6, shared by REST, MCP and jobs. */
-export interface ExecutionEnvelope {
-  status: ExecutionStatus;
-  result?: unknown;
-  error?: PublicError;
-  logs: LogEntry[];
-  warnings: string[];
-  stats: { durationMs: number; toolCalls: number; iterations: number };
-  executionId: string;
-  /** Present when the risk scorer found anything (warnings and blocks say why). */
-  risk?: { score: number; signals: RiskSignal[] };
-  /** The tool calls in start order, when the request asked for `trace`. */
-  trace?: TraceEntry[];
-}
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 

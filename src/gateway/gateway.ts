@@ -14,12 +14,13 @@ import { ToolTrace } from './tool-trace';
 import { GatePool } from './gate-pool';
 import { Catalog, Upstream, createAccessControl, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits, type RiskPresetName } from '../config';
-import { GatewayError, toPublicError, type PublicError } from '../errors';
+import { GatewayError, toPublicError } from '../errors';
 import { ExecutorPool, SANDBOX_LIMIT_KEYS, cancelHookOf, type CancelHook, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
 import { createScriptCompiler, type CompiledScript, describeRisk, metaToolNamed, type RiskAssessment, type ScriptCompiler } from '../gate';
 import type { Logger } from '../log';
 import { createMetrics, type GatewayMetrics } from '../metrics';
-import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromViolations, type ExecutionEnvelope } from './envelope';
+import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromViolations } from './envelope';
+import type { ExecutionEnvelope, InvokeResponse } from './response-schemas';
 import { MAX_CONTEXT_DEPTH, jsonNesting } from './request-schemas';
 
 export interface ExecuteRequest {
@@ -51,7 +52,6 @@ export interface InvokeRequest {
   context?: Record<string, unknown>;
 }
 
-export type InvokeResponse = { status: 'ok'; result: unknown } | { status: 'tool_error'; error: PublicError };
 
 export interface GatewayOptions {
   config: LoadedConfig;

@@ -1,10 +1,18 @@
 export { Gateway } from './gateway';
-export type { GatewayOptions, ExecuteRequest, InvokeRequest, InvokeResponse } from './gateway';
-export type { ExecutionEnvelope } from './envelope';
-export type { TraceEntry } from './tool-trace';
+export type { GatewayOptions, ExecuteRequest, InvokeRequest } from './gateway';
+export type { ExecutionEnvelope, InvokeResponse, TraceEntry, DescribeResponse, DescribedTool } from './response-schemas';
 export { ExecuteBody, InvokeBody, SearchBody, DescribeBody, GetJobBody, requestJsonSchema, IDEMPOTENCY_KEY } from './request-schemas';
 export type { ExecuteBodyValue } from './request-schemas';
+export {
+  DescribeResponseSchema,
+  ErrorBodySchema,
+  ExecutionEnvelopeSchema,
+  InvokeResponseSchema,
+  JobViewSchema,
+  QueuedAnswerSchema,
+  SearchResponseSchema,
+  responseJsonSchema,
+} from './response-schemas';
 export { Discovery } from './discovery';
-export type { DescribeResponse, DescribedTool } from './discovery';
 export { GatewayApi, apiOf, CAPACITY_CODES } from './api';
 export { checkScript } from './check-script';

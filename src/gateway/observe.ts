@@ -1,6 +1,6 @@
 import type { Logger } from '../log';
 import type { GatewayMetrics } from '../metrics';
-import type { ExecutionEnvelope } from './envelope';
+import type { ExecutionEnvelope } from './response-schemas';
 
 export type ToolCallOutcome = 'ok' | 'tool_error' | 'not_found' | 'validation' | 'timeout' | 'cancelled';
 

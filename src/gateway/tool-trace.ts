@@ -1,21 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ToolReply } from '../executor';
+import type { TraceEntry } from './response-schemas';
 
 /** One tool call of a traced execution (`trace: true`), as the envelope reports it. */
-export interface TraceEntry {
-  /** The name the script called (an alias stays as written). */
-  tool: string;
-  /** Milliseconds from the execution's start to the call. */
-  startMs: number;
-  durationMs: number;
-  /** `unfinished`: still running when the execution ended (its deadline, or a call never awaited). */
-  outcome: 'ok' | 'error' | 'unfinished';
-  /** The error code when `outcome` is `error`. */
-  error?: string;
-  /** Only with `trace.includeArguments`; cut at TRACE_ARGUMENT_BYTES of JSON. */
-  arguments?: unknown;
-  argumentsTruncated?: true;
-}
 
 /** Arguments can be large; a trace is for reading. */
 export const TRACE_ARGUMENT_BYTES = 2_048;

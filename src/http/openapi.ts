@@ -1,7 +1,21 @@
-import { ERROR_CODES } from '../errors';
-import { DescribeBody, ExecuteBody, InvokeBody, SearchBody, requestJsonSchema } from '../gateway';
+import {
+  DescribeBody,
+  DescribeResponseSchema,
+  ErrorBodySchema,
+  ExecuteBody,
+  ExecutionEnvelopeSchema,
+  InvokeBody,
+  InvokeResponseSchema,
+  JobViewSchema,
+  QueuedAnswerSchema,
+  SearchBody,
+  SearchResponseSchema,
+  requestJsonSchema,
+  responseJsonSchema,
+} from '../gateway';
 
 const jsonSchema = (schema: Parameters<typeof requestJsonSchema>[0]): Record<string, unknown> => requestJsonSchema(schema, 'document');
+const answer = responseJsonSchema;
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
@@ -17,8 +31,8 @@ const COMMON_ERRORS = {
 
 /** The OpenAPI 3.1 document of our REST API, built from the same schemas that validate requests. */
 export function openApiDocument(version: string): Record<string, unknown> {
-  const post = (summary: string, body: string, okSchema: unknown, extra: Record<string, unknown> = {}) => ({
-    post: { summary, requestBody: { required: true, ...json(ref(body)) }, responses: { '200': { description: 'The answer', ...json(okSchema) }, ...COMMON_ERRORS, ...extra }, security: [{ apiKey: [] }, { bearer: [] }, {}] },
+  const post = (summary: string, body: string, okSchema: unknown, extra: Record<string, unknown> = {}, okStatus = '200') => ({
+    post: { summary, requestBody: { required: true, ...json(ref(body)) }, responses: { [okStatus]: { description: 'The answer', ...json(okSchema) }, ...COMMON_ERRORS, ...extra }, security: [{ apiKey: [] }, { bearer: [] }, {}] },
   });
   return {
     openapi: '3.1.0',
@@ -26,7 +40,25 @@ export function openApiDocument(version: string): Record<string, unknown> {
     paths: {
       '/v1/search': post('Rank tools for a request', 'SearchRequest', ref('SearchResponse')),
       '/v1/describe': post('Schemas, TypeScript declarations and examples of tools', 'DescribeRequest', ref('DescribeResponse')),
-      '/v1/execute': post('Run a script in the sandbox', 'ExecuteRequest', ref('ExecutionEnvelope'), { '503': errorResponse('Not ready, draining or saturated; see Retry-After') }),
+      '/v1/execute': post('Run a script in the sandbox (async: true queues it as a job)', 'ExecuteRequest', ref('ExecutionEnvelope'), {
+        '202': { description: 'Queued as a job (async: true); Location names it', ...json(ref('QueuedAnswer')) },
+        '503': errorResponse('Not ready, draining or saturated; see Retry-After'),
+      }),
+      '/v1/jobs': post('Queue a script as a job; Location names it', 'ExecuteRequest', ref('QueuedAnswer'), {}, '202'),
+      '/v1/jobs/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        get: {
+          summary: 'Read a job, waiting up to waitMs for it to finish',
+          parameters: [{ name: 'waitMs', in: 'query', schema: { type: 'integer', minimum: 0 } }],
+          responses: { '200': { description: 'The job', ...json(ref('JobView')) }, '404': errorResponse('No such job for this tenant (JOB_NOT_FOUND)'), ...COMMON_ERRORS },
+          security: [{ apiKey: [] }, { bearer: [] }, {}],
+        },
+        delete: {
+          summary: 'Cancel a job',
+          responses: { '200': { description: 'The job after cancelling', ...json(ref('JobView')) }, '404': errorResponse('No such job for this tenant (JOB_NOT_FOUND)'), ...COMMON_ERRORS },
+          security: [{ apiKey: [] }, { bearer: [] }, {}],
+        },
+      },
       '/v1/invoke': post('Call one tool', 'InvokeRequest', ref('InvokeResponse'), { '404': errorResponse('Unknown or hidden tool (TOOL_NOT_FOUND)') }),
       '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'The process runs' } } } },
       '/ready': { get: { summary: 'Readiness', responses: { '200': { description: 'Ready' }, '503': { description: 'Starting or draining' } } } },
@@ -43,60 +75,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
         DescribeRequest: jsonSchema(DescribeBody),
         ExecuteRequest: jsonSchema(ExecuteBody),
         InvokeRequest: jsonSchema(InvokeBody),
-        SearchResponse: {
-          type: 'object',
-          required: ['tools', 'total', 'strategy'],
-          properties: {
-            tools: { type: 'array', items: { type: 'object', required: ['name', 'description', 'score'], properties: { name: { type: 'string' }, description: { type: 'string' }, score: { type: 'number', minimum: 0, maximum: 1 }, matchedQueries: { type: 'array', items: { type: 'integer' } } } } },
-            total: { type: 'integer' },
-            strategy: { type: 'string', enum: ['tfidf', 'ml'], description: 'Which ranking answered: tfidf (lexical), or ml (lexical fused with embeddings) once the catalog is embedded' },
-          },
-        },
-        DescribeResponse: {
-          type: 'object',
-          required: ['tools', 'notFound'],
-          properties: {
-            tools: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['name', 'description', 'inputSchema', 'outputSchema', 'typescript', 'examples'],
-                properties: {
-                  name: { type: 'string' },
-                  description: { type: 'string' },
-                  inputSchema: { type: 'object' },
-                  outputSchema: { oneOf: [{ type: 'object' }, { const: 'unknown' }] },
-                  annotations: { type: 'object' },
-                  typescript: { type: 'string' },
-                  examples: { type: 'array', items: { type: 'string' } },
-                },
-              },
-            },
-            notFound: { type: 'array', items: { type: 'object', required: ['name', 'didYouMean'], properties: { name: { type: 'string' }, didYouMean: { type: 'array', items: { type: 'string' } } } } },
-          },
-        },
-        ExecutionEnvelope: {
-          type: 'object',
-          required: ['status', 'logs', 'warnings', 'stats', 'executionId'],
-          properties: {
-            status: { enum: ['ok', 'syntax_error', 'illegal_access', 'blocked', 'runtime_error', 'tool_error', 'timeout', 'limit_exceeded'] },
-            result: {},
-            error: ref('Error'),
-            logs: { type: 'array', items: { type: 'object', properties: { level: { type: 'string' }, message: { type: 'string' } } } },
-            warnings: { type: 'array', items: { type: 'string' } },
-            stats: { type: 'object', properties: { durationMs: { type: 'number' }, toolCalls: { type: 'integer' }, iterations: { type: 'integer' } } },
-            risk: { type: 'object' },
-            executionId: { type: 'string' },
-          },
-        },
-        InvokeResponse: { type: 'object', required: ['status'], properties: { status: { enum: ['ok', 'tool_error'] }, result: {}, error: ref('Error') } },
-        Error: {
-          type: 'object',
-          required: ['code', 'message', 'hint'],
-          properties: { code: { enum: Object.keys(ERROR_CODES) }, message: { type: 'string' }, hint: { type: 'string' } },
-          additionalProperties: true,
-        },
-        ErrorBody: { type: 'object', required: ['error'], properties: { error: ref('Error') } },
+        SearchResponse: answer(SearchResponseSchema),
+        DescribeResponse: answer(DescribeResponseSchema),
+        ExecutionEnvelope: answer(ExecutionEnvelopeSchema),
+        QueuedAnswer: answer(QueuedAnswerSchema),
+        InvokeResponse: answer(InvokeResponseSchema),
+        JobView: answer(JobViewSchema),
+        ErrorBody: answer(ErrorBodySchema),
       },
     },
   };

@@ -1,8 +1,23 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ZodType } from 'zod';
 import type { Limits } from '../config';
 import { formatZodError } from '../config';
-import { DescribeBody, ExecuteBody, GetJobBody, InvokeBody, SearchBody, requestJsonSchema, type GatewayApi } from '../gateway';
+import { z, type ZodType } from 'zod';
+import {
+  DescribeBody,
+  DescribeResponseSchema,
+  ExecuteBody,
+  ExecutionEnvelopeSchema,
+  GetJobBody,
+  InvokeBody,
+  InvokeResponseSchema,
+  JobViewSchema,
+  QueuedAnswerSchema,
+  SearchBody,
+  SearchResponseSchema,
+  requestJsonSchema,
+  responseJsonSchema,
+  type GatewayApi,
+} from '../gateway';
 import { GatewayError, toPublicError } from '../errors';
 import type { Caller } from '../auth';
 
@@ -55,13 +70,8 @@ function parseArgs<T>(schema: ZodType<T>, args: unknown): T {
   return parsed.data;
 }
 
-const anyObject = { type: 'object', additionalProperties: true };
-const errorSchema = {
-  type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' }, hint: { type: 'string' } },
-  required: ['code', 'message'],
-  additionalProperties: true,
-};
+/** MCP wants an object at the top of an output schema; a union of objects says so once more above its anyOf. */
+const outputSchemaOf = (schema: ZodType): Record<string, unknown> => ({ type: 'object', ...responseJsonSchema(schema) });
 
 /**
  * The four meta-tools. Descriptions carry the deployment's real limits, because the model reads them
@@ -77,22 +87,7 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         'returns the best matches as { tools: [{ name, description, score }], total, strategy }, score 0..1. ' +
         'Then call describe_tools on the names you need before using them in execute_script.',
       inputSchema: inputSchemaOf(SearchBody),
-      outputSchema: {
-        type: 'object',
-        properties: {
-          tools: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: { name: { type: 'string' }, description: { type: 'string' }, score: { type: 'number' }, matchedQueries: { type: 'array', items: { type: 'integer' } } },
-              required: ['name', 'description', 'score'],
-            },
-          },
-          total: { type: 'integer' },
-          strategy: { type: 'string', enum: ['tfidf', 'ml'], description: 'which ranking answered: tfidf (lexical) or ml (lexical fused with embeddings)' },
-        },
-        required: ['tools', 'total', 'strategy'],
-      },
+      outputSchema: outputSchemaOf(SearchResponseSchema),
       annotations: { title: 'Search tools', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
       async run({ api, args, caller }) {
         return { structured: { ...(await api.search(parseArgs(SearchBody, args), { caller })) }, isError: false };
@@ -105,14 +100,7 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         'Get how to call tools: for each of up to 50 `names` (as returned by search_tools) its description, JSON Schemas of ' +
         'arguments and result, a TypeScript declaration and usage examples. Unknown names are listed in notFound with suggestions.',
       inputSchema: inputSchemaOf(DescribeBody),
-      outputSchema: {
-        type: 'object',
-        properties: {
-          tools: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, typescript: { type: 'string' } }, required: ['name'] } },
-          notFound: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, didYouMean: { type: 'array', items: { type: 'string' } } } } },
-        },
-        required: ['tools', 'notFound'],
-      },
+      outputSchema: outputSchemaOf(DescribeResponseSchema),
       annotations: { title: 'Describe tools', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
       async run({ api, args, caller }) {
         return { structured: { ...(await api.describe(parseArgs(DescribeBody, args), { caller })) }, isError: false };
@@ -133,22 +121,8 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         `script ${limits.scriptBytes} bytes. Returns { status (ok or what failed), result?, error?: { code, message, hint, line?, column? }, logs, warnings, stats }. ` +
         'async: true queues it and answers { status: "queued", jobId } for get_job.',
       inputSchema: inputSchemaOf(ExecuteBody),
-      outputSchema: {
-        type: 'object',
-        properties: {
-          status: { type: 'string' },
-          result: {},
-          error: errorSchema,
-          logs: { type: 'array', items: anyObject },
-          warnings: { type: 'array', items: { type: 'string' } },
-          stats: anyObject,
-          executionId: { type: 'string' },
-          jobId: { type: 'string' },
-          trace: { type: 'array', items: anyObject },
-        },
-        // A queued execution answers { status: 'queued', jobId } instead of an envelope.
-        required: ['status'],
-      },
+      // A queued execution answers { status: 'queued', jobId } instead of an envelope.
+      outputSchema: outputSchemaOf(z.union([ExecutionEnvelopeSchema, QueuedAnswerSchema])),
       annotations: { title: 'Execute a script', readOnlyHint: false, destructiveHint: true, openWorldHint: true },
       async run({ api, args, caller, progress, signal, requestId }) {
         const answer = await api.execute(parseArgs(ExecuteBody, args), {
@@ -169,11 +143,7 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         'Call a single tool directly with `name` and `input` (arguments object); returns { status: "ok", result } or ' +
         '{ status: "tool_error", error }. For more than one call, or to filter a large result, use execute_script instead.',
       inputSchema: inputSchemaOf(InvokeBody),
-      outputSchema: {
-        type: 'object',
-        properties: { status: { type: 'string', enum: ['ok', 'tool_error'] }, result: {}, error: errorSchema },
-        required: ['status'],
-      },
+      outputSchema: outputSchemaOf(InvokeResponseSchema),
       annotations: { title: 'Invoke one tool', readOnlyHint: false, destructiveHint: true, openWorldHint: true },
       async run({ api, args, caller }) {
         const answer = await api.invoke(parseArgs(InvokeBody, args), { caller });
@@ -182,21 +152,6 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
     },
   ];
 }
-
-const jobViewSchema = {
-  type: 'object',
-  properties: {
-    jobId: { type: 'string' },
-    state: { enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] },
-    createdAt: { type: 'string' },
-    startedAt: { type: 'string' },
-    finishedAt: { type: 'string' },
-    progress: anyObject,
-    result: {},
-    error: errorSchema,
-  },
-  required: ['jobId', 'state', 'createdAt'],
-};
 
 /** get_job: reads (and optionally cancels) an async execution of the caller's tenant. */
 export function getJobTool(maxWaitMs: number): MetaTool {
@@ -207,7 +162,7 @@ export function getJobTool(maxWaitMs: number): MetaTool {
       'Read an async execution started with execute_script { async: true }: { jobId, state (queued, running, completed, failed, cancelled), ' +
       `progress?, result? (the execution envelope), error? }. waitMs (at most ${maxWaitMs}) waits for it to finish; cancel: true stops it.`,
     inputSchema: inputSchemaOf(GetJobBody),
-    outputSchema: jobViewSchema,
+    outputSchema: outputSchemaOf(JobViewSchema),
     annotations: { title: 'Get a job', readOnlyHint: false, destructiveHint: false, openWorldHint: false },
     async run({ api, args, caller }) {
       const body = parseArgs(GetJobBody, args);
