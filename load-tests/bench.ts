@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../src/config';
-import { Gateway } from '../src/gateway';
+import { createGateway, type Gateway } from '../src/gateway';
 import { silentLogger } from '../src/log';
 import { compileUncached } from '../src/gate';
 import { SCRIPTS, benchTools, scriptOfSize, typedScriptOfSize } from './bench-tools';
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     typescriptKb1: gateTimes(1024, config.effectiveLimits, true),
     typescriptKb14: gateTimes(14 * 1024, config.effectiveLimits, true),
   };
-  const gateway = new Gateway({ config, log: silentLogger(), extraTools: benchTools() });
+  const gateway = createGateway({ config, log: silentLogger(), extraTools: benchTools() });
   await gateway.start();
   const trivial = await inProcess(gateway, SCRIPTS.trivial);
   const threeTools = await inProcess(gateway, SCRIPTS.threeTools);

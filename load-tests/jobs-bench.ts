@@ -5,7 +5,7 @@
  * when a Redis URL is given (or REDIS_URL is set), for BullMQ. Prints a table and one JSON line.
  */
 import { loadConfig } from '../src/config';
-import { Gateway } from '../src/gateway';
+import { createGateway } from '../src/gateway';
 import { silentLogger } from '../src/log';
 import { ANONYMOUS } from '../src/auth';
 import { percentile, round } from './harness';
@@ -22,7 +22,7 @@ const SUBMITTERS = Number(opt('submitters') ?? 16);
 
 async function measure(label: string, redisUrl: string): Promise<Record<string, number | string>> {
   const config = loadConfig({ env: {}, overrides: { log: { level: 'silent' }, redis: { url: redisUrl, keyPrefix: `bench:${Date.now()}:` }, jobs: { concurrency: 32 } } });
-  const gateway = new Gateway({ config, log: silentLogger(), processMetrics: false });
+  const gateway = createGateway({ config, log: silentLogger(), processMetrics: false });
   await gateway.start();
   try {
     const submit = () => gateway.jobs.submit({ script: 'return 1', caller: ANONYMOUS });

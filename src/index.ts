@@ -1,5 +1,5 @@
 /** Public API for embedding scriptgate. Adding an export here makes it public. */
-export { Gateway } from './gateway';
+export { Gateway, createGateway } from './gateway';
 export type { GatewayOptions, ExecuteRequest, InvokeRequest, InvokeResponse, ExecutionEnvelope } from './gateway';
 export { loadConfig, ConfigError, PRESETS } from './config';
 export type { LoadedConfig, Limits, PresetName } from './config';

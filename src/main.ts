@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { runCheck } from './cli';
 import { ConfigError, loadConfig, type LoadedConfig } from './config';
-import { Gateway } from './gateway';
+import { createGateway } from './gateway';
 import { startHttpServer } from './http';
 import { createLogger, stderrLogger } from './log';
 import { serveStdio } from './mcp';
@@ -64,7 +64,7 @@ function serverSettings(config: LoadedConfig): { host: string; port: number; bod
 async function serve(configFile: string | undefined): Promise<void> {
   const config = loadConfig(configFile ? { file: configFile } : {});
   const log = createLogger(config.log.level);
-  const gateway = new Gateway({ config, log });
+  const gateway = createGateway({ config, log });
   await gateway.start();
   const running = await startHttpServer({ gateway, log, ...serverSettings(config) });
   log.info({ url: running.url, preset: config.preset, executors: config.executor.processes, tools: gateway.catalog.size }, 'scriptgate listening');
@@ -87,7 +87,7 @@ async function serve(configFile: string | undefined): Promise<void> {
 async function stdio(configFile: string | undefined): Promise<void> {
   const config = loadConfig(configFile ? { file: configFile } : {});
   const log = stderrLogger(config.log.level);
-  const gateway = new Gateway({ config, log });
+  const gateway = createGateway({ config, log });
   await gateway.start();
   const session = await serveStdio(gateway, log);
   log.info({ tools: gateway.catalog.size }, 'scriptgate serving MCP on stdio');
@@ -105,7 +105,7 @@ async function worker(configFile: string | undefined): Promise<void> {
   const config = loadConfig({ ...(configFile ? { file: configFile } : {}), overrides: { jobs: { consume: true }, search: { strategy: 'tfidf' } } });
   if (!config.redis.url) throw new ConfigError('scriptgate worker needs redis.url (REDIS_URL): it runs the jobs that API instances queue in Redis');
   const log = createLogger(config.log.level);
-  const gateway = new Gateway({ config, log });
+  const gateway = createGateway({ config, log });
   await gateway.start();
   // Probes and metrics only (executor restarts, tool calls and pool figures of the jobs this runner runs).
   const ops = await startHttpServer({ gateway, log, ...serverSettings(config), opsOnly: true });

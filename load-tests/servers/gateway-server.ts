@@ -5,7 +5,7 @@
  * deadline enforcement, the baseline that shows what enforcement costs.
  */
 import { loadConfig } from '../../src/config';
-import { Gateway } from '../../src/gateway';
+import { createGateway } from '../../src/gateway';
 import { startHttpServer } from '../../src/http';
 import { createLogger } from '../../src/log';
 import { benchTools } from '../bench-tools';
@@ -13,7 +13,7 @@ import { benchTools } from '../bench-tools';
 async function main(): Promise<void> {
   const config = loadConfig({ overrides: { log: { level: 'warn' } } });
   const log = createLogger(config.log.level);
-  const gateway = new Gateway({ config, log, extraTools: benchTools(Number(process.env.BENCH_TOOL_DELAY_MS ?? 0)), enforceDeadlines: process.env.BENCH_DEADLINES !== 'off' });
+  const gateway = createGateway({ config, log, extraTools: benchTools(Number(process.env.BENCH_TOOL_DELAY_MS ?? 0)), enforceDeadlines: process.env.BENCH_DEADLINES !== 'off' });
   await gateway.start();
   // With the ml strategy, load only once the catalog is embedded, or lexical search would be measured.
   while (config.search.strategy === 'ml' && gateway.search.status().serving !== 'ml') {

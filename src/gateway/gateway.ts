@@ -1,24 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createHash } from 'node:crypto';
-import { CachedLookups, MemoryResultCache, RedisResultCache } from '../cache';
-import { createRedis, type Redis } from '../redis';
-import { ToolSearch, type Embedder } from '../search';
-import { ANONYMOUS, Authenticator, TenantGuard, type Caller } from '../auth';
-import { Discovery } from './discovery';
-import { BullJobQueue, MemoryJobQueue, type JobQueue } from '../jobs';
-import { Observer, type ExecutionRef } from './observe';
+import type { Redis } from '../redis';
+import type { Embedder, ToolSearch } from '../search';
+import { ANONYMOUS, type Authenticator, type TenantGuard, type Caller } from '../auth';
+import type { Discovery } from './discovery';
+import type { JobQueue } from '../jobs';
+import type { Observer, ExecutionRef } from './observe';
 import { executeRequestOf } from './api';
-import { abortRace, executionContext, executorPoolOptions, inScript, registerLoadedSources, riskOf, runShutdownSteps, semanticSearch } from './gateway-support';
+import { abortRace, executionContext, inScript, registerLoadedSources, riskOf, runShutdownSteps } from './gateway-support';
 import { ToolTrace } from './tool-trace';
-import { GatePool } from './gate-pool';
-import { Catalog, Upstream, createAccessControl, type AccessControl, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
+import type { GatePool } from './gate-pool';
+import { Upstream, type AccessControl, type Catalog, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits, type RiskPresetName } from '../config';
 import { GatewayError, toPublicError } from '../errors';
-import { ExecutorPool, SANDBOX_LIMIT_KEYS, cancelHookOf, type CancelHook, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
-import { createScriptCompiler, type CompiledScript, describeRisk, metaToolNamed, type RiskAssessment, type ScriptCompiler } from '../gate';
+import { SANDBOX_LIMIT_KEYS, cancelHookOf, type CancelHook, type ExecutorPool, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
+import { type CompiledScript, describeRisk, metaToolNamed, type RiskAssessment, type ScriptCompiler } from '../gate';
 import type { Logger } from '../log';
-import { createMetrics, type GatewayMetrics } from '../metrics';
+import type { GatewayMetrics } from '../metrics';
 import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromViolations } from './envelope';
 import type { ExecutionEnvelope, InvokeResponse } from './response-schemas';
 import { MAX_CONTEXT_DEPTH, jsonNesting } from './request-schemas';
@@ -53,6 +51,26 @@ export interface InvokeRequest {
 }
 
 
+/** Everything a gateway is made of, built and wired by createGateway. */
+export interface GatewayParts {
+  config: LoadedConfig;
+  log: Logger;
+  catalog: Catalog;
+  compiler: ScriptCompiler;
+  gate: GatePool;
+  access: AccessControl;
+  metrics: GatewayMetrics;
+  observe: Observer;
+  jobs: JobQueue;
+  auth: Authenticator;
+  redis: Redis | undefined;
+  search: ToolSearch;
+  tenants: TenantGuard;
+  discovery: Discovery;
+  pool: ExecutorPool;
+  upstreams: Upstream[];
+}
+
 export interface GatewayOptions {
   config: LoadedConfig;
   log: Logger;
@@ -78,14 +96,15 @@ const SUGGESTED_UNKNOWN_TOOLS_PER_RUN = 3;
  * MCP and job runners share it.
  */
 export class Gateway {
-  readonly catalog = new Catalog();
+  readonly catalog: Catalog;
   readonly compiler: ScriptCompiler;
   readonly #gate: GatePool;
   readonly pool: ExecutorPool;
   readonly config: LoadedConfig;
   readonly metrics: GatewayMetrics;
   readonly access: AccessControl;
-  readonly upstreams: Upstream[] = [];
+  /** Filled as the sources load (start()). */
+  readonly upstreams: Upstream[];
   readonly search: ToolSearch;
   readonly discovery: Discovery;
   /** The shared Redis client when `redis.url` is set. */
@@ -98,49 +117,24 @@ export class Gateway {
   #inFlight = 0;
   #idleWaiters: (() => void)[] = [];
 
-  constructor(options: GatewayOptions) {
-    const { config, log } = options;
-    this.config = config;
-    this.#log = log;
-    if (options.extraTools) this.catalog.register(options.extraTools);
-    this.compiler = createScriptCompiler(config.gate.cacheEntries);
-    this.#gate = new GatePool(this.compiler);
-    this.access = createAccessControl(config.access);
-    this.metrics = createMetrics(
-      { restarts: () => this.pool.stats().restarts, pool: () => this.pool.stats(), upstreams: () => this.upstreams.map((u) => u.health()), jobs: () => this.jobs.counts() },
-      options.processMetrics ?? true,
-    );
-    this.#observe = new Observer(this.metrics, log);
-    const retentionMs = config.jobs.retentionSeconds * 1000;
-    this.jobs = config.redis.url ? new BullJobQueue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, retentionMs, log, retry: config.jobs.retry, maxCrashRetries: config.jobs.maxCrashRetries, timeoutMs: config.jobs.queueTimeoutMs }) : new MemoryJobQueue(retentionMs);
-    this.auth = new Authenticator(config.auth);
-    this.redis = config.redis.url ? createRedis(config.redis, log) : undefined;
-    this.search = new ToolSearch(this.catalog, {
-      debounceMs: config.search.rebuildDebounceMs,
-      sliceMs: config.search.rebuildSliceMs,
-      log,
-      ...(config.search.strategy === 'ml' ? { semantic: semanticSearch(config, this.redis, log, options.embedder) } : {}),
-    });
-    this.catalog.onChange(() => this.search.catalogChanged());
-    this.tenants = new TenantGuard(config, this.redis, (tenant, reason) => this.metrics.tenantRejections.inc({ tenant, reason }));
-    const cache = new CachedLookups(
-      this.redis ? new RedisResultCache(this.redis, config.redis.keyPrefix, config.cache.redisTtlSeconds) : new MemoryResultCache(config.cache.memoryEntries),
-      (area, result) => this.metrics.cacheRequests.inc({ area, result }),
-      log,
-    );
-    this.discovery = new Discovery({
-      catalog: this.catalog,
-      access: this.access,
-      search: this.search,
-      cache,
-      metrics: this.metrics,
-      policyKey: createHash('sha256').update(JSON.stringify(config.access)).digest('base64url').slice(0, 12),
-    });
-    this.search.onSwap((version, _previous, catalogChanged) => {
-      if (catalogChanged) this.metrics.indexRebuilds.inc();
-      this.discovery.retireVersionsExcept(version);
-    });
-    this.pool = new ExecutorPool(executorPoolOptions(config, log, options.enforceDeadlines ?? true));
+  /** Takes subsystems already built and wired; createGateway(options) is how one is made. */
+  constructor(parts: GatewayParts) {
+    this.config = parts.config;
+    this.#log = parts.log;
+    this.catalog = parts.catalog;
+    this.compiler = parts.compiler;
+    this.#gate = parts.gate;
+    this.access = parts.access;
+    this.metrics = parts.metrics;
+    this.#observe = parts.observe;
+    this.jobs = parts.jobs;
+    this.auth = parts.auth;
+    this.redis = parts.redis;
+    this.search = parts.search;
+    this.tenants = parts.tenants;
+    this.discovery = parts.discovery;
+    this.pool = parts.pool;
+    this.upstreams = parts.upstreams;
   }
 
   #sourcesLoaded: Promise<void> | undefined;

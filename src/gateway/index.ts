@@ -1,5 +1,6 @@
 export { Gateway } from './gateway';
-export type { GatewayOptions, ExecuteRequest, InvokeRequest } from './gateway';
+export { createGateway } from './create-gateway';
+export type { GatewayOptions, GatewayParts, ExecuteRequest, InvokeRequest } from './gateway';
 export type { ExecutionEnvelope, InvokeResponse, TraceEntry, DescribeResponse, DescribedTool } from './response-schemas';
 export { ExecuteBody, InvokeBody, SearchBody, DescribeBody, GetJobBody, requestJsonSchema, IDEMPOTENCY_KEY } from './request-schemas';
 export type { ExecuteBodyValue } from './request-schemas';

@@ -1,4 +1,4 @@
-import { Gateway, type ExecuteRequest, type ExecutionEnvelope, type GatewayOptions } from '../../src/gateway';
+import { createGateway, type Gateway, type ExecuteRequest, type ExecutionEnvelope, type GatewayOptions } from '../../src/gateway';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
 import { createTestTools } from './test-tools';
@@ -17,7 +17,7 @@ export interface TestGateway {
 export async function startTestGateway(overrides: Record<string, unknown> = {}, options: Partial<Pick<GatewayOptions, 'enforceDeadlines' | 'embedder' | 'log'>> = {}): Promise<TestGateway> {
   const config = loadConfig({ env: {}, overrides: { log: { level: 'silent' }, ...overrides } });
   const { tools, calls } = createTestTools();
-  const gateway = new Gateway({ config, extraTools: tools, processMetrics: false, ...options, log: options.log ?? silentLogger() });
+  const gateway = createGateway({ config, extraTools: tools, processMetrics: false, ...options, log: options.log ?? silentLogger() });
   await gateway.start();
   return {
     gateway,

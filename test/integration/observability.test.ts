@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config';
-import { Gateway } from '../../src/gateway';
+import { createGateway, type Gateway } from '../../src/gateway';
 import { startHttpServer, type RunningServer } from '../../src/http';
 import { createLogger } from '../../src/log';
 import { createTestTools } from '../helpers/test-tools';
@@ -38,7 +38,7 @@ describe('metrics, request ids and audit records', () => {
       env: {},
       overrides: { log: { level: 'info' }, auth: { apiKeys: [{ key: 'metrics-key-0123456789', tenant: 'acme' }, { key: 'mcp-key-0123456789', tenant: 'beta' }] }, tenants: { acme: { rateLimit: { points: 8, durationSeconds: 60 } } } },
     });
-    gateway = new Gateway({ config, log: createLogger('info', sink), extraTools: createTestTools().tools, processMetrics: false });
+    gateway = createGateway({ config, log: createLogger('info', sink), extraTools: createTestTools().tools, processMetrics: false });
     await gateway.start();
     server = await startHttpServer({ gateway, log: createLogger('info', sink), host: '127.0.0.1', port: 0, bodyLimitBytes: 64 * 1024, shutdownGraceMs: 2_000 });
   });

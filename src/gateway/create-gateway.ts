@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { Authenticator, TenantGuard } from '../auth';
+import { CachedLookups, MemoryResultCache, RedisResultCache } from '../cache';
+import { Catalog, createAccessControl, type Upstream } from '../catalog';
+import { ExecutorPool } from '../executor';
+import { createScriptCompiler } from '../gate';
+import { BullJobQueue, MemoryJobQueue } from '../jobs';
+import { createMetrics } from '../metrics';
+import { createRedis } from '../redis';
+import { ToolSearch } from '../search';
+import { Discovery } from './discovery';
+import { GatePool } from './gate-pool';
+import { Gateway, type GatewayOptions } from './gateway';
+import { executorPoolOptions, semanticSearch } from './gateway-support';
+import { Observer } from './observe';
+
+/**
+ * The composition root: builds every subsystem from the configuration and wires them together, in one
+ * place and in dependency order. Nothing is started: no process, connection or timer exists until
+ * `start()` (Redis and BullMQ connect lazily). Sources load in `start()` too.
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const { config, log } = options;
+  const catalog = new Catalog();
+  if (options.extraTools) catalog.register(options.extraTools);
+  const compiler = createScriptCompiler(config.gate.cacheEntries);
+  const upstreams: Upstream[] = [];
+  const pool = new ExecutorPool(executorPoolOptions(config, log, options.enforceDeadlines ?? true));
+  const retentionMs = config.jobs.retentionSeconds * 1000;
+  const jobs = config.redis.url
+    ? new BullJobQueue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, retentionMs, log, retry: config.jobs.retry, maxCrashRetries: config.jobs.maxCrashRetries, timeoutMs: config.jobs.queueTimeoutMs })
+    : new MemoryJobQueue(retentionMs);
+  const metrics = createMetrics(
+    { restarts: () => pool.stats().restarts, pool: () => pool.stats(), upstreams: () => upstreams.map((u) => u.health()), jobs: () => jobs.counts() },
+    options.processMetrics ?? true,
+  );
+  const redis = config.redis.url ? createRedis(config.redis, log) : undefined;
+  const search = new ToolSearch(catalog, {
+    debounceMs: config.search.rebuildDebounceMs,
+    sliceMs: config.search.rebuildSliceMs,
+    log,
+    ...(config.search.strategy === 'ml' ? { semantic: semanticSearch(config, redis, log, options.embedder) } : {}),
+  });
+  catalog.onChange(() => search.catalogChanged());
+  const access = createAccessControl(config.access);
+  const cache = new CachedLookups(
+    redis ? new RedisResultCache(redis, config.redis.keyPrefix, config.cache.redisTtlSeconds) : new MemoryResultCache(config.cache.memoryEntries),
+    (area, result) => metrics.cacheRequests.inc({ area, result }),
+    log,
+  );
+  const discovery = new Discovery({
+    catalog,
+    access,
+    search,
+    cache,
+    metrics,
+    policyKey: createHash('sha256').update(JSON.stringify(config.access)).digest('base64url').slice(0, 12),
+  });
+  search.onSwap((version, _previous, catalogChanged) => {
+    if (catalogChanged) metrics.indexRebuilds.inc();
+    discovery.retireVersionsExcept(version);
+  });
+  return new Gateway({
+    config,
+    log,
+    catalog,
+    compiler,
+    gate: new GatePool(compiler),
+    access,
+    metrics,
+    observe: new Observer(metrics, log),
+    jobs,
+    auth: new Authenticator(config.auth),
+    redis,
+    search,
+    tenants: new TenantGuard(config, redis, (tenant, reason) => metrics.tenantRejections.inc({ tenant, reason })),
+    discovery,
+    pool,
+    upstreams,
+  });
+}
