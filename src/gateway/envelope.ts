@@ -11,11 +11,64 @@ export function envelopeFromOutcome(outcome: SandboxOutcome, executionId: string
   const allWarnings = warnings.length ? [...warnings, ...outcome.warnings] : outcome.warnings;
   if (outcome.ok) {
     const envelope: ExecutionEnvelope = { status: 'ok', logs: outcome.logs, warnings: allWarnings, stats, executionId };
-    if (outcome.resultJson !== undefined) envelope.result = JSON.parse(outcome.resultJson);
+    const json = outcome.resultJson;
+    if (json !== undefined) {
+      // Making the result lazy costs a few microseconds, more than parsing and writing a short one again.
+      if (json.length < SPLICED_RESULT_CHARS) envelope.result = JSON.parse(json);
+      else attachResultJson(envelope, json);
+    }
     return envelope;
   }
   const err = fromWire(outcome.error);
   return { status: err.status, error: toPublicError(err), logs: outcome.logs, warnings: allWarnings, stats, executionId };
+}
+
+/** Results at least this long are spliced into the REST answer as the sandbox wrote them. */
+export const SPLICED_RESULT_CHARS = 1024;
+
+/** The result as the sandbox serialised it, for envelopes whose `result` nobody has read yet. */
+const unreadResults = new WeakMap<object, string>();
+
+/**
+ * `result` is parsed only when read (MCP's structured content, a job's stored envelope, an embedder); the
+ * REST answer splices the sandbox's JSON text into its body instead (answerJson), so a large result is
+ * neither parsed nor serialised again on the front.
+ */
+function attachResultJson(envelope: ExecutionEnvelope, json: string): void {
+  unreadResults.set(envelope, json);
+  Object.defineProperty(envelope, 'result', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      unreadResults.delete(envelope);
+      const parsed: unknown = JSON.parse(json);
+      Object.defineProperty(envelope, 'result', { value: parsed, writable: true, enumerable: true, configurable: true });
+      return parsed;
+    },
+    set(value: unknown) {
+      unreadResults.delete(envelope);
+      Object.defineProperty(envelope, 'result', { value, writable: true, enumerable: true, configurable: true });
+    },
+  });
+}
+
+/**
+ * The JSON text of an answer. An envelope whose result was never read is written around the sandbox's own
+ * JSON of it, with its fields in their order; anything else (a result read, and maybe changed) is
+ * JSON.stringify.
+ */
+export function answerJson(value: unknown): string {
+  const json = value !== null && typeof value === 'object' ? unreadResults.get(value) : undefined;
+  if (json === undefined) return JSON.stringify(value);
+  const before: Record<string, unknown> = {};
+  let after: Record<string, unknown> | undefined;
+  for (const key in value as Record<string, unknown>) {
+    if (key === 'result') after = {};
+    else (after ?? before)[key] = (value as Record<string, unknown>)[key];
+  }
+  // `before` holds at least status; `after` is empty unless fields were added after the result (trace).
+  const tail = after === undefined ? '}' : JSON.stringify(after);
+  return `${JSON.stringify(before).slice(0, -1)},"result":${json}${tail === '{}' || tail === '}' ? '}' : `,${tail.slice(1)}`}`;
 }
 
 export function envelopeFromViolations(violations: GateViolation[], executionId: string, durationMs: number, warnings: string[], omitted = 0): ExecutionEnvelope {

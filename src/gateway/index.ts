@@ -16,4 +16,5 @@ export {
 } from './response-schemas';
 export { Discovery } from './discovery';
 export { GatewayApi, apiOf, CAPACITY_CODES } from './api';
+export { answerJson } from './envelope';
 export { checkScript } from './check-script';

@@ -6,7 +6,7 @@ import type { CancelHook } from '../executor';
 import { formatZodError } from '../config';
 import { ERROR_CODES, GatewayError, toPublicError, type ErrorCode } from '../errors';
 import type { Logger } from '../log';
-import { CAPACITY_CODES, DescribeBody, ExecuteBody, IDEMPOTENCY_KEY, InvokeBody, SearchBody, type ExecuteBodyValue, type GatewayApi } from '../gateway';
+import { CAPACITY_CODES, DescribeBody, ExecuteBody, IDEMPOTENCY_KEY, InvokeBody, SearchBody, answerJson, type ExecuteBodyValue, type GatewayApi } from '../gateway';
 
 /**
  * The REST API's JSON routes, written against plain inputs so the express app and the front door
@@ -159,7 +159,7 @@ export function sendFailure(res: ServerResponse, err: unknown, options: { bodyLi
 
 /** Writes a JSON reply on Node's response (express's Response is one). */
 export function sendJson(res: ServerResponse, reply: JsonReply): void {
-  const body = JSON.stringify(reply.payload);
+  const body = answerJson(reply.payload);
   if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
   res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);

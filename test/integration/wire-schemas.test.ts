@@ -40,6 +40,7 @@ describe('served wire schemas validate real answers', () => {
 
   const SCRIPTS: [string, Record<string, unknown>, string][] = [
     ['ok with logs and a result', { script: "console.log('hi'); return (await callTool('users:list', { limit: 2 })).items" }, 'ok'],
+    ['ok with a large result, spliced into the REST answer as the sandbox wrote it', { script: "return Array.from({ length: 300 }, (_, i) => ({ i, name: 'item ' + i }))" }, 'ok'],
     ['ok with a trace and arguments', { script: "await callTool('test:echo', { a: 1 }); return 1", trace: true }, 'ok'],
     ['a tool error', { script: "await callTool('test:fail', {})" }, 'tool_error'],
     ['a syntax error', { script: 'return (' }, 'syntax_error'],
