@@ -5,6 +5,6 @@ export type { ToolDefinition, ToolCallContext, ToolAnnotations, JsonSchema } fro
 export { DEMO_TOOLS_DIR, defineTool, loadModuleTools } from './sources/modules';
 export type { DefinedTool, ToolModuleDefinition } from './sources/modules';
 export { createAccessControl, globToRegExp } from './access';
-export type { AccessControl, AccessPolicy, TenantToolPolicy, ToolAccessOverride } from './access';
+export type { AccessControl, AccessPolicy, TenantToolPolicy } from './access';
 export { Upstream } from './sources/mcp/upstream';
 export { loadOpenApiTools } from './sources/openapi';

@@ -1,2 +1,1 @@
 export { runCheck } from './check';
-export type { CheckOptions } from './check';

@@ -3,7 +3,7 @@ export type { ScriptCompiler } from './compile';
 export { RULES } from './rules';
 export { scriptPosition } from './positions';
 export { locateFailure } from './failure';
-export { META_TOOLS, SANDBOX_LIBRARY, metaToolNamed } from './globals';
+export { SANDBOX_LIBRARY, metaToolNamed } from './globals';
 export { LruCache } from './lru';
 export type { CompiledScript, GateResult, GateViolation, GateLimits } from './types';
 export { RISK_PRESETS, assessRisk, describeRisk, isInternalHost, resolveTraits } from './risk';

@@ -1,7 +1,7 @@
 export { Gateway } from './gateway';
 export { createGateway } from './create-gateway';
-export type { GatewayOptions, GatewayParts, ExecuteRequest, InvokeRequest } from './gateway';
-export type { ExecutionEnvelope, InvokeResponse, TraceEntry, DescribeResponse, DescribedTool } from './response-schemas';
+export type { GatewayOptions, ExecuteRequest, InvokeRequest } from './gateway';
+export type { ExecutionEnvelope, InvokeResponse, TraceEntry } from './response-schemas';
 export { ExecuteBody, InvokeBody, SearchBody, DescribeBody, GetJobBody, requestJsonSchema, IDEMPOTENCY_KEY } from './request-schemas';
 export type { ExecuteBodyValue } from './request-schemas';
 export {
@@ -14,7 +14,6 @@ export {
   SearchResponseSchema,
   responseJsonSchema,
 } from './response-schemas';
-export { Discovery } from './discovery';
 export { GatewayApi, apiOf, CAPACITY_CODES } from './api';
 export { answerJson } from './envelope';
 export { checkScript } from './check-script';

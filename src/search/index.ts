@@ -4,6 +4,6 @@ export { DEFAULT_TUNING } from './tuning';
 export type { SearchTuning } from './tuning';
 export { splitWords, contentWords, queryWords, weightedQueryWords, segmentWord, splitClauses } from './tokenize';
 export { ToolSearch } from './tool-search';
-export type { SearchableCatalog, SearchView, SearchRequest, SearchHit, SearchResponse, SearchStrategy } from './tool-search';
+export type { SearchableCatalog, SearchView, SearchResponse, SearchStrategy } from './tool-search';
 export { WorkerEmbedder, DiskEmbeddingStore, RedisEmbeddingStore, SemanticSearch, VectorIndex, embeddingText, fuseHits, measureRecall, loadUsearch, HYBRID } from './semantic';
-export type { Embedder, EmbedderInfo, EmbeddingWorkerData } from './semantic';
+export type { Embedder, EmbedderInfo } from './semantic';
