@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config';
 import { createGateway, type Gateway } from '../src/gateway';
 import { silentLogger } from '../src/log';
 import { compileUncached } from '../src/gate';
+import { answerJson, envelopeFromOutcome } from '../src/gateway/envelope';
 import { SCRIPTS, benchTools, scriptOfSize, typedScriptOfSize } from './bench-tools';
 import { medianFigures, numberOption, loadHttp, percentile, round, startChildServer, type HttpFigures } from './harness';
 
@@ -63,6 +64,27 @@ function gateTimes(bytes: number, limits: Parameters<typeof compileUncached>[1],
   return { bytes: Buffer.byteLength(source), p50: round(percentile(times, 50)), p99: round(percentile(times, 99)) };
 }
 
+/**
+ * The front's cost of turning a sandbox outcome into the REST answer's text: as served (a result of 1 KiB
+ * or more spliced as the sandbox wrote it), against parsing the result and writing the envelope again.
+ */
+function answerTimes(rows: number): { bytes: number; servedUs: number; reparsedUs: number } {
+  const resultJson = JSON.stringify(Array.from({ length: rows }, (_, i) => ({ id: `u_${i}`, name: `user ${i}`, tags: ['a', 'b'] })));
+  const outcome = () => ({ ok: true as const, resultJson, logs: [], warnings: [], stats: { toolCalls: 3, iterations: 0, runMs: 1 } });
+  const time = (fn: () => void): number => {
+    const n = Math.max(50, Math.round(2e7 / resultJson.length));
+    for (let i = 0; i < n; i++) fn();
+    const t = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    return round(((performance.now() - t) * 1000) / n, 2);
+  };
+  return {
+    bytes: resultJson.length,
+    servedUs: time(() => answerJson(envelopeFromOutcome(outcome(), 'exec_bench', 1, []))),
+    reparsedUs: time(() => JSON.stringify({ ...envelopeFromOutcome({ ...outcome(), resultJson: undefined }, 'exec_bench', 1, []), result: JSON.parse(resultJson) as unknown })),
+  };
+}
+
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = EXECUTORS > 0 ? { SCRIPTGATE_EXECUTORS: String(EXECUTORS) } : {};
   const config = loadConfig({ env: { ...process.env, ...env }, overrides: { log: { level: 'silent' } } });
@@ -72,6 +94,7 @@ async function main(): Promise<void> {
     typescriptKb1: gateTimes(1024, config.effectiveLimits, true),
     typescriptKb14: gateTimes(14 * 1024, config.effectiveLimits, true),
   };
+  const answer = { rows2: answerTimes(2), rows5000: answerTimes(5000) };
   const gateway = createGateway({ config, log: silentLogger(), extraTools: benchTools() });
   await gateway.start();
   const trivial = await inProcess(gateway, SCRIPTS.trivial);
@@ -109,6 +132,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     settings: { executors: config.executor.processes, threads: config.pool.maxThreads, tasksPerThread: config.pool.tasksPerThread, connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS },
     gate,
+    answer,
     inProcess: { trivial, threeTools },
     http,
     ratios: {
@@ -120,6 +144,7 @@ async function main(): Promise<void> {
   };
   console.log(`gate (uncached) ${gate.kb1.bytes} B: p50 ${gate.kb1.p50} ms  p99 ${gate.kb1.p99} ms; ${gate.kb14.bytes} B: p50 ${gate.kb14.p50} ms  p99 ${gate.kb14.p99} ms`);
   console.log(`gate (uncached, TypeScript) ${gate.typescriptKb1.bytes} B: p50 ${gate.typescriptKb1.p50} ms  p99 ${gate.typescriptKb1.p99} ms; ${gate.typescriptKb14.bytes} B: p50 ${gate.typescriptKb14.p50} ms  p99 ${gate.typescriptKb14.p99} ms`);
+  for (const a of Object.values(answer)) console.log(`answer text, ${a.bytes} B result: ${a.servedUs} µs as served, ${a.reparsedUs} µs parsed and written again`);
   console.log(`in-process  trivial: p50 ${trivial.p50} ms  p99 ${trivial.p99} ms  ${trivial.rps} scripts/s (c=${CONNECTIONS})`);
   console.log(`in-process  3 tools: p50 ${threeTools.p50} ms  p99 ${threeTools.p99} ms  ${threeTools.rps} scripts/s (c=${CONNECTIONS})`);
   for (const [name, f] of Object.entries(http)) {
