@@ -38,6 +38,14 @@ const Server = z
      * Answering is not counted: a long execution is not cut by it.
      */
     requestReadTimeoutMs: int(1_000).default(30_000),
+    /**
+     * Host names (or host:port) accepted besides this machine's loopback names. Bound to a loopback
+     * address, every route refuses any other Host, so a web page that rebinds its name to 127.0.0.1
+     * cannot reach the service; bound elsewhere, a non-empty list is enforced the same way.
+     */
+    allowedHosts: z.array(z.string().min(1)).default([]),
+    /** Origins (scheme://host[:port]) browsers may call from besides loopback ones; the same rule as allowedHosts. */
+    allowedOrigins: z.array(z.string().min(1)).default([]),
   })
   .strict();
 
@@ -233,13 +241,6 @@ const Search = z
   })
   .strict();
 
-const Mcp = z
-  .object({
-    /** Host header values /mcp accepts (DNS-rebinding protection), e.g. ["gateway.example.com"]; empty accepts any. */
-    allowedHosts: z.array(z.string().min(1)).default([]),
-  })
-  .strict();
-
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const TenantId = z.string().regex(TENANT_ID, 'a tenant id is 1-64 letters, digits, _ . or -, starting with a letter or digit');
 
@@ -355,7 +356,6 @@ export const ConfigSchema = z
     redis: Redis.prefault({}),
     cache: Cache.prefault({}),
     search: Search.prefault({}),
-    mcp: Mcp.prefault({}),
     jobs: Jobs.prefault({}),
     trace: Trace.prefault({}),
     playground: Playground.prefault({}),

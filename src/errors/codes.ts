@@ -38,6 +38,8 @@ export const ERROR_CODES = Object.freeze({
   QUEUE_UNAVAILABLE: spec('runtime_error', 503, "The job queue's Redis is unreachable or slow; retry after Retry-After with the same Idempotency-Key, so a job that was accepted is not submitted twice.", true),
   JOB_NOT_FOUND: spec('runtime_error', 404, 'Use a jobId returned by an async execution; finished jobs are kept for jobs.retentionSeconds only.'),
   ROUTE_NOT_FOUND: spec('runtime_error', 404, 'Check the path and method against docs/api.md.'),
+  HOST_NOT_ALLOWED: spec('runtime_error', 403, 'Call the service by a name of this machine (127.0.0.1, localhost), or list the name you use in server.allowedHosts.'),
+  ORIGIN_NOT_ALLOWED: spec('runtime_error', 403, 'A browser page may call the service only from a loopback origin or one listed in server.allowedOrigins.'),
   NOT_READY: spec('runtime_error', 503, 'The service is starting or its executors are restarting; retry shortly.', true),
   SHUTTING_DOWN: spec('runtime_error', 503, 'This instance is draining; retry, another instance will answer.', true),
   SATURATED: spec('runtime_error', 503, 'All executors are busy and the queue is full; retry with backoff.', true),

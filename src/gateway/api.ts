@@ -52,8 +52,9 @@ export const CAPACITY_CODES: ReadonlySet<string> = new Set(['SATURATED', 'NOT_RE
 
 /** Settings a transport reads; nothing else of the configuration reaches it. */
 export interface ApiSettings {
-  /** Hosts /mcp accepts (DNS-rebinding protection); empty: any. */
-  readonly mcpAllowedHosts: readonly string[];
+  /** Host and Origin values accepted besides loopback ones (DNS-rebinding protection, see src/http/host-guard.ts). */
+  readonly allowedHosts: readonly string[];
+  readonly allowedOrigins: readonly string[];
   /** codecall_only lists and serves no raw tools over MCP. */
   readonly rawToolsListed: boolean;
   readonly jobMaxWaitMs: number;
@@ -71,7 +72,8 @@ export class GatewayApi {
     this.#g = gateway;
     const { config } = gateway;
     this.settings = Object.freeze({
-      mcpAllowedHosts: config.mcp.allowedHosts,
+      allowedHosts: config.server.allowedHosts,
+      allowedOrigins: config.server.allowedOrigins,
       rawToolsListed: config.access.mode !== 'codecall_only',
       jobMaxWaitMs: config.jobs.maxWaitMs,
       jobRetentionMs: config.jobs.retentionSeconds * 1000,

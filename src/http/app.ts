@@ -8,6 +8,7 @@ import { openApiDocument } from './openapi';
 import { playgroundRouter } from '../playground';
 import { ANONYMOUS, type Caller } from '../auth';
 import { createFrontDoor } from './front-door';
+import type { HostGuard } from './host-guard';
 import { admitRequest, authChallenge, hangUpHook, isJsonContentType, jsonRoutes, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
 
 export interface AppOptions {
@@ -18,6 +19,8 @@ export interface AppOptions {
   isDraining: () => boolean;
   /** Only /health, /ready and /metrics (a job runner's HTTP). */
   opsOnly?: boolean;
+  /** Refuses requests by Host and Origin before anything else runs (DNS-rebinding protection). */
+  hostGuard?: HostGuard | undefined;
 }
 
 const callerOf = (res: Response): Caller => (res.locals.caller as Caller | undefined) ?? ANONYMOUS;
@@ -32,8 +35,17 @@ interface SharedHandlers {
 export function createRequestHandler(options: AppOptions): RequestListener {
   const shared: SharedHandlers = { face: new McpFace(options.api), routes: jsonRoutes(options.api) };
   const app = createApp(options, shared);
-  if (options.opsOnly) return app;
-  return createFrontDoor({ api: options.api, log: options.log, bodyLimitBytes: options.bodyLimitBytes, isDraining: options.isDraining, ...shared }, app);
+  const handler = options.opsOnly ? app : createFrontDoor({ api: options.api, log: options.log, bodyLimitBytes: options.bodyLimitBytes, isDraining: options.isDraining, ...shared }, app);
+  const guard = options.hostGuard;
+  if (!guard) return handler;
+  return (req, res) => {
+    const refused = guard(req.headers, req.url);
+    if (refused === undefined) return handler(req, res);
+    res.setHeader('X-Request-Id', requestIdFrom(req.headers['x-request-id'] as string | undefined));
+    // The body is not read: close the connection once answered.
+    res.setHeader('Connection', 'close');
+    sendFailure(res, refused, { bodyLimitBytes: options.bodyLimitBytes, log: options.log, challenge: undefined, where: {} });
+  };
 }
 
 export function createApp(options: AppOptions, shared: SharedHandlers = { face: new McpFace(options.api), routes: jsonRoutes(options.api) }): express.Express {
@@ -99,7 +111,7 @@ export function createApp(options: AppOptions, shared: SharedHandlers = { face: 
       }
     });
 
-    app.use(mcpRouter({ face: shared.face, log, bodyLimitBytes: options.bodyLimitBytes, allowedHosts: api.settings.mcpAllowedHosts }));
+    app.use(mcpRouter({ face: shared.face, log, bodyLimitBytes: options.bodyLimitBytes }));
 
     for (const [path, route] of Object.entries(shared.routes)) {
       app.post(path, json, async (req, res, next) => {

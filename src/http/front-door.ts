@@ -101,7 +101,7 @@ export function createFrontDoor(options: FrontDoorOptions, next: RequestListener
       return fail(res, err, challenge, requestId);
     }
     if (route === undefined) {
-      const call = plainCall(body, req.headers, api.settings.mcpAllowedHosts);
+      const call = plainCall(body, req.headers);
       if (call) return answerPlainCall(options.face, log, call, res, caller, requestId);
       // express keeps what is already set: the body (body-parser skips a request already read) and locals.
       Object.assign(req, { body });

@@ -4,6 +4,7 @@ import { ConfigError } from '../config';
 import { apiOf, type Gateway } from '../gateway';
 import type { Logger } from '../log';
 import { createRequestHandler } from './app';
+import { createHostGuard, isLoopbackAddress } from './host-guard';
 import { responseClosed } from './routes';
 
 export interface HttpServerOptions {
@@ -27,16 +28,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Loopback only: 127.0.0.0/8, ::1, localhost. */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
-}
-
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { log } = options;
   // The transports see the gateway only through its API.
   const api = apiOf(options.gateway);
-  if (!options.opsOnly && !api.authEnabled && !isLoopbackHost(options.host)) {
+  if (!options.opsOnly && !api.authEnabled && !isLoopbackAddress(options.host)) {
     throw new ConfigError(
       `refusing to listen on ${options.host} without authentication: anyone who can reach it could run scripts. ` +
         'Configure API keys (auth.apiKeys or SCRIPTGATE_API_KEYS="key:tenant") or JWT (auth.jwt), or bind to 127.0.0.1.',
@@ -46,7 +42,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const readTimeoutMs = options.requestReadTimeoutMs ?? 30_000;
   // Node checks the request timeouts on this interval (30 s by default, which would let a slow client
   // hold its socket for up to twice the timeout).
-  const server = createServer({ connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(readTimeoutMs / 4))) }, createRequestHandler({ api, log, bodyLimitBytes: options.bodyLimitBytes, isDraining: () => draining, ...(options.opsOnly ? { opsOnly: true } : {}) }));
+  const server = createServer({ connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(readTimeoutMs / 4))) }, createRequestHandler({
+      api,
+      log,
+      bodyLimitBytes: options.bodyLimitBytes,
+      isDraining: () => draining,
+      hostGuard: createHostGuard({ bindHost: options.host, allowedHosts: api.settings.allowedHosts, allowedOrigins: api.settings.allowedOrigins }),
+      ...(options.opsOnly ? { opsOnly: true } : {}),
+    }));
   // Keep-alive sockets outlive a load balancer's idle timeout by default; a few seconds is plenty here.
   server.keepAliveTimeout = 5_000;
   // Node answers 408 and closes a connection whose request (headers and body) has not arrived in time: a

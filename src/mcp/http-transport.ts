@@ -13,8 +13,6 @@ export interface McpHttpOptions {
   face: McpFace;
   log: Logger;
   bodyLimitBytes: number;
-  /** Host header values accepted (DNS-rebinding protection); empty accepts any host. */
-  allowedHosts: readonly string[];
 }
 
 const callerFromAuthInfo = (authInfo: unknown): Caller => ((authInfo as { extra?: { caller?: Caller } } | undefined)?.extra?.caller ?? ANONYMOUS);
@@ -95,7 +93,7 @@ const header = (headers: IncomingHttpHeaders, name: string): string | undefined 
  * allowed Host). Anything else (initialize, notifications, batches, progress, malformed messages, bad
  * headers) goes to the SDK transport, which answers it exactly as the specification says.
  */
-export function plainCall(body: unknown, headers: IncomingHttpHeaders, allowedHosts: readonly string[]): PlainCall | undefined {
+export function plainCall(body: unknown, headers: IncomingHttpHeaders): PlainCall | undefined {
   const message = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown } | null;
   if (message === null || typeof message !== 'object' || Array.isArray(message) || message.jsonrpc !== '2.0') return undefined;
   const { id, method } = message;
@@ -105,7 +103,6 @@ export function plainCall(body: unknown, headers: IncomingHttpHeaders, allowedHo
   if (!accept.includes('application/json') || !accept.includes('text/event-stream') || !/^application\/json\s*(?:;|$)/i.test(header(headers, 'content-type') ?? '')) return undefined;
   const version = header(headers, 'mcp-protocol-version');
   if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return undefined;
-  if (allowedHosts.length > 0 && !allowedHosts.includes(header(headers, 'host') ?? '')) return undefined;
   if (method === 'tools/call' && !CallToolRequestSchema.safeParse({ method, params: message.params }).success) return undefined;
   // A task-augmented call answers with a task, which the SDK server handles.
   if ((message.params as { task?: unknown } | undefined)?.task !== undefined) return undefined;
@@ -149,7 +146,7 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
   router.post('/mcp', json, async (req: Request, res: Response) => {
     const caller = (res.locals.caller as Caller | undefined) ?? ANONYMOUS;
     const requestId = typeof res.locals.requestId === 'string' ? res.locals.requestId : undefined;
-    const call = plainCall(req.body, req.headers, options.allowedHosts);
+    const call = plainCall(req.body, req.headers);
     if (call) {
       await answerPlainCall(face, log, call, res, caller, requestId);
       return;
@@ -178,7 +175,6 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
       // A plain JSON answer is cheapest; a request that asked for progress gets an event stream so the
       // notifications can travel before the result.
       enableJsonResponse: !wantsProgress(req.body),
-      ...(options.allowedHosts.length > 0 ? { enableDnsRebindingProtection: true, allowedHosts: [...options.allowedHosts] } : {}),
     });
     res.on('close', () => {
       // Closing detaches the Server (and aborts a handler whose client went away).

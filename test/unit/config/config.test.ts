@@ -22,7 +22,7 @@ describe('config schema and defaults', () => {
   test('every option has a default', () => {
     const config = loadConfig({ env: {} });
     expect(config.preset).toBe('secure');
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 3000, bodyLimitBytes: 2 * 1024 * 1024, shutdownGraceMs: 30_000, requestReadTimeoutMs: 30_000 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 3000, bodyLimitBytes: 2 * 1024 * 1024, shutdownGraceMs: 30_000, requestReadTimeoutMs: 30_000, allowedHosts: [], allowedOrigins: [] });
     expect(config.effectiveLimits).toEqual(PRESETS.secure);
   });
 
@@ -104,7 +104,8 @@ describe('SCRIPTGATE_* environment overrides', () => {
       'sources.mcp': [{ name: 'gh', transport: 'stdio', command: 'node', args: ['server.js'], env: {}, headers: {}, callTimeoutMs: 1000, maxConcurrency: 2, reconnectInitialMs: 100, reconnectMaxMs: 1000 }],
       'risk.tools': { 'emails:send': { openWorld: true, points: 10 } },
       'access.include': ['users:*'],
-      'mcp.allowedHosts': ['gateway.example.com'],
+      'server.allowedHosts': ['gateway.example.com'],
+      'server.allowedOrigins': ['https://app.example.com'],
       'auth.apiKeys': [{ key: 'k-0123456789abcdef', tenant: 'acme' }],
       tenants: { acme: { preset: 'balanced', rateLimit: { points: 10, durationSeconds: 1 }, maxConcurrentExecutions: 2 } },
       'access.exclude': ['payments:*'],
