@@ -3,7 +3,7 @@
 # Build: docker build -t scriptgate:0.1.0 .
 
 # ---- build: compile TypeScript with the dev toolchain, then drop dev dependencies ----
-FROM node:20.20.2-bookworm-slim AS build
+FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -18,7 +18,7 @@ COPY config ./config
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime: production dependencies and compiled code, owned by root, run as an unprivileged user ----
-FROM node:20.20.2-bookworm-slim AS runtime
+FROM node:24.22.3-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     SCRIPTGATE_HOST=0.0.0.0 \
     SCRIPTGATE_PORT=3000

@@ -154,8 +154,9 @@ describe('analyzeRegex time bound', () => {
     const verdict = analyzeRegex(pattern, '');
     return { verdict, ms: performance.now() - t0 };
   };
-  // The budget is 20 ms, tried twice; the bound leaves room for a loaded CI machine, while unbounded these take seconds.
-  const BOUND_MS = 100;
+  // The budget is 20 ms, tried twice. The bound only tells "cut off" from "ran to the end" (seconds to minutes
+  // unbounded), with room for a machine whose cores are all busy: a tighter one failed under load.
+  const BOUND_MS = 1_000;
 
   test('deeply nested stars (2 s unbounded) are cut off and reported unknown', () => {
     const pattern = `${'('.repeat(30)}a*${')*'.repeat(30)}`;
