@@ -8,6 +8,10 @@ import { ANONYMOUS, type Caller } from '../auth';
 import type { Logger } from '../log';
 import { mcpCaller } from './job-tasks';
 import type { McpFace } from './mcp-server';
+import { createModernMcp, type AuthenticatedRequest } from './modern';
+
+/** Where a 2026-07-28 request names its protocol version. */
+const MODERN_VERSION_KEY = 'io.modelcontextprotocol/protocolVersion';
 
 export interface McpHttpOptions {
   face: McpFace;
@@ -106,6 +110,8 @@ export function plainCall(body: unknown, headers: IncomingHttpHeaders): PlainCal
   if (method === 'tools/call' && !CallToolRequestSchema.safeParse({ method, params: message.params }).success) return undefined;
   // A task-augmented call answers with a task, which the SDK server handles.
   if ((message.params as { task?: unknown } | undefined)?.task !== undefined) return undefined;
+  // A 2026-07-28 request (its version travels in _meta) is the v2 SDK's to answer.
+  if ((message.params as { _meta?: Record<string, unknown> } | undefined)?._meta?.[MODERN_VERSION_KEY] !== undefined) return undefined;
   return { id, method, params: message.params };
 }
 
@@ -139,6 +145,7 @@ export async function answerPlainCall(face: McpFace, log: Logger, call: PlainCal
 export function mcpRouter(options: McpHttpOptions): express.Router {
   const { face, log } = options;
   const idle: Server[] = [];
+  const modern = createModernMcp(face, log, options.bodyLimitBytes);
   const router = express.Router();
 
   const json = express.json({ limit: options.bodyLimitBytes, strict: false, type: () => true });
@@ -149,6 +156,16 @@ export function mcpRouter(options: McpHttpOptions): express.Router {
     const call = plainCall(req.body, req.headers);
     if (call) {
       await answerPlainCall(face, log, call, res, caller, requestId);
+      return;
+    }
+    if (!(await modern.isLegacy(req, req.body))) {
+      (req as AuthenticatedRequest).auth = { token: '', clientId: caller.tenantId, scopes: [...caller.scopes], extra: { caller, ...(requestId !== undefined ? { requestId } : {}) } };
+      try {
+        await modern.handle(req, res, req.body);
+      } catch (err) {
+        log.error({ err }, 'MCP request failed');
+        if (!res.headersSent) jsonRpcError(res, 500, -32603, 'internal error');
+      }
       return;
     }
     const invalid = invalidMessage(req.body);

@@ -9,7 +9,7 @@ import { JobTaskStore, TASK_TOOL } from './job-tasks';
 
 export const SERVER_INFO = Object.freeze({ name: 'scriptgate', version: '0.1.0' });
 
-const INSTRUCTIONS =
+export const INSTRUCTIONS =
   'This server gathers many tools behind four meta-tools. To get something done: search_tools to find candidate tools, ' +
   'describe_tools to learn their arguments, then execute_script with a JavaScript script that calls them with ' +
   "`await callTool('source:tool', args)` and returns only what you need. invoke_tool runs a single call.";

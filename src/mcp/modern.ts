@@ -1,0 +1,81 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import { Server, createMcpHandler, isLegacyRequest, type McpRequestContext } from '@modelcontextprotocol/server';
+import { ANONYMOUS, type Caller } from '../auth';
+import type { Logger } from '../log';
+import { INSTRUCTIONS, SERVER_INFO, type McpFace } from './mcp-server';
+
+/**
+ * MCP 2026-07-28, the stateless revision: no initialize handshake or session; every request carries its
+ * protocol version and client capabilities in `_meta`. The SDK's v2 server does the revision's rules
+ * (server/discover, `_meta` and Mcp-Method/Mcp-Name header validation, error ids, 404 for removed methods,
+ * caching hints, result types); the v1 SDK does not know the revision, so 2025-11-25 traffic stays on its
+ * transport and the front door's plain-call path, and only requests the v2 classifier calls modern come
+ * here. The tools are the same McpFace serves the older revision.
+ */
+
+/** Who is asking: the HTTP layer authenticated the request and hands the caller through `req.auth`. */
+export interface AuthenticatedRequest extends IncomingMessage {
+  auth?: { token: string; clientId: string; scopes: string[]; extra: { caller: Caller; requestId?: string } };
+}
+
+const callerOf = (ctx: McpRequestContext): { caller: Caller; requestId?: string } => {
+  const extra = ctx.authInfo?.extra as { caller?: Caller; requestId?: string } | undefined;
+  return { caller: extra?.caller ?? ANONYMOUS, ...(extra?.requestId !== undefined ? { requestId: extra.requestId } : {}) };
+};
+
+/** A tool list depends on the caller's tenant policy, and changes when an upstream's does: short and private. */
+const TOOLS_LIST_TTL_MS = 30_000;
+
+function modernServer(face: McpFace, ctx: McpRequestContext): Server {
+  const { caller, requestId } = callerOf(ctx);
+  // The low-level Server is the v2 SDK's face for tools that are listed per caller rather than registered.
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: {} },
+    instructions: INSTRUCTIONS,
+    cacheHints: { 'tools/list': { ttlMs: TOOLS_LIST_TTL_MS, cacheScope: 'private' } },
+  });
+  // McpFace speaks the v1 SDK's types; the wire shapes are the same, the v2 SDK's types are its own (hence
+  // the casts). The v2 Server checks and completes what is returned (resultType, caching hints).
+  server.setRequestHandler('tools/list', () => ({ tools: face.listTools(caller) }) as never);
+  server.setRequestHandler('tools/call', async (request, extra) => {
+    const token = request.params._meta?.progressToken;
+    const progress =
+      token === undefined
+        ? undefined
+        : (count: number, message: string) => {
+            void extra.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: count, message } }).catch(() => undefined);
+          };
+    const result = await face.callTool(request.params.name, request.params.arguments, caller, {
+      signal: extra.mcpReq.signal,
+      ...(progress ? { progress } : {}),
+      ...(requestId !== undefined ? { requestId } : {}),
+    });
+    return result as never;
+  });
+  return server;
+}
+
+export interface ModernMcp {
+  /** True when the request belongs to 2025-era serving (the v1 transport and the front door's plain calls). */
+  isLegacy(req: IncomingMessage, body: unknown): Promise<boolean>;
+  /** Answers a 2026-07-28 request (or a modern-path rejection: unsupported revision, bad `_meta` or headers). */
+  handle(req: AuthenticatedRequest, res: ServerResponse, body: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createModernMcp(face: McpFace, log: Logger, maxRequestBodySize: number): ModernMcp {
+  const handler = createMcpHandler((ctx) => modernServer(face, ctx), {
+    legacy: 'reject',
+    maxRequestBodySize,
+    onerror: (err) => log.debug({ err }, 'MCP 2026-07-28 request refused or failed'),
+  });
+  const node = toNodeHandler(handler);
+  return {
+    async isLegacy(req, body) {
+      return isLegacyRequest(await toWebRequest(req, body), body);
+    },
+    handle: (req, res, body) => node(req, res, body),
+    close: () => handler.close(),
+  };
+}

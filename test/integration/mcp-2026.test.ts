@@ -1,0 +1,103 @@
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { startHttpServer, type RunningServer } from '../../src/http';
+import { silentLogger } from '../../src/log';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { httpRequest } from '../helpers/http';
+
+const MODERN = '2026-07-28';
+const META = { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' } };
+
+describe('MCP 2026-07-28 (stateless) beside 2025-11-25 on /mcp', () => {
+  let g: TestGateway;
+  let server: RunningServer;
+  beforeAll(async () => {
+    g = await startTestGateway();
+    server = await startHttpServer({ gateway: g.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 256 * 1024, shutdownGraceMs: 2_000 });
+  });
+  afterAll(() => server.close());
+
+  /** One raw 2026-07-28 request: the headers the revision asks for, unless the test overrides them. */
+  const raw = (method: string, params: Record<string, unknown> = {}, headers: Record<string, string> = {}, id: number | string = 7) =>
+    httpRequest(`${server.url}/mcp`, {
+      method: 'POST',
+      body: JSON.stringify({ jsonrpc: '2.0', id, method, params: { ...params, _meta: { ...META, ...((params._meta as object | undefined) ?? {}) } } }),
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': MODERN,
+        'mcp-method': method,
+        ...(typeof params.name === 'string' ? { 'mcp-name': params.name } : {}),
+        ...headers,
+      },
+    });
+
+  test.each([
+    ['auto (discover, then 2026-07-28)', 'auto' as const],
+    ['pinned to 2026-07-28', { pin: MODERN }],
+  ])('the v2 SDK client, %s, lists the meta-tools and runs a script with progress', async (_label, mode) => {
+    const client = new Client({ name: 'v2-client', version: '1.0.0' }, { versionNegotiation: { mode } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));
+    try {
+      expect(client.getNegotiatedProtocolVersion()).toBe(MODERN);
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toEqual(['search_tools', 'describe_tools', 'execute_script', 'invoke_tool', 'get_job']);
+      const steps: unknown[] = [];
+      const result = await client.callTool(
+        { name: 'execute_script', arguments: { script: "const a = await callTool('test:echo', { n: 1 }); const b = await callTool('test:echo', { n: 2 }); return a.echo.n + b.echo.n" } },
+        { onprogress: (p) => steps.push(p) },
+      );
+      expect(result.structuredContent).toMatchObject({ status: 'ok', result: 3 });
+      expect(steps.length).toBe(2);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('the v1 SDK client (2025-11-25, initialize handshake) is served as before', async () => {
+    const client = new ClientV1({ name: 'v1-client', version: '1.0.0' });
+    await client.connect(new TransportV1(new URL(`${server.url}/mcp`)));
+    try {
+      expect((await client.listTools()).tools).toHaveLength(5);
+      const result = await client.callTool({ name: 'execute_script', arguments: { script: 'return 41 + 1' } });
+      expect(result.structuredContent).toMatchObject({ status: 'ok', result: 42 });
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('server/discover names the revision, the tools capability and the server', async () => {
+    const res = await raw('server/discover');
+    expect(res.status).toBe(200);
+    const { result } = res.body as { result: Record<string, unknown> };
+    expect(result).toMatchObject({ supportedVersions: [MODERN], capabilities: { tools: {} }, resultType: 'complete' });
+    expect(result._meta).toMatchObject({ 'io.modelcontextprotocol/serverInfo': { name: 'scriptgate' } });
+  });
+
+  test('tools/list carries caching hints; tools/call answers with a result type', async () => {
+    const list = (await raw('tools/list')).body as { result: Record<string, unknown> };
+    expect(list.result).toMatchObject({ ttlMs: 30_000, cacheScope: 'private', resultType: 'complete' });
+    const call = (await raw('tools/call', { name: 'execute_script', arguments: { script: 'return 2' } })).body as { result: Record<string, unknown> };
+    expect(call.result).toMatchObject({ structuredContent: { status: 'ok', result: 2 }, resultType: 'complete' });
+  });
+
+  test.each([
+    ['an Mcp-Method header that is not the method', 'tools/list', {}, { 'mcp-method': 'tools/call' }, 400, -32020],
+    ['an Mcp-Name header that is not the tool', 'tools/call', { name: 'execute_script', arguments: { script: 'return 1' } }, { 'mcp-name': 'invoke_tool' }, 400, -32020],
+    ['a revision the server does not speak', 'tools/list', { _meta: { 'io.modelcontextprotocol/protocolVersion': '2099-01-01' } }, { 'mcp-protocol-version': '2099-01-01' }, 400, -32022],
+    ['no client capabilities in _meta', 'tools/list', { _meta: { 'io.modelcontextprotocol/clientCapabilities': undefined } }, {}, 400, -32602],
+    ['initialize, removed in this revision', 'initialize', {}, {}, 404, -32601],
+    ['ping, removed in this revision', 'ping', {}, {}, 404, -32601],
+    ['an unknown method', 'resources/list', {}, {}, 404, -32601],
+  ])('%s: refused with its HTTP status and JSON-RPC code, naming the request id', async (_label, method, params, headers, status, code) => {
+    const res = await raw(method, params as Record<string, unknown>, headers as Record<string, string>, 'req-42');
+    expect(res.status).toBe(status);
+    expect(res.body).toMatchObject({ jsonrpc: '2.0', id: 'req-42', error: { code } });
+  });
+
+  test('the caller reaches the tools: a 2026-07-28 call runs under the authenticated tenant', async () => {
+    const res = await raw('tools/call', { name: 'execute_script', arguments: { script: 'return context' } });
+    expect((res.body as { result: { structuredContent: { result: unknown } } }).result.structuredContent.result).toMatchObject({ tenantId: 'default' });
+  });
+});
