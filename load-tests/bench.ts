@@ -108,12 +108,18 @@ async function main(): Promise<void> {
   // MCP clients must accept both JSON and an event stream; stateless calls need no initialize first.
   const mcpHeaders = { accept: 'application/json, text/event-stream' };
   const mcpCall = (script: string) => ({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'execute_script', arguments: { script } } });
+  // 2026-07-28: the revision's headers and _meta; a progress token sends the same call through the v2 SDK.
+  const modernHeaders = { ...mcpHeaders, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'execute_script' };
+  const modernMeta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+  const modernCall = (script: string, meta: Record<string, unknown> = {}) => ({ ...mcpCall(script), params: { name: 'execute_script', arguments: { script }, _meta: { ...modernMeta, ...meta } } });
   const targets: Record<string, [string, unknown, Record<string, string>]> = {
     helloWorld: [`${hello.url}/v1/execute`, { script: SCRIPTS.trivial }, {}],
     restTrivial: [`${service.url}/v1/execute`, { script: SCRIPTS.trivial }, {}],
     restThreeTools: [`${service.url}/v1/execute`, { script: SCRIPTS.threeTools }, {}],
     mcpTrivial: [`${service.url}/mcp`, mcpCall(SCRIPTS.trivial), mcpHeaders],
     mcpThreeTools: [`${service.url}/mcp`, mcpCall(SCRIPTS.threeTools), mcpHeaders],
+    mcp2026Trivial: [`${service.url}/mcp`, modernCall(SCRIPTS.trivial), modernHeaders],
+    mcp2026TrivialSdk: [`${service.url}/mcp`, modernCall(SCRIPTS.trivial, { progressToken: 'bench' }), modernHeaders],
   };
   try {
     for (const [url, body, headers] of Object.values(targets)) await loadHttp(url, body, CONNECTIONS, 1, headers);
@@ -140,6 +146,7 @@ async function main(): Promise<void> {
       restThreeToolsVsHello: round(http.restThreeTools!.rps / floor, 2),
       mcpTrivialVsRest: round(http.mcpTrivial!.rps / http.restTrivial!.rps, 2),
       mcpThreeToolsVsRest: round(http.mcpThreeTools!.rps / http.restThreeTools!.rps, 2),
+      mcp2026FastPathVsSdk: round(http.mcp2026Trivial!.rps / http.mcp2026TrivialSdk!.rps, 2),
     },
   };
   console.log(`gate (uncached) ${gate.kb1.bytes} B: p50 ${gate.kb1.p50} ms  p99 ${gate.kb1.p99} ms; ${gate.kb14.bytes} B: p50 ${gate.kb14.p50} ms  p99 ${gate.kb14.p99} ms`);
@@ -152,6 +159,7 @@ async function main(): Promise<void> {
   }
   console.log(`ratios: REST trivial ${summary.ratios.restTrivialVsHello} × hello-world, REST 3-tool ${summary.ratios.restThreeToolsVsHello} × hello-world`);
   console.log(`ratios: MCP trivial ${summary.ratios.mcpTrivialVsRest} × REST, MCP 3-tool ${summary.ratios.mcpThreeToolsVsRest} × REST`);
+  console.log(`ratios: MCP 2026-07-28 trivial, plain-call path ${summary.ratios.mcp2026FastPathVsSdk} × the v2 SDK's`);
   console.log(JSON.stringify(summary));
   const outDir = resolve(__dirname, '..', '..', 'load-tests', 'results');
   mkdirSync(outDir, { recursive: true });

@@ -1,17 +1,15 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { CallToolRequestSchema, JSONRPCMessageSchema, ListToolsRequestSchema, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, JSONRPCMessageSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError } from '../errors';
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ANONYMOUS, type Caller } from '../auth';
 import type { Logger } from '../log';
 import { mcpCaller } from './job-tasks';
 import type { McpFace } from './mcp-server';
 import { createModernMcp, type AuthenticatedRequest } from './modern';
-
-/** Where a 2026-07-28 request names its protocol version. */
-const MODERN_VERSION_KEY = 'io.modelcontextprotocol/protocolVersion';
+import { answerPlainCall, plainCall, sendJsonRpc, wantsProgress } from './plain-call';
 
 export interface McpHttpOptions {
   face: McpFace;
@@ -23,25 +21,6 @@ const callerFromAuthInfo = (authInfo: unknown): Caller => ((authInfo as { extra?
 
 /** Idle Servers kept for reuse; past this, a finished request's Server is dropped. */
 const POOL_MAX = 64;
-
-/** A JSON-RPC request (or batch) carrying a progress token in params._meta. */
-function wantsProgress(body: unknown): boolean {
-  if (Array.isArray(body)) return body.some(wantsProgress);
-  const meta = (body as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta;
-  return meta?.progressToken !== undefined;
-}
-
-export interface PlainCall {
-  id: string | number;
-  method: 'tools/call' | 'tools/list' | 'ping';
-  params: unknown;
-}
-
-function sendJsonRpc(res: ServerResponse, status: number, payload: unknown): void {
-  const body = JSON.stringify(payload);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
-}
 
 function jsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
   sendJsonRpc(res, status, { jsonrpc: '2.0', error: { code, message }, id: null });
@@ -83,58 +62,6 @@ export function sendBodyError(res: ServerResponse, err: unknown, bodyLimitBytes:
   else if (type === 'entity.too.large') jsonRpcError(res, 413, -32600, `Request too large: at most ${bodyLimitBytes} bytes`);
   else return false;
   return true;
-}
-
-const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
-
-/**
- * The common case, answered without a per-request SDK transport: one JSON-RPC request for
- * tools/call, tools/list or ping, no progress token, and headers the SDK transport would accept
- * (Accept both JSON and event stream, JSON content type, a supported or absent protocol version, an
- * allowed Host). Anything else (initialize, notifications, batches, progress, malformed messages, bad
- * headers) goes to the SDK transport, which answers it exactly as the specification says.
- */
-export function plainCall(body: unknown, headers: IncomingHttpHeaders): PlainCall | undefined {
-  const message = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown } | null;
-  if (message === null || typeof message !== 'object' || Array.isArray(message) || message.jsonrpc !== '2.0') return undefined;
-  const { id, method } = message;
-  if ((typeof id !== 'string' && typeof id !== 'number') || (method !== 'tools/call' && method !== 'tools/list' && method !== 'ping')) return undefined;
-  if (wantsProgress(message)) return undefined;
-  const accept = header(headers, 'accept') ?? '';
-  if (!accept.includes('application/json') || !accept.includes('text/event-stream') || !/^application\/json\s*(?:;|$)/i.test(header(headers, 'content-type') ?? '')) return undefined;
-  const version = header(headers, 'mcp-protocol-version');
-  if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return undefined;
-  if (method === 'tools/call' && !CallToolRequestSchema.safeParse({ method, params: message.params }).success) return undefined;
-  // A task-augmented call answers with a task, which the SDK server handles.
-  if ((message.params as { task?: unknown } | undefined)?.task !== undefined) return undefined;
-  // A 2026-07-28 request (its version travels in _meta) is the v2 SDK's to answer.
-  if ((message.params as { _meta?: Record<string, unknown> } | undefined)?._meta?.[MODERN_VERSION_KEY] !== undefined) return undefined;
-  return { id, method, params: message.params };
-}
-
-/** Answers a plain call on Node's response (express's Response is one). */
-export async function answerPlainCall(face: McpFace, log: Logger, call: PlainCall, res: ServerResponse, caller: Caller, requestId: string | undefined): Promise<void> {
-  // A client that hangs up cancels its execution, as the SDK transport would.
-  const abort = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) abort.abort();
-  });
-  try {
-    let result: unknown;
-    if (call.method === 'tools/list') result = { tools: face.listTools(caller) };
-    else if (call.method === 'ping') result = {};
-    else {
-      const params = call.params as { name: string; arguments?: Record<string, unknown> };
-      result = await face.callTool(params.name, params.arguments, caller, { signal: abort.signal, ...(requestId !== undefined ? { requestId } : {}) });
-    }
-    sendJsonRpc(res, 200, { jsonrpc: '2.0', id: call.id, result });
-  } catch (err) {
-    log.error({ err }, 'MCP request failed');
-    if (!res.headersSent) sendJsonRpc(res, 500, { jsonrpc: '2.0', id: call.id, error: { code: -32603, message: 'internal error' } });
-  }
 }
 
 /**

@@ -1,3 +1,4 @@
 export { McpFace, SERVER_INFO } from './mcp-server';
-export { mcpRouter, plainCall, answerPlainCall, sendBodyError } from './http-transport';
+export { mcpRouter, sendBodyError } from './http-transport';
+export { plainCall, answerPlainCall } from './plain-call';
 export { serveStdio } from './stdio';

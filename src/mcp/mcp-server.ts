@@ -72,7 +72,8 @@ export class McpFace {
     return listed;
   }
 
-  listTools(caller: Caller = ANONYMOUS): Tool[] {
+  /** `tasks`: say which tool may run as an MCP task (2025-11-25; 2026-07-28 moved tasks to an extension not offered yet). */
+  listTools(caller: Caller = ANONYMOUS, tasks = true): Tool[] {
     const meta: Tool[] = this.#tools.map((t) => ({
       name: t.name,
       title: t.title,
@@ -81,7 +82,7 @@ export class McpFace {
       outputSchema: t.outputSchema as Tool['outputSchema'],
       annotations: t.annotations,
       // A long script may run as an MCP task (tasks/get, tasks/result, tasks/cancel) instead of holding the call open.
-      ...(t.name === TASK_TOOL ? { execution: { taskSupport: 'optional' as const } } : {}),
+      ...(tasks && t.name === TASK_TOOL ? { execution: { taskSupport: 'optional' as const } } : {}),
     }));
     return [...meta, ...this.#rawTools(caller)];
   }

@@ -24,8 +24,18 @@ const callerOf = (ctx: McpRequestContext): { caller: Caller; requestId?: string 
   return { caller: extra?.caller ?? ANONYMOUS, ...(extra?.requestId !== undefined ? { requestId: extra.requestId } : {}) };
 };
 
+export const MODERN_REVISION = '2026-07-28';
+
+/** The `_meta` keys of the revision's request envelope and result. */
+export const MODERN_META = Object.freeze({
+  protocolVersion: 'io.modelcontextprotocol/protocolVersion',
+  clientCapabilities: 'io.modelcontextprotocol/clientCapabilities',
+  clientInfo: 'io.modelcontextprotocol/clientInfo',
+  serverInfo: 'io.modelcontextprotocol/serverInfo',
+});
+
 /** A tool list depends on the caller's tenant policy, and changes when an upstream's does: short and private. */
-const TOOLS_LIST_TTL_MS = 30_000;
+export const TOOLS_LIST_HINTS = Object.freeze({ ttlMs: 30_000, cacheScope: 'private' as const });
 
 function modernServer(face: McpFace, ctx: McpRequestContext): Server {
   const { caller, requestId } = callerOf(ctx);
@@ -33,11 +43,11 @@ function modernServer(face: McpFace, ctx: McpRequestContext): Server {
   const server = new Server(SERVER_INFO, {
     capabilities: { tools: {} },
     instructions: INSTRUCTIONS,
-    cacheHints: { 'tools/list': { ttlMs: TOOLS_LIST_TTL_MS, cacheScope: 'private' } },
+    cacheHints: { 'tools/list': { ...TOOLS_LIST_HINTS } },
   });
   // McpFace speaks the v1 SDK's types; the wire shapes are the same, the v2 SDK's types are its own (hence
   // the casts). The v2 Server checks and completes what is returned (resultType, caching hints).
-  server.setRequestHandler('tools/list', () => ({ tools: face.listTools(caller) }) as never);
+  server.setRequestHandler('tools/list', () => ({ tools: face.listTools(caller, false) }) as never);
   server.setRequestHandler('tools/call', async (request, extra) => {
     const token = request.params._meta?.progressToken;
     const progress =

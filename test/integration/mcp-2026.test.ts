@@ -96,6 +96,31 @@ describe('MCP 2026-07-28 (stateless) beside 2025-11-25 on /mcp', () => {
     expect(res.body).toMatchObject({ jsonrpc: '2.0', id: 'req-42', error: { code } });
   });
 
+  test('plain calls are answered on the fast path exactly as the SDK answers them', async () => {
+    // A progress token sends the same request through the SDK; without one it takes the fast path.
+    const viaSdk = { _meta: { ...META, progressToken: 'p1' } };
+    const normalise = (body: unknown) => JSON.parse(JSON.stringify(body).replace(/exec_[0-9a-f-]+/g, 'exec_x').replace(/durationMs(\\*"):[0-9.]+/g, 'durationMs$1:0')) as unknown;
+    const list = await raw('tools/list');
+    const listSdk = await raw('tools/list', viaSdk);
+    expect([list.status, normalise(list.body)]).toEqual([listSdk.status, normalise(listSdk.body)]);
+    const call = { name: 'execute_script', arguments: { script: 'return { n: 2 }' } };
+    const answer = await raw('tools/call', call);
+    const answerSdk = await raw('tools/call', { ...call, ...viaSdk });
+    expect([answer.status, normalise(answer.body)]).toEqual([answerSdk.status, normalise(answerSdk.body)]);
+    expect((answer.body as { result: Record<string, unknown> }).result).toMatchObject({ resultType: 'complete', _meta: { 'io.modelcontextprotocol/serverInfo': { name: 'scriptgate' } } });
+  });
+
+  test.each([
+    ['an Mcp-Name header on tools/list', 'tools/list', {}, { 'mcp-name': 'x' }],
+    ['an unknown protocol key in _meta', 'tools/list', { _meta: { 'io.modelcontextprotocol/somethingNew': 1 } }, {}],
+    ['client info that is not { name, version }', 'tools/list', { _meta: { 'io.modelcontextprotocol/clientInfo': 'me' } }, {}],
+  ])('%s is not taken by the fast path: the SDK answers it', async (_label, method, params, headers) => {
+    const res = await raw(method, params as Record<string, unknown>, headers as Record<string, string>);
+    // Whatever the SDK decides (accept or refuse), it is its answer: a result of the revision or a JSON-RPC error.
+    const body = res.body as { result?: { resultType?: string }; error?: { code: number } };
+    expect(body.error !== undefined || body.result?.resultType === 'complete').toBe(true);
+  });
+
   test('the caller reaches the tools: a 2026-07-28 call runs under the authenticated tenant', async () => {
     const res = await raw('tools/call', { name: 'execute_script', arguments: { script: 'return context' } });
     expect((res.body as { result: { structuredContent: { result: unknown } } }).result.structuredContent.result).toMatchObject({ tenantId: 'default' });
