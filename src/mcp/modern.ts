@@ -37,7 +37,8 @@ export const MODERN_META = Object.freeze({
 /** A tool list depends on the caller's tenant policy, and changes when an upstream's does: short and private. */
 export const TOOLS_LIST_HINTS = Object.freeze({ ttlMs: 30_000, cacheScope: 'private' as const });
 
-function modernServer(face: McpFace, ctx: McpRequestContext): Server {
+/** One v2 SDK server over the face, for one HTTP request or one stdio connection. */
+export function modernServer(face: McpFace, ctx: McpRequestContext): Server {
   const { caller, requestId } = callerOf(ctx);
   // The low-level Server is the v2 SDK's face for tools that are listed per caller rather than registered.
   const server = new Server(SERVER_INFO, {

@@ -1,7 +1,10 @@
+import { PassThrough, Readable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { StdioServerTransport as ModernStdioTransport, serveStdio as serveModernStdio } from '@modelcontextprotocol/server/stdio';
 import { apiOf, type Gateway } from '../gateway';
 import type { Logger } from '../log';
 import { McpFace } from './mcp-server';
+import { MODERN_META, modernServer } from './modern';
 
 export interface StdioSession {
   /** Resolves when the client closes stdin (or the transport ends). */
@@ -9,16 +12,65 @@ export interface StdioSession {
   close(): Promise<void>;
 }
 
+/** The first line the client sends, and a stream that yields it again followed by the rest of stdin. */
+function openingLine(stdin: Readable): Promise<{ line: string | undefined; input: Readable }> {
+  return new Promise((resolve) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const end = buffered.indexOf('\n');
+      if (end === -1) return;
+      stdin.off('data', onData);
+      stdin.off('end', onEnd);
+      stdin.pause();
+      const input = new PassThrough();
+      input.write(buffered);
+      stdin.pipe(input);
+      resolve({ line: buffered.slice(0, end), input });
+    };
+    const onEnd = () => {
+      stdin.off('data', onData);
+      resolve({ line: undefined, input: Readable.from([]) as Readable });
+    };
+    stdin.on('data', onData);
+    stdin.once('end', onEnd);
+  });
+}
+
+/** A 2026-07-28 client opens with a request carrying its revision in `_meta` (usually server/discover). */
+function opensModern(line: string): boolean {
+  try {
+    const message = JSON.parse(line) as { params?: { _meta?: Record<string, unknown> } };
+    return message.params?._meta?.[MODERN_META.protocolVersion] !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * MCP over this process's stdin/stdout for a local client (an IDE or desktop agent that spawns us).
- * stdout carries the protocol only, so the caller must log to stderr. A session lasts as long as the
- * pipe, so catalog changes that alter the listed raw tools are announced with tools/list_changed.
+ * stdout carries the protocol only, so the caller must log to stderr. The client's opening message picks
+ * the revision for the life of the pipe: a 2025-11-25 `initialize` gets the v1 SDK server (with tasks, and
+ * tools/list_changed when the catalog changes the listed raw tools), a 2026-07-28 request the v2 SDK's.
  */
 export async function serveStdio(gateway: Gateway, log: Logger): Promise<StdioSession> {
   const api = apiOf(gateway);
   const face = new McpFace(api);
+  const { line, input } = await openingLine(process.stdin);
+  if (line !== undefined && opensModern(line)) {
+    let ended!: () => void;
+    const closed = new Promise<void>((resolve) => (ended = resolve));
+    const transport = new ModernStdioTransport(input, process.stdout);
+    const handle = serveModernStdio((ctx) => modernServer(face, ctx), {
+      legacy: 'reject',
+      transport,
+      onerror: (err) => log.debug({ err }, 'MCP 2026-07-28 stdio message refused or failed'),
+    });
+    input.once('end', () => void handle.close().finally(ended));
+    return { closed, close: () => handle.close().finally(ended) };
+  }
   const server = face.createServer();
-  const transport = new StdioServerTransport();
+  const transport = new StdioServerTransport(input, process.stdout);
   const closed = new Promise<void>((resolve) => {
     server.onclose = () => resolve();
   });
@@ -26,6 +78,6 @@ export async function serveStdio(gateway: Gateway, log: Logger): Promise<StdioSe
   if (api.settings.rawToolsListed) {
     api.onToolListChange(() => void server.sendToolListChanged().catch((err: unknown) => log.debug({ err }, 'tools/list_changed not delivered')));
   }
-  process.stdin.once('end', () => void server.close());
+  input.once('end', () => void server.close());
   return { closed, close: () => server.close() };
 }

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startHttpServer, type RunningServer } from '../../src/http';
@@ -124,5 +126,33 @@ describe('MCP 2026-07-28 (stateless) beside 2025-11-25 on /mcp', () => {
   test('the caller reaches the tools: a 2026-07-28 call runs under the authenticated tenant', async () => {
     const res = await raw('tools/call', { name: 'execute_script', arguments: { script: 'return context' } });
     expect((res.body as { result: { structuredContent: { result: unknown } } }).result.structuredContent.result).toMatchObject({ tenantId: 'default' });
+  });
+});
+
+describe('MCP over stdio, either revision (scriptgate stdio as a child process)', () => {
+  const spawnArgs = () => ({
+    command: process.execPath,
+    args: [resolve(__dirname, '..', '..', 'src', 'main.js'), 'stdio'],
+    env: { PATH: process.env.PATH ?? '', SCRIPTGATE_LOG_LEVEL: 'warn', SCRIPTGATE_POOL_MIN_THREADS: '1', SCRIPTGATE_POOL_MAX_THREADS: '1' },
+    stderr: 'pipe' as const,
+  });
+
+  test.each([
+    ['2026-07-28 (pinned)', { pin: MODERN }, MODERN],
+    ['auto (discover first)', 'auto' as const, MODERN],
+    ['2025-11-25 (legacy initialize)', 'legacy' as const, '2025-11-25'],
+  ])('the v2 client, %s: lists the meta-tools and runs a script with progress', async (_label, mode, version) => {
+    const client = new Client({ name: 'stdio-v2', version: '1.0.0' }, { versionNegotiation: { mode } });
+    await client.connect(new StdioClientTransport(spawnArgs()));
+    try {
+      expect(client.getNegotiatedProtocolVersion()).toBe(version);
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('execute_script');
+      const steps: unknown[] = [];
+      const result = await client.callTool({ name: 'execute_script', arguments: { script: "return (await callTool('users:get', { id: 'u_0003' })).id" } }, { onprogress: (p) => steps.push(p) });
+      expect(result.structuredContent).toMatchObject({ status: 'ok', result: 'u_0003' });
+      expect(steps).toHaveLength(1);
+    } finally {
+      await client.close();
+    }
   });
 });
