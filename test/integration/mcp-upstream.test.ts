@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { MAIN, startServerProcess, type ServerProcess } from '../helpers/server-process';
 
 const FIXTURE = resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'mcp', 'upstream-server.mjs');
 const waitFor = async (check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> => {
@@ -26,7 +27,8 @@ describe('upstream MCP server over stdio (a real SDK server as a child process)'
     expect(echo?.inputSchema).toMatchObject({ type: 'object', properties: { message: { type: 'string' } }, required: ['message'] });
     expect(echo?.outputSchema).toMatchObject({ type: 'object', properties: { n: { type: 'number' } } });
     expect(g.gateway.catalog.resolve('fixture__echo')).toBe('fixture:echo');
-    expect(g.gateway.upstreams[0]!.health()).toMatchObject({ name: 'fixture', state: 'connected', tools: 5 });
+    // The fixture speaks only 2025-11-25: the client's server/discover probe falls back to initialize.
+    expect(g.gateway.upstreams[0]!.health()).toMatchObject({ name: 'fixture', state: 'connected', tools: 5, protocolVersion: '2025-11-25' });
   });
 
   test('a script calls upstream tools; structured content comes back as data', async () => {
@@ -216,6 +218,34 @@ describe('upstream MCP server over Streamable HTTP with a bearer token', () => {
     } finally {
       await g.close();
       delete process.env.SCRIPTGATE_TEST_UPSTREAM_TOKEN;
+    }
+  });
+});
+
+describe('an upstream that speaks MCP 2026-07-28 (scriptgate itself, over HTTP and over stdio)', () => {
+  let upstream: ServerProcess;
+  let g: TestGateway;
+  beforeAll(async () => {
+    upstream = await startServerProcess({ SCRIPTGATE_POOL_MIN_THREADS: '1', SCRIPTGATE_POOL_MAX_THREADS: '1' });
+    g = await startTestGateway({
+      sources: {
+        mcp: [
+          { name: 'modernhttp', transport: 'http', url: `${upstream.url}/mcp` },
+          { name: 'modernstdio', transport: 'stdio', command: process.execPath, args: [MAIN, 'stdio'], env: { SCRIPTGATE_LOG_LEVEL: 'warn', SCRIPTGATE_POOL_MIN_THREADS: '1', SCRIPTGATE_POOL_MAX_THREADS: '1' } },
+        ],
+      },
+    });
+  });
+  afterAll(async () => {
+    await g.close();
+    await upstream.stop();
+  });
+
+  test('the client negotiates 2026-07-28 with it, lists its tools and calls them, on both transports', async () => {
+    for (const name of ['modernhttp', 'modernstdio']) {
+      expect(g.gateway.upstreams.find((u) => u.config.name === name)!.health()).toMatchObject({ state: 'connected', protocolVersion: '2026-07-28', tools: 5 });
+      const r = await g.run(`return (await callTool('${name}:execute_script', { script: 'return 6 * 7' })).result`);
+      expect(r).toMatchObject({ status: 'ok', result: 42 });
     }
   });
 });

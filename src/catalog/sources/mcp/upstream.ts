@@ -1,8 +1,5 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Client, ProtocolError, SdkError, SdkErrorCode, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import type { Logger } from '../../../log';
 import { ToolFailure, type JsonSchema, type ToolCallContext, type ToolDefinition } from '../../types';
 
@@ -37,6 +34,8 @@ export interface UpstreamHealth {
   tools: number;
   lastError?: string;
   reconnects: number;
+  /** The revision negotiated with it (2026-07-28, or 2025-11-25 and older), while connected. */
+  protocolVersion?: string;
 }
 
 const TOOL_PART = /[^A-Za-z0-9_.-]/g;
@@ -89,7 +88,15 @@ export class Upstream {
   }
 
   health(): UpstreamHealth {
-    return { name: this.config.name, state: this.#state, tools: this.#tools.length, reconnects: this.#reconnects, ...(this.#lastError ? { lastError: this.#lastError } : {}) };
+    const protocolVersion = this.#state === 'connected' ? this.#client?.getNegotiatedProtocolVersion() : undefined;
+    return {
+      name: this.config.name,
+      state: this.#state,
+      tools: this.#tools.length,
+      reconnects: this.#reconnects,
+      ...(this.#lastError ? { lastError: this.#lastError } : {}),
+      ...(protocolVersion !== undefined ? { protocolVersion } : {}),
+    };
   }
 
   #transport(): Transport {
@@ -112,8 +119,9 @@ export class Upstream {
   async connect(): Promise<void> {
     if (this.#closed) return;
     this.#state = 'connecting';
-    const client = new Client({ name: 'scriptgate', version: '0.1.0' }, { capabilities: {} });
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    // `auto`: ask server/discover first and speak 2026-07-28 where the server does, else 2025-11-25's initialize.
+    const client = new Client({ name: 'scriptgate', version: '0.1.0' }, { capabilities: {}, versionNegotiation: { mode: 'auto' } });
+    client.setNotificationHandler('notifications/tools/list_changed', () => {
       void this.#refresh(client).catch((err: unknown) => this.log.warn({ err, upstream: this.config.name }, 'tool list refresh failed'));
     });
     try {
@@ -155,7 +163,9 @@ export class Upstream {
     if (this.#client !== client || this.#probing) return;
     this.#probing = true;
     try {
-      await client.ping({ timeout: PROBE_TIMEOUT_MS });
+      // ping is gone in 2026-07-28; a tool list asks the same question there.
+      if (client.getProtocolEra() === 'modern') await client.listTools(undefined, { timeout: PROBE_TIMEOUT_MS });
+      else await client.ping({ timeout: PROBE_TIMEOUT_MS });
     } catch (err) {
       this.#connectionLost(client, err);
     } finally {
@@ -253,7 +263,7 @@ export class Upstream {
     await this.#slot(signal);
     try {
       const timeout = Math.max(1, Math.min(this.config.callTimeoutMs, ctx.deadlineAt - Date.now()));
-      const result = await client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout });
+      const result = await client.callTool({ name: tool, arguments: args }, { signal, timeout });
       if (result.isError === true) {
         const text = Array.isArray(result.content) ? (result.content as { text?: unknown }[]).map((c) => (typeof c.text === 'string' ? c.text : '')).join(' ').trim() : '';
         throw new ToolFailure('UPSTREAM_TOOL_ERROR', text || `${this.config.name}:${tool} reported an error`);
@@ -263,9 +273,11 @@ export class Upstream {
       if (err instanceof ToolFailure) throw err;
       const message = err instanceof Error ? err.message : String(err);
       if (signal.aborted) throw new ToolFailure('CANCELLED', `cancelled: ${message}`);
-      if (/timed out|timeout/i.test(message)) throw new ToolFailure('UPSTREAM_TIMEOUT', `${this.config.name}:${tool} did not answer within ${this.config.callTimeoutMs} ms`);
-      // ConnectionClosed comes from our side of the wire (the session was dropped mid-call), not from the server.
-      if (!(err instanceof McpError) || err.code === ErrorCode.ConnectionClosed) {
+      if ((err instanceof SdkError && err.code === SdkErrorCode.RequestTimeout) || /timed out|timeout/i.test(message)) {
+        throw new ToolFailure('UPSTREAM_TIMEOUT', `${this.config.name}:${tool} did not answer within ${this.config.callTimeoutMs} ms`);
+      }
+      // A ProtocolError is the server's own answer; anything else (connection closed, HTTP failure) is the wire.
+      if (!(err instanceof ProtocolError)) {
         // Not an answer from the server (refused connection, unknown session after its restart, HTTP
         // error): the session is unusable, so reconnect instead of failing every later call the same way.
         this.#connectionLost(client, err);
