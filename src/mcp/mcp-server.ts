@@ -37,6 +37,11 @@ const requestIdOf = (authInfo: unknown): string | undefined => {
 
 export class McpFace {
   readonly #api: GatewayApi;
+
+  /** The API behind the face, for protocol surfaces that are not tools (2026-07-28 tasks). */
+  get api(): GatewayApi {
+    return this.#api;
+  }
   readonly #tools: MetaTool[];
   readonly #byName: Map<string, MetaTool>;
   readonly #tasks: JobTaskStore;

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
-import { Server, createMcpHandler, isLegacyRequest, type McpRequestContext } from '@modelcontextprotocol/server';
+import { ProtocolError, Server, createMcpHandler, isLegacyRequest, type McpRequestContext } from '@modelcontextprotocol/server';
+import { z } from 'zod';
 import { ANONYMOUS, type Caller } from '../auth';
 import type { Logger } from '../log';
 import { INSTRUCTIONS, SERVER_INFO, type McpFace } from './mcp-server';
+import { TASKS_EXTENSION, TaskProtocolError, cancelTask, getTask, requireTasks } from './modern-tasks';
 
 /**
  * MCP 2026-07-28, the stateless revision: no initialize handshake or session; every request carries its
@@ -42,7 +44,7 @@ export function modernServer(face: McpFace, ctx: McpRequestContext): Server {
   const { caller, requestId } = callerOf(ctx);
   // The low-level Server is the v2 SDK's face for tools that are listed per caller rather than registered.
   const server = new Server(SERVER_INFO, {
-    capabilities: { tools: {} },
+    capabilities: { tools: {}, extensions: { [TASKS_EXTENSION]: {} } },
     instructions: INSTRUCTIONS,
     cacheHints: { 'tools/list': { ...TOOLS_LIST_HINTS } },
   });
@@ -64,6 +66,21 @@ export function modernServer(face: McpFace, ctx: McpRequestContext): Server {
     });
     return result as never;
   });
+  // The tasks extension's methods (the SDK has no task store; they read the job queue through the face).
+  const TaskParams = z.object({ taskId: z.string().min(1) }).loose();
+  const taskMethod = (method: string, run: (taskId: string) => Promise<Record<string, unknown>>) =>
+    server.setRequestHandler(method, { params: TaskParams }, async (params, extra) => {
+      try {
+        // The SDK lifts the revision's _meta keys (client capabilities among them) into the envelope.
+        requireTasks(extra.mcpReq.envelope, method);
+        return (await run(params.taskId)) as never;
+      } catch (err) {
+        if (err instanceof TaskProtocolError) throw new ProtocolError(err.code, err.message, err.data);
+        throw err;
+      }
+    });
+  taskMethod('tasks/get', (taskId) => getTask(face.api, caller, taskId));
+  taskMethod('tasks/cancel', (taskId) => cancelTask(face.api, caller, taskId));
   return server;
 }
 

@@ -9,6 +9,8 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { httpRequest } from '../helpers/http';
 
 const MODERN = '2026-07-28';
+/** The revision's _meta, with a request's own keys on top (client capabilities merged, not replaced). */
+const mergeMeta = (extra: Record<string, unknown> = {}) => ({ ...META, ...extra });
 const META = { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' } };
 
 describe('MCP 2026-07-28 (stateless) beside 2025-11-25 on /mcp', () => {
@@ -24,13 +26,13 @@ describe('MCP 2026-07-28 (stateless) beside 2025-11-25 on /mcp', () => {
   const raw = (method: string, params: Record<string, unknown> = {}, headers: Record<string, string> = {}, id: number | string = 7) =>
     httpRequest(`${server.url}/mcp`, {
       method: 'POST',
-      body: JSON.stringify({ jsonrpc: '2.0', id, method, params: { ...params, _meta: { ...META, ...((params._meta as object | undefined) ?? {}) } } }),
+      body: JSON.stringify({ jsonrpc: '2.0', id, method, params: { ...params, _meta: mergeMeta(params._meta as Record<string, unknown> | undefined) } }),
       headers: {
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
         'mcp-protocol-version': MODERN,
         'mcp-method': method,
-        ...(typeof params.name === 'string' ? { 'mcp-name': params.name } : {}),
+        ...(typeof params.name === 'string' ? { 'mcp-name': params.name } : typeof params.taskId === 'string' ? { 'mcp-name': params.taskId } : {}),
         ...headers,
       },
     });
@@ -121,6 +123,56 @@ describe('MCP 2026-07-28 (stateless) beside 2025-11-25 on /mcp', () => {
     // Whatever the SDK decides (accept or refuse), it is its answer: a result of the revision or a JSON-RPC error.
     const body = res.body as { result?: { resultType?: string }; error?: { code: number } };
     expect(body.error !== undefined || body.result?.resultType === 'complete').toBe(true);
+  });
+
+  describe('the tasks extension (io.modelcontextprotocol/tasks) on the job queue', () => {
+    const TASKS = { 'io.modelcontextprotocol/clientCapabilities': { extensions: { 'io.modelcontextprotocol/tasks': {} } } };
+    const withTasks = (params: Record<string, unknown>, viaSdk = false) => ({ ...params, _meta: { ...TASKS, ...(viaSdk ? { progressToken: 'p' } : {}) } });
+    const result = (res: { body: unknown }) => (res.body as { result: Record<string, unknown> }).result;
+    const poll = async (taskId: string, viaSdk = false): Promise<Record<string, unknown>> => {
+      for (let i = 0; i < 100; i++) {
+        const task = result(await raw('tasks/get', withTasks({ taskId }, viaSdk)));
+        if (task.status !== 'working') return task;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('task still working');
+    };
+
+    test('discover advertises the extension', async () => {
+      expect(result(await raw('server/discover'))).toMatchObject({ capabilities: { extensions: { 'io.modelcontextprotocol/tasks': {} } } });
+    });
+
+    test.each([['the fast path', false], ['the SDK', true]])('an async execute_script becomes a flat task; tasks/get (through %s) inlines the tool result when done', async (_label, viaSdk) => {
+      const created = result(await raw('tools/call', withTasks({ name: 'execute_script', arguments: { script: "return (await callTool('test:echo', { x: 1 })).echo.x", async: true } })));
+      expect(created).toMatchObject({ resultType: 'task', taskId: expect.stringMatching(/^job_/), status: 'working', ttlMs: expect.any(Number), pollIntervalMs: 500 });
+      expect(created).not.toHaveProperty('task');
+      expect(created).not.toHaveProperty('result');
+      const done = await poll(created.taskId as string, viaSdk);
+      expect(done).toMatchObject({ resultType: 'complete', taskId: created.taskId, status: 'completed', result: { structuredContent: { status: 'ok', result: 1 } } });
+    });
+
+    test('a script that fails is a completed task whose result has isError; cancelling is an empty ack, also when done', async () => {
+      const failing = result(await raw('tools/call', withTasks({ name: 'execute_script', arguments: { script: "await callTool('test:fail', {})", async: true } })));
+      expect(await poll(failing.taskId as string)).toMatchObject({ status: 'completed', result: { isError: true, structuredContent: { status: 'tool_error' } } });
+      const slow = result(await raw('tools/call', withTasks({ name: 'execute_script', arguments: { script: "await callTool('test:hang', {})", async: true } })));
+      expect(result(await raw('tasks/cancel', withTasks({ taskId: slow.taskId })))).toMatchObject({ resultType: 'complete' });
+      expect(await poll(slow.taskId as string)).toMatchObject({ status: 'cancelled' });
+      const again = result(await raw('tasks/cancel', withTasks({ taskId: slow.taskId })));
+      expect(Object.keys(again).sort()).toEqual(['_meta', 'resultType']);
+    });
+
+    test('without the extension: execute_script answers queued as before, and the task methods are refused with -32021', async () => {
+      const queued = result(await raw('tools/call', { name: 'execute_script', arguments: { script: 'return 1', async: true } }));
+      expect(queued).toMatchObject({ structuredContent: { status: 'queued', jobId: expect.any(String) } });
+      const refused = await raw('tasks/get', { taskId: (queued.structuredContent as { jobId: string }).jobId }, { 'mcp-name': (queued.structuredContent as { jobId: string }).jobId });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ error: { code: -32021 } });
+    });
+
+    test.each([['the fast path', false], ['the SDK', true]])('an unknown or another tenant\'s task is not found (-32602), through %s', async (_label, viaSdk) => {
+      const res = await raw('tasks/get', withTasks({ taskId: 'job_nope' }, viaSdk), { 'mcp-name': 'job_nope' });
+      expect(res.body).toMatchObject({ error: { code: -32602, message: 'Task not found: job_nope' } });
+    });
   });
 
   test('the caller reaches the tools: a 2026-07-28 call runs under the authenticated tenant', async () => {
