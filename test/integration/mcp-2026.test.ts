@@ -59,6 +59,22 @@ describe('MCP 2026-07-28 (stateless) beside 2025-11-25 on /mcp', () => {
     }
   });
 
+  test('the v2 client (2026-07-28) calls every meta-tool: search, describe, execute (sync and async), get_job, invoke', async () => {
+    const client = new Client({ name: 'v2-client', version: '1.0.0' }, { versionNegotiation: { mode: { pin: MODERN } } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));
+    try {
+      const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })).structuredContent as Record<string, unknown>;
+      expect((await call('search_tools', { query: 'list users' })).tools).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'users:list' })]));
+      expect(await call('describe_tools', { names: ['users:get'] })).toMatchObject({ tools: [{ name: 'users:get', typescript: expect.any(String) }], notFound: [] });
+      expect(await call('invoke_tool', { name: 'users:get', input: { id: 'u_0002' } })).toMatchObject({ status: 'ok', result: { id: 'u_0002' } });
+      const queued = await call('execute_script', { script: 'return 7', async: true });
+      expect(queued).toMatchObject({ status: 'queued', jobId: expect.any(String) });
+      expect(await call('get_job', { jobId: queued.jobId, waitMs: 5_000 })).toMatchObject({ state: 'completed', result: { status: 'ok', result: 7 } });
+    } finally {
+      await client.close();
+    }
+  });
+
   test('the v1 SDK client (2025-11-25, initialize handshake) is served as before', async () => {
     const client = new ClientV1({ name: 'v1-client', version: '1.0.0' });
     await client.connect(new TransportV1(new URL(`${server.url}/mcp`)));
