@@ -25,6 +25,9 @@ export interface CompareOptions {
   /** `dist` directory of another build for side a or b (default: this one). */
   aBuild?: string;
   bBuild?: string;
+  /** Another Node binary for side a or b (default: the one running the comparison), e.g. to compare Node majors. */
+  aNode?: string;
+  bNode?: string;
 }
 
 export interface SideFigures extends HttpFigures {
@@ -38,8 +41,8 @@ export interface CompareResult {
   toolDelayMs: number;
   rounds: number;
   durationS: number;
-  a: { env: Record<string, string>; build?: string } & SideFigures;
-  b: { env: Record<string, string>; build?: string } & SideFigures;
+  a: { env: Record<string, string>; build?: string; node?: string } & SideFigures;
+  b: { env: Record<string, string>; build?: string; node?: string } & SideFigures;
   /** Medians over rounds of b's figure divided by a's from the same round. */
   bOverA: { rps: number; p99: number; frontCpu: number; executorCpu: number };
 }
@@ -83,7 +86,10 @@ export async function runCompare(options: CompareOptions, log: (line: string) =>
   const scenario = scenarioNamed(options.scenario);
   const server = (build: string | undefined): string => (build ? resolve(build, 'load-tests', 'servers', 'gateway-server.js') : resolve(__dirname, 'servers', 'gateway-server.js'));
   const envFor = (vars: Record<string, string>) => ({ ...scenario.env, BENCH_TOOL_DELAY_MS: String(options.toolDelayMs), ...vars });
-  const services = { a: await startChildServer(server(options.aBuild), envFor(options.a)), b: await startChildServer(server(options.bBuild), envFor(options.b)) };
+  const services = {
+    a: await startChildServer(server(options.aBuild), envFor(options.a), [], [], options.aNode),
+    b: await startChildServer(server(options.bBuild), envFor(options.b), [], [], options.bNode),
+  };
   try {
     for (const service of [services.a, services.b]) {
       await checkScenario(service.url, scenario);
@@ -103,8 +109,8 @@ export async function runCompare(options: CompareOptions, log: (line: string) =>
       toolDelayMs: options.toolDelayMs,
       rounds: options.rounds,
       durationS: options.durationS,
-      a: { env: options.a, ...(options.aBuild ? { build: options.aBuild } : {}), ...side(rounds.a) },
-      b: { env: options.b, ...(options.bBuild ? { build: options.bBuild } : {}), ...side(rounds.b) },
+      a: { env: options.a, ...(options.aBuild ? { build: options.aBuild } : {}), ...(options.aNode ? { node: options.aNode } : {}), ...side(rounds.a) },
+      b: { env: options.b, ...(options.bBuild ? { build: options.bBuild } : {}), ...(options.bNode ? { node: options.bNode } : {}), ...side(rounds.b) },
       bOverA: { rps: ratio((r) => r.figures.rps), p99: ratio((r) => r.figures.p99), frontCpu: ratio((r) => r.frontCpuUs), executorCpu: ratio((r) => r.executorCpuUs) },
     };
   } finally {

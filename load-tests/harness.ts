@@ -10,8 +10,9 @@ export interface ChildServer {
 
 /** Starts a compiled server script as its own process and waits for the first log line naming its URL. */
 /** `nodeArgs` go before the script, e.g. `--cpu-prof`. */
-export function startChildServer(file: string, env: NodeJS.ProcessEnv = {}, args: string[] = [], nodeArgs: string[] = []): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...nodeArgs, file, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+/** `node`: another Node binary to run the service (and so its executors) on; default this one. */
+export function startChildServer(file: string, env: NodeJS.ProcessEnv = {}, args: string[] = [], nodeArgs: string[] = [], node = process.execPath): Promise<ChildServer> {
+  const child = spawn(node, [...nodeArgs, file, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${file} did not start: ${out}`)), 30_000);

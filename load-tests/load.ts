@@ -2,7 +2,8 @@
  * `npm run load -- <scenario> [--duration 10] [--connections 50] [--rounds 1] [--tool-delay 0] [--profile]`
  * `npm run load:all [-- --duration 10]` (every scenario at each of its tool delays, then the recovery
  * and memory probes) · `npm run load -- soak --duration 600` · `npm run load -- recovery | memory`
- * `npm run load -- compare <scenario> --a NAME=value --b NAME=value` (two settings, same run: compare.ts)
+ * `npm run load -- compare <scenario> --a NAME=value --b NAME=value` (two settings, same run: compare.ts);
+ * `--a-build DIST` / `--a-node NODE` (and b) compare another build or another Node binary
  * `npm run load -- hostile [--clients 8] [--copies 3] [--settle 2]` (noisy neighbours: hostile.ts)
  *
  * Each scenario runs against a fresh service process next to an express hello-world floor measured
@@ -78,7 +79,7 @@ async function runScenario(hello: ChildServer, scenario: Scenario, toolDelayMs: 
 }
 
 async function main(): Promise<void> {
-  const valued = new Set(['--duration', '--connections', '--rounds', '--tool-delay', '--warmup', '--a', '--b', '--a-build', '--b-build', '--clients', '--copies', '--settle']);
+  const valued = new Set(['--duration', '--connections', '--rounds', '--tool-delay', '--warmup', '--a', '--b', '--a-build', '--b-build', '--a-node', '--b-node', '--clients', '--copies', '--settle']);
   const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !valued.has(all[i - 1] ?? ''));
   const target = args[0];
   if (!target) throw new Error(`name a scenario: ${SCENARIOS.map((s) => s.name).join(', ')}, all, soak, recovery, memory, hostile, compare`);
@@ -91,6 +92,8 @@ async function main(): Promise<void> {
         b: envOptions(argv, '--b'),
         ...(stringOption('a-build') !== undefined ? { aBuild: stringOption('a-build') } : {}),
         ...(stringOption('b-build') !== undefined ? { bBuild: stringOption('b-build') } : {}),
+        ...(stringOption('a-node') !== undefined ? { aNode: stringOption('a-node') } : {}),
+        ...(stringOption('b-node') !== undefined ? { bNode: stringOption('b-node') } : {}),
         rounds: numberOption('rounds', 12),
         durationS: numberOption('duration', 3),
         connections: CONNECTIONS,
