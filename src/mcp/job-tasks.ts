@@ -11,8 +11,8 @@ import { toResult } from './meta-tools';
 /** The one tool that runs as an MCP task: a long script is what needs one. */
 export const TASK_TOOL = 'execute_script';
 
-/** How often clients are told to poll tasks/get (and how often a blocked tasks/result rechecks). */
-const POLL_INTERVAL_MS = 500;
+/** How often clients are told to poll tasks/get (and how often a blocked tasks/result rechecks); both revisions. */
+export const POLL_INTERVAL_MS = 500;
 /** tasks/cancel answers with the task's state after the stop, which a running script reaches within this. */
 const CANCEL_SETTLE_MS = 2_000;
 
@@ -28,8 +28,12 @@ function taskNotFound(taskId: string): McpError {
   return new McpError(ErrorCode.InvalidParams, `Task not found: ${taskId}`);
 }
 
+/** A running job's progress as a task's status message ("40%: step"), in both revisions. */
+export const progressMessage = (progress: NonNullable<JobView['progress']>): string =>
+  `${Math.round(progress.fraction * 100)}%${progress.message ? `: ${progress.message}` : ''}`;
+
 /** The execute_script result for an envelope: the same shape a direct call answers with. */
-function envelopeResult(envelope: Record<string, unknown>): CallToolResult {
+export function envelopeResult(envelope: Record<string, unknown>): CallToolResult {
   return toResult({ structured: { ...envelope }, isError: envelope.status !== 'ok' });
 }
 
@@ -105,7 +109,7 @@ export class JobTaskStore implements TaskStore {
     };
     const envelope = view.result as { status?: string; error?: { code: string; message: string } } | undefined;
     if (view.state === 'queued' || view.state === 'running') {
-      if (view.progress) task.statusMessage = `${Math.round(view.progress.fraction * 100)}%${view.progress.message ? `: ${view.progress.message}` : ''}`;
+      if (view.progress) task.statusMessage = progressMessage(view.progress);
     } else if (view.state === 'cancelled') {
       task.status = 'cancelled';
     } else if (view.state === 'completed' && envelope?.status === 'ok') {

@@ -1,8 +1,9 @@
+import { CLIENT_CAPABILITIES_META_KEY } from '@modelcontextprotocol/server';
 import type { Caller } from '../auth';
 import { formatZodError } from '../config';
 import { ExecuteBody, type GatewayApi } from '../gateway';
 import type { JobView } from '../jobs';
-import { toResult } from './meta-tools';
+import { POLL_INTERVAL_MS, envelopeResult, progressMessage } from './job-tasks';
 
 /**
  * MCP 2026-07-28's tasks extension (SEP-2663) on the job queue: an `execute_script` with `async: true` from a
@@ -11,9 +12,6 @@ import { toResult } from './meta-tools';
  * "not found". A client that did not declare the extension gets the queued answer and get_job, as before.
  */
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
-
-/** How often clients are told to poll tasks/get. */
-const POLL_INTERVAL_MS = 500;
 
 export class TaskProtocolError extends Error {
   constructor(
@@ -31,7 +29,7 @@ const INVALID_PARAMS = -32602;
 
 /** Whether a request's `_meta` declares the tasks extension among its client capabilities. */
 export function declaresTasks(meta: unknown): boolean {
-  const capabilities = (meta as Record<string, { extensions?: Record<string, unknown> } | undefined> | undefined)?.['io.modelcontextprotocol/clientCapabilities'];
+  const capabilities = (meta as Record<string, { extensions?: Record<string, unknown> } | undefined> | undefined)?.[CLIENT_CAPABILITIES_META_KEY];
   return capabilities?.extensions?.[TASKS_EXTENSION] !== undefined;
 }
 
@@ -55,7 +53,7 @@ function taskFields(view: JobView, ttlMs: number): Record<string, unknown> {
     lastUpdatedAt: view.finishedAt ?? view.startedAt ?? view.createdAt,
     ttlMs,
     pollIntervalMs: POLL_INTERVAL_MS,
-    ...(view.progress ? { statusMessage: `${Math.round(view.progress.fraction * 100)}%${view.progress.message ? `: ${view.progress.message}` : ''}` } : {}),
+    ...(view.progress ? { statusMessage: progressMessage(view.progress) } : {}),
   };
 }
 
@@ -77,8 +75,7 @@ export async function getTask(api: GatewayApi, caller: Caller, taskId: string): 
   if (!view) throw new TaskProtocolError(INVALID_PARAMS, `Task not found: ${taskId}`);
   const task = taskFields(view, api.settings.jobRetentionMs);
   if (view.state === 'completed' && view.result !== undefined) {
-    const envelope = view.result as Record<string, unknown>;
-    task.result = toResult({ structured: { ...envelope }, isError: envelope.status !== 'ok' });
+    task.result = envelopeResult(view.result as Record<string, unknown>);
   } else if (view.state === 'failed') {
     task.error = { code: -32603, message: view.error ? `${view.error.code}: ${view.error.message}` : 'the job failed', ...(view.error ? { data: view.error } : {}) };
   }

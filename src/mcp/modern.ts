@@ -1,6 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
-import { ProtocolError, Server, createMcpHandler, isLegacyRequest, type McpRequestContext } from '@modelcontextprotocol/server';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+  ProtocolError,
+  SERVER_INFO_META_KEY,
+  Server,
+  createMcpHandler,
+  isLegacyRequest,
+  type McpRequestContext,
+} from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { ANONYMOUS, type Caller } from '../auth';
 import type { Logger } from '../log';
@@ -28,12 +38,12 @@ const callerOf = (ctx: McpRequestContext): { caller: Caller; requestId?: string 
 
 export const MODERN_REVISION = '2026-07-28';
 
-/** The `_meta` keys of the revision's request envelope and result. */
+/** The `_meta` keys of the revision's request envelope and result, as the SDK names them. */
 export const MODERN_META = Object.freeze({
-  protocolVersion: 'io.modelcontextprotocol/protocolVersion',
-  clientCapabilities: 'io.modelcontextprotocol/clientCapabilities',
-  clientInfo: 'io.modelcontextprotocol/clientInfo',
-  serverInfo: 'io.modelcontextprotocol/serverInfo',
+  protocolVersion: PROTOCOL_VERSION_META_KEY,
+  clientCapabilities: CLIENT_CAPABILITIES_META_KEY,
+  clientInfo: CLIENT_INFO_META_KEY,
+  serverInfo: SERVER_INFO_META_KEY,
 });
 
 /** A tool list depends on the caller's tenant policy, and changes when an upstream's does: short and private. */
