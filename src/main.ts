@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runCheck } from './cli';
+import { nodeVersionProblem, runCheck } from './cli';
 import { ConfigError, loadConfig, type LoadedConfig } from './config';
 import { createGateway } from './gateway';
 import { startHttpServer } from './http';
@@ -122,6 +122,11 @@ async function worker(configFile: string | undefined): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const tooOld = nodeVersionProblem(process.versions.node);
+  if (tooOld) {
+    console.error(`scriptgate: ${tooOld}`);
+    process.exit(2);
+  }
   let cli: Cli;
   try {
     cli = parseArgs(process.argv.slice(2));

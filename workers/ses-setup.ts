@@ -1,6 +1,6 @@
 import 'ses';
 import { capAllocations } from './allocation-caps';
-import { installPolyfills } from './stdlib';
+import { installBeforeLockdown } from './stdlib';
 
 /**
  * Locks this thread's realm down once. Options chosen on purpose:
@@ -25,7 +25,7 @@ export interface SesIntrinsics {
 /** `heapMb`: the thread's old-generation limit, which bounds what one built-in call may allocate. */
 export function installSes(heapMb: number): SesIntrinsics {
   // Before lockdown, which freezes them with the other intrinsics.
-  installPolyfills();
+  installBeforeLockdown();
   capAllocations(heapMb);
   lockdown({
     errorTaming: 'safe',

@@ -1,1 +1,2 @@
 export { runCheck } from './check';
+export { nodeVersionProblem } from './node-version';

@@ -27,14 +27,11 @@ function readableRoots(): string[] {
   return [...roots];
 }
 
-/** Node 20 calls it --experimental-permission; later lines --permission. */
+/** Node's permission model (stable since 22.13): the executor may start workers and read only the app. */
 export function permissionFlags(): string[] {
-  const flag = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
-  // The experimental-feature banner is expected; later lines can silence just that warning class.
-  const quiet = process.allowedNodeEnvironmentFlags.has('--disable-warning')
-    ? ['--disable-warning=ExperimentalWarning', '--disable-warning=SecurityWarning']
-    : ['--no-warnings'];
-  return [flag, '--allow-worker', ...readableRoots().map((root) => `--allow-fs-read=${root}/*`), ...quiet];
+  // Node announces the model on start; the warning classes, not all warnings, are silenced.
+  const quiet = ['--disable-warning=ExperimentalWarning', '--disable-warning=SecurityWarning'];
+  return ['--permission', '--allow-worker', ...readableRoots().map((root) => `--allow-fs-read=${root}/*`), ...quiet];
 }
 
 /** The only variables an executor sees: none of the front's secrets. */

@@ -2,7 +2,7 @@ import { Script } from 'node:vm';
 
 /**
  * acorn parses the newest syntax; the sandbox runs on this process's Node, which may not have it yet
- * (duplicate regex group names, regex modifiers, `using` on Node 20). The gate asks the engine itself, so a
+ * (regex modifiers, duplicate regex group names and `using` on Node 22). The gate asks the engine itself, so a
  * newer Node is used as soon as it runs.
  */
 

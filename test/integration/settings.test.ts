@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { permissionFlags } from '../../src/executor/executor-process';
 import { restartDelayMs } from '../../src/executor';
 import { startHttpServer } from '../../src/http';
 import { silentLogger } from '../../src/log';
@@ -54,7 +56,7 @@ describe('settings change behaviour', () => {
     const off = await startTestGateway({ executor: { permissionModel: false } });
     try {
       const argsOn = cmdline(on.gateway.pool.executors[0]!.pid!);
-      expect(argsOn.some((a) => a === '--experimental-permission' || a === '--permission')).toBe(true);
+      expect(argsOn).toContain('--permission');
       expect(argsOn.filter((a) => a.startsWith('--allow-fs-read=')).length).toBeGreaterThan(0);
       expect(argsOn).not.toContain('--allow-child-process');
       const argsOff = cmdline(off.gateway.pool.executors[0]!.pid!);
@@ -68,6 +70,22 @@ describe('settings change behaviour', () => {
     } finally {
       await Promise.all([on.close(), off.close()]);
     }
+  });
+
+  test('the permission flags an executor runs with refuse writes, reads outside the app and child processes, and allow workers', () => {
+    const probe = `
+      const fs = require('node:fs'), os = require('node:os'), cp = require('node:child_process'), { Worker } = require('node:worker_threads');
+      const tryIt = (f) => { try { f(); return 'allowed'; } catch (e) { return e.code ?? e.message; } };
+      const out = {
+        write: tryIt(() => fs.writeFileSync(os.tmpdir() + '/scriptgate-permission-probe', 'x')),
+        readOutside: tryIt(() => fs.readFileSync('/etc/hostname')),
+        readApp: tryIt(() => fs.readFileSync(${JSON.stringify(require.resolve('ses/package.json'))})),
+        spawn: tryIt(() => cp.execFileSync('true')),
+        worker: tryIt(() => new Worker('0', { eval: true }).terminate()),
+      };
+      process.stdout.write(JSON.stringify(out));`;
+    const out = JSON.parse(execFileSync(process.execPath, [...permissionFlags(), '-e', probe], { encoding: 'utf8' })) as Record<string, string>;
+    expect(out).toEqual({ write: 'ERR_ACCESS_DENIED', readOutside: 'ERR_ACCESS_DENIED', readApp: 'allowed', spawn: 'ERR_ACCESS_DENIED', worker: 'allowed' });
   });
 
   test('executor.parallelGc: true leaves V8 its GC helper threads', async () => {
