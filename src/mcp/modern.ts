@@ -54,7 +54,8 @@ export function modernServer(face: McpFace, ctx: McpRequestContext): Server {
   const { caller, requestId } = callerOf(ctx);
   // The low-level Server is the v2 SDK's face for tools that are listed per caller rather than registered.
   const server = new Server(SERVER_INFO, {
-    capabilities: { tools: {}, extensions: { [TASKS_EXTENSION]: {} } },
+    // listChanged: subscriptions/listen streams hear of catalog changes (as 2025-11-25 clients do over stdio).
+    capabilities: { tools: { listChanged: true }, extensions: { [TASKS_EXTENSION]: {} } },
     instructions: INSTRUCTIONS,
     cacheHints: { 'tools/list': { ...TOOLS_LIST_HINTS } },
   });
@@ -109,6 +110,8 @@ export function createModernMcp(face: McpFace, log: Logger, maxRequestBodySize: 
     onerror: (err) => log.debug({ err }, 'MCP 2026-07-28 request refused or failed'),
   });
   const node = toNodeHandler(handler);
+  // Open subscriptions/listen streams on this pod hear when its catalog changes the listed tools.
+  if (face.api.settings.rawToolsListed) face.api.onToolListChange(() => handler.notify.toolsChanged());
   return {
     async isLegacy(req, body) {
       return isLegacyRequest(await toWebRequest(req, body), body);

@@ -51,7 +51,8 @@ function opensModern(line: string): boolean {
  * MCP over this process's stdin/stdout for a local client (an IDE or desktop agent that spawns us).
  * stdout carries the protocol only, so the caller must log to stderr. The client's opening message picks
  * the revision for the life of the pipe: a 2025-11-25 `initialize` gets the v1 SDK server (with tasks, and
- * tools/list_changed when the catalog changes the listed raw tools), a 2026-07-28 request the v2 SDK's.
+ * tools/list_changed when the catalog changes the listed raw tools), a 2026-07-28 request the v2 SDK's (the
+ * same notification, on each subscriptions/listen that asked for it).
  */
 export async function serveStdio(gateway: Gateway, log: Logger): Promise<StdioSession> {
   const api = apiOf(gateway);
@@ -61,7 +62,13 @@ export async function serveStdio(gateway: Gateway, log: Logger): Promise<StdioSe
     let ended!: () => void;
     const closed = new Promise<void>((resolve) => (ended = resolve));
     const transport = new ModernStdioTransport(input, process.stdout);
-    const handle = serveModernStdio((ctx) => modernServer(face, ctx), {
+    // The connection's pinned instance is the last one made (a server/discover probe's is discarded).
+    let pinned: ReturnType<typeof modernServer> | undefined;
+    if (api.settings.rawToolsListed) {
+      // The entry stamps the notification onto each open subscriptions/listen that asked for it.
+      api.onToolListChange(() => void pinned?.sendToolListChanged().catch((err: unknown) => log.debug({ err }, 'tools/list_changed not delivered')));
+    }
+    const handle = serveModernStdio((ctx) => (pinned = modernServer(face, ctx)), {
       legacy: 'reject',
       transport,
       onerror: (err) => log.debug({ err }, 'MCP 2026-07-28 stdio message refused or failed'),
