@@ -6,6 +6,7 @@ import { ANONYMOUS, type Caller } from '../auth';
 import { GatewayError } from '../errors';
 import { errorOutcome, getJobTool, metaTools, toResult, type MetaTool } from './meta-tools';
 import { JobTaskStore, TASK_TOOL } from './job-tasks';
+import { contentOfValue } from './content-blocks';
 
 export const SERVER_INFO = Object.freeze({ name: 'scriptgate', version: '0.1.0' });
 
@@ -109,8 +110,10 @@ export class McpFace {
     const answer = await this.#api.invoke({ name: canonical, input: (args ?? {}) as Record<string, unknown> }, { caller }, true);
     if (answer.status === 'ok') {
       const value = answer.result;
-      const structured = value !== null && typeof value === 'object' && !Array.isArray(value) ? { structuredContent: value as Record<string, unknown> } : {};
-      return { content: [{ type: 'text', text: JSON.stringify(value) ?? 'null' }], ...structured };
+      const content = contentOfValue(value);
+      // Media and mixed answers travel as their content blocks; only plain data is structured content.
+      const plain = value !== null && typeof value === 'object' && !Array.isArray(value) && (content.length !== 1 || content[0]?.type === 'text') && !('content' in value && Object.keys(value).length === 1);
+      return { content, ...(plain ? { structuredContent: value as Record<string, unknown> } : {}) };
     }
     return { content: [{ type: 'text', text: JSON.stringify({ error: answer.error }) }], isError: true };
   }

@@ -20,6 +20,7 @@ import {
 } from '../gateway';
 import { GatewayError, toPublicError } from '../errors';
 import type { Caller } from '../auth';
+import { withMediaBlocks } from './content-blocks';
 
 /** What a meta-tool handler returns before it becomes an MCP CallToolResult. */
 export interface MetaToolOutcome {
@@ -58,7 +59,7 @@ const inputSchemaOf = (schema: Parameters<typeof requestJsonSchema>[0]): Record<
 /** An outcome as an MCP tool result: structured content plus its text rendering. */
 export function toResult(outcome: MetaToolOutcome): CallToolResult {
   return {
-    content: [{ type: 'text', text: JSON.stringify(outcome.structured) }],
+    content: withMediaBlocks(outcome.structured, JSON.stringify(outcome.structured)),
     ...(outcome.conforms === false ? {} : { structuredContent: outcome.structured }),
     ...(outcome.isError ? { isError: true } : {}),
   };

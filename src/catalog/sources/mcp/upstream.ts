@@ -1,7 +1,11 @@
+import type { Readable } from 'node:stream';
 import { Client, ProtocolError, SdkError, SdkErrorCode, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import type { Logger } from '../../../log';
 import { ToolFailure, type JsonSchema, type ToolCallContext, type ToolDefinition } from '../../types';
+import type { SourceHealth } from '../source-health';
+import { logStderr, stdioEnvironment } from './stdio-upstream';
+import { resultOf, taskRequired } from './upstream-content';
 
 /** How long a liveness ping after a transport error may take before the session counts as lost. */
 const PROBE_TIMEOUT_MS = 2_000;
@@ -26,34 +30,8 @@ export interface UpstreamConfig {
   reconnectMaxMs: number;
 }
 
-export type UpstreamState = 'connecting' | 'connected' | 'disconnected';
-
-export interface UpstreamHealth {
-  name: string;
-  state: UpstreamState;
-  tools: number;
-  lastError?: string;
-  reconnects: number;
-  /** The revision negotiated with it (2026-07-28, or 2025-11-25 and older), while connected. */
-  protocolVersion?: string;
-}
 
 const TOOL_PART = /[^A-Za-z0-9_.-]/g;
-
-/** Upstream results: structured content when the tool gives it, else text (parsed when it is JSON). */
-function resultOf(result: { content?: unknown; structuredContent?: unknown }): unknown {
-  if (result.structuredContent !== undefined) return result.structuredContent;
-  const content = Array.isArray(result.content) ? (result.content as { type?: unknown; text?: unknown }[]) : [];
-  const texts = content.filter((c) => c.type === 'text' && typeof c.text === 'string').map((c) => c.text as string);
-  if (texts.length === 1 && content.length === 1) {
-    try {
-      return JSON.parse(texts[0]!) as unknown;
-    } catch {
-      return texts[0];
-    }
-  }
-  return { content };
-}
 
 /**
  * A connection to one upstream MCP server through the SDK client. Keeps the upstream's tools (with
@@ -64,7 +42,7 @@ function resultOf(result: { content?: unknown; structuredContent?: unknown }): u
 export class Upstream {
   #client: Client | undefined;
   #transportRef: Transport | undefined;
-  #state: UpstreamState = 'disconnected';
+  #state: SourceHealth['state'] = 'disconnected';
   #tools: ToolDefinition[] = [];
   #lastError: string | undefined;
   #reconnects = 0;
@@ -87,10 +65,11 @@ export class Upstream {
     return t instanceof StdioClientTransport ? (t.pid ?? undefined) : undefined;
   }
 
-  health(): UpstreamHealth {
+  health(): SourceHealth {
     const protocolVersion = this.#state === 'connected' ? this.#client?.getNegotiatedProtocolVersion() : undefined;
     return {
       name: this.config.name,
+      kind: 'mcp',
       state: this.#state,
       tools: this.#tools.length,
       reconnects: this.#reconnects,
@@ -103,7 +82,9 @@ export class Upstream {
     const c = this.config;
     if (c.transport === 'stdio') {
       if (!c.command) throw new Error(`sources.mcp ${c.name}: command is required for stdio`);
-      return new StdioClientTransport({ command: c.command, args: [...(c.args ?? [])], env: { ...getDefaultEnvironment(), ...c.env }, ...(c.cwd ? { cwd: c.cwd } : {}), stderr: 'pipe' });
+      const transport = new StdioClientTransport({ command: c.command, args: [...(c.args ?? [])], env: stdioEnvironment(getDefaultEnvironment(), c.env), ...(c.cwd ? { cwd: c.cwd } : {}), stderr: 'pipe' });
+      if (transport.stderr) logStderr(transport.stderr as Readable, this.log, c.name);
+      return transport;
     }
     if (!c.url) throw new Error(`sources.mcp ${c.name}: url is required for http`);
     const headers: Record<string, string> = { ...c.headers };
@@ -197,12 +178,17 @@ export class Upstream {
 
   async #refresh(client: Client): Promise<void> {
     const listed: ToolDefinition[] = [];
+    const skipped: string[] = [];
     let cursor: string | undefined;
     do {
       const page = await client.listTools(cursor ? { cursor } : {});
-      for (const tool of page.tools) listed.push(this.#definition(tool));
+      for (const tool of page.tools) {
+        if (taskRequired(tool)) skipped.push(tool.name);
+        else listed.push(this.#definition(tool));
+      }
       cursor = page.nextCursor;
     } while (cursor);
+    if (skipped.length > 0) this.log.info({ upstream: this.config.name, tools: skipped }, 'upstream tools that run only as tasks are not offered');
     if (this.#client !== client && this.#client !== undefined) return;
     this.#tools = listed;
     this.onTools(listed);
