@@ -8,3 +8,5 @@ export { createAccessControl, globToRegExp } from './access';
 export type { AccessControl, AccessPolicy, TenantToolPolicy } from './access';
 export { Upstream } from './sources/mcp/upstream';
 export { loadOpenApiTools } from './sources/openapi';
+export { SpecSource } from './sources/openapi/spec-source';
+export type { SourceHealth } from './sources/source-health';

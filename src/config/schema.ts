@@ -173,6 +173,20 @@ const OpenApiAuth = z.discriminatedUnion('type', [
   z.object({ type: z.literal('basic'), usernameEnv: z.string().min(1), passwordEnv: z.string().min(1) }).strict(),
 ]);
 
+/** One RFC 6902 operation; `value` for add, replace and test, `from` for move and copy. */
+const JsonPatchOperation = z
+  .object({
+    op: z.enum(['add', 'remove', 'replace', 'move', 'copy', 'test']),
+    path: z.string(),
+    value: z.unknown().optional(),
+    from: z.string().optional(),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if ((o.op === 'add' || o.op === 'replace' || o.op === 'test') && !('value' in o)) ctx.addIssue({ code: 'custom', path: ['value'], message: `value is required for ${o.op}` });
+    if ((o.op === 'move' || o.op === 'copy') && o.from === undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: `from is required for ${o.op}` });
+  });
+
 const OpenApiSource = z
   .object({
     /** Namespace: operations become `name:operationId`. */
@@ -184,6 +198,16 @@ const OpenApiSource = z
     headers: z.record(z.string(), z.string()).default({}),
     timeoutMs: int(1).default(10_000),
     maxResponseBytes: int(1).default(4 * 1024 * 1024),
+    /** Headers for fetching the spec and the files it references (e.g. a token of the internal API portal). */
+    specHeaders: z.record(z.string(), z.string()).default({}),
+    /** Spec headers whose values come from environment variables: header name → variable name. */
+    specHeadersEnv: z.record(z.string(), z.string().min(1)).default({}),
+    specTimeoutMs: int(1).default(30_000),
+    /** RFC 6902 JSON Patch operations applied to the spec as written, to fix it without forking it. */
+    patches: z.array(JsonPatchOperation).default([]),
+    /** A spec that fails to load is retried after this, doubling up to retryMaxMs. */
+    retryInitialMs: int(1).default(1_000),
+    retryMaxMs: int(1).default(60_000),
   })
   .strict();
 
@@ -193,6 +217,11 @@ const Sources = z
     modules: z.array(ModuleSource).default([]),
     mcp: z.array(McpSource).default([]),
     openapi: z.array(OpenApiSource).default([]),
+    /**
+     * How long startup waits for each remote source (MCP server, OpenAPI spec) before serving without it;
+     * a source still loading joins the catalog when it is ready (tools/list_changed).
+     */
+    startupBudgetMs: int(0).default(3_000),
   })
   .strict();
 

@@ -182,21 +182,27 @@ export class GatewayApi {
 
   // Operations.
 
-  /** What /ready answers; `draining` is the server's own state. */
+  /**
+   * What /ready answers; `draining` is the server's own state. Ready means the pod can serve: warm
+   * executors and not draining. Redis and remote sources degrade what is served, not readiness: without
+   * Redis, scripts, search and invoke go on (caches compute, rate limits count per instance) and only
+   * async jobs wait for it; a source that is down has its tools fail clearly (or missing) until it is back.
+   * Taking every pod out of the Service for a Redis blip would turn a degradation into an outage.
+   */
   readiness(draining: boolean): { ready: boolean; body: Record<string, unknown> } {
     const g = this.#g;
     const stats = g.pool.stats();
-    const ready = g.ready && g.redisReady && !draining;
+    const ready = g.ready && !draining;
+    const degraded = !g.redisReady;
     return {
       ready,
       body: {
-        status: ready ? 'ready' : draining ? 'draining' : 'starting',
+        status: ready ? (degraded ? 'degraded' : 'ready') : draining ? 'draining' : 'starting',
         executors: { total: stats.executors, ready: stats.ready, restarts: stats.restarts, threads: stats.threads },
         tools: g.catalog.size,
         search: g.search.status(),
-        ...(g.redis ? { redis: { status: g.redis.status } } : {}),
-        // Upstreams degrade the catalog, not readiness: a down upstream's tools fail clearly until it returns.
-        upstreams: g.upstreams.map((u) => u.health()),
+        ...(g.redis ? { redis: { status: g.redis.status, ...(degraded ? { effect: REDIS_DOWN_EFFECT } : {}) } } : {}),
+        upstreams: [...g.upstreams, ...g.specs].map((u) => u.health()),
       },
     };
   }
@@ -210,6 +216,9 @@ export class GatewayApi {
     return this.#g.close();
   }
 }
+
+/** What a pod without Redis still does, as /ready says it. */
+const REDIS_DOWN_EFFECT = 'scripts, search, describe and invoke are served; caches compute, rate limits count per instance; async jobs cannot be queued or read until Redis is back';
 
 const apis = new WeakMap<Gateway, GatewayApi>();
 

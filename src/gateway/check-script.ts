@@ -1,8 +1,8 @@
-import { Catalog, Upstream } from '../catalog';
+import { Catalog, SpecSource, Upstream } from '../catalog';
 import type { LoadedConfig } from '../config';
 import { createScriptCompiler, type GateResult, type RiskAssessment } from '../gate';
 import type { Logger } from '../log';
-import { registerLoadedSources, riskOf } from './gateway-support';
+import { registerLocalSources, riskOf, startWithinBudget } from './gateway-support';
 
 export type ScriptCheck = { compiled: Extract<GateResult, { ok: false }> } | { compiled: Extract<GateResult, { ok: true }>; risk: RiskAssessment };
 
@@ -14,11 +14,14 @@ export type ScriptCheck = { compiled: Extract<GateResult, { ok: false }> } | { c
  */
 export async function checkScript(config: LoadedConfig, source: string, log: Logger): Promise<ScriptCheck> {
   const catalog = new Catalog();
-  await registerLoadedSources(catalog, config.sources);
+  await registerLocalSources(catalog, config.sources);
   const upstreams = config.sources.mcp.map((s) => new Upstream(s, log, (tools) => catalog.replaceSource(s.name, tools)));
+  const specs = config.sources.openapi.map((s) => new SpecSource(s, log, (tools) => catalog.replaceSource(s.name, tools)));
   try {
-    await Promise.all(upstreams.map((u) => u.connect()));
+    // A source that does not load in time only means its tools' annotations are unknown to the score.
+    await startWithinBudget([...upstreams.map((u) => ({ name: u.config.name, start: () => u.connect() })), ...specs.map((s) => ({ name: s.config.name, start: () => s.start() }))], config.sources.startupBudgetMs, log);
   } finally {
+    specs.forEach((s) => s.close());
     await Promise.all(upstreams.map((u) => u.close().catch(() => undefined)));
   }
   const compiled = createScriptCompiler(1).compile(source, config.effectiveLimits);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Authenticator, TenantGuard } from '../auth';
 import { CachedLookups, MemoryResultCache, RedisResultCache } from '../cache';
-import { Catalog, createAccessControl, type Upstream } from '../catalog';
+import { Catalog, createAccessControl, type SpecSource, type Upstream } from '../catalog';
 import { ExecutorPool } from '../executor';
 import { createScriptCompiler } from '../gate';
 import { BullJobQueue, MemoryJobQueue } from '../jobs';
@@ -25,13 +25,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (options.extraTools) catalog.register(options.extraTools);
   const compiler = createScriptCompiler(config.gate.cacheEntries);
   const upstreams: Upstream[] = [];
+  const specs: SpecSource[] = [];
   const pool = new ExecutorPool(executorPoolOptions(config, log, options.enforceDeadlines ?? true));
   const retentionMs = config.jobs.retentionSeconds * 1000;
   const jobs = config.redis.url
     ? new BullJobQueue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, retentionMs, log, retry: config.jobs.retry, maxCrashRetries: config.jobs.maxCrashRetries, timeoutMs: config.jobs.queueTimeoutMs })
     : new MemoryJobQueue(retentionMs);
   const metrics = createMetrics(
-    { restarts: () => pool.stats().restarts, pool: () => pool.stats(), upstreams: () => upstreams.map((u) => u.health()), jobs: () => jobs.counts() },
+    { restarts: () => pool.stats().restarts, pool: () => pool.stats(), upstreams: () => [...upstreams, ...specs].map((u) => u.health()), jobs: () => jobs.counts() },
     options.processMetrics ?? true,
   );
   const redis = config.redis.url ? createRedis(config.redis, log) : undefined;
@@ -77,5 +78,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     discovery,
     pool,
     upstreams,
+    specs,
   });
 }

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_TOOLS_DIR, loadModuleTools, loadOpenApiTools, type Catalog } from '../catalog';
+import { DEMO_TOOLS_DIR, loadModuleTools, type Catalog } from '../catalog';
 import type { Redis } from '../redis';
 import { DiskEmbeddingStore, RedisEmbeddingStore, SemanticSearch, WorkerEmbedder, type Embedder } from '../search';
 import type { LoadedConfig, RiskPresetName } from '../config';
@@ -29,12 +29,28 @@ export function abortRace<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
 }
 
 
-/** The sources that load once, from files or URLs: local tool modules and OpenAPI specs. */
-/** The local sources: tool modules (the demo catalog first when `sources.demo` is on) and OpenAPI specs. */
-export async function registerLoadedSources(catalog: Catalog, sources: LoadedConfig['sources']): Promise<void> {
+/** The local sources: tool modules (the demo catalog first when `sources.demo` is on). They must load. */
+export async function registerLocalSources(catalog: Catalog, sources: LoadedConfig['sources']): Promise<void> {
   const modules = sources.demo ? [{ dir: DEMO_TOOLS_DIR }, ...sources.modules] : sources.modules;
   if (modules.length > 0) catalog.register(await loadModuleTools(modules));
-  for (const spec of sources.openapi) catalog.register(await loadOpenApiTools(spec));
+}
+
+/**
+ * Starts every remote source and waits for each at most `budgetMs`: a dead source has failed by then (and
+ * retries on its own), a hanging one keeps loading in the background and joins the catalog later.
+ */
+export async function startWithinBudget(sources: readonly { name: string; start: () => Promise<void> }[], budgetMs: number, log: Logger): Promise<void> {
+  if (sources.length === 0) return;
+  const pending = new Set(sources.map((s) => s.name));
+  const all = Promise.all(sources.map((s) => s.start().finally(() => pending.delete(s.name))));
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, budgetMs);
+    timer.unref();
+  });
+  await Promise.race([all, budget]);
+  clearTimeout(timer);
+  if (pending.size > 0) log.warn({ sources: [...pending], startupBudgetMs: budgetMs }, 'sources still loading after the startup budget; serving without them until they are ready');
 }
 
 /** The risk assessment of a script's facts under one policy (the configured one, or a tenant's). */

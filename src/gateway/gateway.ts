@@ -7,10 +7,10 @@ import type { Discovery } from './discovery';
 import type { JobQueue } from '../jobs';
 import type { Observer, ExecutionRef } from './observe';
 import { executeRequestOf } from './api';
-import { abortRace, executionContext, inScript, registerLoadedSources, riskOf, runShutdownSteps } from './gateway-support';
+import { abortRace, executionContext, inScript, registerLocalSources, riskOf, runShutdownSteps, startWithinBudget } from './gateway-support';
 import { ToolTrace } from './tool-trace';
 import type { GatePool } from './gate-pool';
-import { Upstream, type AccessControl, type Catalog, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
+import { SpecSource, Upstream, type AccessControl, type Catalog, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RequestLimits, type RiskPresetName } from '../config';
 import { GatewayError, toPublicError } from '../errors';
 import { SANDBOX_LIMIT_KEYS, cancelHookOf, type CancelHook, type ExecutorPool, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
@@ -69,6 +69,7 @@ export interface GatewayParts {
   discovery: Discovery;
   pool: ExecutorPool;
   upstreams: Upstream[];
+  specs: SpecSource[];
 }
 
 export interface GatewayOptions {
@@ -105,6 +106,7 @@ export class Gateway {
   readonly access: AccessControl;
   /** Filled as the sources load (start()). */
   readonly upstreams: Upstream[];
+  readonly specs: SpecSource[];
   readonly search: ToolSearch;
   readonly discovery: Discovery;
   /** The shared Redis client when `redis.url` is set. */
@@ -135,29 +137,30 @@ export class Gateway {
     this.discovery = parts.discovery;
     this.pool = parts.pool;
     this.upstreams = parts.upstreams;
+    this.specs = parts.specs;
   }
 
   #sourcesLoaded: Promise<void> | undefined;
 
-  /** Loads the asynchronous sources (local modules); idempotent, and part of start(). */
+  /**
+   * Loads the sources; idempotent, and part of start(). Local modules must load; each remote source (MCP
+   * server, OpenAPI spec) gets `sources.startupBudgetMs`, then the service starts without it and it joins
+   * the catalog when it is ready.
+   */
   loadSources(): Promise<void> {
     return (this.#sourcesLoaded ??= (async () => {
-      await registerLoadedSources(this.catalog, this.config.sources);
+      await registerLocalSources(this.catalog, this.config.sources);
       if (this.config.sources.demo) this.#log.warn({ catalogTools: this.catalog.size }, 'the demo catalog is on: made-up tools and data from demo/ are served; sources.demo=false (SCRIPTGATE_SOURCES_DEMO=false) turns it off');
-      for (const source of this.config.sources.mcp) {
-        const upstream = new Upstream(source, this.#log, (tools) => this.catalog.replaceSource(source.name, tools));
-        this.upstreams.push(upstream);
-      }
-      // An unreachable upstream does not hold the service back: it retries in the background.
-      await Promise.all(this.upstreams.map((u) => u.connect()));
+      for (const source of this.config.sources.mcp) this.upstreams.push(new Upstream(source, this.#log, (tools) => this.catalog.replaceSource(source.name, tools)));
+      for (const source of this.config.sources.openapi) this.specs.push(new SpecSource(source, this.#log, (tools) => this.catalog.replaceSource(source.name, tools)));
+      await startWithinBudget([...this.upstreams.map((u) => ({ name: u.config.name, start: () => u.connect() })), ...this.specs.map((s) => ({ name: s.config.name, start: () => s.start() }))], this.config.sources.startupBudgetMs, this.#log);
       await this.search.start();
     })());
   }
 
   async start(readyTimeoutMs = 30_000): Promise<void> {
-    await this.loadSources();
-    await this.pool.start();
-    await this.pool.waitReady(readyTimeoutMs);
+    // Executors warm up while the sources load: startup takes the longer of the two, not their sum.
+    await Promise.all([this.loadSources(), this.pool.start().then(() => this.pool.waitReady(readyTimeoutMs))]);
     if (this.config.jobs.consume) {
       this.jobs.consume(
         (job, signal, progress) => this.execute(executeRequestOf(job, { caller: job.caller, signal }, { longRunning: true, onProgress: progress })),
@@ -422,6 +425,7 @@ export class Gateway {
       ['search', () => this.search.close()],
       ['jobs', () => this.jobs.close()],
       ['upstreams', () => Promise.all(this.upstreams.map((u) => u.close()))],
+      ['specs', async () => this.specs.forEach((s) => s.close())],
       ['executors', () => this.pool.close()],
       ['gate', () => this.#gate.close()],
       ['redis', () => this.redis?.disconnect()],

@@ -33,7 +33,7 @@ export interface MetricsSources {
   /** Jobs waiting and running in the queue (shared by every instance when it is Redis), read at scrape time. */
   jobs?: () => Promise<{ queued: number; running: number } | undefined>;
   /** Upstream MCP servers' health, read at scrape time. */
-  upstreams: () => readonly { name: string; state: string; tools: number; reconnects: number }[];
+  upstreams: () => readonly { name: string; kind: string; state: string; tools: number; reconnects: number }[];
 }
 
 export function createMetrics(sources: MetricsSources, withDefaults = true): GatewayMetrics {
@@ -131,12 +131,12 @@ export function createMetrics(sources: MetricsSources, withDefaults = true): Gat
     }),
     upstreamUp: new Gauge({
       name: 'scriptgate_upstream_up',
-      help: 'Whether each upstream MCP server is connected (1) or not (0)',
-      labelNames: ['upstream'],
+      help: 'Whether each remote source (an MCP server, an OpenAPI spec) is connected or loaded (1) or not (0)',
+      labelNames: ['upstream', 'kind'],
       registers: [registry],
       collect() {
         this.reset();
-        for (const u of sources.upstreams()) this.set({ upstream: u.name }, u.state === 'connected' ? 1 : 0);
+        for (const u of sources.upstreams()) this.set({ upstream: u.name, kind: u.kind }, u.state === 'connected' ? 1 : 0);
       },
     }),
     executorRestarts: new Gauge({

@@ -15,7 +15,10 @@ export interface TestGateway {
  * Env is ignored so a developer's SCRIPTGATE_* variables cannot change what a test sees.
  */
 export async function startTestGateway(overrides: Record<string, unknown> = {}, options: Partial<Pick<GatewayOptions, 'enforceDeadlines' | 'embedder' | 'log'>> = {}): Promise<TestGateway> {
-  const config = loadConfig({ env: {}, overrides: { log: { level: 'silent' }, ...overrides } });
+  // Tests that name a source expect it served, however busy the machine: startup waits for it unless the
+  // test sets its own budget.
+  const sources = { startupBudgetMs: 60_000, ...(overrides.sources as Record<string, unknown> | undefined) };
+  const config = loadConfig({ env: {}, overrides: { log: { level: 'silent' }, ...overrides, sources } });
   const { tools, calls } = createTestTools();
   const gateway = createGateway({ config, extraTools: tools, processMetrics: false, ...options, log: options.log ?? silentLogger() });
   await gateway.start();

@@ -13,7 +13,8 @@ export interface ServerProcess {
 /** Starts `scriptgate serve` as a real process on a free port and resolves its URL from the startup log. */
 export function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const child = spawn(process.execPath, [MAIN, 'serve'], {
-    env: { PATH: process.env.PATH, SCRIPTGATE_PORT: '0', ...env },
+    // Tests that name a source expect it served, however busy the machine: startup waits for it.
+    env: { PATH: process.env.PATH, SCRIPTGATE_PORT: '0', SCRIPTGATE_SOURCES_STARTUP_BUDGET_MS: '60000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));

@@ -28,7 +28,7 @@ describe('upstream MCP server over stdio (a real SDK server as a child process)'
     expect(echo?.outputSchema).toMatchObject({ type: 'object', properties: { n: { type: 'number' } } });
     expect(g.gateway.catalog.resolve('fixture__echo')).toBe('fixture:echo');
     // The fixture speaks only 2025-11-25: the client's server/discover probe falls back to initialize.
-    expect(g.gateway.upstreams[0]!.health()).toMatchObject({ name: 'fixture', state: 'connected', tools: 5, protocolVersion: '2025-11-25' });
+    expect(g.gateway.upstreams[0]!.health()).toMatchObject({ name: 'fixture', kind: 'mcp', state: 'connected', tools: 9, protocolVersion: '2025-11-25' });
   });
 
   test('a script calls upstream tools; structured content comes back as data', async () => {
@@ -66,7 +66,7 @@ describe('upstream MCP server over stdio (a real SDK server as a child process)'
 
   test('its health is exported as scriptgate_upstream_up', async () => {
     const text = await g.gateway.metrics.registry.metrics();
-    expect(text).toMatch(/^scriptgate_upstream_up\{upstream="fixture"\} 1$/m);
+    expect(text).toMatch(/^scriptgate_upstream_up\{upstream="fixture",kind="mcp"\} 1$/m);
   });
 
   test('a killed upstream fails calls clearly, then reconnects and serves again', async () => {

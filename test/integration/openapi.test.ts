@@ -4,8 +4,7 @@ import { httpRequest, postJson } from '../helpers/http';
 import { startPetApi, type PetApi } from '../helpers/pet-api';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 
-// The spec parser's $ref resolver is an ES module, which jest's module sandbox cannot load: these tests
-// drive the real service (and plain Node) as processes.
+// These tests drive the real service (and plain Node) as processes, as an operator runs it.
 const ROOT = resolve(__dirname, '..', '..', '..');
 const SPEC = resolve(ROOT, 'test', 'fixtures', 'openapi', 'petstore.yaml');
 const source = (api: PetApi, extra: Record<string, unknown> = {}) => ({
@@ -21,7 +20,8 @@ type Envelope = { status: string; result?: unknown; error?: Record<string, unkno
 
 describe('OpenAPI operations as tools', () => {
   test('operationId or method + path; schemas from parameters, body and the 2xx response; $refs resolved', () => {
-    const script = `require(${JSON.stringify(resolve(ROOT, 'dist', 'src', 'catalog'))}).loadOpenApiTools(${JSON.stringify({ name: 'pets', spec: SPEC, baseUrl: 'http://127.0.0.1:9/api', headers: {}, timeoutMs: 1000, maxResponseBytes: 1000 })})
+    const config = `require(${JSON.stringify(resolve(ROOT, 'dist', 'src', 'config'))}).loadConfig({ env: {}, overrides: { sources: { openapi: [${JSON.stringify({ name: 'pets', spec: SPEC, baseUrl: 'http://127.0.0.1:9/api', timeoutMs: 1000, maxResponseBytes: 1000 })}] } } }).sources.openapi[0]`;
+    const script = `require(${JSON.stringify(resolve(ROOT, 'dist', 'src', 'catalog'))}).loadOpenApiTools(${config})
       .then((tools) => console.log(JSON.stringify(tools.map(({ name, inputSchema, outputSchema, annotations }) => ({ name, inputSchema, outputSchema, annotations })))));`;
     const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
@@ -109,7 +109,7 @@ describe('all four sources in one script', () => {
     });
     try {
       const ready = (await httpRequest(`${server.url}/ready`)).body as { upstreams: { name: string; state: string }[] };
-      expect(ready.upstreams).toEqual([expect.objectContaining({ name: 'fixture', state: 'connected' })]);
+      expect(ready.upstreams).toEqual([expect.objectContaining({ name: 'fixture', kind: 'mcp', state: 'connected' }), { name: 'pets', kind: 'openapi', state: 'connected', tools: 7, reconnects: 0 }]);
       const r = (await postJson(`${server.url}/v1/execute`, { script: `
         const [user, weather, echo, pet] = await Promise.all([
           callTool('users:get', { id: 'u_0001' }),

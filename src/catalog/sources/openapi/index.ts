@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
 import { ToolFailure, type JsonSchema, type ToolCallContext, type ToolDefinition } from '../../types';
+import { loadSpecDocument } from './spec-load';
 
 /** One configured OpenAPI 3.x spec (config `sources.openapi[]`). */
 export interface OpenApiConfig {
@@ -17,6 +17,26 @@ export interface OpenApiConfig {
   timeoutMs: number;
   /** Largest response body read; a larger answer is a RESPONSE_TOO_LARGE tool error. */
   maxResponseBytes: number;
+  /** Headers sent when fetching the spec (and the files it references), literal and from the environment. */
+  specHeaders: Readonly<Record<string, string>>;
+  specHeadersEnv: Readonly<Record<string, string>>;
+  specTimeoutMs: number;
+  /** RFC 6902 operations that fix the spec as written, before references are resolved. */
+  patches: readonly unknown[];
+  /** Backoff between attempts to load a spec that failed (doubling from the first to the second). */
+  retryInitialMs: number;
+  retryMaxMs: number;
+}
+
+/** The spec request's headers; a header whose variable is unset is an error naming it. */
+function specHeaders(config: OpenApiConfig): Record<string, string> {
+  const headers: Record<string, string> = { ...config.specHeaders };
+  for (const [header, env] of Object.entries(config.specHeadersEnv)) {
+    const value = process.env[env];
+    if (value === undefined || value === '') throw new Error(`specHeadersEnv.${header}: environment variable ${env} is not set`);
+    headers[header] = value;
+  }
+  return headers;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
@@ -82,15 +102,11 @@ async function readCapped(response: Response, max: number, source: string): Prom
 
 /** Loads a spec (resolving every $ref) and turns each operation into a tool that makes the real HTTP call. */
 export async function loadOpenApiTools(config: OpenApiConfig): Promise<ToolDefinition[]> {
-  const location = /^https?:\/\//.test(config.spec) ? config.spec : resolve(config.spec);
   let doc: OpenApiDocument;
   try {
-    // Loaded on first use: the parser's $ref resolver is an ES module, needed only when a spec is configured.
-    const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
-    // Circular schemas stay as $ref so every schema remains plain JSON.
-    doc = (await SwaggerParser.dereference(location, { dereference: { circular: 'ignore' } })) as OpenApiDocument;
+    doc = (await loadSpecDocument({ spec: config.spec, headers: specHeaders(config), timeoutMs: config.specTimeoutMs, patches: config.patches })) as OpenApiDocument;
   } catch (err) {
-    throw new Error(`sources.openapi ${config.name}: cannot load ${config.spec}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`sources.openapi ${config.name}: ${(err as Error).message}`, { cause: err });
   }
   if (!doc.openapi?.startsWith('3.')) throw new Error(`sources.openapi ${config.name}: only OpenAPI 3.x is supported (got ${doc.openapi ?? 'swagger 2'})`);
   const server = config.baseUrl ?? doc.servers?.[0]?.url;
