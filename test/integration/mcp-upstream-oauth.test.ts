@@ -61,6 +61,24 @@ describe('an HTTP MCP upstream behind OAuth 2.0 client credentials', () => {
     expect(new Set(during.filter((s) => s.status === 200).map((s) => s.token)).size).toBe(1);
   });
 
+  test('a short-lived token is renewed before it expires, without the upstream ever refusing it', async () => {
+    await oauth.configure({ expiresIn: 6 });
+    try {
+      upstream.revoked.add(lastToken());
+      await g.run("await callTool('secure:whoami', {})");
+      const shortLived = lastToken();
+      const expiresAt = (await oauth.introspect(`Bearer ${shortLived}`)).exp! * 1000;
+      const seenFrom = upstream.seen.length;
+      // The default skew (60 s) is capped at half the lifetime: renewal is due after 3 s.
+      await waitFor(async () => (await g.run("await callTool('secure:whoami', {})"), lastToken() !== shortLived), 8_000);
+      const renewal = (await oauth.requests()).at(-1)!;
+      expect(renewal.at).toBeLessThan(expiresAt);
+      expect(upstream.seen.slice(seenFrom).every((s) => s.status === 200)).toBe(true);
+    } finally {
+      await oauth.configure({ expiresIn: 3600 });
+    }
+  });
+
   test('an upstream that refuses even a new token fails the call with UPSTREAM_AUTH_FAILED; the session survives', async () => {
     upstream.refuseAll = true;
     try {

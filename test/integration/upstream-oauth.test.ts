@@ -63,8 +63,8 @@ describe('OAuth 2.0 client credentials against a real authorization server', () 
   });
 
   test('the token is renewed before it expires (skew), while the old one is still valid', async () => {
-    await oauth.configure({ expiresIn: 4 });
-    const credentials = new SourceCredentials('crm', clientCredentials({ refreshSkewSeconds: 2 }));
+    await oauth.configure({ expiresIn: 6 });
+    const credentials = new SourceCredentials('crm', clientCredentials({ refreshSkewSeconds: 3 }));
     const first = (await bearerOf(credentials))!;
     const firstExpiry = (await oauth.introspect(first)).exp! * 1000;
     let latest = first;
