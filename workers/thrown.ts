@@ -58,7 +58,7 @@ export function plainErrorData(value: unknown): unknown {
 }
 
 /** Codes the gateway itself answers a tool call with; they stay the envelope's code (any other is the tool's own). */
-const GATEWAY_TOOL_CODES: ReadonlySet<string> = new Set([
+export const GATEWAY_TOOL_CODES: ReadonlySet<string> = new Set([
   'TOOL_NOT_FOUND',
   'TOOL_VALIDATION',
   'TOOL_TIMEOUT',
