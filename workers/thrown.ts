@@ -57,6 +57,16 @@ export function plainErrorData(value: unknown): unknown {
   return JSON.parse(json) as unknown;
 }
 
+/** Codes the gateway itself answers a tool call with; they stay the envelope's code (any other is the tool's own). */
+export const GATEWAY_TOOL_CODES: ReadonlySet<string> = new Set([
+  'TOOL_NOT_FOUND',
+  'TOOL_VALIDATION',
+  'TOOL_TIMEOUT',
+  'UPSTREAM_CREDENTIAL_MISSING',
+  'UPSTREAM_AUTH_FAILED',
+  'UPSTREAM_AUTH_UNAVAILABLE',
+]);
+
 const MAX_KEYS = 30;
 const SHAPE_DEPTH = 3;
 const MAX_TOOLS = 10;
@@ -115,7 +125,7 @@ export function describeThrown(thrown: unknown, context: ThrownContext): Sandbox
       const tool = capText(String(thrown.tool), 300);
       const text = capText(String(thrown.message), MAX_ERROR_MESSAGE_CHARS);
       const data = thrown.data === undefined ? undefined : plainErrorData(thrown.data);
-      const known = code === 'TOOL_NOT_FOUND' || code === 'TOOL_VALIDATION' || code === 'TOOL_TIMEOUT';
+      const known = GATEWAY_TOOL_CODES.has(code);
       // Tool messages built by the catalog already name the tool.
       const named = text.startsWith(`${tool}:`) || text.includes(`'${tool}'`);
       return {

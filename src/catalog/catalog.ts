@@ -153,7 +153,7 @@ export class Catalog {
     try {
       return await entry.definition.handler(input as Record<string, unknown>, ctx);
     } catch (err) {
-      if (err instanceof GatewayError) throw err;
+      if (err instanceof GatewayError) throw err.details.tool === undefined ? new GatewayError(err.code, err.message, { tool: name, ...err.details }, { cause: err }) : err;
       const toolCode = err instanceof ToolFailure ? err.code : 'TOOL_FAILED';
       const raw = err instanceof Error ? err.message : String(err);
       const message = raw.length > TOOL_ERROR_MESSAGE_MAX_CHARS ? `${raw.slice(0, TOOL_ERROR_MESSAGE_MAX_CHARS)}…` : raw;

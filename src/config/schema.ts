@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PRESET_NAMES } from './presets';
+import { OAuth2Auth, OpenApiAuth, TenantId } from './source-auth-schema';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 
@@ -156,6 +157,8 @@ const McpSource = z
     url: z.string().url().optional(),
     headers: z.record(z.string(), z.string()).default({}),
     bearerTokenEnv: z.string().optional(),
+    /** OAuth 2.0 tokens for an http server, obtained and renewed by the gateway. */
+    auth: OAuth2Auth.optional(),
     callTimeoutMs: int(1).default(30_000),
     maxConcurrency: int(1, 1_000).default(8),
     reconnectInitialMs: int(1).default(500),
@@ -165,13 +168,9 @@ const McpSource = z
   .superRefine((s, ctx) => {
     if (s.transport === 'stdio' && !s.command) ctx.addIssue({ code: 'custom', path: ['command'], message: 'command is required for a stdio server' });
     if (s.transport === 'http' && !s.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'url is required for an http server' });
+    if (s.auth && s.transport !== 'http') ctx.addIssue({ code: 'custom', path: ['auth'], message: 'auth is for an http server' });
+    if (s.auth && s.bearerTokenEnv !== undefined) ctx.addIssue({ code: 'custom', path: ['auth'], message: 'give auth or bearerTokenEnv, not both' });
   });
-
-const OpenApiAuth = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('bearer'), tokenEnv: z.string().min(1) }).strict(),
-  z.object({ type: z.literal('apiKey'), in: z.enum(['header', 'query']), name: z.string().min(1), valueEnv: z.string().min(1) }).strict(),
-  z.object({ type: z.literal('basic'), usernameEnv: z.string().min(1), passwordEnv: z.string().min(1) }).strict(),
-]);
 
 /** One RFC 6902 operation; `value` for add, replace and test, `from` for move and copy. */
 const JsonPatchOperation = z
@@ -269,9 +268,6 @@ const Search = z
     ml: SearchMl.prefault({}),
   })
   .strict();
-
-const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const TenantId = z.string().regex(TENANT_ID, 'a tenant id is 1-64 letters, digits, _ . or -, starting with a letter or digit');
 
 const ApiKey = z
   .object({

@@ -70,6 +70,11 @@ export const ERROR_CODES = Object.freeze({
   TOOL_VALIDATION: spec('tool_error', 400, 'Fix the arguments at the reported JSON pointer; describe_tools shows the schema.'),
   TOOL_ERROR: spec('tool_error', 200, 'The tool reported a failure: check its arguments, or catch ToolError and handle error.code.'),
   TOOL_TIMEOUT: spec('tool_error', 200, 'The tool did not answer in time; retry later or call it with less work.', true),
+
+  // A source's credentials for its upstream (OAuth 2.0 tokens, per-tenant secrets).
+  UPSTREAM_CREDENTIAL_MISSING: spec('tool_error', 200, 'The gateway has no credential for this source (or for this tenant of it); retrying will not help, ask the operator to configure one.'),
+  UPSTREAM_AUTH_FAILED: spec('tool_error', 200, "The source's token endpoint or upstream refused the gateway's credentials; retrying will not help, report the message to the operator."),
+  UPSTREAM_AUTH_UNAVAILABLE: spec('tool_error', 200, "The source's token endpoint did not answer or failed; retry in a few seconds.", true),
 } as const satisfies Record<string, ErrorSpec>);
 
 export type ErrorCode = keyof typeof ERROR_CODES;

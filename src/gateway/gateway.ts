@@ -389,7 +389,8 @@ export class Gateway {
       return { status: 'ok', result };
     } catch (err) {
       if (err instanceof GatewayError) this.#observe.toolCall({ tenantId: caller.tenantId }, label, err.code, performance.now() - started);
-      if (err instanceof GatewayError && (err.code === 'TOOL_ERROR' || err.code === 'TOOL_TIMEOUT')) {
+      // A tool that ran and failed (TOOL_ERROR, TOOL_TIMEOUT, a source's credential failures) is an answer, not a request error.
+      if (err instanceof GatewayError && err.status === 'tool_error' && err.httpStatus === 200) {
         return { status: 'tool_error', error: toPublicError(err) };
       }
       throw err;

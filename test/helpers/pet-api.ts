@@ -7,21 +7,25 @@ export interface PetApi {
   close(): Promise<void>;
 }
 
+/** Whether a request's Authorization header may pass (e.g. a JWT checked against an issuer's JWKS). */
+export type Authorize = (authorization: string | undefined) => boolean | Promise<boolean>;
+
 /** A real HTTP API behind the petstore fixture spec: bearer auth, a 500 endpoint and a large body. */
-export async function startPetApi(token: string): Promise<PetApi> {
+export async function startPetApi(token: string | Authorize): Promise<PetApi> {
+  const authorize: Authorize = typeof token === 'string' ? (authorization) => authorization === `Bearer ${token}` : token;
   const pets = new Map<string, { id: string; name: string; tag?: string }>([['p1', { id: 'p1', name: 'Rex', tag: 'dog' }]]);
   const requests: PetApi['requests'] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       const body: unknown = raw ? JSON.parse(raw) : undefined;
       requests.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization, requestId: req.headers['x-request-id'] as string | undefined, body });
       const send = (status: number, payload?: unknown): void => {
         res.writeHead(status, payload === undefined ? {} : { 'content-type': 'application/json' }).end(payload === undefined ? undefined : JSON.stringify(payload));
       };
-      if (req.headers.authorization !== `Bearer ${token}`) return send(401, { error: 'missing or wrong token' });
+      if (!(await authorize(req.headers.authorization))) return send(401, { error: 'missing or wrong token' });
       const url = new URL(req.url ?? '/', 'http://x');
       if (url.pathname === '/api/pets' && req.method === 'GET') return send(200, [...pets.values()].slice(0, Number(url.searchParams.get('limit') ?? 100)));
       if (url.pathname === '/api/pets' && req.method === 'POST') {

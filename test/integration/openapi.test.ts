@@ -89,7 +89,7 @@ describe('OpenAPI secrets', () => {
     try {
       const call = async (s: ServerProcess) => ((await postJson(`${s.url}/v1/execute`, { script: "await callTool('pets:listPets', {})" })).body as Envelope).error;
       const missingError = await call(missing);
-      expect(missingError).toMatchObject({ toolCode: 'AUTH_NOT_CONFIGURED' });
+      expect(missingError).toMatchObject({ code: 'UPSTREAM_CREDENTIAL_MISSING', message: "pets:listPets: source 'pets': bearer token: environment variable PETS_TOKEN is not set" });
       expect(await call(wrong)).toMatchObject({ toolCode: 'HTTP_ERROR', data: { status: 401 } });
     } finally {
       await Promise.all([missing.stop(), wrong.stop()]);

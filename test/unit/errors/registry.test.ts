@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ERROR_CODES, GatewayError, fromWire, toPublicError, toWire } from '../../../src/errors';
+import { GATEWAY_TOOL_CODES } from '../../../workers/thrown';
 
 const DOC = readFileSync(resolve(__dirname, '..', '..', '..', '..', 'docs', 'errors.md'), 'utf8');
 const documented = (): string[] => {
@@ -29,6 +30,11 @@ describe('error registry', () => {
     expect(toPublicError(back)).toEqual(toPublicError(err));
     expect(fromWire({ code: 'MADE_UP', message: 'm' }).code).toBe('INTERNAL');
     expect(toWire(new Error('plain'))).toEqual({ code: 'INTERNAL', message: 'plain' });
+  });
+
+  test("every code a tool call answers besides TOOL_ERROR stays the envelope's code when a script does not catch it", () => {
+    const toolCodes = Object.entries(ERROR_CODES).filter(([code, spec]) => spec.status === 'tool_error' && code !== 'TOOL_ERROR').map(([code]) => code);
+    expect([...GATEWAY_TOOL_CODES].sort()).toEqual(toolCodes.sort());
   });
 
   test('retriable codes say so publicly', () => {

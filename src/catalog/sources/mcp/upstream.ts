@@ -3,6 +3,7 @@ import { Client, ProtocolError, SdkError, SdkErrorCode, StreamableHTTPClientTran
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import type { Logger } from '../../../log';
 import { ToolFailure, type JsonSchema, type ToolCallContext, type ToolDefinition } from '../../types';
+import { mcpAuthFailure, mcpOAuth, type McpOAuth, type OAuth2Auth } from '../auth';
 import type { SourceHealth } from '../source-health';
 import { logStderr, stdioEnvironment } from './stdio-upstream';
 import { resultOf, taskRequired } from './upstream-content';
@@ -24,6 +25,8 @@ export interface UpstreamConfig {
   headers?: Readonly<Record<string, string>>;
   /** Name of an environment variable holding a bearer token for an http server. */
   bearerTokenEnv?: string;
+  /** OAuth 2.0 tokens the gateway obtains and renews for an http server. */
+  auth?: OAuth2Auth | undefined;
   callTimeoutMs: number;
   maxConcurrency: number;
   reconnectInitialMs: number;
@@ -51,6 +54,8 @@ export class Upstream {
   #closed = false;
   #inFlight = 0;
   readonly #waiting: (() => void)[] = [];
+  /** Made once, so its tokens outlive reconnections. */
+  #oauth: McpOAuth | undefined;
 
   constructor(
     readonly config: UpstreamConfig,
@@ -93,7 +98,9 @@ export class Upstream {
       if (!token) throw new Error(`sources.mcp ${c.name}: environment variable ${c.bearerTokenEnv} is not set`);
       headers.authorization = `Bearer ${token}`;
     }
-    return new StreamableHTTPClientTransport(new URL(c.url), { requestInit: { headers } });
+    if (c.auth) this.#oauth ??= mcpOAuth(c.name, c.auth);
+    const oauth = this.#oauth ? { authProvider: this.#oauth.authProvider, fetch: this.#oauth.fetch } : {};
+    return new StreamableHTTPClientTransport(new URL(c.url), { requestInit: { headers }, ...oauth });
   }
 
   /** Connects and lists tools; on failure schedules a retry and resolves anyway (the service starts without it). */
@@ -111,7 +118,8 @@ export class Upstream {
       transport.onclose = () => this.#onClose(client);
       // Streamable HTTP has no connection to lose: a dead server shows up as errors on its event
       // stream. Ask it whether it is still there rather than trusting a session that may be gone.
-      transport.onerror = () => void this.#probe(client);
+      // A token that cannot be had is not a lost server: the call that needed it reports it.
+      transport.onerror = (err) => void (mcpAuthFailure(this.config.name, err) ? undefined : this.#probe(client));
       await client.connect(transport);
       this.#client = client;
       await this.#refresh(client);
@@ -243,6 +251,8 @@ export class Upstream {
   async call(tool: string, args: Record<string, unknown>, ctx: ToolCallContext): Promise<unknown> {
     const client = this.#client;
     if (!client || this.#state !== 'connected') {
+      const authFailure = this.#oauth?.failure();
+      if (authFailure) throw authFailure;
       throw new ToolFailure('UPSTREAM_UNAVAILABLE', `upstream MCP server '${this.config.name}' is not connected (${this.#lastError ?? this.#state}); retry shortly`);
     }
     const signal = ctx.signal;
@@ -257,6 +267,8 @@ export class Upstream {
       return resultOf(result as { content?: unknown; structuredContent?: unknown });
     } catch (err) {
       if (err instanceof ToolFailure) throw err;
+      const authFailure = mcpAuthFailure(this.config.name, err);
+      if (authFailure) throw authFailure;
       const message = err instanceof Error ? err.message : String(err);
       if (signal.aborted) throw new ToolFailure('CANCELLED', `cancelled: ${message}`);
       if ((err instanceof SdkError && err.code === SdkErrorCode.RequestTimeout) || /timed out|timeout/i.test(message)) {

@@ -1,4 +1,5 @@
 import { ToolFailure, type JsonSchema, type ToolCallContext, type ToolDefinition } from '../../types';
+import { SourceCredentials, isUpstreamAuthError, type CallCredential, type SourceAuthConfig } from '../auth';
 import { loadSpecDocument } from './spec-load';
 
 /** One configured OpenAPI 3.x spec (config `sources.openapi[]`). */
@@ -9,10 +10,8 @@ export interface OpenApiConfig {
   spec: string;
   /** Overrides the spec's first server URL. */
   baseUrl?: string;
-  auth?:
-    | { type: 'bearer'; tokenEnv: string }
-    | { type: 'apiKey'; in: 'header' | 'query'; name: string; valueEnv: string }
-    | { type: 'basic'; usernameEnv: string; passwordEnv: string };
+  /** Static secrets, OAuth 2.0 tokens, or a credential per tenant. */
+  auth?: SourceAuthConfig;
   headers: Readonly<Record<string, string>>;
   timeoutMs: number;
   /** Largest response body read; a larger answer is a RESPONSE_TOO_LARGE tool error. */
@@ -69,12 +68,6 @@ interface OpenApiDocument {
 
 const toolPart = (text: string): string => text.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 128);
 
-const envValue = (source: string, name: string): string => {
-  const value = process.env[name];
-  if (value === undefined || value === '') throw new ToolFailure('AUTH_NOT_CONFIGURED', `${source}: environment variable ${name} is not set`);
-  return value;
-};
-
 function jsonSchemaOf(content: Record<string, { schema?: JsonSchema }> | undefined): JsonSchema | undefined {
   if (!content) return undefined;
   const key = Object.keys(content).find((k) => k === 'application/json' || /\+json$/.test(k));
@@ -119,6 +112,7 @@ export async function loadOpenApiTools(config: OpenApiConfig): Promise<ToolDefin
   const withComponents = (schema: JsonSchema): JsonSchema =>
     components && JSON.stringify(schema).includes('"#/components/') ? { ...schema, components } : schema;
 
+  const credentials = new SourceCredentials(config.name, config.auth);
   const tools: ToolDefinition[] = [];
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const method of METHODS) {
@@ -146,7 +140,7 @@ export async function loadOpenApiTools(config: OpenApiConfig): Promise<ToolDefin
         ...(outputSchema ? { outputSchema: withComponents(outputSchema) } : {}),
         annotations: method === 'get' || method === 'head' ? { readOnlyHint: true } : method === 'delete' ? { readOnlyHint: false, destructiveHint: true } : { readOnlyHint: false },
         tags: [config.name, 'openapi', method],
-        handler: (args, ctx) => callOperation(config, base, method, path, parameters, args, ctx, name),
+        handler: (args, ctx) => callOperation(config, credentials, base, method, path, parameters, args, ctx, name),
       });
     }
   }
@@ -155,6 +149,7 @@ export async function loadOpenApiTools(config: OpenApiConfig): Promise<ToolDefin
 
 async function callOperation(
   config: OpenApiConfig,
+  credentials: SourceCredentials,
   base: URL,
   method: Method,
   path: string,
@@ -175,23 +170,35 @@ async function callOperation(
     else if (Array.isArray(value)) for (const v of value) query.append(p.name, String(v));
     else query.append(p.name, text);
   }
-  const auth = config.auth;
-  if (auth?.type === 'bearer') headers.authorization = `Bearer ${envValue(tool, auth.tokenEnv)}`;
-  if (auth?.type === 'basic') headers.authorization = `Basic ${Buffer.from(`${envValue(tool, auth.usernameEnv)}:${envValue(tool, auth.passwordEnv)}`).toString('base64')}`;
-  if (auth?.type === 'apiKey' && auth.in === 'header') headers[auth.name.toLowerCase()] = envValue(tool, auth.valueEnv);
-  if (auth?.type === 'apiKey' && auth.in === 'query') query.set(auth.name, envValue(tool, auth.valueEnv));
   const url = new URL(base.pathname.replace(/\/$/, '') + resolvedPath, base);
-  url.search = query.toString();
   let body: string | undefined;
   if (args.body !== undefined) {
     body = JSON.stringify(args.body);
     headers['content-type'] = 'application/json';
   }
   const timeoutMs = Math.max(1, Math.min(config.timeoutMs, ctx.deadlineAt - Date.now()));
+  // One deadline for the whole call, a retry after a 401 included.
+  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
+  const send = (credential: CallCredential): Promise<Response> => {
+    const authorized = new URLSearchParams(query);
+    for (const [name, value] of Object.entries(credential.query)) authorized.set(name, value);
+    url.search = authorized.toString();
+    const init = { method: method.toUpperCase(), headers: { ...headers, ...credential.headers }, ...(body !== undefined ? { body } : {}) };
+    return fetch(url, { ...init, signal, redirect: 'manual' });
+  };
+  const credential = await credentials.forCall(ctx.tenantId, ctx.signal).catch((err: unknown) => {
+    throw ctx.signal.aborted ? new ToolFailure('CANCELLED', `${tool}: cancelled`) : err;
+  });
   let response: Response;
   try {
-    response = await fetch(url, { method: method.toUpperCase(), headers, ...(body !== undefined ? { body } : {}), signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]), redirect: 'manual' });
+    response = await send(credential);
+    // A 401 to an OAuth token: renew it once and retry once (the request was refused before it was processed).
+    if (response.status === 401 && credential.renew) {
+      await response.body?.cancel();
+      response = await send(await credential.renew());
+    }
   } catch (err) {
+    if (isUpstreamAuthError(err)) throw err;
     if (ctx.signal.aborted) throw new ToolFailure('CANCELLED', `${tool}: cancelled`);
     const reason = (err as { name?: string }).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err as Error).message;
     throw new ToolFailure('HTTP_UNAVAILABLE', `${tool}: ${method.toUpperCase()} ${url.pathname} failed: ${reason}`);
