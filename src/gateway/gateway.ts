@@ -294,9 +294,19 @@ export class Gateway {
       if (meta) throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}': a script cannot call the gateway's own ${meta}; call the tools it would reach directly`, { tool: name });
       const didYouMean = suggestions.left-- > 0 ? this.discovery.suggest(name, this.discoveryTenant(caller), allowed) : [];
       const named = didYouMean.length > 0 ? `; did you mean ${didYouMean.join(', ')}?` : '';
-      throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}'${named} (search_tools finds tools by what they do)`, { tool: name, didYouMean });
+      // A source that has not loaded yet is worth naming, to a caller who could use its tools.
+      const down = allowed(name) ? this.#unloadedSource(name) : undefined;
+      const why = down ? `; source '${down.name}' has not loaded yet (${down.lastError ?? down.state}), its tools appear when it does` : '';
+      throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}'${why}${named} (search_tools finds tools by what they do)`, { tool: name, didYouMean });
     }
     return canonical;
+  }
+
+  #unloadedSource(name: string): { name: string; state: string; lastError?: string } | undefined {
+    const source = name.slice(0, Math.max(0, name.indexOf(':')));
+    if (!source) return undefined;
+    const health = [...this.upstreams, ...this.specs].find((s) => s.config.name === source)?.health();
+    return health && health.state !== 'connected' && health.tools === 0 ? health : undefined;
   }
 
   /** Risk of a compiled script for this catalog and config: annotations first, then config overrides. */

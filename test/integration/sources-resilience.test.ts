@@ -209,6 +209,10 @@ describe('sources fail alone', () => {
       expect(lines.some((l) => l.upstream === 'fixture' && l.stderr === 'fixture-upstream starting')).toBe(true);
       expect(lines.some((l) => l.upstream === 'deadmcp' && l.msg === 'upstream MCP server unavailable; retrying')).toBe(true);
 
+      const early = await g.run("await callTool('dead:listPets', {})");
+      expect(early.error).toMatchObject({ code: 'TOOL_NOT_FOUND' });
+      expect(early.error!.message).toMatch(/source 'dead' has not loaded yet \(sources\.openapi dead: cannot fetch http:\/\/127\.0\.0\.1:\d+\/openapi\.yaml: ECONNREFUSED/);
+
       // The dead spec's host comes up: the retry loads it and its tools join the catalog and the index.
       late = await startSpecServerOn(deadPort);
       await waitFor(() => g.gateway.catalog.get('dead:listPets') !== undefined);
