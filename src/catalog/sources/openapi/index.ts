@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ToolFailure, type JsonSchema, type ToolCallContext, type ToolDefinition } from '../../types';
+import { SpecSchemas } from './spec-schemas';
 
 /** One configured OpenAPI 3.x spec (config `sources.openapi[]`). */
 export interface OpenApiConfig {
@@ -31,13 +32,22 @@ interface Parameter {
   schema?: JsonSchema;
 }
 
+interface RequestBody {
+  required?: boolean;
+  content?: Record<string, { schema?: JsonSchema }>;
+}
+
+interface OperationResponse {
+  content?: Record<string, { schema?: JsonSchema }>;
+}
+
 interface Operation {
   operationId?: string;
   summary?: string;
   description?: string;
   parameters?: Parameter[];
-  requestBody?: { required?: boolean; content?: Record<string, { schema?: JsonSchema }> };
-  responses?: Record<string, { content?: Record<string, { schema?: JsonSchema }> }>;
+  requestBody?: RequestBody;
+  responses?: Record<string, OperationResponse>;
 }
 
 interface OpenApiDocument {
@@ -80,15 +90,21 @@ async function readCapped(response: Response, max: number, source: string): Prom
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Loads a spec (resolving every $ref) and turns each operation into a tool that makes the real HTTP call. */
+/**
+ * Loads a spec and turns each operation into a tool that makes the real HTTP call. Each tool's schemas
+ * carry only the component schemas they reach, as `$defs`.
+ */
 export async function loadOpenApiTools(config: OpenApiConfig): Promise<ToolDefinition[]> {
   const location = /^https?:\/\//.test(config.spec) ? config.spec : resolve(config.spec);
   let doc: OpenApiDocument;
   try {
     // Loaded on first use: the parser's $ref resolver is an ES module, needed only when a spec is configured.
     const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
-    // Circular schemas stay as $ref so every schema remains plain JSON.
-    doc = (await SwaggerParser.dereference(location, { dereference: { circular: 'ignore' } })) as OpenApiDocument;
+    const parser = new SwaggerParser();
+    const files = await parser.resolve(location);
+    // Internal references are followed per operation below; only a spec split over several files is
+    // bundled first, which turns its external references into internal ones.
+    doc = (files.paths().length > 1 ? await SwaggerParser.bundle(location) : parser.api) as OpenApiDocument;
   } catch (err) {
     throw new Error(`sources.openapi ${config.name}: cannot load ${config.spec}: ${(err as Error).message}`, { cause: err });
   }
@@ -96,38 +112,40 @@ export async function loadOpenApiTools(config: OpenApiConfig): Promise<ToolDefin
   const server = config.baseUrl ?? doc.servers?.[0]?.url;
   if (!server) throw new Error(`sources.openapi ${config.name}: no baseUrl configured and the spec lists no servers`);
   const base = new URL(server, /^https?:\/\//.test(config.spec) ? config.spec : undefined);
-
-  // Recursive schemas keep `$ref: '#/components/schemas/X'`; a schema that has one carries the spec's
-  // component schemas at its root, so the pointer resolves when arguments are validated.
-  const components = doc.components?.schemas ? { schemas: doc.components.schemas } : undefined;
-  const withComponents = (schema: JsonSchema): JsonSchema =>
-    components && JSON.stringify(schema).includes('"#/components/') ? { ...schema, components } : schema;
+  const schemas = new SpecSchemas(doc);
 
   const tools: ToolDefinition[] = [];
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
-      const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])].filter((p) => p.in !== 'cookie');
+      const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])]
+        .map((p) => schemas.follow(p))
+        .filter((p): p is Parameter => p !== undefined && p.in !== 'cookie');
       const properties: Record<string, JsonSchema> = {};
       const required: string[] = [];
+      const inputRefs = new Set<string>();
       for (const p of parameters) {
-        properties[p.name] = { ...(p.schema ?? { type: 'string' }), ...(p.description ? { description: p.description } : {}) };
-        if (p.required || p.in === 'path') required.push(p.name);
+        properties[p.name] = { ...schemas.convert(p.schema ?? { type: 'string' }, inputRefs), ...(p.description ? { description: p.description } : {}) };
+        if ((p.required || p.in === 'path') && !required.includes(p.name)) required.push(p.name);
       }
-      const bodySchema = jsonSchemaOf(op.requestBody?.content);
+      const requestBody = schemas.follow(op.requestBody);
+      const bodySchema = jsonSchemaOf(requestBody?.content);
       if (bodySchema) {
-        properties.body = bodySchema;
-        if (op.requestBody?.required) required.push('body');
+        properties.body = schemas.convert(bodySchema, inputRefs);
+        if (requestBody?.required) required.push('body');
       }
       const okStatus = Object.keys(op.responses ?? {}).find((s) => /^2\d\d$/.test(s));
-      const outputSchema = okStatus ? jsonSchemaOf(op.responses?.[okStatus]?.content) : undefined;
+      const okResponse = okStatus ? schemas.follow(op.responses?.[okStatus]) : undefined;
+      const responseSchema = jsonSchemaOf(okResponse?.content);
+      const outputRefs = new Set<string>();
+      const outputSchema = responseSchema ? schemas.withDefs(schemas.convert(responseSchema, outputRefs), outputRefs) : undefined;
       const name = `${config.name}:${toolPart(op.operationId ?? `${method}${path}`)}`;
       tools.push({
         name,
         description: [op.summary, op.description].filter(Boolean).join(' ') || `${method.toUpperCase()} ${path}`,
-        inputSchema: withComponents({ type: 'object', properties, required, additionalProperties: false }),
-        ...(outputSchema ? { outputSchema: withComponents(outputSchema) } : {}),
+        inputSchema: schemas.withDefs({ type: 'object', properties, required, additionalProperties: false }, inputRefs),
+        ...(outputSchema ? { outputSchema } : {}),
         annotations: method === 'get' || method === 'head' ? { readOnlyHint: true } : method === 'delete' ? { readOnlyHint: false, destructiveHint: true } : { readOnlyHint: false },
         tags: [config.name, 'openapi', method],
         handler: (args, ctx) => callOperation(config, base, method, path, parameters, args, ctx, name),
