@@ -58,7 +58,7 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     expect(names).toContain('users:list');
     expect(structured(found).strategy).toBe('tfidf');
     const described = await client.callTool({ name: 'describe_tools', arguments: { names: ['users:list'] } });
-    expect((structured(described).tools as { typescript: string }[])[0]?.typescript).toContain("callTool(name: 'users:list'");
+    expect(structured(described).typescript).toContain("callTool(name: 'users:list'");
     const run = await client.callTool({ name: 'execute_script', arguments: { script: SEED } });
     expect(run.isError).toBeFalsy();
     const envelope = structured(run);
