@@ -67,6 +67,18 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     expect(JSON.parse(((run as CallToolResult).content[0] as { text: string }).text)).toEqual(envelope);
   });
 
+  test('describe_tools takes format: json-schema gives the schemas instead of the TypeScript, both gives both', async () => {
+    const schemas = structured(await client.callTool({ name: 'describe_tools', arguments: { names: ['users:list'], format: 'json-schema' } }));
+    expect(schemas.format).toBe('json-schema');
+    expect(schemas.typescript).toBeUndefined();
+    expect((schemas.tools as { inputSchema?: unknown }[])[0]?.inputSchema).toMatchObject({ type: 'object' });
+    const both = structured(await client.callTool({ name: 'describe_tools', arguments: { names: ['users:list'], format: 'both' } }));
+    expect((both.tools as { inputSchema?: unknown }[])[0]?.inputSchema).toEqual((schemas.tools as { inputSchema?: unknown }[])[0]?.inputSchema);
+    expect(both.typescript).toContain("callTool(name: 'users:list'");
+    const refused = await client.callTool({ name: 'describe_tools', arguments: { names: ['users:list'], format: 'xml' } });
+    expect(refused.isError).toBe(true);
+  });
+
   test('invoke_tool calls one tool', async () => {
     const r = await client.callTool({ name: 'invoke_tool', arguments: { name: 'users:get', input: { id: 'u_0001' } } });
     expect(r.isError).toBeFalsy();
