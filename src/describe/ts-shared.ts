@@ -43,7 +43,8 @@ const MAX_WALK = 50_000;
 
 const UNRESOLVED = Symbol('unresolved');
 const jsonText = new WeakMap<object, string>();
-const identities = new WeakMap<SchemaDocument, Map<string, string | null>>();
+/** By schema root, so attempts and requests that render the same tool reuse what was hashed. */
+const identities = new WeakMap<object, Map<string, string | null>>();
 
 function textOf(value: object): string {
   let text = jsonText.get(value);
@@ -60,10 +61,11 @@ function textOf(value: object): string {
  */
 export function definitionIdentity(document: SchemaDocument, key: string, segments: readonly string[]): string | undefined {
   if (segments.length !== 2 || !DEFINITION_CONTAINERS.has(segments[0]!)) return undefined;
-  let byKey = identities.get(document);
+  const root = typeof document.root === 'object' && document.root !== null ? document.root : document;
+  let byKey = identities.get(root);
   if (!byKey) {
     byKey = new Map();
-    identities.set(document, byKey);
+    identities.set(root, byKey);
   }
   const cached = byKey.get(key);
   if (cached !== undefined) return cached ?? undefined;

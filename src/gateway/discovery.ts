@@ -11,7 +11,7 @@ import type { DescribeFormat, DescribeResponse, DescribedTool } from './response
 
 export const SEARCH_LIMITS = Object.freeze({ queries: 10, topKDefault: 10, topKMax: 50, queryChars: 1_000 });
 export const DESCRIBE_LIMITS = Object.freeze({ names: 50, nameChars: 200 });
-/** Measured on GitHub's REST API: the TypeScript alone costs a tenth of the tokens of the JSON Schemas (docs/performance.md). */
+/** Measured on GitHub's REST API: the TypeScript costs a fifth of the tokens of the JSON Schemas and keeps every required argument (docs/performance.md). */
 /** describe.typescriptCharsPerTool's default, for a Discovery built without config. */
 export const DEFAULT_TYPESCRIPT_CHARS_PER_TOOL = 6_000;
 export const DEFAULT_DESCRIBE_FORMAT: DescribeFormat = 'typescript';
