@@ -15,7 +15,11 @@ export function startChildServer(file: string, env: NodeJS.ProcessEnv = {}, args
   const child = spawn(node, [...nodeArgs, file, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`${file} did not start: ${out}`)), 30_000);
+    const timer = setTimeout(() => {
+      // Not left running behind a benchmark that gave up on it.
+      child.kill('SIGKILL');
+      reject(new Error(`${file} did not start: ${out}`));
+    }, 30_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const match = /"url":"(http:[^"]+)"/.exec(out);

@@ -106,7 +106,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'describe',
-    description: 'POST /v1/describe, two tools (schemas and TypeScript)',
+    description: 'POST /v1/describe, two tools (the default format: one TypeScript block and examples)',
     requests: () => [jsonPost('/v1/describe', { names: ['billing:getSubscription', 'billing:changePlan'] })],
     toolDelays: [0],
   },

@@ -244,6 +244,16 @@ const Cache = z
   })
   .strict();
 
+const Describe = z
+  .object({
+    /**
+     * Characters of TypeScript each described tool may add to a describe answer's declaration block; past
+     * it the declarations are shortened (docs first, then far parts of the result), not dropped.
+     */
+    typescriptCharsPerTool: int(500).default(6_000),
+  })
+  .strict();
+
 const SearchMl = z
   .object({
     /** Where tool embeddings are kept when Redis is not configured; empty: `scriptgate-embeddings` in the OS temp directory. */
@@ -381,6 +391,7 @@ export const ConfigSchema = z
     redis: Redis.prefault({}),
     cache: Cache.prefault({}),
     search: Search.prefault({}),
+    describe: Describe.prefault({}),
     jobs: Jobs.prefault({}),
     trace: Trace.prefault({}),
     playground: Playground.prefault({}),

@@ -1,4 +1,5 @@
-export { schemaToTypeScript, toolDeclaration, toolTypeNames } from './typescript';
-export type { TypeScriptOptions, ToolSchemas } from './typescript';
+export { schemaToTypeScript, toolDeclaration, toolsDeclaration, toolTypeNames } from './typescript';
+export type { DeclarationBlockOptions, TypeScriptOptions, ToolSchemas } from './typescript';
 export { usageExamples } from './examples';
 export type { ExampleTool } from './examples';
+export { withReachableDefinitions } from './reachable-definitions';

@@ -136,6 +136,8 @@ class Sampler {
     const declared = declaredValue(schema);
     if (declared !== undefined) return declared;
     if (Array.isArray(schema.allOf) && inferTypes(schema).length === 0) return this.merged(schema, name, depth);
+    const alternative = this.firstAlternative(schema);
+    if (alternative !== undefined) return this.value(alternative, name, depth + 1);
     for (const keyword of ['anyOf', 'oneOf']) {
       const members = schema[keyword];
       if (Array.isArray(members) && inferTypes(schema).length === 0) {
@@ -163,6 +165,20 @@ class Sampler {
       default:
         return this.untyped(name);
     }
+  }
+
+  /**
+   * An object whose alternatives say what it requires (`type: object, oneOf: [{ required: [a] }, …]`), as
+   * the object merged with its first alternative; undefined for any other schema.
+   */
+  private firstAlternative(schema: SchemaObject): SchemaObject | undefined {
+    if (!inferTypes(schema).includes('object') || stringArray(schema.required).length > 0) return undefined;
+    const members = Array.isArray(schema.oneOf) ? schema.oneOf : Array.isArray(schema.anyOf) ? schema.anyOf : undefined;
+    const first: unknown = members?.[0];
+    if (!isSchemaObject(first) || first.$ref !== undefined || stringArray(first.required).length === 0) return undefined;
+    const { oneOf: _oneOf, anyOf: _anyOf, ...rest } = schema;
+    const properties = { ...(isSchemaObject(schema.properties) ? schema.properties : {}), ...(isSchemaObject(first.properties) ? first.properties : {}) };
+    return { ...rest, properties, required: stringArray(first.required) };
   }
 
   private untyped(name: string): string {

@@ -129,7 +129,7 @@ export class GatewayApi {
   }
 
   describe(body: DescribeBodyValue, meta: RequestMeta): Promise<DescribeResponse> {
-    return this.#g.discovery.describe(body.names, this.#g.discoveryTenant(meta.caller));
+    return this.#g.discovery.describe(body.names, this.#g.discoveryTenant(meta.caller), body.format);
   }
 
   // Jobs, always within the caller's tenant: another tenant's job id is "not found".

@@ -56,6 +56,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     cache,
     metrics,
     policyKey: createHash('sha256').update(JSON.stringify(config.access)).digest('base64url').slice(0, 12),
+    typescriptCharsPerTool: config.describe.typescriptCharsPerTool,
   });
   search.onSwap((version, _previous, catalogChanged) => {
     if (catalogChanged) metrics.indexRebuilds.inc();

@@ -2,14 +2,21 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { AccessControl, Catalog, TenantToolPolicy } from '../catalog';
 import { cacheKey, type CachedLookups } from '../cache';
-import { toolDeclaration, usageExamples } from '../describe';
+import { toolsDeclaration, usageExamples, withReachableDefinitions } from '../describe';
 import type { GatewayMetrics } from '../metrics';
 import type { SearchResponse, SearchView, ToolSearch } from '../search';
 import { editDistance } from '../text';
-import type { DescribeResponse, DescribedTool } from './response-schemas';
+import type { ToolDefinition } from '../catalog';
+import type { DescribeFormat, DescribeResponse, DescribedTool } from './response-schemas';
 
 export const SEARCH_LIMITS = Object.freeze({ queries: 10, topKDefault: 10, topKMax: 50, queryChars: 1_000 });
 export const DESCRIBE_LIMITS = Object.freeze({ names: 50, nameChars: 200 });
+/** Measured on GitHub's REST API: the TypeScript costs a fifth of the tokens of the JSON Schemas and keeps every required argument (docs/performance.md). */
+/** describe.typescriptCharsPerTool's default, for a Discovery built without config. */
+export const DEFAULT_TYPESCRIPT_CHARS_PER_TOOL = 6_000;
+export const DEFAULT_DESCRIBE_FORMAT: DescribeFormat = 'typescript';
+/** Ends a declaration block that was shortened, so the reader knows where the rest is. */
+export const SHORTENED_NOTE = "// … marks what was left out to fit; describe with format 'json-schema' for the full schemas";
 
 export interface SearchToolsRequest {
   queries: readonly string[];
@@ -33,6 +40,8 @@ export interface DiscoveryDeps {
   metrics: GatewayMetrics;
   /** Hash of the server-wide access policy: two deployments with different policies never share entries. */
   policyKey: string;
+  /** Characters of TypeScript each described tool may add to the declaration block (describe.typescriptCharsPerTool). */
+  typescriptCharsPerTool?: number;
 }
 
 const SUGGESTIONS = 3;
@@ -90,15 +99,21 @@ export class Discovery {
     });
   }
 
-  async describe(names: readonly string[], tenant?: DiscoveryTenant): Promise<DescribeResponse> {
+  async describe(names: readonly string[], tenant?: DiscoveryTenant, format: DescribeFormat = DEFAULT_DESCRIBE_FORMAT): Promise<DescribeResponse> {
     const { catalog, cache } = this.#deps;
     const view = this.view(tenant);
-    return cache.lookup(this.#key(catalog.version, 'describe', view.key, names), 'describe', () => this.#describe(names, view));
+    // The budget is in the key too: instances sharing a Redis may be configured differently.
+    const request = { names, format, budget: this.#budget };
+    return cache.lookup(this.#key(catalog.version, 'describe', view.key, request), 'describe', () => this.#describe(names, format, view));
   }
 
-  #describe(names: readonly string[], view: SearchView): DescribeResponse {
+  get #budget(): number {
+    return this.#deps.typescriptCharsPerTool ?? DEFAULT_TYPESCRIPT_CHARS_PER_TOOL;
+  }
+
+  #describe(names: readonly string[], format: DescribeFormat, view: SearchView): DescribeResponse {
     const { catalog } = this.#deps;
-    const tools: DescribedTool[] = [];
+    const found: ToolDefinition[] = [];
     const notFound: DescribeResponse['notFound'] = [];
     const seen = new Set<string>();
     for (const requested of names) {
@@ -110,17 +125,20 @@ export class Discovery {
       }
       if (seen.has(tool.name)) continue;
       seen.add(tool.name);
-      tools.push({
+      found.push(tool);
+    }
+    const schemas = format !== 'typescript';
+    const tools = found.map(
+      (tool): DescribedTool => ({
         name: tool.name,
         description: tool.description,
-        inputSchema: tool.inputSchema,
-        outputSchema: tool.outputSchema ?? 'unknown',
+        ...(schemas ? { inputSchema: withReachableDefinitions(tool.inputSchema), outputSchema: tool.outputSchema ? withReachableDefinitions(tool.outputSchema) : 'unknown' } : {}),
         ...(tool.annotations ? { annotations: tool.annotations } : {}),
-        typescript: toolDeclaration(tool),
         examples: usageExamples(tool),
-      });
-    }
-    return { tools, notFound };
+      }),
+    );
+    const typescript = format === 'json-schema' ? undefined : toolsDeclaration(found, { maxChars: this.#budget, shortenedNote: SHORTENED_NOTE });
+    return { format, tools, ...(typescript !== undefined ? { typescript } : {}), notFound };
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Caller } from '../auth';
 import { RETRY_POLICIES, RequestLimitsSchema } from '../config';
 import { GatewayError } from '../errors';
 import type { JobSubmission } from '../jobs';
+import { DESCRIBE_FORMATS } from './response-schemas';
 
 /** An idempotency key, from the Idempotency-Key header or the idempotencyKey field. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -106,6 +107,10 @@ export const SearchBody = z
 export const DescribeBody = z
   .object({
     names: z.array(z.string().min(1).max(200)).min(1, 'names must list at least one tool').max(50, 'at most 50 names'),
+    format: z
+      .enum(DESCRIBE_FORMATS)
+      .optional()
+      .describe("typescript (default): one TypeScript declaration block for all the tools, shortened to fit; json-schema: each tool's full input and output JSON Schemas instead; both."),
   })
   .strict();
 

@@ -80,18 +80,29 @@ const AnnotationsSchema = z.object({
   openWorldHint: z.boolean().optional(),
 });
 
+/** What describe answers with: TypeScript declarations, JSON Schemas, or both. */
+export const DESCRIBE_FORMATS = ['typescript', 'json-schema', 'both'] as const;
+export type DescribeFormat = (typeof DESCRIBE_FORMATS)[number];
+
 export const DescribedToolSchema = z.object({
   name: z.string(),
   description: z.string(),
-  inputSchema: JsonSchemaObject,
-  outputSchema: z.union([JsonSchemaObject, z.literal('unknown')]).describe("the result's JSON Schema, or 'unknown' when the tool declares none"),
+  inputSchema: JsonSchemaObject.optional().describe("the arguments' JSON Schema, with format json-schema or both"),
+  outputSchema: z
+    .union([JsonSchemaObject, z.literal('unknown')])
+    .optional()
+    .describe("the result's JSON Schema, or 'unknown' when the tool declares none; with format json-schema or both"),
   annotations: AnnotationsSchema.optional(),
-  typescript: z.string(),
   examples: z.array(z.string()),
 });
 
 export const DescribeResponseSchema = z.object({
+  format: z.enum(DESCRIBE_FORMATS),
   tools: z.array(DescribedToolSchema),
+  typescript: z
+    .string()
+    .optional()
+    .describe('with format typescript or both: one declaration block for all the tools (argument and result types, a callTool overload each, named types shared between them declared once)'),
   notFound: z.array(z.object({ name: z.string(), didYouMean: z.array(z.string()) })),
 });
 

@@ -98,8 +98,10 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
       name: 'describe_tools',
       title: 'Describe tools',
       description:
-        'Get how to call tools: for each of up to 50 `names` (as returned by search_tools) its description, JSON Schemas of ' +
-        'arguments and result, a TypeScript declaration and usage examples. Unknown names are listed in notFound with suggestions.',
+        'Get how to call tools: for each of up to 50 `names` (as returned by search_tools) its description and usage examples, ' +
+        'and one TypeScript declaration block for them all (argument and result types, a callTool overload per tool; shortened ' +
+        "to fit, `…` marks what was left out). format: 'typescript' (default), 'json-schema' (each tool's full JSON Schemas " +
+        "instead) or 'both'. Unknown names are listed in notFound with suggestions.",
       inputSchema: inputSchemaOf(DescribeBody),
       outputSchema: outputSchemaOf(DescribeResponseSchema),
       annotations: { title: 'Describe tools', readOnlyHint: true, idempotentHint: true, openWorldHint: false },

@@ -11,7 +11,9 @@ interface SearchBody {
   total: number;
 }
 interface DescribeBody {
-  tools: { name: string; description: string; inputSchema: unknown; outputSchema: unknown; annotations?: unknown; typescript: string; examples: string[] }[];
+  format: string;
+  tools: { name: string; description: string; inputSchema?: unknown; outputSchema?: unknown; annotations?: unknown; examples: string[] }[];
+  typescript?: string;
   notFound: { name: string; didYouMean: string[] }[];
 }
 
@@ -100,29 +102,60 @@ describe('REST search and describe', () => {
     }
   });
 
-  test('describe gives schemas, annotations, a TypeScript declaration and examples; aliases resolve', async () => {
+  test('describe gives annotations, examples and one TypeScript block by default; aliases resolve', async () => {
     const res = await describeTools({ names: ['users__list', 'invoices:create'] });
     expect(res.status).toBe(200);
     const body = res.body as DescribeBody;
+    expect(body.format).toBe('typescript');
     expect(body.notFound).toEqual([]);
     expect(body.tools.map((t) => t.name)).toEqual(['users:list', 'invoices:create']);
     const list = body.tools[0]!;
-    expect(list.inputSchema).toMatchObject({ type: 'object' });
-    expect(list.outputSchema).toMatchObject({ type: 'object' });
+    expect(list).not.toHaveProperty('inputSchema');
+    expect(list).not.toHaveProperty('outputSchema');
     expect(list.annotations).toMatchObject({ readOnlyHint: true });
-    expect(list.typescript).toContain("callTool(name: 'users:list'");
+    expect(body.typescript).toContain("callTool(name: 'users:list'");
+    expect(body.typescript).toContain("callTool(name: 'invoices:create'");
     expect(list.examples.length).toBeGreaterThanOrEqual(1);
     expect(list.examples.length).toBeLessThanOrEqual(3);
     expect(list.examples[0]).toContain("await callTool('users:list'");
   });
 
+  test('format json-schema gives the schemas instead of the TypeScript, both gives both', async () => {
+    const schemas = (await describeTools({ names: ['users:list'], format: 'json-schema' })).body as DescribeBody;
+    expect(schemas.format).toBe('json-schema');
+    expect(schemas).not.toHaveProperty('typescript');
+    expect(schemas.tools[0]?.inputSchema).toMatchObject({ type: 'object' });
+    expect(schemas.tools[0]?.outputSchema).toMatchObject({ type: 'object' });
+    expect(schemas.tools[0]?.examples[0]).toContain("await callTool('users:list'");
+    const both = (await describeTools({ names: ['users:list'], format: 'both' })).body as DescribeBody;
+    expect(both.tools[0]?.inputSchema).toEqual(schemas.tools[0]?.inputSchema);
+    expect(both.typescript).toContain("callTool(name: 'users:list'");
+    const refused = await describeTools({ names: ['users:list'], format: 'yaml' });
+    expect(refused.status).toBe(400);
+    expect((refused.body as { error: { message: string } }).error.message).toContain('format');
+  });
+
   test('describe: a recursive $ref schema and a tool without input or output schema', async () => {
-    const body = (await describeTools({ names: ['test:tree', 'test:ping'] })).body as DescribeBody;
-    const [tree, ping] = body.tools;
-    expect(tree?.typescript).toMatch(/reports\?: \w+\[\]/);
+    const body = (await describeTools({ names: ['test:tree', 'test:ping'], format: 'both' })).body as DescribeBody;
+    const [, ping] = body.tools;
+    expect(body.typescript).toMatch(/reports\?: \w+\[\]/);
     expect(ping?.outputSchema).toBe('unknown');
-    expect(ping?.typescript).toMatch(/Result = unknown/);
+    expect(body.typescript).toMatch(/TestPingResult = unknown/);
     expect(ping?.examples[0]).toBe("const r = await callTool('test:ping', {});");
+  });
+
+  test('describe answers are cached per format: one format never answers for another', async () => {
+    const names = ['users:get', 'users:list'];
+    const missesBefore = await metricValue(g, 'describe', 'miss');
+    const typescript = (await describeTools({ names })).body as DescribeBody;
+    const schemas = (await describeTools({ names, format: 'json-schema' })).body as DescribeBody;
+    expect(await metricValue(g, 'describe', 'miss')).toBe(missesBefore + 2);
+    expect(schemas.typescript).toBeUndefined();
+    expect(typescript.tools[0]).not.toHaveProperty('inputSchema');
+    const hitsBefore = await metricValue(g, 'describe', 'hit');
+    expect((await describeTools({ names, format: 'typescript' })).body).toEqual(typescript);
+    expect((await describeTools({ names, format: 'json-schema' })).body).toEqual(schemas);
+    expect(await metricValue(g, 'describe', 'hit')).toBe(hitsBefore + 2);
   });
 
   test('describe: unknown names come back in notFound with did-you-mean suggestions; duplicates collapse', async () => {
@@ -168,7 +201,7 @@ describe('REST search and describe', () => {
     const after = (await search({ query: 'quarterly revenue forecast spreadsheet' })).body as SearchBody;
     expect(after.tools[0]?.name).toBe('reports:spreadsheet');
     const described = (await describeTools({ names: ['reports:spreadsheet'] })).body as DescribeBody;
-    expect(described.tools[0]?.typescript).toContain("'Q1' | 'Q2' | 'Q3' | 'Q4'");
+    expect(described.typescript).toContain("'Q1' | 'Q2' | 'Q3' | 'Q4'");
   });
 
   test('searches keep answering from the old index while a catalog change rebuilds it', async () => {

@@ -58,13 +58,25 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     expect(names).toContain('users:list');
     expect(structured(found).strategy).toBe('tfidf');
     const described = await client.callTool({ name: 'describe_tools', arguments: { names: ['users:list'] } });
-    expect((structured(described).tools as { typescript: string }[])[0]?.typescript).toContain("callTool(name: 'users:list'");
+    expect(structured(described).typescript).toContain("callTool(name: 'users:list'");
     const run = await client.callTool({ name: 'execute_script', arguments: { script: SEED } });
     expect(run.isError).toBeFalsy();
     const envelope = structured(run);
     expect(envelope.status).toBe('ok');
     expect(envelope.result).toHaveLength(10);
     expect(JSON.parse(((run as CallToolResult).content[0] as { text: string }).text)).toEqual(envelope);
+  });
+
+  test('describe_tools takes format: json-schema gives the schemas instead of the TypeScript, both gives both', async () => {
+    const schemas = structured(await client.callTool({ name: 'describe_tools', arguments: { names: ['users:list'], format: 'json-schema' } }));
+    expect(schemas.format).toBe('json-schema');
+    expect(schemas.typescript).toBeUndefined();
+    expect((schemas.tools as { inputSchema?: unknown }[])[0]?.inputSchema).toMatchObject({ type: 'object' });
+    const both = structured(await client.callTool({ name: 'describe_tools', arguments: { names: ['users:list'], format: 'both' } }));
+    expect((both.tools as { inputSchema?: unknown }[])[0]?.inputSchema).toEqual((schemas.tools as { inputSchema?: unknown }[])[0]?.inputSchema);
+    expect(both.typescript).toContain("callTool(name: 'users:list'");
+    const refused = await client.callTool({ name: 'describe_tools', arguments: { names: ['users:list'], format: 'xml' } });
+    expect(refused.isError).toBe(true);
   });
 
   test('invoke_tool calls one tool', async () => {

@@ -53,7 +53,7 @@ describe('upstream MCP server over stdio (a real SDK server as a child process)'
     await g.gateway.search.whenCurrent();
     const found = await g.gateway.discovery.search({ queries: ['late arrival added at run time'] });
     expect(found.tools[0]?.name).toBe('fixture:late_arrival');
-    const described = await g.gateway.discovery.describe(['fixture__late_arrival']);
+    const described = await g.gateway.discovery.describe(['fixture__late_arrival'], undefined, 'json-schema');
     expect(described.tools[0]).toMatchObject({ name: 'fixture:late_arrival', outputSchema: 'unknown' });
   });
 

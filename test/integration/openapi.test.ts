@@ -16,12 +16,15 @@ const source = (api: PetApi, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** Code for a child process: the source as the service configures it (every option defaulted). */
+const configured = (source: Record<string, unknown>): string =>
+  `require(${JSON.stringify(resolve(ROOT, 'dist', 'src', 'config'))}).loadConfig({ env: {}, overrides: { sources: { openapi: [${JSON.stringify(source)}] } } }).sources.openapi[0]`;
+
 type Envelope = { status: string; result?: unknown; error?: Record<string, unknown> & { code: string; message: string } };
 
 describe('OpenAPI operations as tools', () => {
   test('operationId or method + path; schemas from parameters, body and the 2xx response; $refs resolved', () => {
-    const config = `require(${JSON.stringify(resolve(ROOT, 'dist', 'src', 'config'))}).loadConfig({ env: {}, overrides: { sources: { openapi: [${JSON.stringify({ name: 'pets', spec: SPEC, baseUrl: 'http://127.0.0.1:9/api', timeoutMs: 1000, maxResponseBytes: 1000 })}] } } }).sources.openapi[0]`;
-    const script = `require(${JSON.stringify(resolve(ROOT, 'dist', 'src', 'catalog'))}).loadOpenApiTools(${config})
+    const script = `require(${JSON.stringify(resolve(ROOT, 'dist', 'src', 'catalog'))}).loadOpenApiTools(${configured({ name: 'pets', spec: SPEC, baseUrl: 'http://127.0.0.1:9/api', timeoutMs: 1000, maxResponseBytes: 1000 })})
       .then((tools) => console.log(JSON.stringify(tools.map(({ name, inputSchema, outputSchema, annotations }) => ({ name, inputSchema, outputSchema, annotations })))));`;
     const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
@@ -30,14 +33,46 @@ describe('OpenAPI operations as tools', () => {
     expect([...byName.keys()].sort()).toEqual(['pets:big', 'pets:boom', 'pets:createPet', 'pets:deletePet', 'pets:getPet', 'pets:get_health', 'pets:listPets']);
     expect(byName.get('pets:getPet')).toMatchObject({ inputSchema: { type: 'object', properties: { petId: { type: 'string' } }, required: ['petId'] }, annotations: { readOnlyHint: true } });
     expect(byName.get('pets:deletePet')!.annotations).toEqual({ readOnlyHint: false, destructiveHint: true });
-    // NewPet contains a recursive Category, so it stays a $ref, resolved against the components carried along.
-    expect(byName.get('pets:createPet')!.inputSchema).toMatchObject({
-      properties: { body: { $ref: '#/components/schemas/NewPet' } },
+    // Component schemas become $defs, and each schema carries only those it reaches (NewPet, its recursive Category; not Pet).
+    const createPet = byName.get('pets:createPet')!.inputSchema;
+    expect(createPet).toMatchObject({
+      properties: { body: { $ref: '#/$defs/NewPet' } },
       required: ['body'],
-      components: { schemas: { NewPet: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } },
+      $defs: { NewPet: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, category: { $ref: '#/$defs/Category' } } } },
     });
-    expect(byName.get('pets:listPets')).toMatchObject({ inputSchema: { properties: { limit: { type: 'integer', maximum: 100 } } }, outputSchema: { type: 'array' } });
-    expect(JSON.stringify(byName.get('pets:createPet')!.inputSchema)).toContain('#/components/schemas/Category');
+    expect(Object.keys(createPet.$defs as object)).toEqual(['NewPet', 'Category']);
+    expect(byName.get('pets:listPets')).toMatchObject({ inputSchema: { properties: { limit: { type: 'integer', maximum: 100 } } }, outputSchema: { type: 'array', items: { $ref: '#/$defs/Pet' } } });
+    expect(Object.keys(byName.get('pets:listPets')!.outputSchema!.$defs as object).sort()).toEqual(['Category', 'NewPet', 'Pet']);
+    expect(JSON.stringify(tools)).not.toContain('#/components/');
+  });
+
+  test('parameters, bodies and responses by $ref, value-type components inline, nullable twins, external files; no unused component', () => {
+    const script = `const { Catalog, loadOpenApiTools } = require(${JSON.stringify(resolve(ROOT, 'dist', 'src', 'catalog'))});
+      loadOpenApiTools(${configured({ name: 'shapes', spec: resolve(ROOT, 'test', 'fixtures', 'openapi', 'shapes.yaml'), timeoutMs: 1000, maxResponseBytes: 1000 })})
+        .then(async (tools) => {
+          const catalog = new Catalog();
+          catalog.register(tools);
+          const ctx = { tenantId: 't', context: {}, signal: new AbortController().signal, deadlineAt: Date.now() + 5000 };
+          const outcome = (args) => catalog.call('shapes:updateOrder', args, ctx).then(() => 'ok', (e) => e.code + ':' + (e.details?.toolCode ?? ''));
+          const calls = [await outcome({ orderId: 'o_1', body: { assignee: 5 } }), await outcome({ orderId: 'o_1', body: { assignee: null } }), await outcome({ orderId: 'o_1', body: { assignee: { login: 'a' } } })];
+          console.log(JSON.stringify({ tools: tools.map(({ name, inputSchema, outputSchema }) => ({ name, inputSchema, outputSchema })), calls }));
+        });`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const { tools, calls } = JSON.parse(run.stdout) as { tools: { name: string; inputSchema: Record<string, unknown>; outputSchema?: Record<string, unknown> }[]; calls: string[] };
+    const byName = new Map(tools.map((t) => [t.name, t]));
+    const orderId = { type: 'string', pattern: '^o_[0-9]+$', description: 'Order id.' };
+    expect(byName.get('shapes:getOrder')!.inputSchema).toEqual({ type: 'object', properties: { orderId }, required: ['orderId'], additionalProperties: false });
+    const order = byName.get('shapes:getOrder')!.outputSchema!;
+    expect(order.$ref).toBe('#/$defs/order');
+    expect(Object.keys(order.$defs as object).sort()).toEqual(['line', 'order', 'user']);
+    expect(order).toMatchObject({ $defs: { order: { properties: { id: orderId, owner: { anyOf: [{ $ref: '#/$defs/user' }, { type: 'null' }] } } } } });
+    expect(byName.get('shapes:updateOrder')!.inputSchema).toMatchObject({ required: ['orderId', 'body'], properties: { body: { properties: { assignee: { anyOf: [{ $ref: '#/$defs/user' }, { type: 'null' }] } } } } });
+    expect(Object.keys(byName.get('shapes:updateOrder')!.inputSchema.$defs as object)).toEqual(['user']);
+    expect(byName.get('shapes:listCustomers')!.outputSchema).toEqual({ type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, tier: { type: 'string', enum: ['gold', 'silver'] } } } });
+    expect(JSON.stringify(tools)).not.toMatch(/unused|nullable-user|#\/components\//);
+    // The $defs resolve when arguments are validated: a wrong type is refused, null and a user pass on to the (unreachable) API.
+    expect(calls).toEqual(['TOOL_VALIDATION:', 'TOOL_ERROR:HTTP_UNAVAILABLE', 'TOOL_ERROR:HTTP_UNAVAILABLE']);
   });
 });
 

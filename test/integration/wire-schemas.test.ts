@@ -101,6 +101,8 @@ describe('served wire schemas validate real answers', () => {
   test.each([
     ['search', 'search_tools', '/v1/search', 'SearchResponse', { queries: ['list users', 'refund a payment'], topK: 3 }],
     ['describe, with a tool not found', 'describe_tools', '/v1/describe', 'DescribeResponse', { names: ['users:list', 'payments:refund', 'users:lst'] }],
+    ['describe as JSON Schema', 'describe_tools', '/v1/describe', 'DescribeResponse', { names: ['users:list', 'payments:refund'], format: 'json-schema' }],
+    ['describe in both formats', 'describe_tools', '/v1/describe', 'DescribeResponse', { names: ['users:list', 'payments:refund'], format: 'both' }],
   ])('%s matches its component and output schema', async (_label, tool, route, name, body) => {
     const res = await postJson(`${server.url}${route}`, body);
     expect(res.status).toBe(200);

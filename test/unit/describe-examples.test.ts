@@ -125,6 +125,16 @@ describe('usageExamples', () => {
     expect(examples({ name: 'x:loop', inputSchema: object({ a: loop }, ['a']) })).toHaveLength(1);
   });
 
+  test('an object whose alternatives say what it requires is sampled from the first alternative', () => {
+    const either = {
+      type: 'object',
+      oneOf: [object({ digests: { type: 'array', items: { type: 'string' } } }, ['digests']), object({ ids: { type: 'array', items: { type: 'integer' } } }, ['ids'])],
+    };
+    expect(sampleOf(either)).toBe("{ digests: ['text'] }");
+    // Alternatives that only name required properties take them from the object itself.
+    expect(sampleOf({ ...object({ state: { enum: ['open', 'closed'] }, note: { type: 'string' } }), anyOf: [{ required: ['state'] }, { required: ['note'] }] })).toBe("{ state: 'open' }");
+  });
+
   test('keys and names that need quoting, long argument lists go multi-line', () => {
     const inputSchema = object({ 'x-api-key': { type: 'string' }, ['__proto__']: { type: 'string' } }, ['x-api-key', '__proto__']);
     expect(examples({ name: "odd:'tool'", inputSchema })[0]).toBe("const r = await callTool('odd:\\'tool\\'', { 'x-api-key': 'text', ['__proto__']: 'text' });");

@@ -274,11 +274,19 @@ describe('toolDeclaration', () => {
     expect(tool('x:y', { type: 'object', properties: {}, additionalProperties: false })).toContain('type XYArgs = Record<string, never>;');
   });
 
-  test('input and output may both define the same $defs name', () => {
+  test('input and output that define the same $defs share one declaration, named after the source', () => {
     const defs = { $defs: { Item: { type: 'object', properties: { id: { type: 'string' } } } } };
     const out = tool('shop:sync', { type: 'object', properties: { item: { $ref: '#/$defs/Item' } }, ...defs }, { $ref: '#/$defs/Item', ...defs });
-    expect(out).toContain('interface ShopSyncArgsItem');
-    expect(out).toContain('interface ShopSyncResultItem');
+    expect(out.match(/interface ShopItem \{/g)).toHaveLength(1);
+    expect(out).toContain('item?: ShopItem;');
+    expect(out).toContain('type ShopSyncResult = ShopItem;');
+  });
+
+  test('definitions with the same name but different content get different names', () => {
+    const item = (type: string) => ({ $defs: { Item: { type: 'object', properties: { id: { type } } } } });
+    const out = tool('shop:sync', { type: 'object', properties: { item: { $ref: '#/$defs/Item' } }, ...item('string') }, { $ref: '#/$defs/Item', ...item('number') });
+    expect(out).toContain('interface ShopItem {\n  id?: string;\n}');
+    expect(out).toContain('interface ShopItem2 {\n  id?: number;\n}');
   });
 
   test('type names are PascalCase identifiers', () => {
@@ -319,17 +327,17 @@ describe('hostile schemas never throw and stay bounded', () => {
 
   test('a huge enum shows 50 members and falls back to the widened type', () => {
     const out = bounded({ enum: [...Array.from({ length: 10_000 }, (_, i) => `v${i}`), 7] });
-    expect(out).toContain("'v49' | string | number;");
+    expect(out).toContain("'v49' | string | number /* … 9951 more */;");
     expect(out).not.toContain("'v50'");
-    expect(out).toContain('enum: 50 of 10001 values shown');
   });
 
-  test('10k properties are cut with an index signature and a truncation note', () => {
+  test('10k result properties are shortened to the first ones and an index signature', () => {
     const props = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`property_${i}`, { type: 'string', description: `The ${i}th property.` }]));
     const out = bounded({ type: 'object', properties: props, required: Object.keys(props) });
     expect(out).toMatch(/\/\/ … \d+ more properties/);
     expect(out).toContain('[key: string]: unknown;');
-    expect(out.endsWith('// … truncated')).toBe(true);
+    expect(out).toContain('property_0: string;');
+    expect(out).not.toContain('// … truncated');
   });
 
   test('depth 100 nesting stops at maxDepth', () => {
@@ -344,14 +352,23 @@ describe('hostile schemas never throw and stay bounded', () => {
     bounded(arrays);
   });
 
-  test('maxChars truncates at a declaration boundary and says so', () => {
+  test('maxChars shortens step by step: docs first, then properties and named types, and cuts only at the end', () => {
     const defs = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`D${i}`, { type: 'object', properties: { a: { type: 'string', description: 'x'.repeat(150) }, b: { type: 'number' } } }]));
     const schema = { type: 'object', properties: Object.fromEntries(Object.keys(defs).map((d) => [d.toLowerCase(), { $ref: `#/$defs/${d}` }])), $defs: defs };
-    const out = bounded(schema, { maxChars: 4_000 });
-    expect(out.endsWith('// … truncated')).toBe(true);
-    expect(out).toContain('interface TD0 {');
-    expect(out).toMatch(/type TD\d+ = unknown;/);
     expect(ts(schema).length).toBeGreaterThan(4_000);
+    // Docs go first: every definition is still declared in full.
+    const noDocs = bounded(schema, { maxChars: 4_000 });
+    expect(noDocs).not.toContain('/**');
+    expect(noDocs.match(/interface TD\d+ \{\n {2}a\?: string;\n {2}b\?: number;\n\}/g)).toHaveLength(40);
+    // Then properties past the first ones, and the named types only they used.
+    const fewer = bounded(schema, { maxChars: 1_500 });
+    expect(fewer).toMatch(/\/\/ … \d+ more properties/);
+    expect(fewer).toContain('type TD0 = Record<string, unknown>;');
+    expect(fewer).not.toContain('// … truncated');
+    // Past the shortest plan the text is cut at a declaration boundary, and says so.
+    const cut = bounded(schema, { maxChars: 600 });
+    expect(cut.endsWith('// … truncated')).toBe(true);
+    expect(cut).toMatch(/type TD\d+ = unknown;/);
   });
 
   test('huge strings: long keys, long literals, long descriptions', () => {

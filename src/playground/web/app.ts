@@ -18,7 +18,6 @@ interface DescribedTool {
   description: string;
   inputSchema: unknown;
   outputSchema: unknown;
-  typescript: string;
 }
 interface TraceEntry {
   tool: string;
@@ -91,12 +90,12 @@ async function search(query: string): Promise<void> {
 async function describe(name: string): Promise<void> {
   const detail = $('tool-detail');
   try {
-    const { tools } = await api<{ tools: DescribedTool[] }>('/v1/describe', { names: [name] });
+    const { tools, typescript } = await api<{ tools: DescribedTool[]; typescript?: string }>('/v1/describe', { names: [name], format: 'both' });
     const tool = tools[0];
     if (!tool) return;
     $('tool-name').textContent = tool.name;
     $('tool-description').textContent = tool.description;
-    $('tool-ts').textContent = tool.typescript;
+    $('tool-ts').textContent = typescript ?? '';
     $('tool-input').textContent = JSON.stringify(tool.inputSchema, null, 2);
     $('tool-output').textContent = JSON.stringify(tool.outputSchema, null, 2);
     detail.hidden = false;

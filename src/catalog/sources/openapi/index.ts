@@ -1,6 +1,7 @@
 import { ToolFailure, type JsonSchema, type ToolCallContext, type ToolDefinition } from '../../types';
 import { SourceCredentials, isUpstreamAuthError, type CallCredential, type SourceAuthConfig } from '../auth';
 import { loadSpecDocument } from './spec-load';
+import { SpecSchemas } from './spec-schemas';
 
 /** One configured OpenAPI 3.x spec (config `sources.openapi[]`). */
 export interface OpenApiConfig {
@@ -50,13 +51,22 @@ interface Parameter {
   schema?: JsonSchema;
 }
 
+interface RequestBody {
+  required?: boolean;
+  content?: Record<string, { schema?: JsonSchema }>;
+}
+
+interface OperationResponse {
+  content?: Record<string, { schema?: JsonSchema }>;
+}
+
 interface Operation {
   operationId?: string;
   summary?: string;
   description?: string;
   parameters?: Parameter[];
-  requestBody?: { required?: boolean; content?: Record<string, { schema?: JsonSchema }> };
-  responses?: Record<string, { content?: Record<string, { schema?: JsonSchema }> }>;
+  requestBody?: RequestBody;
+  responses?: Record<string, OperationResponse>;
 }
 
 interface OpenApiDocument {
@@ -93,7 +103,10 @@ async function readCapped(response: Response, max: number, source: string): Prom
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Loads a spec (resolving every $ref) and turns each operation into a tool that makes the real HTTP call. */
+/**
+ * Loads a spec and turns each operation into a tool that makes the real HTTP call. Each tool's schemas
+ * carry only the component schemas they reach, as `$defs`.
+ */
 export async function loadOpenApiTools(config: OpenApiConfig): Promise<ToolDefinition[]> {
   let doc: OpenApiDocument;
   try {
@@ -105,12 +118,7 @@ export async function loadOpenApiTools(config: OpenApiConfig): Promise<ToolDefin
   const server = config.baseUrl ?? doc.servers?.[0]?.url;
   if (!server) throw new Error(`sources.openapi ${config.name}: no baseUrl configured and the spec lists no servers`);
   const base = new URL(server, /^https?:\/\//.test(config.spec) ? config.spec : undefined);
-
-  // Recursive schemas keep `$ref: '#/components/schemas/X'`; a schema that has one carries the spec's
-  // component schemas at its root, so the pointer resolves when arguments are validated.
-  const components = doc.components?.schemas ? { schemas: doc.components.schemas } : undefined;
-  const withComponents = (schema: JsonSchema): JsonSchema =>
-    components && JSON.stringify(schema).includes('"#/components/') ? { ...schema, components } : schema;
+  const schemas = new SpecSchemas(doc);
 
   const credentials = new SourceCredentials(config.name, config.auth);
   const tools: ToolDefinition[] = [];
@@ -118,26 +126,33 @@ export async function loadOpenApiTools(config: OpenApiConfig): Promise<ToolDefin
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
-      const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])].filter((p) => p.in !== 'cookie');
+      const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])]
+        .map((p) => schemas.follow(p))
+        .filter((p): p is Parameter => p !== undefined && p.in !== 'cookie');
       const properties: Record<string, JsonSchema> = {};
       const required: string[] = [];
+      const inputRefs = new Set<string>();
       for (const p of parameters) {
-        properties[p.name] = { ...(p.schema ?? { type: 'string' }), ...(p.description ? { description: p.description } : {}) };
-        if (p.required || p.in === 'path') required.push(p.name);
+        properties[p.name] = { ...schemas.convert(p.schema ?? { type: 'string' }, inputRefs), ...(p.description ? { description: p.description } : {}) };
+        if ((p.required || p.in === 'path') && !required.includes(p.name)) required.push(p.name);
       }
-      const bodySchema = jsonSchemaOf(op.requestBody?.content);
+      const requestBody = schemas.follow(op.requestBody);
+      const bodySchema = jsonSchemaOf(requestBody?.content);
       if (bodySchema) {
-        properties.body = bodySchema;
-        if (op.requestBody?.required) required.push('body');
+        properties.body = schemas.convert(bodySchema, inputRefs);
+        if (requestBody?.required) required.push('body');
       }
       const okStatus = Object.keys(op.responses ?? {}).find((s) => /^2\d\d$/.test(s));
-      const outputSchema = okStatus ? jsonSchemaOf(op.responses?.[okStatus]?.content) : undefined;
+      const okResponse = okStatus ? schemas.follow(op.responses?.[okStatus]) : undefined;
+      const responseSchema = jsonSchemaOf(okResponse?.content);
+      const outputRefs = new Set<string>();
+      const outputSchema = responseSchema ? schemas.withDefs(schemas.convert(responseSchema, outputRefs), outputRefs) : undefined;
       const name = `${config.name}:${toolPart(op.operationId ?? `${method}${path}`)}`;
       tools.push({
         name,
         description: [op.summary, op.description].filter(Boolean).join(' ') || `${method.toUpperCase()} ${path}`,
-        inputSchema: withComponents({ type: 'object', properties, required, additionalProperties: false }),
-        ...(outputSchema ? { outputSchema: withComponents(outputSchema) } : {}),
+        inputSchema: schemas.withDefs({ type: 'object', properties, required, additionalProperties: false }, inputRefs),
+        ...(outputSchema ? { outputSchema } : {}),
         annotations: method === 'get' || method === 'head' ? { readOnlyHint: true } : method === 'delete' ? { readOnlyHint: false, destructiveHint: true } : { readOnlyHint: false },
         tags: [config.name, 'openapi', method],
         handler: (args, ctx) => callOperation(config, credentials, base, method, path, parameters, args, ctx, name),

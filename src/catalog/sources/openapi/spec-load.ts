@@ -90,8 +90,9 @@ function patched(document: unknown, patches: readonly unknown[], location: strin
 }
 
 /**
- * Reads the document, applies the patches, and resolves every `$ref` (files and URLs it references are
- * fetched with the same headers). Circular schemas stay as `$ref`, so every schema remains plain JSON.
+ * Reads the document and applies the patches. References stay as written (the tools follow them per
+ * operation, so each carries only the schemas it reaches); a spec split over several files is bundled,
+ * its files fetched with the same headers, which turns its external references into internal ones.
  */
 export async function loadSpecDocument(options: SpecFetch): Promise<unknown> {
   const location = isUrl(options.spec) ? options.spec : resolve(options.spec);
@@ -105,11 +106,11 @@ export async function loadSpecDocument(options: SpecFetch): Promise<unknown> {
   if (document === null || typeof document !== 'object' || Array.isArray(document)) throw new SpecLoadError(`${location} does not hold an OpenAPI document (an object)`);
   document = patched(document, options.patches, location);
   const SwaggerParser = swaggerParser();
+  const parser = new SwaggerParser();
+  const parserOptions = { resolve: { http: { safeUrlResolver: false, headers: { ...options.headers }, timeout: options.timeoutMs } } };
   try {
-    return await SwaggerParser.dereference(location, document as never, {
-      resolve: { http: { safeUrlResolver: false, headers: { ...options.headers }, timeout: options.timeoutMs } },
-      dereference: { circular: 'ignore' },
-    });
+    const files = await parser.resolve(location, document as never, parserOptions);
+    return files.paths().length > 1 ? await parser.bundle(location, document as never, parserOptions) : document;
   } catch (err) {
     throw new SpecLoadError(`${location}: a $ref does not resolve: ${(err as Error).message.split('\n')[0]}`);
   }
