@@ -8,13 +8,16 @@ export interface SearchDocument {
   description: string;
   inputSchema?: Readonly<Record<string, unknown>>;
   tags?: readonly string[];
+  /** A title, when the source gives one (an OpenAPI summary, an MCP tool's title): what the tool does in a few words. */
+  annotations?: { readonly title?: string };
 }
 
-export const FIELDS = ['name', 'source', 'description', 'params'] as const;
+export const FIELDS = ['name', 'title', 'source', 'description', 'params'] as const;
 
 interface Fields {
   id: string;
   name: string[];
+  title: string[];
   /** The source part of the name and the tags. */
   source: string[];
   description: string[];
@@ -25,7 +28,7 @@ interface Fields {
 export interface Profile {
   /** Words of the name as a query would say them (run-together words split). */
   name: readonly string[];
-  /** Distinct content words of the description. */
+  /** Distinct content words of the title, or of the description when there is none. */
   description: readonly string[];
   /** Sum of the idf of the name's words, and of the description's: the denominators of coverage. */
   nameWeight: number;
@@ -102,6 +105,7 @@ function toFields(doc: SearchDocument, id: number, name: { source: string[]; ind
   return {
     id: String(id),
     name: [...name.indexed],
+    title: queryWords(doc.annotations?.title ?? ''),
     source: [...name.source, ...(doc.tags ?? []).flatMap((t) => splitWords(t))],
     description: queryWords(doc.description),
     params: [
@@ -146,10 +150,15 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
     builder.add(fields);
     const coverage = name.coverage.map(stem);
     const description = contentWords(doc.description).map(stem);
-    const all = new Set([...fields.name, ...fields.source, ...fields.description, ...fields.params].map(stem));
-    profiles.push({ name: [...new Set(coverage)], description: [...new Set(description)], nameWeight: 0, descriptionWeight: 0, all, phrases: wordPairs(description, 1, wordPairs(coverage, 1, new Set())) });
+    const title = contentWords(doc.annotations?.title ?? '').map(stem);
+    // A title says what the tool does; a long description (an OpenAPI operation's notes on media types and
+    // pagination) would only dilute the share of it a query covers.
+    const lead = title.length > 0 ? title : description;
+    const all = new Set([...fields.name, ...fields.title, ...fields.source, ...fields.description, ...fields.params].map(stem));
+    const phrases = wordPairs(title, 1, wordPairs(description, 1, wordPairs(coverage, 1, new Set())));
+    profiles.push({ name: [...new Set(coverage)], description: [...new Set(lead)], nameWeight: 0, descriptionWeight: 0, all, phrases });
     for (const s of all) increment(df, s);
-    for (const s of new Set([...fields.name, ...fields.source].map(stem))) increment(nameDf, s);
+    for (const s of new Set([...fields.name, ...fields.title, ...fields.source].map(stem))) increment(nameDf, s);
     if (i % CHUNK === CHUNK - 1) yield;
   }
   const n = docs.length;

@@ -21,8 +21,8 @@ interface ScoredTool extends RankedTool {
 }
 
 const FIELD_NAMES: string[] = [...FIELDS];
-const NARROW_FIELDS = ['name', 'source', 'description'];
-const NAME_FIELD = ['name', 'source'];
+const NARROW_FIELDS = ['name', 'title', 'source', 'description'];
+const NAME_FIELD = ['name', 'title', 'source'];
 /** Document-frequency cut-off never goes below this many tools. */
 const SMALL_CATALOG_DF = 50;
 /** Bound on the memoised per-term rows (tool, score pairs): about 10 MB. */

@@ -1,7 +1,7 @@
 /** Field weights and ranking knobs; the defaults are tuned on the bundled benchmark (see docs/performance.md). */
 export interface SearchTuning {
-  /** lunr field boosts; `source` holds the source part of the name and the tags. */
-  boosts: { name: number; source: number; description: number; params: number };
+  /** lunr field boosts; `source` holds the source part of the name and the tags, `title` the tool's title if it has one. */
+  boosts: { name: number; title: number; source: number; description: number; params: number };
   /** BM25 term-frequency saturation and length normalisation. */
   k1: number;
   b: number;
@@ -43,7 +43,7 @@ export interface SearchTuning {
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
-  boosts: { name: 2, source: 1, description: 1, params: 0.4 },
+  boosts: { name: 2, title: 2, source: 1, description: 1, params: 0.4 },
   k1: 1.2,
   b: 0.75,
   synonymBoost: 0.35,

@@ -29,7 +29,8 @@ describe('OpenAPI operations as tools', () => {
     const byName = new Map(tools.map((t) => [t.name, t]));
     expect([...byName.keys()].sort()).toEqual(['pets:big', 'pets:boom', 'pets:createPet', 'pets:deletePet', 'pets:getPet', 'pets:get_health', 'pets:listPets']);
     expect(byName.get('pets:getPet')).toMatchObject({ inputSchema: { type: 'object', properties: { petId: { type: 'string' } }, required: ['petId'] }, annotations: { readOnlyHint: true } });
-    expect(byName.get('pets:deletePet')!.annotations).toEqual({ readOnlyHint: false, destructiveHint: true });
+    // The summary is the tool's title (search weighs it as the tool's own statement of what it does).
+    expect(byName.get('pets:deletePet')!.annotations).toEqual({ title: 'Delete a pet.', readOnlyHint: false, destructiveHint: true });
     // NewPet contains a recursive Category, so it stays a $ref, resolved against the components carried along.
     expect(byName.get('pets:createPet')!.inputSchema).toMatchObject({
       properties: { body: { $ref: '#/components/schemas/NewPet' } },

@@ -128,7 +128,10 @@ export async function loadOpenApiTools(config: OpenApiConfig): Promise<ToolDefin
         description: [op.summary, op.description].filter(Boolean).join(' ') || `${method.toUpperCase()} ${path}`,
         inputSchema: withComponents({ type: 'object', properties, required, additionalProperties: false }),
         ...(outputSchema ? { outputSchema: withComponents(outputSchema) } : {}),
-        annotations: method === 'get' || method === 'head' ? { readOnlyHint: true } : method === 'delete' ? { readOnlyHint: false, destructiveHint: true } : { readOnlyHint: false },
+        annotations: {
+          ...(op.summary ? { title: op.summary } : {}),
+          ...(method === 'get' || method === 'head' ? { readOnlyHint: true } : method === 'delete' ? { readOnlyHint: false, destructiveHint: true } : { readOnlyHint: false }),
+        },
         tags: [config.name, 'openapi', method],
         handler: (args, ctx) => callOperation(config, base, method, path, parameters, args, ctx, name),
       });
