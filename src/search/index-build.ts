@@ -1,4 +1,5 @@
 import lunr from 'lunr';
+import { actionClasses, toolVerbs } from './actions';
 import { contentWords, queryWords, segmentWord, splitWords } from './tokenize';
 import type { SearchTuning } from './tuning';
 
@@ -37,6 +38,8 @@ export interface Profile {
   all: ReadonlySet<string>;
   /** Neighbouring word pairs of the name and of the description ("credit card"), order-free. */
   phrases: ReadonlySet<string>;
+  /** What the tool does, as action classes (`create`, `list`, `merge`); empty when its name says no verb. */
+  actions: readonly string[];
 }
 
 /** One catalog snapshot, analysed: the lunr index plus what the rerank reads. */
@@ -47,6 +50,8 @@ export interface AnalysedCatalog {
   df: Map<string, number>;
   nameDf: Map<string, number>;
   idf: Map<string, number>;
+  /** Verbs that start two or more titles of this catalog (`star`, `merge`): a query saying one asks for that action. */
+  verbs: Set<string>;
 }
 
 const STEM_MEMO_MAX = 50_000;
@@ -143,6 +148,7 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
   const profiles: Profile[] = [];
   const df = new Map<string, number>();
   const nameDf = new Map<string, number>();
+  const titleVerbs = new Map<string, number>();
   for (let i = 0; i < docs.length; i++) {
     const doc = docs[i] as SearchDocument;
     const name = nameWordsOf(doc.name, vocabulary);
@@ -156,7 +162,10 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
     const lead = title.length > 0 ? title : description;
     const all = new Set([...fields.name, ...fields.title, ...fields.source, ...fields.description, ...fields.params].map(stem));
     const phrases = wordPairs(title, 1, wordPairs(description, 1, wordPairs(coverage, 1, new Set())));
-    profiles.push({ name: [...new Set(coverage)], description: [...new Set(lead)], nameWeight: 0, descriptionWeight: 0, all, phrases });
+    const verbs = toolVerbs(doc.annotations?.title, doc.name.slice(doc.name.indexOf(':') + 1));
+    if (doc.annotations?.title !== undefined) for (const verb of new Set(verbs)) increment(titleVerbs, verb);
+    const actions = [...new Set(verbs.flatMap(actionClasses))];
+    profiles.push({ name: [...new Set(coverage)], description: [...new Set(lead)], nameWeight: 0, descriptionWeight: 0, all, phrases, actions });
     for (const s of all) increment(df, s);
     for (const s of new Set([...fields.name, ...fields.title, ...fields.source].map(stem))) increment(nameDf, s);
     if (i % CHUNK === CHUNK - 1) yield;
@@ -170,7 +179,8 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
     p.descriptionWeight = weigh(p.description);
   }
   yield;
-  return { idx: builder.build(), names: docs.map((d) => d.name), profiles, df, nameDf, idf };
+  const verbs = new Set([...titleVerbs].filter(([, count]) => count >= 2).map(([verb]) => verb));
+  return { idx: builder.build(), names: docs.map((d) => d.name), profiles, df, nameDf, idf, verbs };
 }
 
 export function buildNow<T>(steps: Generator<void, T>): T {

@@ -1,4 +1,5 @@
 import type lunr from 'lunr';
+import { actionAgreement, queryActions } from './actions';
 import { analyseCatalog, buildNow, buildSliced, FIELDS, stem, wordPairs, type AnalysedCatalog, type Profile, type SearchDocument } from './index-build';
 import { splitClauses, splitWords, weightedQueryWords } from './tokenize';
 import { SYNONYMS } from './synonyms';
@@ -8,6 +9,8 @@ interface PreparedQuery {
   terms: Map<string, number>;
   synonyms: Map<string, number>;
   phrases: Set<string>;
+  /** Action classes the query asks for; empty when it names none. */
+  actions: Set<string>;
 }
 
 export interface RankedTool {
@@ -50,6 +53,7 @@ export class SearchIndex {
   readonly #wideMaxDf: number;
   readonly #tuning: SearchTuning;
   readonly #nameFloor: number;
+  readonly #verbs: ReadonlySet<string>;
 
   private constructor(analysed: AnalysedCatalog, tuning: SearchTuning) {
     this.#idx = analysed.idx;
@@ -59,6 +63,7 @@ export class SearchIndex {
     this.#nameDf = analysed.nameDf;
     this.#idf = analysed.idf;
     this.#tuning = tuning;
+    this.#verbs = analysed.verbs;
     // In a small catalog every word is cheap to look up, and a 5% cut would drop most of them.
     this.#maxDf = Math.max(SMALL_CATALOG_DF, Math.floor(tuning.maxDocumentFrequency * analysed.names.length));
     this.#wideMaxDf = Math.max(1, Math.floor(tuning.wideMaxDocumentFrequency * analysed.names.length));
@@ -124,7 +129,7 @@ export class SearchIndex {
       const prepared = this.#prepare(query);
       return this.#rerank(this.#lunr(prepared, allow), prepared).map(({ name, score }) => ({ name, score }));
     }
-    const whole: PreparedQuery = { terms: new Map(), synonyms: new Map(), phrases: new Set() };
+    const whole: PreparedQuery = { terms: new Map(), synonyms: new Map(), phrases: new Set(), actions: new Set() };
     const wholeHits = new Map<number, number>();
     const best = new Map<number, number>();
     for (const clause of clauses) {
@@ -134,6 +139,7 @@ export class SearchIndex {
       for (const [t, w] of prepared.terms) whole.terms.set(t, Math.max(whole.terms.get(t) ?? 0, w));
       for (const [t, w] of prepared.synonyms) whole.synonyms.set(t, Math.max(whole.synonyms.get(t) ?? 0, w));
       for (const p of prepared.phrases) whole.phrases.add(p);
+      for (const a of prepared.actions) whole.actions.add(a);
       this.#rerank(hits, prepared).forEach((hit, rank) => {
         const k = this.#tuning.clauseRankK;
         const score = k > 0 ? (hit.score * (k + 1)) / (k + 1 + rank) : hit.score;
@@ -165,7 +171,7 @@ export class SearchIndex {
     const phrases = new Set<string>();
     const stems = sequence.map(stem);
     wordPairs(stems, this.#tuning.phraseWindow, phrases);
-    return { terms, synonyms, phrases };
+    return { terms, synonyms, phrases, actions: new Set(queryActions(text, this.#verbs)) };
   }
 
   /** Candidate tools by lunr: id → raw BM25 score, the best `candidates` of them. */
@@ -232,7 +238,7 @@ export class SearchIndex {
     return joined;
   }
 
-  #rerank(hits: ReadonlyMap<number, number>, { terms, synonyms, phrases }: PreparedQuery): ScoredTool[] {
+  #rerank(hits: ReadonlyMap<number, number>, { terms, synonyms, phrases, actions }: PreparedQuery): ScoredTool[] {
     let top = 0;
     for (const raw of hits.values()) top = Math.max(top, raw);
     // Per query, not per tool: each word's idf × its weight (a synonym counts at its lower weight).
@@ -260,12 +266,14 @@ export class SearchIndex {
       let phraseHits = 0;
       for (const p of phrases) if (profile.phrases.has(p)) phraseHits++;
       const { nameWeight, descriptionWeight } = profile;
+      const action = actionAgreement(actions, profile.actions);
       const score =
         weights.lunr * (top > 0 ? raw / top : 0) +
         weights.name * (nameWeight > 0 ? nameCovered / Math.max(nameWeight, nameFloor) : 0) +
         weights.query * (queryWeight > 0 ? queryCovered / queryWeight : 0) +
         weights.phrase * Math.min(1, phraseHits / 2) +
-        weights.description * (descriptionWeight > 0 ? descriptionCovered / descriptionWeight : 0);
+        weights.description * (descriptionWeight > 0 ? descriptionCovered / descriptionWeight : 0) +
+        weights.action * action;
       ranked.push({ id, name: this.#names[id] ?? String(id), score });
     }
     return ranked.sort((a, b) => b.score - a.score);
