@@ -66,7 +66,13 @@ export function toolVerbs(title: string | undefined, localName: string): string[
   const titleWords = splitWords(title ?? '');
   if (titleWords.length > 0) {
     const verbs = [stem(titleWords[0] as string)];
-    if ((titleWords[1] === 'or' || titleWords[1] === 'and') && titleWords[2] !== undefined) verbs.push(stem(titleWords[2]));
+    let next = 1;
+    if ((titleWords[1] === 'or' || titleWords[1] === 'and') && titleWords[2] !== undefined) {
+      verbs.push(stem(titleWords[2]));
+      next = 3;
+    }
+    // "Get all repository rulesets" lists them.
+    if (titleWords[next] === 'all') verbs.push('list');
     return verbs;
   }
   const first = splitWords(localName)[0];

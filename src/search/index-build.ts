@@ -50,6 +50,8 @@ export interface AnalysedCatalog {
   df: Map<string, number>;
   nameDf: Map<string, number>;
   idf: Map<string, number>;
+  /** stem → the tools whose name or title has it: finds candidates among words too common for lunr. */
+  namePostings: Map<string, number[]>;
   /** Verbs that start two or more titles of this catalog (`star`, `merge`): a query saying one asks for that action. */
   verbs: Set<string>;
 }
@@ -149,6 +151,7 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
   const df = new Map<string, number>();
   const nameDf = new Map<string, number>();
   const titleVerbs = new Map<string, number>();
+  const namePostings = new Map<string, number[]>();
   for (let i = 0; i < docs.length; i++) {
     const doc = docs[i] as SearchDocument;
     const name = nameWordsOf(doc.name, vocabulary);
@@ -168,6 +171,11 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
     profiles.push({ name: [...new Set(coverage)], description: [...new Set(lead)], nameWeight: 0, descriptionWeight: 0, all, phrases, actions });
     for (const s of all) increment(df, s);
     for (const s of new Set([...fields.name, ...fields.title, ...fields.source].map(stem))) increment(nameDf, s);
+    for (const s of new Set([...fields.name, ...fields.title].map(stem))) {
+      const postings = namePostings.get(s);
+      if (postings) postings.push(i);
+      else namePostings.set(s, [i]);
+    }
     if (i % CHUNK === CHUNK - 1) yield;
   }
   const n = docs.length;
@@ -180,7 +188,7 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
   }
   yield;
   const verbs = new Set([...titleVerbs].filter(([, count]) => count >= 2).map(([verb]) => verb));
-  return { idx: builder.build(), names: docs.map((d) => d.name), profiles, df, nameDf, idf, verbs };
+  return { idx: builder.build(), names: docs.map((d) => d.name), profiles, df, nameDf, idf, namePostings, verbs };
 }
 
 export function buildNow<T>(steps: Generator<void, T>): T {

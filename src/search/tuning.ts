@@ -21,6 +21,8 @@ export interface SearchTuning {
   maxPostings: number;
   /** lunr hits reranked by coverage. */
   candidates: number;
+  /** Tools whose name and title hold the most of the query, reranked too: found over words too common for lunr. */
+  nameCandidates: number;
   /**
    * Final score: the blend of lunr's score (relative to the best hit), how much of the name and of the
    * description the query covers, how much of the query the tool covers, and shared word pairs.
@@ -51,6 +53,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   wideMaxDocumentFrequency: 0.01,
   maxPostings: 1000,
   candidates: 60,
+  nameCandidates: 30,
   weights: { lunr: 0.225, name: 0.18, query: 0.135, phrase: 0.18, description: 0.18, action: 0.1 },
   quotedWeight: 0.3,
   phraseWindow: 1,
