@@ -12,7 +12,8 @@ const CLASSES: Readonly<Record<string, readonly string[]>> = {
   list: ['list', 'enumerate', 'browse', 'show', 'display', 'view'],
   get: ['get', 'fetch', 'retrieve', 'obtain', 'read', 'show', 'display', 'view', 'see', 'describe', 'lookup', 'look'],
   create: ['create', 'add', 'make', 'insert', 'register', 'open'],
-  update: ['update', 'modify', 'edit', 'change', 'patch', 'set', 'rename', 'replace'],
+  // A change of state is an update of the thing's state ("close issue 99" is `PATCH …/issues/99`).
+  update: ['update', 'modify', 'edit', 'change', 'patch', 'set', 'rename', 'replace', 'close', 'reopen', 'archive', 'unarchive', 'dismiss', 'resolve'],
   delete: ['delete', 'remove', 'erase', 'drop', 'destroy', 'purge', 'discard', 'clear'],
   search: ['search', 'find', 'query', 'locate'],
   check: ['check', 'verify', 'validate', 'test'],

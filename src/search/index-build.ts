@@ -38,6 +38,9 @@ export interface Profile {
   all: ReadonlySet<string>;
   /** Neighbouring word pairs of the name and of the description ("credit card"), order-free. */
   phrases: ReadonlySet<string>;
+  /** The words of the title as written, and their stems: "templates" is not "template". Empty without a title. */
+  forms: ReadonlySet<string>;
+  formStems: ReadonlySet<string>;
   /** What the tool does, as action classes (`create`, `list`, `merge`); empty when its name says no verb. */
   actions: readonly string[];
 }
@@ -168,7 +171,9 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
     const verbs = toolVerbs(doc.annotations?.title, doc.name.slice(doc.name.indexOf(':') + 1));
     if (doc.annotations?.title !== undefined) for (const verb of new Set(verbs)) increment(titleVerbs, verb);
     const actions = [...new Set(verbs.flatMap(actionClasses))];
-    profiles.push({ name: [...new Set(coverage)], description: [...new Set(lead)], nameWeight: 0, descriptionWeight: 0, all, phrases, actions });
+    const forms = new Set(contentWords(doc.annotations?.title ?? ''));
+    const formStems = new Set([...forms].map(stem));
+    profiles.push({ name: [...new Set(coverage)], description: [...new Set(lead)], nameWeight: 0, descriptionWeight: 0, all, phrases, forms, formStems, actions });
     for (const s of all) increment(df, s);
     for (const s of new Set([...fields.name, ...fields.title, ...fields.source].map(stem))) increment(nameDf, s);
     for (const s of new Set([...fields.name, ...fields.title].map(stem))) {

@@ -11,6 +11,8 @@ interface PreparedQuery {
   phrases: Set<string>;
   /** Action classes the query asks for; empty when it names none. */
   actions: Set<string>;
+  /** Content words as typed → their stems. */
+  forms: Map<string, string>;
 }
 
 export interface RankedTool {
@@ -134,7 +136,7 @@ export class SearchIndex {
       const prepared = this.#prepare(query);
       return this.#rerank(this.#lunr(prepared, allow), prepared).map(({ name, score }) => ({ name, score }));
     }
-    const whole: PreparedQuery = { terms: new Map(), synonyms: new Map(), phrases: new Set(), actions: new Set() };
+    const whole: PreparedQuery = { terms: new Map(), synonyms: new Map(), phrases: new Set(), actions: new Set(), forms: new Map() };
     const wholeHits = new Map<number, number>();
     const best = new Map<number, number>();
     for (const clause of clauses) {
@@ -145,6 +147,7 @@ export class SearchIndex {
       for (const [t, w] of prepared.synonyms) whole.synonyms.set(t, Math.max(whole.synonyms.get(t) ?? 0, w));
       for (const p of prepared.phrases) whole.phrases.add(p);
       for (const a of prepared.actions) whole.actions.add(a);
+      for (const [w, t] of prepared.forms) whole.forms.set(w, t);
       this.#rerank(hits, prepared).forEach((hit, rank) => {
         const k = this.#tuning.clauseRankK;
         const score = k > 0 ? (hit.score * (k + 1)) / (k + 1 + rank) : hit.score;
@@ -179,7 +182,8 @@ export class SearchIndex {
     const phrases = new Set<string>();
     const stems = sequence.map(stem);
     wordPairs(stems, this.#tuning.phraseWindow, phrases);
-    return { terms, synonyms, phrases, actions: new Set(queryActions(text, this.#verbs)) };
+    const forms = new Map(sequence.map((w, i) => [w, stems[i] as string]));
+    return { terms, synonyms, phrases, actions: new Set(queryActions(text, this.#verbs)), forms };
   }
 
   /** Candidate tools by lunr: id → raw BM25 score, the best `candidates` of them. */
@@ -283,7 +287,7 @@ export class SearchIndex {
     return joined;
   }
 
-  #rerank(hits: ReadonlyMap<number, number>, { terms, synonyms, phrases, actions }: PreparedQuery): ScoredTool[] {
+  #rerank(hits: ReadonlyMap<number, number>, { terms, synonyms, phrases, actions, forms }: PreparedQuery): ScoredTool[] {
     let top = 0;
     for (const raw of hits.values()) top = Math.max(top, raw);
     // Per query, not per tool: each word's idf × its weight (a synonym counts at its lower weight).
@@ -312,13 +316,25 @@ export class SearchIndex {
       for (const p of phrases) if (profile.phrases.has(p)) phraseHits++;
       const { nameWeight, descriptionWeight } = profile;
       const action = actionAgreement(actions, profile.actions);
+      // Of the words the query shares with the title, the share written alike: "list the templates" is
+      // "Get all templates", not "Get a template".
+      let sameForm = 0;
+      let sharedForm = 0;
+      for (const [word, term] of forms) {
+        if (!profile.formStems.has(term)) continue;
+        const v = this.#idf.get(term) ?? 0;
+        sharedForm += v;
+        if (profile.forms.has(word)) sameForm += v;
+      }
       const score =
         weights.lunr * (top > 0 ? raw / top : 0) +
         weights.name * (nameWeight > 0 ? nameCovered / Math.max(nameWeight, nameFloor) : 0) +
         weights.query * (queryWeight > 0 ? queryCovered / queryWeight : 0) +
         weights.phrase * Math.min(1, phraseHits / 2) +
         weights.description * (descriptionWeight > 0 ? descriptionCovered / descriptionWeight : 0) +
-        weights.action * action;
+        weights.action * action +
+        // A tool without a title has no grammar to agree with: the same for all of them.
+        weights.form * (profile.forms.size === 0 ? 0.5 : sharedForm > 0 ? sameForm / sharedForm : 0);
       ranked.push({ id, name: this.#names[id] ?? String(id), score });
     }
     return ranked.sort((a, b) => b.score - a.score);

@@ -27,7 +27,8 @@ const GROUPS: readonly (readonly string[])[] = [
   ['assign', 'allocate'],
   ['refund', 'reimburse', 'chargeback'],
   ['pay', 'payment', 'charge', 'settle'],
-  ['subscribe', 'subscription', 'enroll'],
+  ['subscribe', 'subscription', 'enroll', 'watch'],
+  ['star', 'stargazer'],
   ['recommend', 'recommendation', 'suggest', 'suggestion'],
   ['summarize', 'summary', 'overview', 'digest'],
   // things

@@ -28,7 +28,7 @@ export interface SearchTuning {
    * description the query covers, how much of the query the tool covers, and shared word pairs.
    * Weights sum to 1, so scores stay in 0..1.
    */
-  weights: { lunr: number; name: number; query: number; phrase: number; description: number; action: number };
+  weights: { lunr: number; name: number; query: number; phrase: number; description: number; action: number; form: number };
   /** Within a clause, the n-th hit's score is scaled by (k+1)/(k+1+n): each clause's best stands out. */
   clauseRankK: number;
   /** How far apart two query words may be to count as a phrase the tool also uses. */
@@ -54,7 +54,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   maxPostings: 1000,
   candidates: 60,
   nameCandidates: 30,
-  weights: { lunr: 0.225, name: 0.18, query: 0.135, phrase: 0.18, description: 0.18, action: 0.1 },
+  weights: { lunr: 0.225, name: 0.18, query: 0.135, phrase: 0.18, description: 0.18, action: 0.1, form: 0.05 },
   quotedWeight: 0.3,
   phraseWindow: 1,
   clauseRankK: 1,
