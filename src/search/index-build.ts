@@ -43,6 +43,8 @@ export interface Profile {
   formStems: ReadonlySet<string>;
   /** What the tool does, as action classes (`create`, `list`, `merge`); empty when its name says no verb. */
   actions: readonly string[];
+  /** The actions were read off a title (a sentence that starts with its verb), not guessed from the name. */
+  titled: boolean;
 }
 
 /** One catalog snapshot, analysed: the lunr index plus what the rerank reads. */
@@ -173,7 +175,7 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
     const actions = [...new Set(verbs.flatMap(actionClasses))];
     const forms = new Set(contentWords(doc.annotations?.title ?? ''));
     const formStems = new Set([...forms].map(stem));
-    profiles.push({ name: [...new Set(coverage)], description: [...new Set(lead)], nameWeight: 0, descriptionWeight: 0, all, phrases, forms, formStems, actions });
+    profiles.push({ name: [...new Set(coverage)], description: [...new Set(lead)], nameWeight: 0, descriptionWeight: 0, all, phrases, forms, formStems, actions, titled: doc.annotations?.title !== undefined });
     for (const s of all) increment(df, s);
     for (const s of new Set([...fields.name, ...fields.title, ...fields.source].map(stem))) increment(nameDf, s);
     for (const s of new Set([...fields.name, ...fields.title].map(stem))) {

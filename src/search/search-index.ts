@@ -315,7 +315,9 @@ export class SearchIndex {
       let phraseHits = 0;
       for (const p of phrases) if (profile.phrases.has(p)) phraseHits++;
       const { nameWeight, descriptionWeight } = profile;
-      const action = actionAgreement(actions, profile.actions);
+      // A name's first word is weaker evidence than a title's (`get_states` may well list them): half the cost.
+      const agreement = actionAgreement(actions, profile.actions);
+      const action = profile.titled ? agreement : (1 + agreement) / 2;
       // Of the words the query shares with the title, the share written alike: "list the templates" is
       // "Get all templates", not "Get a template".
       let sameForm = 0;
