@@ -17,7 +17,7 @@ const CLASSES: Readonly<Record<string, readonly string[]>> = {
   delete: ['delete', 'remove', 'erase', 'drop', 'destroy', 'purge', 'discard', 'clear'],
   search: ['search', 'find', 'query', 'locate'],
   check: ['check', 'verify', 'validate', 'test'],
-  calculate: ['calculate', 'compute', 'calc'],
+  calculate: ['calculate', 'compute', 'calc', 'estimate', 'preview'],
   convert: ['convert', 'transform'],
 };
 
@@ -58,6 +58,8 @@ export function actionClasses(verbStem: string): readonly string[] {
 /** Whether a stemmed word names an action: a curated verb, or one this catalog's titles start with. */
 const isAction = (stemmed: string, catalogVerbs: ReadonlySet<string>) => classesByStem().has(stemmed) || catalogVerbs.has(stemmed);
 
+const DETERMINERS = new Set(['a', 'an', 'the', 'all', 'one', 'your', 'my', 'this', 'that', 'its', 'their', 'every', 'each']);
+
 /**
  * The verbs a tool is named by, stemmed: a title starts with them ("Star a repository", "Create or update
  * a secret"); without a title, the name's first word counts only when it is a known verb
@@ -66,7 +68,11 @@ const isAction = (stemmed: string, catalogVerbs: ReadonlySet<string>) => classes
 export function toolVerbs(title: string | undefined, localName: string): string[] {
   const titleWords = splitWords(title ?? '');
   if (titleWords.length > 0) {
-    const verbs = [stem(titleWords[0] as string)];
+    const first = stem(titleWords[0] as string);
+    // A title may start with its subject instead ("Revenue by day"): an unknown first word is taken for a
+    // verb only when an object follows ("Star a repository", "Fork the gist").
+    if (!classesByStem().has(first) && !DETERMINERS.has(titleWords[1] ?? '')) return [];
+    const verbs = [first];
     let next = 1;
     if ((titleWords[1] === 'or' || titleWords[1] === 'and') && titleWords[2] !== undefined) {
       verbs.push(stem(titleWords[2]));

@@ -29,11 +29,13 @@ interface Fields {
 export interface Profile {
   /** Words of the name as a query would say them (run-together words split). */
   name: readonly string[];
-  /** Distinct content words of the title, or of the description when there is none. */
+  /** Distinct content words of the description, and of the title (empty without one). */
   description: readonly string[];
-  /** Sum of the idf of the name's words, and of the description's: the denominators of coverage. */
+  title: readonly string[];
+  /** Sum of the idf of the name's words, of the description's and of the title's: the denominators of coverage. */
   nameWeight: number;
   descriptionWeight: number;
+  titleWeight: number;
   /** Everything indexed: name, description, parameters. */
   all: ReadonlySet<string>;
   /** Neighbouring word pairs of the name and of the description ("credit card"), order-free. */
@@ -165,9 +167,6 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
     const coverage = name.coverage.map(stem);
     const description = contentWords(doc.description).map(stem);
     const title = contentWords(doc.annotations?.title ?? '').map(stem);
-    // A title says what the tool does; a long description (an OpenAPI operation's notes on media types and
-    // pagination) would only dilute the share of it a query covers.
-    const lead = title.length > 0 ? title : description;
     const all = new Set([...fields.name, ...fields.title, ...fields.source, ...fields.description, ...fields.params].map(stem));
     const phrases = wordPairs(title, 1, wordPairs(description, 1, wordPairs(coverage, 1, new Set())));
     const verbs = toolVerbs(doc.annotations?.title, doc.name.slice(doc.name.indexOf(':') + 1));
@@ -175,7 +174,7 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
     const actions = [...new Set(verbs.flatMap(actionClasses))];
     const forms = new Set(contentWords(doc.annotations?.title ?? ''));
     const formStems = new Set([...forms].map(stem));
-    profiles.push({ name: [...new Set(coverage)], description: [...new Set(lead)], nameWeight: 0, descriptionWeight: 0, all, phrases, forms, formStems, actions, titled: doc.annotations?.title !== undefined });
+    profiles.push({ name: [...new Set(coverage)], description: [...new Set(description)], title: [...new Set(title)], nameWeight: 0, descriptionWeight: 0, titleWeight: 0, all, phrases, forms, formStems, actions, titled: doc.annotations?.title !== undefined });
     for (const s of all) increment(df, s);
     for (const s of new Set([...fields.name, ...fields.title, ...fields.source].map(stem))) increment(nameDf, s);
     for (const s of new Set([...fields.name, ...fields.title].map(stem))) {
@@ -192,6 +191,7 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
   for (const p of profiles) {
     p.nameWeight = weigh(p.name);
     p.descriptionWeight = weigh(p.description);
+    p.titleWeight = weigh(p.title);
   }
   yield;
   const verbs = new Set([...titleVerbs].filter(([, count]) => count >= 2).map(([verb]) => verb));

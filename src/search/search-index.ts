@@ -310,11 +310,17 @@ export class SearchIndex {
       let descriptionCovered = 0;
       for (const t of profile.name) nameCovered += matchable.get(t) ?? 0;
       for (const t of profile.description) descriptionCovered += matchable.get(t) ?? 0;
+      let titleCovered = 0;
+      for (const t of profile.title) titleCovered += matchable.get(t) ?? 0;
       let queryCovered = 0;
       for (const [t, v] of typed) if (profile.all.has(t)) queryCovered += v;
       let phraseHits = 0;
       for (const p of phrases) if (profile.phrases.has(p)) phraseHits++;
-      const { nameWeight, descriptionWeight } = profile;
+      const { nameWeight, descriptionWeight, titleWeight } = profile;
+      // The better of the tool's two statements of what it does: a title ("List pull requests") where a long
+      // description (an OpenAPI operation's notes on media types) dilutes the share a query covers; the
+      // description where the title only repeats the name ("Mrr (billing)").
+      const statement = Math.max(descriptionWeight > 0 ? descriptionCovered / descriptionWeight : 0, titleWeight > 0 ? titleCovered / titleWeight : 0);
       // A name's first word is weaker evidence than a title's (`get_states` may well list them): half the cost.
       const agreement = actionAgreement(actions, profile.actions);
       const action = profile.titled ? agreement : (1 + agreement) / 2;
@@ -333,10 +339,10 @@ export class SearchIndex {
         weights.name * (nameWeight > 0 ? nameCovered / Math.max(nameWeight, nameFloor) : 0) +
         weights.query * (queryWeight > 0 ? queryCovered / queryWeight : 0) +
         weights.phrase * Math.min(1, phraseHits / 2) +
-        weights.description * (descriptionWeight > 0 ? descriptionCovered / descriptionWeight : 0) +
+        weights.description * statement +
         weights.action * action +
-        // A tool without a title has no grammar to agree with: the same for all of them.
-        weights.form * (profile.forms.size === 0 ? 0.5 : sharedForm > 0 ? sameForm / sharedForm : 0);
+        // Agreement, not coverage: a title that shares no word with the query has nothing to disagree on.
+        weights.form * (profile.forms.size === 0 || sharedForm === 0 ? 0.5 : sameForm / sharedForm);
       ranked.push({ id, name: this.#names[id] ?? String(id), score });
     }
     return ranked.sort((a, b) => b.score - a.score);
