@@ -334,15 +334,16 @@ export class SearchIndex {
         sharedForm += v;
         if (profile.forms.has(word)) sameForm += v;
       }
-      const score =
+      const coverage =
         weights.lunr * (top > 0 ? raw / top : 0) +
         weights.name * (nameWeight > 0 ? nameCovered / Math.max(nameWeight, nameFloor) : 0) +
         weights.query * (queryWeight > 0 ? queryCovered / queryWeight : 0) +
         weights.phrase * Math.min(1, phraseHits / 2) +
-        weights.description * statement +
-        weights.action * action +
-        // Agreement, not coverage: a title that shares no word with the query has nothing to disagree on.
-        weights.form * (profile.forms.size === 0 || sharedForm === 0 ? 0.5 : sameForm / sharedForm);
+        weights.description * statement;
+      // Action and form only ever cost, when they contradict the query: absent evidence (no verb, no title,
+      // no shared word) lifts no tool over another, nor over a candidate only the embeddings found (ml).
+      const formAgreement = sharedForm > 0 ? sameForm / sharedForm : 1;
+      const score = Math.max(0, coverage - weights.action * (1 - action) - weights.form * (1 - formAgreement));
       ranked.push({ id, name: this.#names[id] ?? String(id), score });
     }
     return ranked.sort((a, b) => b.score - a.score);

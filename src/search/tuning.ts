@@ -25,9 +25,10 @@ export interface SearchTuning {
   nameCandidates: number;
   /**
    * Final score: the blend of lunr's score (relative to the best hit), how much of the name and of the
-   * title (else the description) the query covers, how much of the query the tool covers, shared word
-   * pairs, whether the tool does the action asked for, and whether the words it shares with the title are
-   * written alike (number). Weights sum to 1, so scores stay in 0..1.
+   * title or description the query covers, how much of the query the tool covers and shared word pairs
+   * (these five weights sum to 1, so scores stay in 0..1), less `action` when the tool does another action
+   * than the one asked for and less `form` when the words it shares with its title are written otherwise
+   * ("templates" against "template").
    */
   weights: { lunr: number; name: number; query: number; phrase: number; description: number; action: number; form: number };
   /** Within a clause, the n-th hit's score is scaled by (k+1)/(k+1+n): each clause's best stands out. */
@@ -55,7 +56,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   maxPostings: 1000,
   candidates: 60,
   nameCandidates: 30,
-  weights: { lunr: 0.2, name: 0.12, query: 0.135, phrase: 0.175, description: 0.17, action: 0.1, form: 0.1 },
+  weights: { lunr: 0.25, name: 0.15, query: 0.17, phrase: 0.22, description: 0.21, action: 0.125, form: 0.125 },
   quotedWeight: 0.3,
   phraseWindow: 1,
   clauseRankK: 1,
