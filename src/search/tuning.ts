@@ -61,5 +61,5 @@ export const DEFAULT_TUNING: SearchTuning = {
   phraseWindow: 1,
   clauseRankK: 1,
   clauseWeight: 0.5,
-  nameFloor: 1.05,
+  nameFloor: 0.9,
 };
