@@ -3,17 +3,13 @@
  * (the `@octokit/openapi` spec through our OpenAPI source), an MCP client that is a plain JSON-RPC POST,
  * o200k_base token counts, and the check that a declaration block lets a script call each tool right.
  */
-import { resolve } from 'node:path';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { createDemoTools } from '../demo/catalog';
-import { loadConfig } from '../src/config';
-import { loadOpenApiTools, type ToolDefinition } from '../src/catalog';
+import type { ToolDefinition } from '../src/catalog';
+import { GITHUB_SOURCE, loadGithubCatalog } from './github-catalog';
 import { checkSnippets } from '../test/helpers/typescript-check';
 
 export { countTokens };
-
-export const GITHUB_SPEC = resolve(__dirname, '../../node_modules/@octokit/openapi/generated/api.github.com.json');
-export const GITHUB_SOURCE = { name: 'github', spec: GITHUB_SPEC, baseUrl: 'https://api.github.com' };
 
 export interface BenchCatalog {
   label: string;
@@ -38,8 +34,7 @@ export const CATALOGS: readonly BenchCatalog[] = [
   {
     label: 'github',
     env: { SCRIPTGATE_SOURCES_DEMO: 'false', SCRIPTGATE_SOURCES_OPENAPI: JSON.stringify([GITHUB_SOURCE]) },
-    // The source as the service configures it (every option defaulted).
-    load: () => loadOpenApiTools(loadConfig({ env: {}, overrides: { sources: { openapi: [GITHUB_SOURCE] } } }).sources.openapi[0]!),
+    load: loadGithubCatalog,
     query: 'create an issue in a repository',
     describe: ['github:issues_create', 'github:issues_list', 'github:repos_get'],
     others: ['github:pulls_create', 'github:repos_list-for-org', 'github:actions_list-workflow-runs-for-repo', 'github:issues_list-events-for-timeline', 'github:search_issues-and-pull-requests'],

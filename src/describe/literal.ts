@@ -2,7 +2,7 @@
  * Identifier and literal rendering shared by the TypeScript emitter and the example generator. Names and
  * values come from upstream servers, so everything here escapes rather than trusts.
  */
-import { splitWords } from '../search';
+import { wordsAsWritten } from '../search';
 
 /** ASCII only: every TS/JS version accepts these, whereas Unicode identifier tables differ between versions. */
 export const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -54,7 +54,7 @@ export function memberAccess(object: string, key: string): string {
 /** PascalCase of a name's words, ASCII letters and digits only, prefixed when it would start with a digit. */
 export function pascalCase(name: string, fallback: string): string {
   let out = '';
-  for (const word of splitWords(name)) {
+  for (const word of wordsAsWritten(name)) {
     const ascii = word.replace(/[^a-z0-9]/g, '');
     if (ascii) out += ascii.charAt(0).toUpperCase() + ascii.slice(1);
   }

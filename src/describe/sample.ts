@@ -5,7 +5,7 @@
  */
 import { jsLiteral, jsPropertyKey, singleQuote } from './literal';
 import { finiteNumber, hasOwn, inferTypes, isSchemaObject, own, stringArray, type SchemaDocument, type SchemaObject } from './schema-walk';
-import { splitWords } from '../search';
+import { wordsAsWritten } from '../search';
 
 const MAX_DEPTH = 5;
 const MAX_NESTED_KEYS = 8;
@@ -31,7 +31,7 @@ type Hint = { text: string } | { number: number };
 
 /** What a property's name suggests, from its lower-case words (`user_id` → user, id). */
 function nameHint(name: string, numeric: boolean): Hint | undefined {
-  const words = splitWords(name);
+  const words = wordsAsWritten(name);
   const last = words[words.length - 1];
   if (last === undefined) return undefined;
   const has = (...w: string[]) => w.some((x) => words.includes(x));

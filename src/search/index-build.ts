@@ -1,4 +1,5 @@
 import lunr from 'lunr';
+import { actionClasses, toolVerbs } from './actions';
 import { contentWords, queryWords, segmentWord, splitWords } from './tokenize';
 import type { SearchTuning } from './tuning';
 
@@ -8,13 +9,16 @@ export interface SearchDocument {
   description: string;
   inputSchema?: Readonly<Record<string, unknown>>;
   tags?: readonly string[];
+  /** A title, when the source gives one (an OpenAPI summary, an MCP tool's title): what the tool does in a few words. */
+  annotations?: { readonly title?: string };
 }
 
-export const FIELDS = ['name', 'source', 'description', 'params'] as const;
+export const FIELDS = ['name', 'title', 'source', 'description', 'params'] as const;
 
 interface Fields {
   id: string;
   name: string[];
+  title: string[];
   /** The source part of the name and the tags. */
   source: string[];
   description: string[];
@@ -25,15 +29,24 @@ interface Fields {
 export interface Profile {
   /** Words of the name as a query would say them (run-together words split). */
   name: readonly string[];
-  /** Distinct content words of the description. */
+  /** Distinct content words of the description, and of the title (empty without one). */
   description: readonly string[];
-  /** Sum of the idf of the name's words, and of the description's: the denominators of coverage. */
+  title: readonly string[];
+  /** Sum of the idf of the name's words, of the description's and of the title's: the denominators of coverage. */
   nameWeight: number;
   descriptionWeight: number;
+  titleWeight: number;
   /** Everything indexed: name, description, parameters. */
   all: ReadonlySet<string>;
   /** Neighbouring word pairs of the name and of the description ("credit card"), order-free. */
   phrases: ReadonlySet<string>;
+  /** The words of the title as written, and their stems: "templates" is not "template". Empty without a title. */
+  forms: ReadonlySet<string>;
+  formStems: ReadonlySet<string>;
+  /** What the tool does, as action classes (`create`, `list`, `merge`); empty when its name says no verb. */
+  actions: readonly string[];
+  /** The actions were read off a title (a sentence that starts with its verb), not guessed from the name. */
+  titled: boolean;
 }
 
 /** One catalog snapshot, analysed: the lunr index plus what the rerank reads. */
@@ -44,6 +57,10 @@ export interface AnalysedCatalog {
   df: Map<string, number>;
   nameDf: Map<string, number>;
   idf: Map<string, number>;
+  /** stem → the tools whose name or title has it: finds candidates among words too common for lunr. */
+  namePostings: Map<string, number[]>;
+  /** Verbs that start two or more titles of this catalog (`star`, `merge`): a query saying one asks for that action. */
+  verbs: Set<string>;
 }
 
 const STEM_MEMO_MAX = 50_000;
@@ -102,6 +119,7 @@ function toFields(doc: SearchDocument, id: number, name: { source: string[]; ind
   return {
     id: String(id),
     name: [...name.indexed],
+    title: queryWords(doc.annotations?.title ?? ''),
     source: [...name.source, ...(doc.tags ?? []).flatMap((t) => splitWords(t))],
     description: queryWords(doc.description),
     params: [
@@ -139,6 +157,8 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
   const profiles: Profile[] = [];
   const df = new Map<string, number>();
   const nameDf = new Map<string, number>();
+  const titleVerbs = new Map<string, number>();
+  const namePostings = new Map<string, number[]>();
   for (let i = 0; i < docs.length; i++) {
     const doc = docs[i] as SearchDocument;
     const name = nameWordsOf(doc.name, vocabulary);
@@ -146,10 +166,22 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
     builder.add(fields);
     const coverage = name.coverage.map(stem);
     const description = contentWords(doc.description).map(stem);
-    const all = new Set([...fields.name, ...fields.source, ...fields.description, ...fields.params].map(stem));
-    profiles.push({ name: [...new Set(coverage)], description: [...new Set(description)], nameWeight: 0, descriptionWeight: 0, all, phrases: wordPairs(description, 1, wordPairs(coverage, 1, new Set())) });
+    const title = contentWords(doc.annotations?.title ?? '').map(stem);
+    const all = new Set([...fields.name, ...fields.title, ...fields.source, ...fields.description, ...fields.params].map(stem));
+    const phrases = wordPairs(title, 1, wordPairs(description, 1, wordPairs(coverage, 1, new Set())));
+    const verbs = toolVerbs(doc.annotations?.title, doc.name.slice(doc.name.indexOf(':') + 1));
+    if (doc.annotations?.title !== undefined) for (const verb of new Set(verbs)) increment(titleVerbs, verb);
+    const actions = [...new Set(verbs.flatMap(actionClasses))];
+    const forms = new Set(contentWords(doc.annotations?.title ?? ''));
+    const formStems = new Set([...forms].map(stem));
+    profiles.push({ name: [...new Set(coverage)], description: [...new Set(description)], title: [...new Set(title)], nameWeight: 0, descriptionWeight: 0, titleWeight: 0, all, phrases, forms, formStems, actions, titled: doc.annotations?.title !== undefined });
     for (const s of all) increment(df, s);
-    for (const s of new Set([...fields.name, ...fields.source].map(stem))) increment(nameDf, s);
+    for (const s of new Set([...fields.name, ...fields.title, ...fields.source].map(stem))) increment(nameDf, s);
+    for (const s of new Set([...fields.name, ...fields.title].map(stem))) {
+      const postings = namePostings.get(s);
+      if (postings) postings.push(i);
+      else namePostings.set(s, [i]);
+    }
     if (i % CHUNK === CHUNK - 1) yield;
   }
   const n = docs.length;
@@ -159,9 +191,11 @@ export function* analyseCatalog(docs: readonly SearchDocument[], tuning: SearchT
   for (const p of profiles) {
     p.nameWeight = weigh(p.name);
     p.descriptionWeight = weigh(p.description);
+    p.titleWeight = weigh(p.title);
   }
   yield;
-  return { idx: builder.build(), names: docs.map((d) => d.name), profiles, df, nameDf, idf };
+  const verbs = new Set([...titleVerbs].filter(([, count]) => count >= 2).map(([verb]) => verb));
+  return { idx: builder.build(), names: docs.map((d) => d.name), profiles, df, nameDf, idf, namePostings, verbs };
 }
 
 export function buildNow<T>(steps: Generator<void, T>): T {

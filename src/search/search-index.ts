@@ -1,13 +1,18 @@
 import type lunr from 'lunr';
+import { actionAgreement, queryActions } from './actions';
 import { analyseCatalog, buildNow, buildSliced, FIELDS, stem, wordPairs, type AnalysedCatalog, type Profile, type SearchDocument } from './index-build';
 import { splitClauses, splitWords, weightedQueryWords } from './tokenize';
-import { SYNONYMS } from './synonyms';
+import { FIRST_PERSON, SELF_WORDS, SYNONYMS } from './synonyms';
 import { DEFAULT_TUNING, type SearchTuning } from './tuning';
 
 interface PreparedQuery {
   terms: Map<string, number>;
   synonyms: Map<string, number>;
   phrases: Set<string>;
+  /** Action classes the query asks for; empty when it names none. */
+  actions: Set<string>;
+  /** Content words as typed → their stems. */
+  forms: Map<string, string>;
 }
 
 export interface RankedTool {
@@ -21,8 +26,8 @@ interface ScoredTool extends RankedTool {
 }
 
 const FIELD_NAMES: string[] = [...FIELDS];
-const NARROW_FIELDS = ['name', 'source', 'description'];
-const NAME_FIELD = ['name', 'source'];
+const NARROW_FIELDS = ['name', 'title', 'source', 'description'];
+const NAME_FIELD = ['name', 'title', 'source'];
 /** Document-frequency cut-off never goes below this many tools. */
 const SMALL_CATALOG_DF = 50;
 /** Bound on the memoised per-term rows (tool, score pairs): about 10 MB. */
@@ -42,6 +47,9 @@ export class SearchIndex {
   readonly #profiles: readonly Profile[];
   readonly #df: ReadonlyMap<string, number>;
   readonly #nameDf: ReadonlyMap<string, number>;
+  readonly #namePostings: ReadonlyMap<string, readonly number[]>;
+  /** Scratch per-tool sums for #byName, all zero between calls (search is synchronous). */
+  readonly #nameScores: Float64Array;
   readonly #idf: ReadonlyMap<string, number>;
   readonly #synonyms = new Map<string, string[]>();
   readonly #termCache = new Map<string, readonly (readonly [number, number])[]>();
@@ -50,6 +58,7 @@ export class SearchIndex {
   readonly #wideMaxDf: number;
   readonly #tuning: SearchTuning;
   readonly #nameFloor: number;
+  readonly #verbs: ReadonlySet<string>;
 
   private constructor(analysed: AnalysedCatalog, tuning: SearchTuning) {
     this.#idx = analysed.idx;
@@ -57,8 +66,11 @@ export class SearchIndex {
     this.#profiles = analysed.profiles;
     this.#df = analysed.df;
     this.#nameDf = analysed.nameDf;
+    this.#namePostings = analysed.namePostings;
+    this.#nameScores = new Float64Array(analysed.names.length);
     this.#idf = analysed.idf;
     this.#tuning = tuning;
+    this.#verbs = analysed.verbs;
     // In a small catalog every word is cheap to look up, and a 5% cut would drop most of them.
     this.#maxDf = Math.max(SMALL_CATALOG_DF, Math.floor(tuning.maxDocumentFrequency * analysed.names.length));
     this.#wideMaxDf = Math.max(1, Math.floor(tuning.wideMaxDocumentFrequency * analysed.names.length));
@@ -124,7 +136,7 @@ export class SearchIndex {
       const prepared = this.#prepare(query);
       return this.#rerank(this.#lunr(prepared, allow), prepared).map(({ name, score }) => ({ name, score }));
     }
-    const whole: PreparedQuery = { terms: new Map(), synonyms: new Map(), phrases: new Set() };
+    const whole: PreparedQuery = { terms: new Map(), synonyms: new Map(), phrases: new Set(), actions: new Set(), forms: new Map() };
     const wholeHits = new Map<number, number>();
     const best = new Map<number, number>();
     for (const clause of clauses) {
@@ -134,6 +146,8 @@ export class SearchIndex {
       for (const [t, w] of prepared.terms) whole.terms.set(t, Math.max(whole.terms.get(t) ?? 0, w));
       for (const [t, w] of prepared.synonyms) whole.synonyms.set(t, Math.max(whole.synonyms.get(t) ?? 0, w));
       for (const p of prepared.phrases) whole.phrases.add(p);
+      for (const a of prepared.actions) whole.actions.add(a);
+      for (const [w, t] of prepared.forms) whole.forms.set(w, t);
       this.#rerank(hits, prepared).forEach((hit, rank) => {
         const k = this.#tuning.clauseRankK;
         const score = k > 0 ? (hit.score * (k + 1)) / (k + 1 + rank) : hit.score;
@@ -161,11 +175,15 @@ export class SearchIndex {
       if (this.#idf.has(term)) terms.set(term, Math.max(terms.get(term) ?? 0, weight));
       for (const synonym of this.#synonymsOf(word)) synonyms.set(synonym, Math.max(synonyms.get(synonym) ?? 0, weight * this.#tuning.synonymBoost));
     }
+    if (splitWords(text).some((w) => FIRST_PERSON.has(w))) {
+      for (const term of SELF_WORDS.map(stem)) if (this.#idf.has(term)) synonyms.set(term, Math.max(synonyms.get(term) ?? 0, 1));
+    }
     for (const term of terms.keys()) synonyms.delete(term);
     const phrases = new Set<string>();
     const stems = sequence.map(stem);
     wordPairs(stems, this.#tuning.phraseWindow, phrases);
-    return { terms, synonyms, phrases };
+    const forms = new Map(sequence.map((w, i) => [w, stems[i] as string]));
+    return { terms, synonyms, phrases, actions: new Set(queryActions(text, this.#verbs)), forms };
   }
 
   /** Candidate tools by lunr: id → raw BM25 score, the best `candidates` of them. */
@@ -190,7 +208,7 @@ export class SearchIndex {
       .sort((a, b) => this.#nameDfOf(a) - this.#nameDfOf(b))
       .filter((t) => afford(this.#nameDfOf(t)));
     const synonymTerms = byDf(synonyms.keys()).filter((t) => this.#discriminates(t) && afford(this.#dfOf(t)));
-    if (lunrTerms.length === 0 && synonymTerms.length === 0 && nameOnly.length === 0) return new Map();
+    if (lunrTerms.length === 0 && synonymTerms.length === 0 && nameOnly.length === 0) return new Map(this.#byName(terms, synonyms, allow).map((id) => [id, 0]));
     const scores = new Map<number, number>();
     const accumulate = (term: string, fields: readonly string[], weight: number) => {
       for (const [id, score] of this.#termScores(term, fields)) if (!allow || allow(id)) scores.set(id, (scores.get(id) ?? 0) + weight * score);
@@ -198,7 +216,44 @@ export class SearchIndex {
     for (const term of lunrTerms) accumulate(term, this.#dfOf(term) <= this.#wideMaxDf ? FIELD_NAMES : NARROW_FIELDS, terms.get(term) ?? 1);
     for (const term of nameOnly) accumulate(term, NAME_FIELD, terms.get(term) ?? 1);
     for (const synonym of synonymTerms) accumulate(synonym, NARROW_FIELDS, synonyms.get(synonym) ?? 0);
-    return new Map([...scores].sort((a, b) => b[1] - a[1]).slice(0, this.#tuning.candidates));
+    const candidates = new Map([...scores].sort((a, b) => b[1] - a[1]).slice(0, this.#tuning.candidates));
+    for (const id of this.#byName(terms, synonyms, allow)) if (!candidates.has(id)) candidates.set(id, 0);
+    return candidates;
+  }
+
+  /**
+   * The tools whose name and title hold the most of the query (idf-weighted), counted over every word:
+   * "list my repositories" is all common words, too common for lunr to be sent, yet together they name
+   * one tool. Walking a name posting costs a map update, not lunr's ~1.5 µs.
+   */
+  #byName(terms: ReadonlyMap<string, number>, synonyms: ReadonlyMap<string, number>, allow: ((id: number) => boolean) | undefined): number[] {
+    const { nameCandidates } = this.#tuning;
+    if (nameCandidates <= 0) return [];
+    const scores = this.#nameScores;
+    const touched: number[] = [];
+    for (const list of [terms, synonyms]) {
+      for (const [term, weight] of list) {
+        const v = (this.#idf.get(term) ?? 0) * weight;
+        for (const id of this.#namePostings.get(term) ?? []) {
+          if (scores[id] === 0) touched.push(id);
+          scores[id] = (scores[id] ?? 0) + v;
+        }
+      }
+    }
+    // The best few of possibly thousands: a short sorted list beats sorting them all.
+    const best: number[] = [];
+    const scoreOf = (id: number) => scores[id] ?? 0;
+    for (const id of touched) {
+      const score = scoreOf(id);
+      if ((best.length < nameCandidates || score > scoreOf(best[best.length - 1] as number)) && (!allow || allow(id))) {
+        let at = best.length;
+        while (at > 0 && scoreOf(best[at - 1] as number) < score) at--;
+        best.splice(at, 0, id);
+        if (best.length > nameCandidates) best.pop();
+      }
+    }
+    for (const id of touched) scores[id] = 0;
+    return best;
   }
 
   /**
@@ -232,7 +287,7 @@ export class SearchIndex {
     return joined;
   }
 
-  #rerank(hits: ReadonlyMap<number, number>, { terms, synonyms, phrases }: PreparedQuery): ScoredTool[] {
+  #rerank(hits: ReadonlyMap<number, number>, { terms, synonyms, phrases, actions, forms }: PreparedQuery): ScoredTool[] {
     let top = 0;
     for (const raw of hits.values()) top = Math.max(top, raw);
     // Per query, not per tool: each word's idf × its weight (a synonym counts at its lower weight).
@@ -255,17 +310,40 @@ export class SearchIndex {
       let descriptionCovered = 0;
       for (const t of profile.name) nameCovered += matchable.get(t) ?? 0;
       for (const t of profile.description) descriptionCovered += matchable.get(t) ?? 0;
+      let titleCovered = 0;
+      for (const t of profile.title) titleCovered += matchable.get(t) ?? 0;
       let queryCovered = 0;
       for (const [t, v] of typed) if (profile.all.has(t)) queryCovered += v;
       let phraseHits = 0;
       for (const p of phrases) if (profile.phrases.has(p)) phraseHits++;
-      const { nameWeight, descriptionWeight } = profile;
-      const score =
+      const { nameWeight, descriptionWeight, titleWeight } = profile;
+      // The better of the tool's two statements of what it does: a title ("List pull requests") where a long
+      // description (an OpenAPI operation's notes on media types) dilutes the share a query covers; the
+      // description where the title only repeats the name ("Mrr (billing)").
+      const statement = Math.max(descriptionWeight > 0 ? descriptionCovered / descriptionWeight : 0, titleWeight > 0 ? titleCovered / titleWeight : 0);
+      // A name's first word is weaker evidence than a title's (`get_states` may well list them): half the cost.
+      const agreement = actionAgreement(actions, profile.actions);
+      const action = profile.titled ? agreement : (1 + agreement) / 2;
+      // Of the words the query shares with the title, the share written alike: "list the templates" is
+      // "Get all templates", not "Get a template".
+      let sameForm = 0;
+      let sharedForm = 0;
+      for (const [word, term] of forms) {
+        if (!profile.formStems.has(term)) continue;
+        const v = this.#idf.get(term) ?? 0;
+        sharedForm += v;
+        if (profile.forms.has(word)) sameForm += v;
+      }
+      const coverage =
         weights.lunr * (top > 0 ? raw / top : 0) +
         weights.name * (nameWeight > 0 ? nameCovered / Math.max(nameWeight, nameFloor) : 0) +
         weights.query * (queryWeight > 0 ? queryCovered / queryWeight : 0) +
         weights.phrase * Math.min(1, phraseHits / 2) +
-        weights.description * (descriptionWeight > 0 ? descriptionCovered / descriptionWeight : 0);
+        weights.description * statement;
+      // Action and form only ever cost, when they contradict the query: absent evidence (no verb, no title,
+      // no shared word) lifts no tool over another, nor over a candidate only the embeddings found (ml).
+      const formAgreement = sharedForm > 0 ? sameForm / sharedForm : 1;
+      const score = Math.max(0, coverage - weights.action * (1 - action) - weights.form * (1 - formAgreement));
       ranked.push({ id, name: this.#names[id] ?? String(id), score });
     }
     return ranked.sort((a, b) => b.score - a.score);

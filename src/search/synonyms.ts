@@ -27,7 +27,8 @@ const GROUPS: readonly (readonly string[])[] = [
   ['assign', 'allocate'],
   ['refund', 'reimburse', 'chargeback'],
   ['pay', 'payment', 'charge', 'settle'],
-  ['subscribe', 'subscription', 'enroll'],
+  ['subscribe', 'subscription', 'enroll', 'watch'],
+  ['star', 'stargazer'],
   ['recommend', 'recommendation', 'suggest', 'suggestion'],
   ['summarize', 'summary', 'overview', 'digest'],
   // things
@@ -97,3 +98,10 @@ export function buildSynonymMap(groups: readonly (readonly string[])[] = GROUPS)
 }
 
 export const SYNONYMS = buildSynonymMap();
+
+/**
+ * A query about oneself ("list my repositories", "who am I") asks for the caller's own things, which
+ * APIs name after the authenticated or current user (`repos/list-for-authenticated-user`, `GET /me`).
+ */
+export const FIRST_PERSON: ReadonlySet<string> = new Set(['i', 'me', 'my', 'mine', 'myself']);
+export const SELF_WORDS: readonly string[] = ['authenticated', 'current'];

@@ -19,16 +19,42 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
-// Lower→Upper ("getUser"), acronym→Word ("HTTPServer"), letter↔digit is kept together ("t3ma", "v2").
-const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])/g;
+// Lower→Upper ("getUser"), acronym→Word ("HTTPServer") but not an acronym's plural ("PRs", "URLs"),
+// letter↔digit is kept together ("t3ma", "v2").
+const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])|([A-Z])([A-Z](?!s\b)[a-z])/g;
 const WORD = /[\p{L}\p{N}]+/gu;
 
-/** Splits any text into lower-case words: separators, punctuation and camelCase boundaries all split. */
-export function splitWords(text: string): string[] {
+/**
+ * Short forms API names and users both write, and the words they stand for. Both sides of the index
+ * are spelled out, so `repos/list-for-org` and "repositories of an organization" meet on the same words
+ * at full weight (a synonym would count less). Only unambiguous shortenings belong here.
+ */
+const ABBREVIATIONS: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries({
+    pr: ['pull', 'request'],
+    prs: ['pull', 'requests'],
+    repo: ['repository'],
+    repos: ['repositories'],
+    org: ['organization'],
+    orgs: ['organizations'],
+    env: ['environment'],
+    envs: ['environments'],
+    config: ['configuration'],
+    configs: ['configurations'],
+    stats: ['statistics'],
+    info: ['information'],
+  }),
+);
+
+/** Splits any text into lower-case words as written: separators, punctuation and camelCase boundaries all split. */
+export function wordsAsWritten(text: string): string[] {
   const spaced = text.replace(CAMEL_BOUNDARY, (_m, a?: string, b?: string, c?: string, d?: string) => (a !== undefined ? `${a} ${b}` : `${c} ${d}`));
-  const words: string[] = [];
-  for (const match of spaced.matchAll(WORD)) words.push(match[0].toLowerCase());
-  return words;
+  return [...spaced.matchAll(WORD)].map((match) => match[0].toLowerCase());
+}
+
+/** The words of a text for search: as written, with short forms spelled out (`repo` is `repository`). */
+export function splitWords(text: string): string[] {
+  return wordsAsWritten(text).flatMap((word) => ABBREVIATIONS.get(word) ?? [word]);
 }
 
 /** Words minus stop words and one-letter noise; digits-only words are kept (`404`, `2fa` style ids matter). */
@@ -46,7 +72,7 @@ export function queryWords(text: string): string[] {
     const raw = match[0];
     const parts = contentWords(raw);
     const whole = raw.toLowerCase();
-    if (parts.length !== 1 || parts[0] !== whole) {
+    if ((parts.length !== 1 || parts[0] !== whole) && !ABBREVIATIONS.has(whole)) {
       if (whole.length > 1 && !STOP_WORDS.has(whole)) words.push(whole);
     }
     words.push(...parts);

@@ -1,7 +1,7 @@
 /** Field weights and ranking knobs; the defaults are tuned on the bundled benchmark (see docs/performance.md). */
 export interface SearchTuning {
-  /** lunr field boosts; `source` holds the source part of the name and the tags. */
-  boosts: { name: number; source: number; description: number; params: number };
+  /** lunr field boosts; `source` holds the source part of the name and the tags, `title` the tool's title if it has one. */
+  boosts: { name: number; title: number; source: number; description: number; params: number };
   /** BM25 term-frequency saturation and length normalisation. */
   k1: number;
   b: number;
@@ -21,12 +21,16 @@ export interface SearchTuning {
   maxPostings: number;
   /** lunr hits reranked by coverage. */
   candidates: number;
+  /** Tools whose name and title hold the most of the query, reranked too: found over words too common for lunr. */
+  nameCandidates: number;
   /**
    * Final score: the blend of lunr's score (relative to the best hit), how much of the name and of the
-   * description the query covers, how much of the query the tool covers, and shared word pairs.
-   * Weights sum to 1, so scores stay in 0..1.
+   * title or description the query covers, how much of the query the tool covers and shared word pairs
+   * (these five weights sum to 1, so scores stay in 0..1), less `action` when the tool does another action
+   * than the one asked for and less `form` when the words it shares with its title are written otherwise
+   * ("templates" against "template").
    */
-  weights: { lunr: number; name: number; query: number; phrase: number; description: number };
+  weights: { lunr: number; name: number; query: number; phrase: number; description: number; action: number; form: number };
   /** Within a clause, the n-th hit's score is scaled by (k+1)/(k+1+n): each clause's best stands out. */
   clauseRankK: number;
   /** How far apart two query words may be to count as a phrase the tool also uses. */
@@ -43,7 +47,7 @@ export interface SearchTuning {
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
-  boosts: { name: 2, source: 1, description: 1, params: 0.4 },
+  boosts: { name: 2, title: 2, source: 1, description: 1, params: 0.4 },
   k1: 1.2,
   b: 0.75,
   synonymBoost: 0.35,
@@ -51,10 +55,11 @@ export const DEFAULT_TUNING: SearchTuning = {
   wideMaxDocumentFrequency: 0.01,
   maxPostings: 1000,
   candidates: 60,
-  weights: { lunr: 0.25, name: 0.2, query: 0.15, phrase: 0.2, description: 0.2 },
+  nameCandidates: 30,
+  weights: { lunr: 0.25, name: 0.15, query: 0.17, phrase: 0.22, description: 0.21, action: 0.125, form: 0.125 },
   quotedWeight: 0.3,
   phraseWindow: 1,
   clauseRankK: 1,
   clauseWeight: 0.5,
-  nameFloor: 1.05,
+  nameFloor: 0.9,
 };

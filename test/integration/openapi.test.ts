@@ -32,7 +32,8 @@ describe('OpenAPI operations as tools', () => {
     const byName = new Map(tools.map((t) => [t.name, t]));
     expect([...byName.keys()].sort()).toEqual(['pets:big', 'pets:boom', 'pets:createPet', 'pets:deletePet', 'pets:getPet', 'pets:get_health', 'pets:listPets']);
     expect(byName.get('pets:getPet')).toMatchObject({ inputSchema: { type: 'object', properties: { petId: { type: 'string' } }, required: ['petId'] }, annotations: { readOnlyHint: true } });
-    expect(byName.get('pets:deletePet')!.annotations).toEqual({ readOnlyHint: false, destructiveHint: true });
+    // The summary is the tool's title (search weighs it as the tool's own statement of what it does).
+    expect(byName.get('pets:deletePet')!.annotations).toEqual({ title: 'Delete a pet.', readOnlyHint: false, destructiveHint: true });
     // Component schemas become $defs, and each schema carries only those it reaches (NewPet, its recursive Category; not Pet).
     const createPet = byName.get('pets:createPet')!.inputSchema;
     expect(createPet).toMatchObject({

@@ -57,7 +57,17 @@ const CATALOG_BATCH = 16;
  */
 export function embeddingText(doc: SearchDocument): string {
   const local = doc.name.slice(doc.name.indexOf(':') + 1);
-  return `${splitWords(local).join(' ')}: ${doc.description}`;
+  const title = doc.annotations?.title;
+  // With a title, the description's first sentence says the rest: past it, an OpenAPI operation's notes
+  // (media types, pagination, permissions) would outweigh what the tool does in the averaged vector.
+  return `${splitWords(local).join(' ')}: ${title === undefined ? doc.description : `${title}. ${firstSentence(doc.description)}`}`;
+}
+
+// A sentence ends at . ! or ? before a capital or a line break, or at a blank line ("e.g. a", "v1.2" do not end one).
+const SENTENCE_END = /[.!?](?=\s+[A-Z]|\s*\n)|\n\s*\n/;
+
+export function firstSentence(text: string): string {
+  return (text.split(SENTENCE_END, 1)[0] ?? '').trim();
 }
 
 /**

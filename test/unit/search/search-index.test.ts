@@ -86,3 +86,44 @@ describe('index construction', () => {
     expect(SearchIndex.build([]).search('anything')).toEqual([]);
   });
 });
+
+describe('a REST catalog: titled operations that share their object', () => {
+  const boilerplate = ' This endpoint supports the following custom media types. Response will include `body`, `body_text` and `body_html`. '.repeat(6);
+  const op = (name: string, title: string, description = title): SearchDocument => ({ name, description: `${description}${boilerplate}`, annotations: { title } });
+  const docs: SearchDocument[] = [
+    op('api:keys_list', 'List deploy keys'),
+    op('api:keys_get', 'Get a deploy key'),
+    op('api:keys_create', 'Create a deploy key'),
+    op('api:keys_delete', 'Delete a deploy key'),
+    op('api:pulls_list', 'List pull requests', 'List pull requests. Lists pull requests in a specified repository.'),
+    { name: 'api:pull-request-stacks_list', description: 'Lists pull request stacks in a repository.', annotations: { title: 'List pull request stacks' } },
+    op('api:pulls_merge', 'Merge a pull request'),
+    op('api:repos_list-for-authenticated-user', 'List repositories for the authenticated user'),
+    op('api:repos_list-for-user', 'List repositories for a user'),
+    op('api:repos_list-for-org', 'List organization repositories'),
+    op('api:activity_list-stargazers-for-repo', 'List stargazers', 'Lists the people that have starred the repository.'),
+    op('api:activity_star-repo-for-authenticated-user', 'Star a repository for the authenticated user'),
+  ];
+  const index = SearchIndex.build(docs);
+
+  test('the action asked for decides between tools on the same object', () => {
+    expect(top(index, 'add a deploy key to the repo', 1)).toEqual(['api:keys_create']);
+    expect(top(index, 'remove that deploy key', 1)).toEqual(['api:keys_delete']);
+    expect(top(index, 'which deploy keys are configured?', 1)).toEqual(['api:keys_list']);
+  });
+
+  test("the title, not a long description's boilerplate, says what a tool does", () => {
+    expect(top(index, 'list the pull requests of a repository', 1)).toEqual(['api:pulls_list']);
+    expect(top(index, 'merge this PR', 1)).toEqual(['api:pulls_merge']);
+  });
+
+  test("short forms and the first person: 'my repos' are the authenticated user's, an org's are the organization's", () => {
+    expect(top(index, 'list my repos', 1)).toEqual(['api:repos_list-for-authenticated-user']);
+    expect(top(index, "list the org's repos", 1)).toEqual(['api:repos_list-for-org']);
+  });
+
+  test('a question reads; a verb the titles start with acts', () => {
+    expect(top(index, 'who are the stargazers of this repo?', 1)).toEqual(['api:activity_list-stargazers-for-repo']);
+    expect(top(index, 'star a repository', 1)).toEqual(['api:activity_star-repo-for-authenticated-user']);
+  });
+});

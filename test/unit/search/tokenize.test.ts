@@ -14,6 +14,22 @@ describe('splitWords', () => {
   });
 });
 
+describe('splitWords: short forms and acronym plurals', () => {
+  test('short forms are spelled out, in names and in text alike', () => {
+    expect(splitWords('repos/list-for-org')).toEqual(['repositories', 'list', 'for', 'organization']);
+    expect(splitWords('merge my PR')).toEqual(['merge', 'my', 'pull', 'request']);
+    expect(splitWords('the env config')).toEqual(['the', 'environment', 'configuration']);
+  });
+  test("an acronym's plural stays one word, and is spelled out when it is a short form", () => {
+    expect(splitWords('list PRs')).toEqual(['list', 'pull', 'requests']);
+    expect(splitWords('URLs and IDs')).toEqual(['urls', 'and', 'ids']);
+    expect(splitWords('HTTPServer')).toEqual(['http', 'server']);
+  });
+  test('a short form is not also kept whole as a query word', () => {
+    expect(queryWords('repo stats')).toEqual(['repository', 'statistics']);
+  });
+});
+
 describe('contentWords', () => {
   test('drops stop words and one-letter noise but keeps operation words and numbers', () => {
     expect(contentWords('How do I get all the users in a team?')).toEqual(['get', 'all', 'users', 'team']);
@@ -24,7 +40,7 @@ describe('contentWords', () => {
 describe('queryWords', () => {
   test('a camelCase or mixed-case word also counts whole', () => {
     expect(queryWords('WhoIS lookup')).toEqual(['whois', 'lookup']);
-    expect(queryWords('LeetCode stats')).toEqual(['leetcode', 'leet', 'code', 'stats']);
+    expect(queryWords('LeetCode scores')).toEqual(['leetcode', 'leet', 'code', 'scores']);
   });
   test('lunr query syntax is just text', () => {
     expect(queryWords('users:list -admin +name~2 title^10 foo*')).toEqual(['users', 'list', 'admin', 'name', '2', 'title', '10', 'foo']);

@@ -153,7 +153,10 @@ export async function loadOpenApiTools(config: OpenApiConfig): Promise<ToolDefin
         description: [op.summary, op.description].filter(Boolean).join(' ') || `${method.toUpperCase()} ${path}`,
         inputSchema: schemas.withDefs({ type: 'object', properties, required, additionalProperties: false }, inputRefs),
         ...(outputSchema ? { outputSchema } : {}),
-        annotations: method === 'get' || method === 'head' ? { readOnlyHint: true } : method === 'delete' ? { readOnlyHint: false, destructiveHint: true } : { readOnlyHint: false },
+        annotations: {
+          ...(op.summary ? { title: op.summary } : {}),
+          ...(method === 'get' || method === 'head' ? { readOnlyHint: true } : method === 'delete' ? { readOnlyHint: false, destructiveHint: true } : { readOnlyHint: false }),
+        },
         tags: [config.name, 'openapi', method],
         handler: (args, ctx) => callOperation(config, credentials, base, method, path, parameters, args, ctx, name),
       });
