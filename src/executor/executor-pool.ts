@@ -111,9 +111,9 @@ const QUARANTINE_ENTRIES = 1_000;
 /**
  * The front's view of all executor processes: dispatch, the trust boundary for tool calls, watchdogs,
  * and recovery. A run lost with its thread or executor is resumed (replayed from its ReplayLog) unless
- * it caused the loss: it was alone there, or it was lost again while running isolated. A run the
- * executor names as the likely cause (it had control when its thread died), or one lost with a whole
- * executor twice, is resumed isolated: on an executor of its own that runs one script per thread, so
+ * it caused the loss: it was alone on its thread, or it was lost again while running isolated. A run the
+ * executor names as the likely cause (it had control when its thread died), one alone in a whole
+ * executor that died, or one lost with a whole executor twice, is resumed isolated: on an executor of its own that runs one script per thread, so
  * whatever it does next harms nobody else. A script that proved to crash its sandbox stays isolated for
  * QUARANTINE_MS.
  */
@@ -352,10 +352,13 @@ export class ExecutorPool {
         if (Date.now() >= deadlineAt && outcome.sole) {
           return { outcome: failed('TIMEOUT', `script exceeded its ${request.timeoutMs} ms deadline inside a built-in; its executor was restarted to stop it`, { timeoutMs: request.timeoutMs }), attempts: attempt };
         }
-        // Alone where it was lost, or lost again while isolated: this script caused it. A thread taken
-        // down because one script held it is no crash: that script goes on alone, isolated.
+        // Alone on a thread that died, or lost again while isolated: this script caused it. A thread taken
+        // down because one script held it is no crash: that script goes on alone, isolated. A whole
+        // executor can die from outside (the OOM killer, an operator's kill), so a run alone in one is
+        // only a suspect: it resumes isolated, where a second loss convicts it and harms nobody else.
         const hogged = outcome.reason === 'worker-hogged';
-        if (!hogged && (outcome.sole || isolate)) {
+        const wholeExecutor = outcome.reason === 'executor-exited';
+        if (!hogged && (isolate || (outcome.sole && !wholeExecutor))) {
           this.#quarantine.add(request.scriptHash);
           return { outcome: this.#lostToOutcome(outcome, true), attempts: attempt };
         }
@@ -365,8 +368,8 @@ export class ExecutorPool {
         }
         // The executor names the run that had control when its thread died; a whole executor names
         // nobody, so a run lost with one twice is treated as the suspect.
-        isolate = outcome.suspect === true || (hogged && outcome.sole) || (outcome.reason === 'executor-exited' && lostWithExecutor);
-        if (outcome.reason === 'executor-exited') lostWithExecutor = true;
+        isolate = outcome.suspect === true || (hogged && outcome.sole) || (wholeExecutor && (outcome.sole || lostWithExecutor));
+        if (wholeExecutor) lostWithExecutor = true;
         this.options.log.info({ reason: outcome.reason, attempt, isolate, replayedCalls: state.log.calls }, 'resuming a run lost with its sandbox');
       }
     } finally {
