@@ -5,6 +5,7 @@ import { GatewayError, toPublicError, type PublicError } from '../errors';
 import type { Logger } from '../log';
 import type { RetryPolicy } from '../config';
 import { JOB_LOCK_MS, JOB_LOCK_RENEW_MS, RunnerLiveness } from './runner-liveness';
+import { closeWorker } from './worker-close';
 import { TERMINAL, type JobQueue, type JobRunner, type JobSubmission, type JobView } from './types';
 
 export interface BullJobQueueOptions {
@@ -307,7 +308,7 @@ export class BullJobQueue implements JobQueue {
 
   /** Lets running jobs finish (BullMQ waits for them), then lets go of Redis. */
   async close(): Promise<void> {
-    await this.#worker?.close().catch(() => undefined);
+    if (this.#worker) await closeWorker(this.#worker, () => this.#active.size);
     this.#liveness?.stop();
     for (const abort of this.#active.values()) abort.abort();
     await this.#queue.close().catch(() => undefined);
