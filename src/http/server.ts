@@ -1,11 +1,14 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { ConfigError } from '../config';
 import { apiOf, type Gateway } from '../gateway';
 import type { Logger } from '../log';
 import { createRequestHandler } from './app';
 import { createHostGuard, isLoopbackAddress } from './host-guard';
 import { responseClosed } from './routes';
+
+/** How long a drain waits for the first request of a connection accepted before it began. */
+const FIRST_REQUEST_WAIT_MS = 1_000;
 
 export interface HttpServerOptions {
   gateway: Gateway;
@@ -58,11 +61,29 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.headersTimeout = Math.min(10_000, readTimeoutMs);
   let active = 0;
   let wakeIdle: (() => void) | undefined;
-  server.on('request', (_req, res) => {
+  // Node's closeIdleConnections would also reset a connection whose first request is still arriving:
+  // its client is sending, so a drain serves it instead. Only kept-alive connections between requests
+  // are closed at once.
+  const awaitingFirstRequest = new Set<Socket>();
+  const betweenRequests = new Set<Socket>();
+  const settled = () => active === 0 && awaitingFirstRequest.size === 0;
+  server.on('connection', (socket: Socket) => {
+    awaitingFirstRequest.add(socket);
+    socket.once('close', () => {
+      betweenRequests.delete(socket);
+      if (awaitingFirstRequest.delete(socket) && settled()) wakeIdle?.();
+    });
+  });
+  server.on('request', (req, res) => {
+    const socket = req.socket;
+    awaitingFirstRequest.delete(socket);
+    betweenRequests.delete(socket);
     active++;
     res.on('close', () => {
       responseClosed(res);
-      if (--active === 0) wakeIdle?.();
+      if (!socket.destroyed) betweenRequests.add(socket);
+      --active;
+      if (settled()) wakeIdle?.();
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -81,12 +102,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       draining = true;
       log.info({ inFlight: active }, 'draining: no new connections; waiting for in-flight requests');
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (active > 0) {
+      // A connection still sending its first request is served (with Connection: close) if that request
+      // arrives within FIRST_REQUEST_WAIT_MS.
+      for (const socket of betweenRequests) socket.destroy();
+      if (!settled()) {
+        const firstRequests = setTimeout(() => {
+          for (const socket of awaitingFirstRequest) socket.destroy();
+        }, Math.min(FIRST_REQUEST_WAIT_MS, options.shutdownGraceMs)).unref();
         await Promise.race([
           new Promise<void>((resolve) => (wakeIdle = resolve)),
           new Promise<void>((resolve) => setTimeout(resolve, options.shutdownGraceMs).unref()),
         ]);
+        clearTimeout(firstRequests);
       }
       server.closeAllConnections();
       await stopped;

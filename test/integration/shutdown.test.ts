@@ -1,7 +1,22 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { httpRequest, postJson } from '../helpers/http';
 import { MAIN, startServerProcess as startServer } from '../helpers/server-process';
 import { startTestGateway } from '../helpers/gateway';
+
+/** Resolves once the child has printed `text` (the server logs JSON lines to stdout). */
+function waitForOutput(child: ChildProcess, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (!out.includes(text)) return;
+      child.stdout!.off('data', onData);
+      resolve();
+    };
+    child.stdout!.on('data', onData);
+  });
+}
 
 describe('graceful shutdown', () => {
   test('SIGTERM with scripts in flight loses none, refuses new work and exits 0', async () => {
@@ -14,6 +29,26 @@ describe('graceful shutdown', () => {
     const results = await Promise.all(inFlight);
     expect(results.map((r) => [r.status, (r.body as { status: string }).status])).toEqual(Array(6).fill([200, 'ok']));
     await expect(httpRequest(`${url}/health`)).rejects.toThrow();
+    expect(await exited).toBe(0);
+  });
+
+  test('a connection made before SIGTERM whose request arrives after it is served, not reset', async () => {
+    const { child, url, exited } = await startServer({});
+    const { port } = new URL(url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    let reply = '';
+    socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    child.kill('SIGTERM');
+    // The drain has begun (its log line) before the request is written.
+    await waitForOutput(child, 'draining');
+    const body = JSON.stringify({ script: 'return 41 + 1' });
+    socket.write(`POST /v1/execute HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    await ended;
+    expect(reply).toMatch(/^HTTP\/1\.1 200 /);
+    expect(reply.toLowerCase()).toContain('connection: close');
+    expect(reply).toContain('"result":42');
     expect(await exited).toBe(0);
   });
 
