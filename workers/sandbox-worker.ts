@@ -8,6 +8,7 @@
 import { connect } from 'node:net';
 import { MessageChannel, parentPort, resourceLimits, threadId, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { dateNow, freeze, jsonStringify, jsonParse } from './primordials';
 import type { FrontChannelMessage, HostToWorker, LogEntry, SandboxError, SandboxOutcome, SandboxTask, ToolChannelAddress, ToolReply, WorkerChannelMessage } from '../src/executor/protocol';
 import { CANCEL_NONE, CANCEL_TIMEOUT, GUARD_BATCH, MAX_PROGRESS_MESSAGE, MAX_PROGRESS_REPORTS, PORT_HANDSHAKE, PROGRESS_TOOL, PULSE_EVERY_MS, createLineReader, createLineWriter } from '../src/executor/protocol';
@@ -402,6 +403,11 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
     if (err instanceof SyntaxError) return failure(exec, { code: 'SYNTAX_ERROR', message: `the runtime cannot compile this script: ${String(err.message)}` }, startedAt);
     return failure(exec, normaliseThrown(exec, err), startedAt);
   } finally {
+    // Answered only once the microtasks the run left behind have drained (a promise chain it started,
+    // a tripped chain's rejections unwinding): until then they hold its memory and its thread, and the
+    // next run here would be charged for them (run out of heap, be convicted). Work that never drains
+    // keeps this run open, and its own deadline stops it.
+    await nextMacrotask();
     live.delete(task.id);
     Atomics.store(owners, task.slot, 0);
   }

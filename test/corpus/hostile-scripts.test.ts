@@ -406,7 +406,16 @@ const cpuRows: Row[] = [
   ['an endless generator consumed by new Set (constant memory)', 'function* g() { for (;;) yield 1; }\nreturn new Set(g()).size;', timeout()],
   ['an endless generator consumed by Object.fromEntries (constant memory)', "function* g() { for (;;) yield ['k', 1]; }\nreturn Object.keys(Object.fromEntries(g()));", timeout()],
   ['while (true) await null', 'while (true) await null;', timeout()],
-  ['a promise chain that never ends', 'const f = () => Promise.resolve().then(f);\nf();\nawait new Promise(() => {});', timeout()],
+  // Each link holds the next until the chain unwinds, so the heap limit can come before the deadline.
+  [
+    'a promise chain that never ends',
+    'const f = () => Promise.resolve().then(f);\nf();\nawait new Promise(() => {});',
+    check('stopped by the deadline or the heap limit, whichever comes first', (env) => {
+      expect([{ status: 'timeout', code: 'TIMEOUT' }, { status: 'limit_exceeded', code: 'LIMIT_EXCEEDED', limit: 'workerHeapMb' }]).toContainEqual(
+        env.status === 'timeout' ? { status: env.status, code: env.error?.code } : { status: env.status, code: env.error?.code, limit: env.error?.limit },
+      );
+    }),
+  ],
   ['for await over an infinite async generator', 'async function* g() { for (;;) yield 1; }\nlet n = 0;\nfor await (const v of g()) n += v;\nreturn n;', timeout()],
   ['try/catch swallowing the guard error in a loop', 'for (;;) { try { while (true) {} } catch (e) { /* swallowed */ } }', timeout()],
   ['a finally block that loops', 'try { while (true) {} } finally { for (;;) {} }', timeout()],
