@@ -89,6 +89,20 @@ function patched(document: unknown, patches: readonly unknown[], location: strin
   return document;
 }
 
+/** A document that opens with `{` (a `{` as YAML's first flow mapping is read the same by both). */
+function looksLikeJson(text: string): boolean {
+  return /^\s*\{/.test(text.slice(0, 1_000));
+}
+
+/** JSON.parse, and the YAML parser for what it refuses (YAML flow style may look like JSON). */
+function parseJsonOrYaml(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return parseYaml(text, { maxAliasCount: 10_000 });
+  }
+}
+
 /**
  * Reads the document and applies the patches. References stay as written (the tools follow them per
  * operation, so each carries only the schemas it reaches); a spec split over several files is bundled,
@@ -99,7 +113,9 @@ export async function loadSpecDocument(options: SpecFetch): Promise<unknown> {
   const text = await readText(location, options);
   let document: unknown;
   try {
-    document = parseYaml(text, { maxAliasCount: 10_000 });
+    // JSON is YAML too, but the YAML parser builds a node per token first: GitHub's 11 MB spec took the
+    // front past 700 MB that way. JSON.parse reads it directly.
+    document = looksLikeJson(text) ? parseJsonOrYaml(text) : parseYaml(text, { maxAliasCount: 10_000 });
   } catch (err) {
     throw new SpecLoadError(`${location} is neither JSON nor YAML: ${(err as Error).message.split('\n')[0]}`);
   }
