@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { httpRequest } from './http';
 
 export const MAIN = resolve(__dirname, '..', '..', 'src', 'main.js');
 
@@ -44,4 +45,19 @@ export function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProces
       reject(new Error(`server exited early (${code}): ${out}${err}`));
     });
   });
+}
+
+/** How many executions a server has taken in (each looks its script up in the compile cache: hits and misses). */
+export async function executionsReceived(url: string): Promise<number> {
+  const text = (await httpRequest(`${url}/metrics`)).text;
+  return [...text.matchAll(/^scriptgate_gate_cache_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+/** Waits until a server has taken in `count` executions, so a signal sent next finds them in flight. */
+export async function untilReceived(url: string, count: number): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if ((await executionsReceived(url)) >= count) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`${url} took in fewer than ${count} executions within 10 s`);
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { httpRequest, postJson, type HttpResponse } from '../helpers/http';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis';
-import { MAIN, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { MAIN, executionsReceived, startServerProcess, untilReceived, type ServerProcess } from '../helpers/server-process';
 
 /**
  * The deployment shape on one machine: two API processes and one job runner sharing one redis-server,
@@ -87,8 +87,10 @@ describe('two API instances and a job runner on one Redis', () => {
     expect(results.a.filter((s) => s === 200).length).toBeGreaterThan(0);
 
     // Drain: twelve requests in flight on B when SIGTERM arrives; each one completes with its result.
+    const received = await executionsReceived(b.url);
     const inFlight = [...Array(12)].map(() => postJson(`${b.url}/v1/execute`, script, KEY));
-    await sleep(100);
+    // A request not yet accepted when the listener closes is reset by the kernel: SIGTERM once B has all.
+    await untilReceived(b.url, received + 12);
     b.child.kill('SIGTERM');
     const drained = await Promise.all(inFlight);
     expect(drained.map((r) => r.status)).toEqual(Array(12).fill(200));
