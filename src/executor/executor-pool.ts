@@ -113,8 +113,8 @@ const QUARANTINE_ENTRIES = 1_000;
  * and recovery. A run lost with its thread or executor is resumed (replayed from its ReplayLog) unless
  * it caused the loss: it was alone on its thread, or it was lost again while running isolated. A run the
  * executor names as the likely cause (it had control when its thread died), one alone in a whole
- * executor that died, or one lost with a whole executor twice, is resumed isolated: on an executor of its own that runs one script per thread, so
- * whatever it does next harms nobody else. A script that proved to crash its sandbox stays isolated for
+ * executor that died, or one lost with a whole executor twice, is resumed isolated: on an executor of
+ * its own that runs one script per thread, so whatever it does next harms nobody else. A script that proved to crash its sandbox stays isolated for
  * QUARANTINE_MS.
  */
 export class ExecutorPool {

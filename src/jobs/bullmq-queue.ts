@@ -306,7 +306,7 @@ export class BullJobQueue implements JobQueue {
     worker.run().catch((err: unknown) => this.#options.log.warn({ err }, 'job runner stopped'));
   }
 
-  /** Lets running jobs finish (BullMQ waits for them), then lets go of Redis. */
+  /** Takes no new job, lets running ones finish, then lets go of Redis (whether or not it answers). */
   async close(): Promise<void> {
     if (this.#worker) await closeWorker(this.#worker, () => this.#active.size);
     this.#liveness?.stop();

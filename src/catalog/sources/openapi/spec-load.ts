@@ -89,18 +89,20 @@ function patched(document: unknown, patches: readonly unknown[], location: strin
   return document;
 }
 
-/** A document that opens with `{` (a `{` as YAML's first flow mapping is read the same by both). */
-function looksLikeJson(text: string): boolean {
-  return /^\s*\{/.test(text.slice(0, 1_000));
-}
-
-/** JSON.parse, and the YAML parser for what it refuses (YAML flow style may look like JSON). */
-function parseJsonOrYaml(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return parseYaml(text, { maxAliasCount: 10_000 });
+/**
+ * JSON is YAML too, but the YAML parser builds a node per token first: GitHub's 11 MB spec took the
+ * process past 700 MB that way. A document that opens with `{` is tried with JSON.parse; YAML, and
+ * flow-style YAML that only looks like JSON, go to the YAML parser.
+ */
+function parseSpecText(text: string): unknown {
+  if (/^\s*\{/.test(text.slice(0, 1_000))) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // Not JSON after all: YAML says why, or reads it.
+    }
   }
+  return parseYaml(text, { maxAliasCount: 10_000 });
 }
 
 /**
@@ -113,9 +115,7 @@ export async function loadSpecDocument(options: SpecFetch): Promise<unknown> {
   const text = await readText(location, options);
   let document: unknown;
   try {
-    // JSON is YAML too, but the YAML parser builds a node per token first: GitHub's 11 MB spec took the
-    // front past 700 MB that way. JSON.parse reads it directly.
-    document = looksLikeJson(text) ? parseJsonOrYaml(text) : parseYaml(text, { maxAliasCount: 10_000 });
+    document = parseSpecText(text);
   } catch (err) {
     throw new SpecLoadError(`${location} is neither JSON nor YAML: ${(err as Error).message.split('\n')[0]}`);
   }
