@@ -1,6 +1,6 @@
 /** Tests are compiled by `npm run build` and run from dist/, the same code the service runs. */
 /** Packages that ship only as ES modules; see jest.esm-transform.cjs. */
-const ESM_ONLY = ['@sveltejs/acorn-typescript', '@apidevtools/json-schema-ref-parser'];
+const ESM_ONLY = ['@sveltejs/acorn-typescript', '@apidevtools/json-schema-ref-parser', 'typescript-native'];
 
 module.exports = {
   testEnvironment: 'node',

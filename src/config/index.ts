@@ -1,7 +1,7 @@
 export { loadConfig, formatZodError, ConfigError, CONFIG_DIR } from './load';
 export type { LoadedConfig } from './load';
-export { ConfigSchema, RequestLimitsSchema, RETRY_POLICIES } from './schema';
-export type { TenantSettings, RetryPolicy, RiskPresetName } from './schema';
+export { ConfigSchema, RequestLimitsSchema, RETRY_POLICIES, TYPECHECK_LEVELS } from './schema';
+export type { TenantSettings, RetryPolicy, RiskPresetName, TypecheckLevel } from './schema';
 export { PRESETS, LIMIT_KEYS, resolveLimits, capRequestLimits } from './presets';
 export type { Limits, PresetName, RequestLimits } from './presets';
 export { configLeaves, ENV_ALIASES } from './env';

@@ -85,10 +85,22 @@ const Pool = z
   })
   .strict();
 
+/** How hard the pre-flight type check acts: not at all, advice only, or refusal of scripts with errors. */
+export const TYPECHECK_LEVELS = ['off', 'warn', 'block'] as const;
+export type TypecheckLevel = (typeof TYPECHECK_LEVELS)[number];
+
 const Gate = z
   .object({
-    /** Compiled scripts kept (LRU) so a repeated script skips parse and transform. */
+    /** Compiled scripts kept (LRU) so a repeated script skips parse and transform; as many type-check verdicts are kept too. */
     cacheEntries: int(0).default(1_000),
+    /**
+     * Pre-flight type check of each script against the types of the tools it names: `block` refuses a
+     * script with type errors before any tool runs (status type_error), `warn` reports them as warnings,
+     * `off` skips the check. A request's `typecheck` may lower it.
+     */
+    typecheck: z.enum(TYPECHECK_LEVELS).default('block'),
+    /** A type check not finished this long after it was asked for is given up: the script runs unchecked, with a warning. */
+    typecheckTimeoutMs: int(1, 60_000).default(2_000),
   })
   .strict();
 

@@ -25,6 +25,8 @@ export interface TypeScriptOptions {
 export interface DeclarationBlockOptions extends TypeScriptOptions {
   /** A comment line added at the end when anything was left out to fit. */
   shortenedNote?: string;
+  /** What ties a tool's name to its types; default a `callTool` overload. */
+  entry?: (toolName: string, names: { args: string; result: string }) => string;
 }
 
 /** What a tool declaration reads from a tool; a catalog `ToolDefinition` fits. */
@@ -121,7 +123,7 @@ export function toolsDeclaration(tools: readonly ToolSchemas[], options?: Declar
     const toolName = typeof tool?.name === 'string' ? tool.name : String(tool?.name ?? '');
     const base = toolTypeNames(toolName);
     const names = { args: registry.claim(base.args), result: registry.claim(base.result) };
-    const signature = `declare function callTool(name: ${singleQuote(toolName)}, args: ${names.args}): Promise<${names.result}>;`;
+    const signature = options?.entry ? options.entry(toolName, names) : `declare function callTool(name: ${singleQuote(toolName)}, args: ${names.args}): Promise<${names.result}>;`;
     return { tool, toolName, names, signature };
   });
   const sections: (string | { shared: string })[] = [];

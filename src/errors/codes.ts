@@ -10,6 +10,7 @@ export type ExecutionStatus =
   | 'syntax_error'
   | 'illegal_access'
   | 'blocked'
+  | 'type_error'
   | 'runtime_error'
   | 'tool_error'
   | 'timeout'
@@ -53,6 +54,8 @@ export const ERROR_CODES = Object.freeze({
   SYNTAX_ERROR: spec('syntax_error', 200, 'Fix the syntax at the reported line and column. Scripts are JavaScript, or TypeScript whose types are stripped (no enums, namespaces or decorators); top-level await and return are allowed.'),
   UNSUPPORTED_SYNTAX: spec('syntax_error', 200, 'TypeScript in scripts may only carry types: the rule names the construct and the message says what to write instead.'),
   ILLEGAL_ACCESS: spec('illegal_access', 200, 'Use only callTool, console, context and standard JavaScript built-ins; the rule id names what was refused.'),
+
+  TYPE_ERROR: spec('type_error', 200, "The script uses a tool's arguments or result in a way its types rule out (see diagnostics, each with line, column and suggestion); describe_tools shows the types. Fix those lines and send it again; nothing ran."),
 
   BLOCKED: spec('blocked', 200, 'The script scored too high on risk (see signals): act on fewer items, avoid sending tool data outside, or split the work.'),
 

@@ -267,6 +267,7 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
     const name = nameArg ? staticKey(nameArg) : undefined;
     const { line, column } = where(node);
     const urls = urlLiterals(argNodes[shape.argsIndex]);
+    const options = argNodes[shape.argsIndex + 1];
     facts.toolCalls.push({
       tool: name ?? null,
       line,
@@ -276,6 +277,8 @@ export function analyzeAndTransform(program: EsNode, source: string, edits: Edit
       argsFromToolData: argsFlow !== undefined,
       ...(argsFlow ? { dataFrom: { tools: [...argsFlow.tools], bulk: argsFlow.bulk } } : {}),
       ...(urls.length > 0 ? { urls } : {}),
+      span: [node.start ?? 0, node.end ?? 0],
+      ...(options && summariseArgs(options).throwOnError === false ? { settles: true as const } : {}),
     });
     return name;
   };

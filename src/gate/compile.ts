@@ -19,7 +19,7 @@ import type { CompiledScript, GateLimits, GateResult, GateViolation, PositionShi
  * Bumped whenever rules or the transform change meaning, so cached compilations from older code are
  * never reused (cache keys include it).
  */
-export const GATE_POLICY_VERSION = 3;
+export const GATE_POLICY_VERSION = 4;
 
 /**
  * The sandbox evaluates this expression once per script and calls the factory with the tool bridge and

@@ -24,6 +24,10 @@ export interface ToolCallFact {
   dataFrom?: { tools: string[]; bulk: boolean };
   /** Literal URLs among the arguments, at any depth. */
   urls?: string[];
+  /** Offsets of the whole call in the script (start, end): where the type check reports argument errors. */
+  span: [number, number];
+  /** Passes `{ throwOnError: false }`: the script handles the call failing, even for want of the tool. */
+  settles?: true;
 }
 
 export interface SensitiveFieldFact {

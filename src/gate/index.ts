@@ -10,3 +10,5 @@ export { RISK_PRESETS, assessRisk, describeRisk, isInternalHost, resolveTraits }
 export type { RiskAssessment, RiskSignal, ToolTraits } from './risk';
 export type { ScriptFacts } from './facts';
 export { SCRIPT_ENVIRONMENT } from './environment';
+export { createLocator, snippetAt } from './source-location';
+export { hashScript } from './compile';

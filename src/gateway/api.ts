@@ -26,7 +26,7 @@ export interface RequestMeta {
 }
 
 /** The fields of an execution however it arrived: a request body, or a job taken from the queue. */
-export type ExecutionFields = Pick<ExecuteBodyValue, 'script' | 'context' | 'timeoutMs' | 'limits' | 'trace'>;
+export type ExecutionFields = Pick<ExecuteBodyValue, 'script' | 'context' | 'timeoutMs' | 'limits' | 'trace' | 'typecheck'>;
 
 /** The one mapping from an execution's fields to the gateway's request (REST, MCP and the job runner). */
 export function executeRequestOf(fields: ExecutionFields, meta: RequestMeta, extra: Omit<Partial<ExecuteRequest>, keyof ExecutionFields | keyof RequestMeta> = {}): ExecuteRequest {
@@ -40,6 +40,7 @@ export function executeRequestOf(fields: ExecutionFields, meta: RequestMeta, ext
     ...(fields.timeoutMs !== undefined ? { timeoutMs: fields.timeoutMs } : {}),
     ...(fields.limits ? { limits: fields.limits } : {}),
     ...(fields.trace === true ? { trace: true } : {}),
+    ...(fields.typecheck !== undefined ? { typecheck: fields.typecheck } : {}),
     ...extra,
   };
 }

@@ -11,7 +11,9 @@ import { ToolSearch } from '../search';
 import { Discovery } from './discovery';
 import { GatePool } from './gate-pool';
 import { Gateway, type GatewayOptions } from './gateway';
-import { executorPoolOptions, semanticSearch } from './gateway-support';
+import { executorPoolOptions, semanticSearch, unloadedSource } from './gateway-support';
+import { Preflight } from './preflight';
+import { TypeChecker } from '../typecheck';
 import { Observer } from './observe';
 
 /**
@@ -58,9 +60,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     policyKey: createHash('sha256').update(JSON.stringify(config.access)).digest('base64url').slice(0, 12),
     typescriptCharsPerTool: config.describe.typescriptCharsPerTool,
   });
+  const tenants = new TenantGuard(config, redis, (tenant, reason) => metrics.tenantRejections.inc({ tenant, reason }));
   search.onSwap((version, _previous, catalogChanged) => {
     if (catalogChanged) metrics.indexRebuilds.inc();
     discovery.retireVersionsExcept(version);
+  });
+  const checker = config.gate.typecheck === 'off' ? undefined : new TypeChecker({ timeoutMs: config.gate.typecheckTimeoutMs, cacheEntries: config.gate.cacheEntries, log });
+  const preflight = new Preflight(config.gate.typecheck, checker, {
+    catalog,
+    access,
+    suggest: (name, caller, usable) => discovery.suggest(name, { id: caller.tenantId, policy: tenants.view(caller.tenantId).policy }, usable),
+    sourcePending: (name) => unloadedSource(name, [...upstreams, ...specs]) !== undefined,
   });
   return new Gateway({
     config,
@@ -68,6 +78,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     catalog,
     compiler,
     gate: new GatePool(compiler),
+    preflight,
     access,
     metrics,
     observe: new Observer(metrics, log),
@@ -75,7 +86,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     auth: new Authenticator(config.auth),
     redis,
     search,
-    tenants: new TenantGuard(config, redis, (tenant, reason) => metrics.tenantRejections.inc({ tenant, reason })),
+    tenants,
     discovery,
     pool,
     upstreams,

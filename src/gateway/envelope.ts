@@ -1,6 +1,7 @@
 import { ERROR_CODES, fromWire, toPublicError, type GatewayError, type PublicError } from '../errors';
 import type { SandboxOutcome } from '../executor';
 import type { GateViolation, RiskAssessment } from '../gate';
+import type { TypeDiagnostic } from '../typecheck';
 import type { ExecutionEnvelope } from './response-schemas';
 
 
@@ -114,3 +115,19 @@ export function envelopeBlocked(risk: RiskAssessment, executionId: string, durat
 
 const describeRiskLine = (risk: RiskAssessment): string =>
   `risk score ${risk.score} (${risk.signals.map((s) => `${s.id} +${s.points}`).join(', ')})`;
+
+/** Refused by the type check (block): the first error leads, every finding is listed with its place. */
+export function envelopeFromTypeErrors(diagnostics: TypeDiagnostic[], executionId: string, durationMs: number, warnings: string[]): ExecutionEnvelope {
+  const first = diagnostics.find((d) => d.severity === 'error') ?? diagnostics[0]!;
+  const error: PublicError = {
+    code: 'TYPE_ERROR',
+    message: `${first.message} (line ${first.line}, column ${first.column})`,
+    hint: ERROR_CODES.TYPE_ERROR.hint,
+    line: first.line,
+    column: first.column,
+    ...(first.snippet !== undefined ? { snippet: first.snippet } : {}),
+    ...(first.suggestion !== undefined ? { suggestion: first.suggestion } : {}),
+    diagnostics,
+  };
+  return { status: 'type_error', error, logs: [], warnings, stats: { durationMs: round(durationMs), toolCalls: 0, iterations: 0 }, executionId };
+}

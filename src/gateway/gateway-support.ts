@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_TOOLS_DIR, loadModuleTools, type Catalog } from '../catalog';
+import { DEMO_TOOLS_DIR, loadModuleTools, type Catalog, type SpecSource, type Upstream } from '../catalog';
 import type { Redis } from '../redis';
 import { DiskEmbeddingStore, RedisEmbeddingStore, SemanticSearch, WorkerEmbedder, type Embedder } from '../search';
 import type { LoadedConfig, RiskPresetName } from '../config';
@@ -136,4 +136,12 @@ export async function runShutdownSteps(log: Logger, steps: ReadonlyArray<readonl
     }
   }
   if (failed.length > 0) throw new Error(`shutdown steps failed: ${failed.join(', ')}`);
+}
+
+/** The source of `name` when it has not loaded yet (its tools are unknown until it does). */
+export function unloadedSource(name: string, sources: readonly (Upstream | SpecSource)[]): { name: string; state: string; lastError?: string } | undefined {
+  const source = name.slice(0, Math.max(0, name.indexOf(':')));
+  if (!source) return undefined;
+  const health = sources.find((s) => s.config.name === source)?.health();
+  return health && health.state !== 'connected' && health.tools === 0 ? health : undefined;
 }

@@ -7,49 +7,23 @@ import type { Discovery } from './discovery';
 import type { JobQueue } from '../jobs';
 import type { Observer, ExecutionRef } from './observe';
 import { executeRequestOf } from './api';
-import { abortRace, executionContext, inScript, registerLocalSources, riskOf, runShutdownSteps, startWithinBudget } from './gateway-support';
+import type { ExecuteRequest, InvokeRequest } from './execute-request';
+import { abortRace, executionContext, inScript, registerLocalSources, riskOf, runShutdownSteps, startWithinBudget, unloadedSource } from './gateway-support';
 import { ToolTrace } from './tool-trace';
 import type { GatePool } from './gate-pool';
 import { SpecSource, Upstream, type AccessControl, type Catalog, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
-import { capRequestLimits, type LoadedConfig, type RequestLimits, type RiskPresetName } from '../config';
+import { capRequestLimits, type LoadedConfig, type RiskPresetName } from '../config';
 import { GatewayError, toPublicError } from '../errors';
-import { SANDBOX_LIMIT_KEYS, cancelHookOf, type CancelHook, type ExecutorPool, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
+import { SANDBOX_LIMIT_KEYS, cancelHookOf, type ExecutorPool, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
 import { type CompiledScript, describeRisk, metaToolNamed, type RiskAssessment, type ScriptCompiler } from '../gate';
 import type { Logger } from '../log';
 import type { GatewayMetrics } from '../metrics';
-import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromViolations } from './envelope';
+import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromTypeErrors, envelopeFromViolations } from './envelope';
+import { findingsOf, preflightWarnings, refuses, type Preflight } from './preflight';
 import type { ExecutionEnvelope, InvokeResponse } from './response-schemas';
 import { MAX_CONTEXT_DEPTH, jsonNesting } from './request-schemas';
 
-export interface ExecuteRequest {
-  script: string;
-  context?: Record<string, unknown>;
-  timeoutMs?: number;
-  limits?: RequestLimits;
-  /** Who asks (tenant, user, scopes); anonymous default tenant when absent. */
-  caller?: Caller;
-  signal?: AbortSignal;
-  /** The same as `signal` from a cheaper source (an HTTP response's close); used when both are given. */
-  cancel?: CancelHook;
-  /** An async (queued) execution: runs with the jobs preset's limits. */
-  longRunning?: boolean;
-  /** Correlates audit records with the HTTP request (X-Request-Id). */
-  requestId?: string;
-  /** The script's progress(fraction, message?) reports (job progress). */
-  onProgress?: (fraction: number, message?: string) => void;
-  /** Called as each tool call starts (MCP progress notifications). */
-  onToolCall?: (tool: string, count: number) => void;
-  /** Return a timeline of the tool calls in the envelope (`trace`). */
-  trace?: boolean;
-}
-
-export interface InvokeRequest {
-  name: string;
-  input?: unknown;
-  caller?: Caller;
-  context?: Record<string, unknown>;
-}
-
+export type { ExecuteRequest, InvokeRequest } from './execute-request';
 
 /** Everything a gateway is made of, built and wired by createGateway. */
 export interface GatewayParts {
@@ -58,6 +32,7 @@ export interface GatewayParts {
   catalog: Catalog;
   compiler: ScriptCompiler;
   gate: GatePool;
+  preflight: Preflight;
   access: AccessControl;
   metrics: GatewayMetrics;
   observe: Observer;
@@ -100,6 +75,7 @@ export class Gateway {
   readonly catalog: Catalog;
   readonly compiler: ScriptCompiler;
   readonly #gate: GatePool;
+  readonly #preflight: Preflight;
   readonly pool: ExecutorPool;
   readonly config: LoadedConfig;
   readonly metrics: GatewayMetrics;
@@ -126,6 +102,7 @@ export class Gateway {
     this.catalog = parts.catalog;
     this.compiler = parts.compiler;
     this.#gate = parts.gate;
+    this.#preflight = parts.preflight;
     this.access = parts.access;
     this.metrics = parts.metrics;
     this.#observe = parts.observe;
@@ -160,7 +137,7 @@ export class Gateway {
 
   async start(readyTimeoutMs = 30_000): Promise<void> {
     // Executors warm up while the sources load: startup takes the longer of the two, not their sum.
-    await Promise.all([this.loadSources(), this.pool.start().then(() => this.pool.waitReady(readyTimeoutMs))]);
+    await Promise.all([this.loadSources(), this.pool.start().then(() => this.pool.waitReady(readyTimeoutMs)), this.#preflight.start()]);
     if (this.config.jobs.consume) {
       this.jobs.consume(
         (job, signal, progress) => this.execute(executeRequestOf(job, { caller: job.caller, signal }, { longRunning: true, onProgress: progress })),
@@ -239,6 +216,12 @@ export class Gateway {
       observe.stage('score', performance.now() - scoring);
       if (risk.verdict === 'block') return envelopeBlocked(risk, executionId, performance.now() - startedAt, warnings);
       if (risk.verdict === 'warn') warnings.push(describeRisk(risk));
+      const typed = await this.#preflight.check(compiled.script, request.script, caller, tenant.policy, this.#preflight.levelFor(request.typecheck));
+      observe.typecheck(typed);
+      if (refuses(typed)) return envelopeFromTypeErrors(findingsOf(typed), executionId, performance.now() - startedAt, warnings);
+      warnings.push(...preflightWarnings(typed));
+      // Cancelled while it was being checked: the executor would not learn it (it listens from dispatch on).
+      if (request.cancel?.cancelled ?? request.signal?.aborted) return envelopeFromError(new GatewayError('CANCELLED', 'the execution was cancelled before it started'), executionId, performance.now() - startedAt, warnings);
       const context = executionContext(request.context, caller);
       const sandboxLimits = {} as SandboxLimits;
       for (const key of SANDBOX_LIMIT_KEYS) sandboxLimits[key] = limits[key];
@@ -269,6 +252,8 @@ export class Gateway {
       const sanitizing = performance.now();
       const located = outcome.ok ? outcome : { ...outcome, error: inScript(outcome.error, compiled.script, request.script) };
       const envelope = envelopeFromOutcome(located, executionId, performance.now() - startedAt, warnings);
+      // A run that failed carries what the type check found: the cause is often among it.
+      if (envelope.error && findingsOf(typed).length > 0) envelope.error.typeDiagnostics = findingsOf(typed);
       if (risk.signals.length > 0) envelope.risk = { score: risk.score, signals: risk.signals };
       observe.stage('sanitize', performance.now() - sanitizing);
       return envelope;
@@ -295,18 +280,11 @@ export class Gateway {
       const didYouMean = suggestions.left-- > 0 ? this.discovery.suggest(name, this.discoveryTenant(caller), allowed) : [];
       const named = didYouMean.length > 0 ? `; did you mean ${didYouMean.join(', ')}?` : '';
       // A source that has not loaded yet is worth naming, to a caller who could use its tools.
-      const down = allowed(name) ? this.#unloadedSource(name) : undefined;
+      const down = allowed(name) ? unloadedSource(name, [...this.upstreams, ...this.specs]) : undefined;
       const why = down ? `; source '${down.name}' has not loaded yet (${down.lastError ?? down.state}), its tools appear when it does` : '';
       throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${name}'${why}${named} (search_tools finds tools by what they do)`, { tool: name, didYouMean });
     }
     return canonical;
-  }
-
-  #unloadedSource(name: string): { name: string; state: string; lastError?: string } | undefined {
-    const source = name.slice(0, Math.max(0, name.indexOf(':')));
-    if (!source) return undefined;
-    const health = [...this.upstreams, ...this.specs].find((s) => s.config.name === source)?.health();
-    return health && health.state !== 'connected' && health.tools === 0 ? health : undefined;
   }
 
   /** Risk of a compiled script for this catalog and config: annotations first, then config overrides. */
@@ -439,6 +417,7 @@ export class Gateway {
       ['specs', async () => this.specs.forEach((s) => s.close())],
       ['executors', () => this.pool.close()],
       ['gate', () => this.#gate.close()],
+      ['typecheck', () => this.#preflight.close()],
       ['redis', () => this.redis?.disconnect()],
     ]);
   }

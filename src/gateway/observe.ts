@@ -1,5 +1,6 @@
 import type { Logger } from '../log';
 import type { GatewayMetrics } from '../metrics';
+import type { PreflightResult } from './preflight';
 import type { ExecutionEnvelope } from './response-schemas';
 
 export type ToolCallOutcome = 'ok' | 'tool_error' | 'not_found' | 'validation' | 'timeout' | 'cancelled';
@@ -39,6 +40,16 @@ export class Observer {
 
   stage(stage: string, ms: number): void {
     this.#metrics.stageDuration.observe({ stage }, ms / 1000);
+  }
+
+  typecheck(result: PreflightResult): void {
+    if (result.level === 'off') return;
+    if ('skipped' in result) {
+      this.#metrics.typechecks.inc({ outcome: 'skipped' });
+      return;
+    }
+    this.#metrics.typechecks.inc({ outcome: result.diagnostics.length > 0 ? 'diagnostics' : 'clean' });
+    if (!result.cached) this.stage('typecheck', result.ms);
   }
 
   started(ref: ExecutionRef, bytes: number): void {

@@ -1,6 +1,6 @@
 import { z, type ZodType } from 'zod';
 import type { Caller } from '../auth';
-import { RETRY_POLICIES, RequestLimitsSchema } from '../config';
+import { RETRY_POLICIES, RequestLimitsSchema, TYPECHECK_LEVELS } from '../config';
 import { GatewayError } from '../errors';
 import type { JobSubmission } from '../jobs';
 import { DESCRIBE_FORMATS } from './response-schemas';
@@ -46,6 +46,8 @@ export const ExecuteBody = z
     retry: z.enum(RETRY_POLICIES).optional(),
     /** Add `trace` to the envelope: each tool call's name, start offset, duration and outcome (arguments only if the server allows). */
     trace: z.boolean().optional(),
+    /** Lower the server's pre-flight type check for this script: 'warn' reports type errors without refusing, 'off' skips the check. */
+    typecheck: z.enum(TYPECHECK_LEVELS).optional(),
   })
   .strict();
 
@@ -68,6 +70,7 @@ export function jobSubmission(body: ExecuteBodyValue, caller: Caller, idempotenc
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     ...(body.retry !== undefined ? { retry: body.retry } : {}),
     ...(body.trace === true ? { trace: true } : {}),
+    ...(body.typecheck !== undefined ? { typecheck: body.typecheck } : {}),
   };
 }
 

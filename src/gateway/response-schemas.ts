@@ -13,7 +13,7 @@ import type { SearchResponse } from '../search';
  */
 
 const ERROR_CODE_NAMES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
-const EXECUTION_STATUSES = ['ok', 'syntax_error', 'illegal_access', 'blocked', 'runtime_error', 'tool_error', 'timeout', 'limit_exceeded'] as const satisfies readonly ExecutionStatus[];
+const EXECUTION_STATUSES = ['ok', 'syntax_error', 'illegal_access', 'blocked', 'type_error', 'runtime_error', 'tool_error', 'timeout', 'limit_exceeded'] as const satisfies readonly ExecutionStatus[];
 
 /** Open for the details a code carries (rule, snippet, violations, data, score, …): they vary by code. */
 export const PublicErrorSchema = z

@@ -1,6 +1,6 @@
 import type { Caller } from '../auth';
 import type { PublicError } from '../errors';
-import type { RequestLimits, RetryPolicy } from '../config';
+import type { RequestLimits, RetryPolicy, TypecheckLevel } from '../config';
 
 export type JobState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 export const TERMINAL: ReadonlySet<JobState> = new Set(['completed', 'failed', 'cancelled']);
@@ -33,6 +33,8 @@ export interface JobSubmission {
   retry?: RetryPolicy;
   /** The job's envelope carries a tool-call trace. */
   trace?: boolean;
+  /** Lowers the server's type check for this job. */
+  typecheck?: TypecheckLevel;
 }
 
 /** Runs one job to its envelope; honours `signal` (cancellation) and may report progress. */

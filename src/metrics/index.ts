@@ -10,6 +10,7 @@ export interface GatewayMetrics {
   gateRefusals: Counter<'rule'>;
   riskBlocks: Counter<'signal'>;
   executions: Counter<'status'>;
+  typechecks: Counter<'outcome'>;
   executionDuration: Histogram<'status'>;
   executorRestarts: Gauge;
   upstreamUp: Gauge<'upstream'>;
@@ -45,6 +46,12 @@ export function createMetrics(sources: MetricsSources, withDefaults = true): Gat
     gateRefusals: new Counter({ name: 'scriptgate_security_blocks_total', help: 'Scripts refused before running, by gate rule (or risk for the scorer)', labelNames: ['rule'], registers: [registry] }),
     riskBlocks: new Counter({ name: 'scriptgate_risk_block_signals_total', help: 'Signals present in risk blocks, by signal id', labelNames: ['signal'], registers: [registry] }),
     executions: new Counter({ name: 'scriptgate_executions_total', help: 'Executions by result status', labelNames: ['status'], registers: [registry] }),
+    typechecks: new Counter({
+      name: 'scriptgate_typechecks_total',
+      help: 'Pre-flight type checks by outcome: clean, diagnostics (found something), skipped (the checker could not answer in time or is not running; the script ran unchecked)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     executionDuration: new Histogram({
       name: 'scriptgate_execution_duration_seconds',
       help: 'Wall time of an execution from request to envelope, by status',
@@ -73,7 +80,7 @@ export function createMetrics(sources: MetricsSources, withDefaults = true): Gat
     }),
     stageDuration: new Histogram({
       name: 'scriptgate_stage_duration_seconds',
-      help: 'Time per execution stage: prescan, parse, rules_transform (one AST walk), generate, score, queue_wait (dispatch, queue and transfer), run (inside the sandbox), sanitize (building the envelope)',
+      help: 'Time per execution stage: prescan, parse, rules_transform (one AST walk), generate, score, typecheck (when not cached), queue_wait (dispatch, queue and transfer), run (inside the sandbox), sanitize (building the envelope)',
       labelNames: ['stage'],
       buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2, 10],
       registers: [registry],

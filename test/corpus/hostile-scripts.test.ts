@@ -82,7 +82,7 @@ function expectOutcome(env: ExecutionEnvelope, expectation: Expectation): void {
     case 'returns':
       expect({ status: env.status, error: env.error?.message, result: env.result }).toEqual({ status: 'ok', error: undefined, result: expectation.result });
       if (expectation.warning) expect(env.warnings).toEqual(expect.arrayContaining([expect.stringMatching(expectation.warning)]));
-      else expect(env.warnings).toEqual([]);
+      else expect(runWarnings(env)).toEqual([]);
       break;
     case 'throws':
       expect({ status: env.status, code: env.error?.code }).toEqual({ status: 'runtime_error', code: 'RUNTIME_ERROR' });
@@ -112,14 +112,18 @@ function expectOutcome(env: ExecutionEnvelope, expectation: Expectation): void {
   }
 }
 
+/** Warnings other than the type check's: what an attack makes a tool call do is found there too, and is not the subject here. */
+const runWarnings = (env: ExecutionEnvelope): string[] => env.warnings.filter((w) => !w.startsWith('type check'));
+
 let gw: TestGateway;
 /** Same service with the loop budget lifted, so CPU and memory attacks reach the deadline or the heap limit. */
 let cpu: TestGateway;
 
+// The type check only warns here: every attack goes through it, and still reaches the run-time defences under test.
 beforeAll(async () => {
   [gw, cpu] = await Promise.all([
-    startTestGateway({ pool: { minThreads: 1, maxThreads: 1 }, executor: { restartBackoffMs: 50 } }),
-    startTestGateway({ pool: { minThreads: 1, maxThreads: 1 }, executor: { restartBackoffMs: 50 }, limits: { loopIterations: 1_000_000_000_000 } }),
+    startTestGateway({ pool: { minThreads: 1, maxThreads: 1 }, executor: { restartBackoffMs: 50 }, gate: { typecheck: 'warn' } }),
+    startTestGateway({ pool: { minThreads: 1, maxThreads: 1 }, executor: { restartBackoffMs: 50 }, limits: { loopIterations: 1_000_000_000_000 }, gate: { typecheck: 'warn' } }),
   ]);
 }, 60_000);
 afterAll(() => Promise.all([gw.close(), cpu.close()]));

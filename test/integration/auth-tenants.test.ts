@@ -81,7 +81,11 @@ describe('API keys and tenants', () => {
 
     const invoked = await postJson(`${s.server.url}/v1/invoke`, { name: 'invoices:get', input: { id: 'x' } }, as(ACME_KEY));
     expect(invoked.status).toBe(404);
-    const run = (await postJson(`${s.server.url}/v1/execute`, { script: "await callTool('users:get', { id: 'u_0001' })" }, as(GLOBEX_KEY))).body as { status: string; error: { code: string } };
+    // Refused by the type check as an unknown tool, exactly as a name no source has; at run time the same.
+    const checked = (await postJson(`${s.server.url}/v1/execute`, { script: "await callTool('users:get', { id: 'u_0001' })" }, as(GLOBEX_KEY))).body as { status: string; error: { code: string; message: string } };
+    expect(checked).toMatchObject({ status: 'type_error', error: { code: 'TYPE_ERROR' } });
+    expect(checked.error.message).toMatch(/^unknown tool 'users:get'/);
+    const run = (await postJson(`${s.server.url}/v1/execute`, { script: "await callTool('users:get', { id: 'u_0001' })", typecheck: 'off' }, as(GLOBEX_KEY))).body as { status: string; error: { code: string } };
     expect(run).toMatchObject({ status: 'tool_error', error: { code: 'TOOL_NOT_FOUND' } });
   });
 

@@ -167,7 +167,10 @@ describe('raw tools listed beside the meta-tools', () => {
       expect(hidden.isError).toBe(true);
       // enabledInCodeCall: false keeps it out of scripts even though it is listed.
       const inScript = await client.callTool({ name: 'execute_script', arguments: { script: "await callTool('invoices:get', { id: 'x' })" } });
-      expect(structured(inScript)).toMatchObject({ status: 'tool_error', error: { code: 'TOOL_NOT_FOUND' } });
+      // Refused before it runs, as an unknown tool (the type check); the same at run time when the check is off.
+      expect(structured(inScript)).toMatchObject({ status: 'type_error', error: { code: 'TYPE_ERROR', message: expect.stringMatching(/^unknown tool 'invoices:get'/) } });
+      const unchecked = await client.callTool({ name: 'execute_script', arguments: { script: "await callTool('invoices:get', { id: 'x' })", typecheck: 'off' } });
+      expect(structured(unchecked)).toMatchObject({ status: 'tool_error', error: { code: 'TOOL_NOT_FOUND' } });
     } finally {
       await client.close();
       await s.close();

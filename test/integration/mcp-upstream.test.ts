@@ -37,8 +37,10 @@ describe('upstream MCP server over stdio (a real SDK server as a child process)'
   });
 
   test('arguments are validated against the upstream schema before the call', async () => {
-    const r = await g.run("await callTool('fixture:echo', { n: 1 })");
+    const r = await g.run("await callTool('fixture:echo', { n: 1 })", { typecheck: 'off' });
     expect(r).toMatchObject({ status: 'tool_error', error: { code: 'TOOL_VALIDATION' } });
+    // The type check knows the upstream's schema too: the same script is refused before it runs.
+    expect(await g.run("await callTool('fixture:echo', { n: 1 })")).toMatchObject({ status: 'type_error', error: { code: 'TYPE_ERROR', message: expect.stringContaining("'message'") } });
   });
 
   test('an upstream isError result is a tool error the script can catch', async () => {

@@ -53,9 +53,10 @@ describe('metrics, request ids and audit records', () => {
 
   test('after a short workload /metrics exposes every named metric in valid exposition format', async () => {
     const secret = 'SECRET-SCRIPT-TEXT';
-    const run = (script: string) => postJson(`${server.url}/v1/execute`, { script }, key);
+    const run = (script: string, typecheck?: 'off') => postJson(`${server.url}/v1/execute`, { script, ...(typecheck ? { typecheck } : {}) }, key);
     await run(`const s = '${secret}'; const u = await callTool('users:get', { id: 'u_0001' }); return u.id;`);
     await run("await callTool('users:nope', {})");
+    await run("await callTool('users:nope', {})", 'off');
     await run('eval("1")');
     await postJson(`${server.url}/v1/search`, { query: 'users' }, key);
     await postJson(`${server.url}/v1/search`, { query: 'users' }, key);
@@ -67,9 +68,12 @@ describe('metrics, request ids and audit records', () => {
     const has = (name: string, labels: Record<string, string> = {}) => samples.some((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
     expect(types.get('scriptgate_execution_duration_seconds')).toBe('histogram');
     expect(has('scriptgate_execution_duration_seconds_count', { status: 'ok' })).toBe(true);
-    for (const stage of ['prescan', 'parse', 'rules_transform', 'generate', 'score', 'queue_wait', 'run', 'sanitize']) expect([stage, has('scriptgate_stage_duration_seconds_count', { stage })]).toEqual([stage, true]);
+    for (const stage of ['prescan', 'parse', 'rules_transform', 'generate', 'score', 'typecheck', 'queue_wait', 'run', 'sanitize']) expect([stage, has('scriptgate_stage_duration_seconds_count', { stage })]).toEqual([stage, true]);
     expect(has('scriptgate_tool_calls_total', { tool: 'users:get', outcome: 'ok' })).toBe(true);
     expect(has('scriptgate_tool_calls_total', { tool: '(unknown)', outcome: 'not_found' })).toBe(true);
+    expect(has('scriptgate_typechecks_total', { outcome: 'clean' })).toBe(true);
+    expect(has('scriptgate_typechecks_total', { outcome: 'diagnostics' })).toBe(true);
+    expect(has('scriptgate_executions_total', { status: 'type_error' })).toBe(true);
     expect(has('scriptgate_tool_calls_total', { tool: 'test:fail', outcome: 'tool_error' })).toBe(true);
     expect(has('scriptgate_tool_call_duration_seconds_count', { tool: 'users:get' })).toBe(true);
     expect(has('scriptgate_security_blocks_total', { rule: 'no-eval' })).toBe(true);

@@ -45,7 +45,8 @@ describe('settings change behaviour', () => {
     const g = await startTestGateway({ sources: { demo: false } });
     try {
       expect(g.gateway.catalog.list().every((t) => t.name.startsWith('test:'))).toBe(true);
-      expect((await g.run('await callTool("users:list", {})')).error?.code).toBe('TOOL_NOT_FOUND');
+      expect((await g.run('await callTool("users:list", {})', { typecheck: 'off' })).error?.code).toBe('TOOL_NOT_FOUND');
+      expect((await g.run('await callTool("users:list", {})')).error?.message).toMatch(/^unknown tool 'users:list'/);
     } finally {
       await g.close();
     }

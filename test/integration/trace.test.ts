@@ -56,7 +56,7 @@ describe('trace: true', () => {
   });
 
   test('unknown tools and refused scripts are traced too; without trace there is no trace', async () => {
-    const unknown = await g.run("try { await callTool('nope:nothing', {}); } catch (e) { return e.code; }", { trace: true });
+    const unknown = await g.run("try { await callTool('nope:nothing', {}); } catch (e) { return e.code; }", { trace: true, typecheck: 'off' });
     expect(unknown).toMatchObject({ status: 'ok', result: 'TOOL_NOT_FOUND', trace: [{ tool: 'nope:nothing', outcome: 'error', error: 'TOOL_NOT_FOUND' }] });
     expect((await g.run('return process.env', { trace: true })).trace).toEqual([]);
     expect('trace' in (await g.run(SCRIPT))).toBe(false);

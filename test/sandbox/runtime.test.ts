@@ -110,17 +110,18 @@ describe('the sandbox environment (DESIGN §3)', () => {
     ]);
   });
 
+  // With the type check off: these are the run-time checks behind it (typecheck-scripts.test.ts has its verdicts).
   test('arguments are validated against inputSchema with a JSON pointer', async () => {
-    const r = await g.run('await callTool("users:list", { limit: "ten" })');
+    const r = await g.run('await callTool("users:list", { limit: "ten" })', { typecheck: 'off' });
     expect(r.status).toBe('tool_error');
     expect(r.error?.code).toBe('TOOL_VALIDATION');
     expect(r.error?.message).toContain('/limit');
-    const extra = await g.run('await callTool("users:list", { bogus: 1 })');
+    const extra = await g.run('await callTool("users:list", { bogus: 1 })', { typecheck: 'off' });
     expect(extra.error?.message).toContain('/bogus');
   });
 
   test('unknown tools fail with TOOL_NOT_FOUND', async () => {
-    const r = await g.run('await callTool("nope:nothing", {})');
+    const r = await g.run('await callTool("nope:nothing", {})', { typecheck: 'off' });
     expect(r).toMatchObject({ status: 'tool_error', error: { code: 'TOOL_NOT_FOUND' } });
   });
 

@@ -51,17 +51,20 @@ describe('hidden tools are refused exactly like unknown ones', () => {
       // Suggestions depend on the name asked for, so they are compared apart: never a hidden tool.
       const withoutSuggestions = (message: string | undefined, name: string) => message?.replaceAll(name, 'N').replace(/; did you mean [^?]*\?/, '');
       const hiddenName = (n: string) => n === 'users:delete' || n.startsWith('payments:');
-      const unknown = await g.run("await callTool('users:nope', {})");
-      for (const name of ['users:delete', 'users__delete', 'payments:refund']) {
-        const hidden = await g.run(`await callTool('${name}', { id: 'x' })`);
-        expect({ status: hidden.status, code: hidden.error?.code, message: withoutSuggestions(hidden.error?.message, name) }).toEqual({
-          status: unknown.status,
-          code: 'TOOL_NOT_FOUND',
-          message: withoutSuggestions(unknown.error?.message, 'users:nope'),
-        });
-        const suggested = /did you mean ([^?]*)\?/.exec(hidden.error?.message ?? '')?.[1]?.split(', ') ?? [];
-        expect(suggested.filter(hiddenName)).toEqual([]);
-        await expect(g.gateway.invoke({ name, input: { id: 'x' } })).rejects.toMatchObject({ code: 'TOOL_NOT_FOUND' });
+      // Before the run (the type check) and at run time (the check off), alike.
+      for (const [typecheck, code] of [['block', 'TYPE_ERROR'], ['off', 'TOOL_NOT_FOUND']] as const) {
+        const unknown = await g.run("await callTool('users:nope', {})", { typecheck });
+        for (const name of ['users:delete', 'users__delete', 'payments:refund']) {
+          const hidden = await g.run(`await callTool('${name}', { id: 'x' })`, { typecheck });
+          expect({ status: hidden.status, code: hidden.error?.code, message: withoutSuggestions(hidden.error?.message, name) }).toEqual({
+            status: unknown.status,
+            code,
+            message: withoutSuggestions(unknown.error?.message, 'users:nope'),
+          });
+          const suggested = /did you mean ([^?]*)\?/.exec(hidden.error?.message ?? '')?.[1]?.split(', ') ?? [];
+          expect(suggested.filter(hiddenName)).toEqual([]);
+          await expect(g.gateway.invoke({ name, input: { id: 'x' } })).rejects.toMatchObject({ code: 'TOOL_NOT_FOUND' });
+        }
       }
       expect((await g.run("return (await callTool('users:get', { id: 'u_0001' })).id")).result).toBe('u_0001');
 

@@ -92,6 +92,7 @@ describe('SCRIPTGATE_* environment overrides', () => {
     if (envName === 'SCRIPTGATE_JOBS_RETRY') ({ raw, value } = { raw: 'onCrash', value: 'onCrash' });
     if (envName === 'SCRIPTGATE_JOBS_PRESET') ({ raw, value } = { raw: 'experimental', value: 'experimental' });
     if (envName === 'SCRIPTGATE_RISK_PRESET') ({ raw, value } = { raw: 'strict', value: 'strict' });
+    if (envName === 'SCRIPTGATE_GATE_TYPECHECK') ({ raw, value } = { raw: 'warn', value: 'warn' });
     if (envName === 'SCRIPTGATE_SERVER_HOST') ({ raw, value } = { raw: '0.0.0.0', value: '0.0.0.0' });
     if (envName === 'SCRIPTGATE_AUTH_JWT_JWKS_URL') {
       ({ raw, value } = { raw: 'https://issuer.example.com/.well-known/jwks.json', value: 'https://issuer.example.com/.well-known/jwks.json' });

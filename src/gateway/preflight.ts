@@ -1,0 +1,115 @@
+import type { Caller } from '../auth';
+import type { AccessControl, Catalog, TenantToolPolicy } from '../catalog';
+import type { TypecheckLevel } from '../config';
+import { LruCache, metaToolNamed, snippetAt, type CompiledScript } from '../gate';
+import { lowerLevel, toolDeclarations, type NamedTool, type TypeChecker, type TypeDiagnostic } from '../typecheck';
+
+/** Quoted text shaped like a tool name (`'source:tool'`), anywhere in the script: a name held in a variable is typed too. */
+const QUOTED_TOOL_NAME = /(['"`])([A-Za-z0-9_.-]{1,64}:[A-Za-z0-9_./{}-]{1,200})\1/g;
+/** Tool names looked at per script (a script naming more is checked against the first ones). */
+const MAX_NAMES = 64;
+/** Declaration texts kept, by catalog version, tenant policy and tool names. */
+const DECLARATION_ENTRIES = 256;
+
+export interface PreflightDeps {
+  catalog: Catalog;
+  access: AccessControl;
+  /** Close names a caller may use, for an unknown tool (Discovery.suggest). */
+  suggest: (name: string, caller: Caller, usable: (canonical: string) => boolean) => string[];
+  /** Whether a name belongs to a source that has not loaded yet (then it is not reported unknown). */
+  sourcePending: (name: string) => boolean;
+}
+
+export type PreflightResult =
+  | { level: 'off' }
+  | { level: Exclude<TypecheckLevel, 'off'>; diagnostics: TypeDiagnostic[]; ms: number; cached: boolean }
+  | { level: Exclude<TypecheckLevel, 'off'>; skipped: string };
+
+/**
+ * The type check as the execute path runs it: which tools the script names and which of them the caller
+ * may use, their declarations (cached), the compiler's findings, and a finding of its own for each
+ * literal tool name the caller has no tool for (the runtime would fail there with TOOL_NOT_FOUND, after
+ * the calls before it).
+ */
+export class Preflight {
+  readonly #checker: TypeChecker | undefined;
+  readonly #deps: PreflightDeps;
+  readonly #declarations = new LruCache<string, string>(DECLARATION_ENTRIES);
+
+  constructor(readonly level: TypecheckLevel, checker: TypeChecker | undefined, deps: PreflightDeps) {
+    this.#checker = checker;
+    this.#deps = deps;
+  }
+
+  /** The level a request gets: the server's, or lower when the request asks. */
+  levelFor(requested: TypecheckLevel | undefined): TypecheckLevel {
+    return requested === undefined ? this.level : lowerLevel(this.level, requested);
+  }
+
+  async check(script: CompiledScript, source: string, caller: Caller, policy: TenantToolPolicy | undefined, level: TypecheckLevel): Promise<PreflightResult> {
+    if (level === 'off' || !this.#checker) return { level: 'off' };
+    const { catalog, access } = this.#deps;
+    const usable = (canonical: string): boolean => access.decide(canonical, policy).codeCall;
+    const named: NamedTool[] = [];
+    const written = new Set<string>();
+    for (const call of script.facts.toolCalls) if (call.tool !== null) written.add(call.tool);
+    for (const m of source.matchAll(QUOTED_TOOL_NAME)) if (written.size < MAX_NAMES) written.add(m[2]!);
+    for (const name of written) {
+      const canonical = catalog.resolve(name);
+      const tool = canonical !== undefined && usable(canonical) ? catalog.get(canonical) : undefined;
+      if (tool) named.push({ written: name, tool });
+    }
+    const unknown = this.#unknownTools(script, source, caller, usable, new Set(named.map((n) => n.written)));
+    const key = `${catalog.version}\0${JSON.stringify(policy ?? null)}\0${named.map((n) => n.written).sort().join('\0')}`;
+    let declarations = this.#declarations.get(key);
+    if (declarations === undefined) {
+      declarations = toolDeclarations(named);
+      this.#declarations.set(key, declarations);
+    }
+    const callSpans = script.facts.toolCalls.map((c) => c.span);
+    const outcome = await this.#checker.check({ source, hash: script.hash, language: script.language, declarations, callSpans });
+    if (!outcome.checked) return unknown.length > 0 ? { level, diagnostics: unknown, ms: 0, cached: false } : { level, skipped: outcome.reason };
+    const diagnostics = [...unknown, ...outcome.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
+    return { level, diagnostics, ms: outcome.ms, cached: outcome.cached };
+  }
+
+  /** Literal names in `callTool('…')` the caller has no tool for, each with the names it may have meant. */
+  #unknownTools(script: CompiledScript, source: string, caller: Caller, usable: (canonical: string) => boolean, known: ReadonlySet<string>): TypeDiagnostic[] {
+    const out: TypeDiagnostic[] = [];
+    const reported = new Set<string>();
+    for (const call of script.facts.toolCalls) {
+      const name = call.tool;
+      if (name === null || call.settles || known.has(name) || reported.has(name) || this.#deps.sourcePending(name)) continue;
+      reported.add(name);
+      const meta = metaToolNamed(name);
+      const didYouMean = meta ? [] : this.#deps.suggest(name, caller, usable);
+      const message = meta
+        ? `unknown tool '${name}': a script cannot call the gateway's own ${meta}; call the tools it would reach directly`
+        : `unknown tool '${name}'${didYouMean.length > 0 ? `; did you mean ${didYouMean.map((n) => `'${n}'`).join(', ')}?` : ''} (search_tools finds tools by what they do)`;
+      const { line, column } = call;
+      out.push({ code: 'unknown-tool', severity: 'error', message, line, column, snippet: snippetAt(source, line), ...(didYouMean[0] !== undefined ? { suggestion: didYouMean[0] } : {}) });
+    }
+    return out;
+  }
+
+  /** Starts the compiler when the check is on, so the first script does not wait for it. */
+  async start(): Promise<void> {
+    await this.#checker?.start();
+  }
+
+  async close(): Promise<void> {
+    await this.#checker?.close();
+  }
+}
+
+/** The findings of a check that ran (none when it was off or skipped). */
+export const findingsOf = (result: PreflightResult): TypeDiagnostic[] => ('diagnostics' in result ? result.diagnostics : []);
+
+/** A check in block mode that found errors refuses the script. */
+export const refuses = (result: PreflightResult): boolean => result.level === 'block' && findingsOf(result).some((d) => d.severity === 'error');
+
+/** What rides along as warnings when the script runs: each finding, or why the check was skipped. */
+export function preflightWarnings(result: PreflightResult): string[] {
+  if ('skipped' in result) return [`type check skipped: ${result.skipped}`];
+  return findingsOf(result).map((d) => `type check (${d.code}, line ${d.line}, column ${d.column}): ${d.message}`);
+}
