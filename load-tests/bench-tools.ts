@@ -72,3 +72,29 @@ const invoices${i} = await Promise.all(users${i}.items.slice(0, 5).map((u: User)
 `;
   return fill(head, unit, bytes);
 }
+
+/**
+ * A script of about 1 KB that names three demo tools and uses them right: what the type check costs on
+ * a script it lets through. `mistaken`: the same with a wrong result field, an argument name and an enum
+ * value wrong (the check then also runs the untyped world and writes advice).
+ */
+export function typecheckScript(mistaken = false): string {
+  const lines = [
+    "const page = await callTool('users:list', { status: 'active', plan: 'pro', limit: 50 });",
+    'const rows = [];',
+    'for (const u of page.items.slice(0, 10)) {',
+    '  const [invoices, tickets] = await Promise.all([',
+    `    callTool('invoices:listForUser', { userId: u.id, status: ${mistaken ? "'unpaid'" : "'open'"}, limit: 20 }),`,
+    `    callTool('tickets:listForUser', { ${mistaken ? 'user_id' : 'userId'}: u.id, limit: 20 }),`,
+    '  ]);',
+    '  const openCents = invoices.items.reduce((sum, i) => sum + i.amountCents, 0);',
+    "  const urgent = tickets.items.filter((t) => t.priority === 'urgent' || t.priority === 'high');",
+    `  rows.push({ id: u.id, email: u.${mistaken ? 'mail' : 'email'}, country: u.country, openCents, urgent: urgent.length, oldest: tickets.items.at(-1)?.createdAt ?? null });`,
+    '}',
+    'rows.sort((a, b) => b.openCents - a.openCents);',
+    'console.log(`checked ${rows.length} of ${page.total} users`);',
+    'return { top: rows.slice(0, 5), totalOpenCents: rows.reduce((s, r) => s + r.openCents, 0) };',
+  ];
+  const body = lines.join('\n');
+  return `${body}\n// ${'-'.repeat(Math.max(0, 1000 - body.length))}\n`;
+}

@@ -8,11 +8,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../src/config';
-import { createGateway, type Gateway } from '../src/gateway';
+import { Preflight, createGateway, type Gateway } from '../src/gateway';
 import { silentLogger } from '../src/log';
-import { compileUncached } from '../src/gate';
+import { compileUncached, createScriptCompiler } from '../src/gate';
 import { answerJson, envelopeFromOutcome } from '../src/gateway/envelope';
-import { SCRIPTS, benchTools, scriptOfSize, typedScriptOfSize } from './bench-tools';
+import { SCRIPTS, benchTools, scriptOfSize, typecheckScript, typedScriptOfSize } from './bench-tools';
+import { ANONYMOUS } from '../src/auth';
+import { TypeChecker } from '../src/typecheck';
 import { medianFigures, numberOption, loadHttp, percentile, round, startChildServer, type HttpFigures } from './harness';
 
 const opt = numberOption;
@@ -22,12 +24,13 @@ const EXECUTORS = opt('executors', 0);
 const SEQUENTIAL_RUNS = opt('runs', 3000);
 const ROUNDS = opt('rounds', 3);
 
-async function inProcess(gateway: Gateway, script: string): Promise<{ p50: number; p99: number; rps: number }> {
-  for (let i = 0; i < 300; i++) await gateway.execute({ script });
+async function inProcess(gateway: Gateway, script: string, typecheck?: 'off'): Promise<{ p50: number; p99: number; rps: number }> {
+  const request = { script, ...(typecheck ? { typecheck } : {}) };
+  for (let i = 0; i < 300; i++) await gateway.execute(request);
   const times: number[] = [];
   for (let i = 0; i < SEQUENTIAL_RUNS; i++) {
     const t = performance.now();
-    const r = await gateway.execute({ script });
+    const r = await gateway.execute(request);
     times.push(performance.now() - t);
     if (r.status !== 'ok') throw new Error(`bench script failed: ${JSON.stringify(r.error)}`);
   }
@@ -36,7 +39,7 @@ async function inProcess(gateway: Gateway, script: string): Promise<{ p50: numbe
   const until = performance.now() + DURATION_S * 1000;
   const worker = async () => {
     while (performance.now() < until) {
-      await gateway.execute({ script });
+      await gateway.execute(request);
       done++;
     }
   };
@@ -85,6 +88,45 @@ function answerTimes(rows: number): { bytes: number; servedUs: number; reparsedU
   };
 }
 
+const TYPECHECK_RUNS = opt('typecheckRuns', 400);
+
+/**
+ * The type check of a 1 KB script naming three tools, uncached (each run differs by a comment, so
+ * neither the verdict cache nor the declarations' reuse by script helps): the tool lookups, the
+ * declarations (cached per tool set, as in the service), the compiler, and the advice for findings.
+ */
+async function typecheckTimes(gateway: Gateway, mistaken: boolean): Promise<{ bytes: number; findings: number; p50: number; p99: number }> {
+  const checker = new TypeChecker({ timeoutMs: 10_000, cacheEntries: 10, log: silentLogger() });
+  const preflight = new Preflight('block', checker, { catalog: gateway.catalog, access: gateway.access, suggest: () => [], sourcePending: () => false });
+  await preflight.start();
+  const compiler = createScriptCompiler(0);
+  const base = typecheckScript(mistaken);
+  const run = async (i: number): Promise<{ ms: number; findings: number }> => {
+    const source = `${base}// ${i}\n`;
+    const compiled = compiler.compile(source, gateway.config.effectiveLimits);
+    if (!compiled.ok) throw new Error(`bench script refused: ${JSON.stringify(compiled.violations[0])}`);
+    const t = performance.now();
+    const r = await preflight.check(compiled.script, source, ANONYMOUS, undefined, 'block');
+    const ms = performance.now() - t;
+    if (!('diagnostics' in r)) throw new Error(`type check did not run: ${JSON.stringify(r)}`);
+    return { ms, findings: r.diagnostics.length };
+  };
+  try {
+    for (let i = 0; i < 50; i++) await run(-i - 1);
+    const times: number[] = [];
+    let findings = 0;
+    for (let i = 0; i < TYPECHECK_RUNS; i++) {
+      const r = await run(i);
+      times.push(r.ms);
+      findings = r.findings;
+    }
+    times.sort((a, b) => a - b);
+    return { bytes: Buffer.byteLength(base), findings, p50: round(percentile(times, 50)), p99: round(percentile(times, 99)) };
+  } finally {
+    await preflight.close();
+  }
+}
+
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = EXECUTORS > 0 ? { SCRIPTGATE_EXECUTORS: String(EXECUTORS) } : {};
   const config = loadConfig({ env: { ...process.env, ...env }, overrides: { log: { level: 'silent' } } });
@@ -97,8 +139,10 @@ async function main(): Promise<void> {
   const answer = { rows2: answerTimes(2), rows5000: answerTimes(5000) };
   const gateway = createGateway({ config, log: silentLogger(), extraTools: benchTools() });
   await gateway.start();
+  const typecheck = { clean: await typecheckTimes(gateway, false), mistaken: await typecheckTimes(gateway, true) };
   const trivial = await inProcess(gateway, SCRIPTS.trivial);
   const threeTools = await inProcess(gateway, SCRIPTS.threeTools);
+  const threeToolsUnchecked = await inProcess(gateway, SCRIPTS.threeTools, 'off');
   await gateway.close();
 
   const dist = resolve(__dirname, 'servers');
@@ -138,8 +182,9 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     settings: { executors: config.executor.processes, threads: config.pool.maxThreads, tasksPerThread: config.pool.tasksPerThread, connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS },
     gate,
+    typecheck,
     answer,
-    inProcess: { trivial, threeTools },
+    inProcess: { trivial, threeTools, threeToolsUnchecked },
     http,
     ratios: {
       restTrivialVsHello: round(http.restTrivial!.rps / floor, 2),
@@ -151,9 +196,11 @@ async function main(): Promise<void> {
   };
   console.log(`gate (uncached) ${gate.kb1.bytes} B: p50 ${gate.kb1.p50} ms  p99 ${gate.kb1.p99} ms; ${gate.kb14.bytes} B: p50 ${gate.kb14.p50} ms  p99 ${gate.kb14.p99} ms`);
   console.log(`gate (uncached, TypeScript) ${gate.typescriptKb1.bytes} B: p50 ${gate.typescriptKb1.p50} ms  p99 ${gate.typescriptKb1.p99} ms; ${gate.typescriptKb14.bytes} B: p50 ${gate.typescriptKb14.p50} ms  p99 ${gate.typescriptKb14.p99} ms`);
+  for (const [name, t] of Object.entries(typecheck)) console.log(`type check (uncached, ${name}: ${t.findings} findings) ${t.bytes} B naming 3 tools: p50 ${t.p50} ms  p99 ${t.p99} ms`);
   for (const a of Object.values(answer)) console.log(`answer text, ${a.bytes} B result: ${a.servedUs} µs as served, ${a.reparsedUs} µs parsed and written again`);
   console.log(`in-process  trivial: p50 ${trivial.p50} ms  p99 ${trivial.p99} ms  ${trivial.rps} scripts/s (c=${CONNECTIONS})`);
   console.log(`in-process  3 tools: p50 ${threeTools.p50} ms  p99 ${threeTools.p99} ms  ${threeTools.rps} scripts/s (c=${CONNECTIONS})`);
+  console.log(`in-process  3 tools, typecheck off: p50 ${threeToolsUnchecked.p50} ms  p99 ${threeToolsUnchecked.p99} ms  ${threeToolsUnchecked.rps} scripts/s (c=${CONNECTIONS})`);
   for (const [name, f] of Object.entries(http)) {
     console.log(`http ${name.padEnd(15)} ${String(f.rps).padStart(6)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}  non2xx ${f.non2xx}`);
   }

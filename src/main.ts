@@ -13,12 +13,14 @@ Usage:
   scriptgate stdio [--config FILE]                 serve MCP over stdin/stdout (logs go to stderr)
   scriptgate worker [--config FILE]                run queued jobs from Redis (needs REDIS_URL); serves only
                                                    /health, /ready and /metrics on server.port
-  scriptgate check <file|-> [--show-code] [--json] run the script gate on a file (or stdin) without
+  scriptgate check <file|-> [--typecheck] [--show-code] [--json]
+                                                   run the script gate on a file (or stdin) without
                                                    executing it; exit 0 if accepted, 1 if refused
   scriptgate --help                                show this help
 
 Options:
   --config FILE   YAML merged over config/default.yaml (also SCRIPTGATE_CONFIG)
+  --typecheck     (check) also type-check it against the configured sources' tools
   --show-code     (check) print the transformed code that would run
   --json          (check) print one JSON object instead of text
 
@@ -30,10 +32,11 @@ interface Cli {
   operands: string[];
   showCode: boolean;
   json: boolean;
+  typecheck: boolean;
 }
 
 function parseArgs(argv: string[]): Cli {
-  const cli: Cli = { command: 'serve', operands: [], showCode: false, json: false };
+  const cli: Cli = { command: 'serve', operands: [], showCode: false, json: false, typecheck: false };
   let commandSeen = false;
   const rest = [...argv];
   while (rest.length > 0) {
@@ -45,6 +48,7 @@ function parseArgs(argv: string[]): Cli {
       cli.configFile = file;
     } else if (arg.startsWith('--config=')) cli.configFile = arg.slice('--config='.length);
     else if (arg === '--show-code') cli.showCode = true;
+    else if (arg === '--typecheck') cli.typecheck = true;
     else if (arg === '--json') cli.json = true;
     else if (arg === '-' || !arg.startsWith('-')) {
       if (!commandSeen && arg !== '-') {
@@ -154,7 +158,7 @@ async function main(): Promise<void> {
         process.exit(2);
       }
       const config = loadConfig(cli.configFile ? { file: cli.configFile } : {});
-      process.exitCode = await runCheck({ file, showCode: cli.showCode, json: cli.json, config });
+      process.exitCode = await runCheck({ file, showCode: cli.showCode, json: cli.json, typecheck: cli.typecheck, config });
       return;
     }
     default:

@@ -99,7 +99,7 @@ const Gate = z
      * `off` skips the check. A request's `typecheck` may lower it.
      */
     typecheck: z.enum(TYPECHECK_LEVELS).default('block'),
-    /** A type check not finished this long after it was asked for is given up: the script runs unchecked, with a warning. */
+    /** A type check runs at most this long and waits for its turn at most twice as long; past either the script runs unchecked, with a warning. */
     typecheckTimeoutMs: int(1, 60_000).default(2_000),
   })
   .strict();

@@ -18,3 +18,5 @@ export {
 export { GatewayApi, apiOf, CAPACITY_CODES } from './api';
 export { answerJson } from './envelope';
 export { checkScript } from './check-script';
+export { Preflight, findingsOf, refuses } from './preflight';
+export type { PreflightResult } from './preflight';

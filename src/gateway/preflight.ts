@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Caller } from '../auth';
 import type { AccessControl, Catalog, TenantToolPolicy } from '../catalog';
 import type { TypecheckLevel } from '../config';
@@ -10,6 +11,12 @@ const QUOTED_TOOL_NAME = /(['"`])([A-Za-z0-9_.-]{1,64}:[A-Za-z0-9_./{}-]{1,200})
 const MAX_NAMES = 64;
 /** Declaration texts kept, by catalog version, tenant policy and tool names. */
 const DECLARATION_ENTRIES = 256;
+const PREPARED_ENTRIES = 1_000;
+
+interface Prepared {
+  unknown: TypeDiagnostic[];
+  declarations: { text: string; key: string };
+}
 
 export interface PreflightDeps {
   catalog: Catalog;
@@ -34,7 +41,10 @@ export type PreflightResult =
 export class Preflight {
   readonly #checker: TypeChecker | undefined;
   readonly #deps: PreflightDeps;
-  readonly #declarations = new LruCache<string, string>(DECLARATION_ENTRIES);
+  readonly #declarations = new LruCache<string, { text: string; key: string }>(DECLARATION_ENTRIES);
+  /** Per script, catalog version and tenant policy: what #prepare found, so a repeated script costs a lookup. */
+  readonly #prepared = new LruCache<string, Prepared>(PREPARED_ENTRIES);
+  readonly #policyKeys = new WeakMap<TenantToolPolicy, string>();
 
   constructor(readonly level: TypecheckLevel, checker: TypeChecker | undefined, deps: PreflightDeps) {
     this.#checker = checker;
@@ -48,6 +58,31 @@ export class Preflight {
 
   async check(script: CompiledScript, source: string, caller: Caller, policy: TenantToolPolicy | undefined, level: TypecheckLevel): Promise<PreflightResult> {
     if (level === 'off' || !this.#checker) return { level: 'off' };
+    // The tenant is part of the key: what one tenant's suggestions name is never shown to another.
+    const key = `${script.hash}\0${this.#deps.catalog.version}\0${caller.tenantId}\0${this.#policyKey(policy)}`;
+    let prepared = this.#prepared.get(key);
+    if (!prepared) {
+      prepared = this.#prepare(script, source, caller, policy);
+      this.#prepared.set(key, prepared);
+    }
+    const { unknown, declarations } = prepared;
+    const callSpans = script.facts.toolCalls.map((c) => c.span);
+    const outcome = await this.#checker.check({ source, hash: script.hash, language: script.language, declarations: declarations.text, declarationsKey: declarations.key, callSpans });
+    if (!outcome.checked) return unknown.length > 0 ? { level, diagnostics: unknown, ms: 0, cached: false } : { level, skipped: outcome.reason };
+    const diagnostics = unknown.length === 0 ? outcome.diagnostics : [...unknown, ...outcome.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
+    return { level, diagnostics, ms: outcome.ms, cached: outcome.cached };
+  }
+
+  /** A tenant's tool policy as part of a cache key (computed once per policy object). */
+  #policyKey(policy: TenantToolPolicy | undefined): string {
+    if (!policy) return '';
+    let key = this.#policyKeys.get(policy);
+    if (key === undefined) this.#policyKeys.set(policy, (key = JSON.stringify(policy)));
+    return key;
+  }
+
+  /** Which tools the script names, their declarations, and the names the caller has no tool for. */
+  #prepare(script: CompiledScript, source: string, caller: Caller, policy: TenantToolPolicy | undefined): Prepared {
     const { catalog, access } = this.#deps;
     const usable = (canonical: string): boolean => access.decide(canonical, policy).codeCall;
     const named: NamedTool[] = [];
@@ -60,17 +95,14 @@ export class Preflight {
       if (tool) named.push({ written: name, tool });
     }
     const unknown = this.#unknownTools(script, source, caller, usable, new Set(named.map((n) => n.written)));
-    const key = `${catalog.version}\0${JSON.stringify(policy ?? null)}\0${named.map((n) => n.written).sort().join('\0')}`;
+    const key = `${catalog.version}\0${this.#policyKey(policy)}\0${named.map((n) => n.written).sort().join('\0')}`;
     let declarations = this.#declarations.get(key);
     if (declarations === undefined) {
-      declarations = toolDeclarations(named);
+      const text = toolDeclarations(named);
+      declarations = { text, key: createHash('sha256').update(text).digest('base64url') };
       this.#declarations.set(key, declarations);
     }
-    const callSpans = script.facts.toolCalls.map((c) => c.span);
-    const outcome = await this.#checker.check({ source, hash: script.hash, language: script.language, declarations, callSpans });
-    if (!outcome.checked) return unknown.length > 0 ? { level, diagnostics: unknown, ms: 0, cached: false } : { level, skipped: outcome.reason };
-    const diagnostics = [...unknown, ...outcome.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
-    return { level, diagnostics, ms: outcome.ms, cached: outcome.cached };
+    return { unknown, declarations };
   }
 
   /** Literal names in `callTool('…')` the caller has no tool for, each with the names it may have meant. */

@@ -14,6 +14,7 @@ import { SANDBOX_DECLARATIONS, UNTYPED_DECLARATIONS } from './sandbox-declaratio
 
 type NativeApi = typeof NativeAsync;
 type NativeFs = typeof NativeFsModule;
+type UnionType = NativeAsync.UnionType;
 
 // The compiler's API ships as ES modules only; Node loads them with require(), and so does jest's loader.
 const loadModule = createRequire(__filename);
@@ -92,24 +93,28 @@ export class NativeSession {
   readonly #api: Api;
   readonly #files: Map<string, string>;
   readonly #process: ChildProcess | undefined;
-  /** The compiler's SymbolFlags.Type: names of classes, interfaces, aliases. */
-  readonly #typeMeaning: number;
+  /** The compiler's SymbolFlags.Type (names of classes, interfaces, aliases) and TypeFlags.Union. */
+  readonly #flags: { typeMeaning: number; union: number };
   #snapshot: Snapshot;
   /** Resolves when the compiler process is gone (killed, crashed or closed). */
   readonly exited: Promise<void>;
 
-  private constructor(api: Api, files: Map<string, string>, snapshot: Snapshot, child: ChildProcess | undefined, typeMeaning: number) {
+  private constructor(api: Api, files: Map<string, string>, snapshot: Snapshot, child: ChildProcess | undefined, flags: { typeMeaning: number; union: number }) {
     this.#api = api;
-    this.#typeMeaning = typeMeaning;
+    this.#flags = flags;
     this.#files = files;
     this.#snapshot = snapshot;
     this.#process = child;
     this.exited = child && child.exitCode === null ? new Promise((resolve) => child.once('exit', () => resolve())) : Promise.resolve();
+    // Gone by itself (a crash): nothing more may be written to it (see #stopTalking).
+    void this.exited.then(() => this.#stopTalking());
+    child?.on('error', () => undefined);
+    child?.stdin?.on('error', () => undefined);
   }
 
   /** Starts the compiler and opens the four projects (about 100 ms; the first check loads the lib). */
   static async start(): Promise<NativeSession> {
-    const { API, SymbolFlags } = loadModule('typescript-native/unstable/async') as NativeApi;
+    const { API, SymbolFlags, TypeFlags } = loadModule('typescript-native/unstable/async') as NativeApi;
     const { createVirtualFileSystem } = loadModule('typescript-native/unstable/fs') as NativeFs;
     const files = new Map<string, string>([
       [`${ROOT}/sandbox.d.ts`, SANDBOX_DECLARATIONS],
@@ -128,31 +133,41 @@ export class NativeSession {
     const api = new API({ tsserverPath: compilerPath(), fs: { ...fs, readFile: (name: string) => files.get(name) ?? fs.readFile?.(name) } });
     try {
       const snapshot = await api.updateSnapshot({ openProjects: WORLDS.flatMap((w) => LANGUAGES.map((l) => configPath(w, l))) });
-      return new NativeSession(api, files, snapshot, childOf(api), SymbolFlags.Type);
+      return new NativeSession(api, files, snapshot, childOf(api), { typeMeaning: SymbolFlags.Type, union: TypeFlags.Union });
     } catch (err) {
       childOf(api)?.kill('SIGKILL');
       throw err;
     }
   }
 
-  /** The compiler's semantic findings for `source` in one world (`declarations`: the typed world's tools). */
-  async diagnose(world: World, language: ScriptLanguage, source: string, declarations = ''): Promise<RawDiagnostic[]> {
+  /**
+   * Puts `source` in both worlds (and `declarations` in the typed one) in one snapshot: the untyped
+   * world's program is built only if it is asked for.
+   */
+  async load(language: ScriptLanguage, source: string, declarations: string): Promise<void> {
+    this.#ensureAlive();
     const changed: string[] = [];
     const put = (path: string, text: string): void => {
       if (this.#files.get(path) === text) return;
       this.#files.set(path, text);
       changed.push(path);
     };
-    if (world === 'typed') put(toolsPath(language), declarations);
+    put(toolsPath(language), declarations);
+    const body = asBody(source);
+    for (const world of WORLDS) put(scriptPath(world, language), body);
+    if (changed.length === 0) return;
+    const previous = this.#snapshot;
+    this.#snapshot = await this.#api.updateSnapshot({ fileChanges: { changed } });
+    // Off the check's path; a request that fails here fails on a stopped process, and is not waited for.
+    void previous.dispose().catch(() => undefined);
+  }
+
+  /** The compiler's semantic findings for the script last loaded, in one world. */
+  async diagnose(world: World, language: ScriptLanguage, source: string): Promise<RawDiagnostic[]> {
     const script = scriptPath(world, language);
-    put(script, asBody(source));
-    if (changed.length > 0) {
-      const previous = this.#snapshot;
-      this.#snapshot = await this.#api.updateSnapshot({ fileChanges: { changed } });
-      await previous.dispose();
-    }
     const project = this.#snapshot.getProject(configPath(world, language));
     if (!project) throw new Error(`the type checker lost its ${world} ${language} project`);
+    this.#ensureAlive();
     const found = await project.program.getSemanticDiagnostics(script);
     const shift = BODY_PREFIX.length;
     return found
@@ -163,32 +178,64 @@ export class NativeSession {
   /**
    * Property names of a type in the typed script last diagnosed, for suggestions: the type named
    * `typeName` when it is a declared name (`UsersListResult`), else the type of the value at `position`
-   * (the object of a property that does not exist). Undefined when the compiler cannot say.
+   * (the object of a property that does not exist). `ofSome`: for a union, the names some of its
+   * members have. Undefined when the compiler cannot say.
    */
-  async propertiesOf(language: ScriptLanguage, typeName: string, position: number | undefined): Promise<string[] | undefined> {
+  async propertiesOf(language: ScriptLanguage, typeName: string, position: number | undefined): Promise<{ all: string[]; ofSome: string[] } | undefined> {
+    this.#ensureAlive();
     const project = this.#snapshot.getProject(configPath('typed', language));
     if (!project) return undefined;
     const { checker } = project;
     const script = scriptPath('typed', language);
-    let type;
-    if (/^[A-Za-z_$][\w$]*$/.test(typeName)) {
-      const symbol = await checker.resolveName(typeName, this.#typeMeaning, { document: script, position: BODY_PREFIX.length }, false);
-      if (symbol) type = await checker.getDeclaredTypeOfSymbol(symbol);
-    }
-    if (!type && position !== undefined) type = await checker.getTypeAtPosition(script, BODY_PREFIX.length + position);
+    // Both asked at once; the declared name wins when there is one.
+    const [named, atPosition] = await Promise.all([
+      /^[A-Za-z_$][\w$]*$/.test(typeName) ? checker.resolveName(typeName, this.#flags.typeMeaning, { document: script, position: BODY_PREFIX.length }, false).then((symbol) => (symbol ? checker.getDeclaredTypeOfSymbol(symbol) : undefined)) : undefined,
+      position === undefined ? undefined : checker.getTypeAtPosition(script, BODY_PREFIX.length + position),
+    ]);
+    const type = named ?? atPosition;
     if (!type) return undefined;
-    return (await checker.getPropertiesOfType(type)).map((p) => p.name);
+    const all = (await checker.getPropertiesOfType(type)).map((p) => p.name);
+    const ofSome: string[] = [];
+    if (type.flags & this.#flags.union) {
+      const members = (await (type as UnionType).getTypes()) ?? [];
+      for (const list of await Promise.all(members.map((m) => checker.getPropertiesOfType(m)))) ofSome.push(...list.map((p) => p.name));
+    }
+    return { all, ofSome };
   }
 
   /** Ends the process at once: a check that overran its time may be computing still. */
   kill(): void {
+    this.#stopTalking();
     this.#process?.kill('SIGKILL');
-    void this.#api.close().catch(() => undefined);
   }
 
   async close(): Promise<void> {
-    await this.#api.close().catch(() => undefined);
+    if (!this.#silenced) await this.#api.close().catch(() => undefined);
+    this.#stopTalking();
     this.#process?.kill('SIGKILL');
+  }
+
+  #silenced = false;
+
+  /**
+   * Closes the connection before the process goes, so no request is written to a dead pipe: the
+   * connection library (vscode-jsonrpc) turns a failed write into a rejection nobody can handle, besides
+   * the one the caller gets. A closed connection refuses requests before writing; pending ones are
+   * rejected.
+   */
+  #stopTalking(): void {
+    if (this.#silenced) return;
+    this.#silenced = true;
+    const connection = (this.#api as unknown as { client?: { connection?: { dispose(): void } } }).client?.connection;
+    try {
+      connection?.dispose();
+    } catch {
+      // Already closed.
+    }
+  }
+
+  #ensureAlive(): void {
+    if (this.#silenced) throw new Error('the type checker process was stopped');
   }
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { LruCache, createLocator, snippetAt } from '../gate';
 import type { Logger } from '../log';
@@ -7,7 +6,11 @@ import { NativeSession, type RawDiagnostic, type ScriptLanguage } from './native
 import type { TypeDiagnostic, TypecheckOutcome } from './types';
 
 export interface TypeCheckerOptions {
-  /** A check not finished this long after it was asked for is given up (and a running one stopped). */
+  /**
+   * A check runs at most this long (then it is stopped) and waits for its turn at most twice as long: a
+   * type that takes the compiler forever costs its own script the check, and the checks queued behind
+   * it a wait, not theirs.
+   */
   timeoutMs: number;
   cacheEntries: number;
   log: Logger;
@@ -20,6 +23,8 @@ export interface CheckInput {
   language: ScriptLanguage;
   /** The `ScriptgateTools` entries of the tools the script names (tool-declarations.ts). */
   declarations: string;
+  /** A digest of `declarations`, computed once by whoever caches them. */
+  declarationsKey: string;
   /** Offsets (start, end) of the script's tool calls: the only places a type mismatch is reported. */
   callSpans: readonly (readonly [number, number])[];
 }
@@ -76,6 +81,7 @@ export class TypeChecker {
     const warm = this.#tail.then(async () => {
       const session = await (this.#session ??= NativeSession.start());
       for (const language of ['typescript', 'javascript'] as const) {
+        await session.load(language, 'export {};', '');
         for (const world of ['typed', 'untyped'] as const) await session.diagnose(world, language, 'export {};');
       }
     });
@@ -87,19 +93,19 @@ export class TypeChecker {
   }
 
   async check(input: CheckInput): Promise<TypecheckOutcome> {
-    const key = createHash('sha256').update(input.language).update('\0').update(input.declarations).update('\0').update(input.hash).digest('hex');
+    const key = `${input.language}\0${input.declarationsKey}\0${input.hash}`;
     const hit = this.#cache.get(key);
     if (hit) return 'gaveUp' in hit ? { checked: false, reason: hit.gaveUp } : { checked: true, diagnostics: hit.diagnostics, cached: true, ms: 0 };
     if (this.#closed) return { checked: false, reason: 'the type checker is shutting down' };
     if (this.#unavailable && Date.now() < this.#unavailable.until) return { checked: false, reason: this.#unavailable.reason };
     if (this.#waiting >= MAX_WAITING) return { checked: false, reason: `the type checker is busy (${MAX_WAITING} checks waiting)` };
     const asked = performance.now();
-    const deadline = asked + this.#options.timeoutMs;
     this.#waiting++;
     const turn = this.#tail.then(async (): Promise<TypecheckOutcome> => {
       this.#waiting--;
-      if (performance.now() >= deadline) return { checked: false, reason: `the type checker is busy (no turn within ${this.#options.timeoutMs} ms)` };
-      return this.#runBounded(input, key, deadline, asked);
+      const now = performance.now();
+      if (now - asked >= 2 * this.#options.timeoutMs) return { checked: false, reason: `the type checker is busy (no turn within ${2 * this.#options.timeoutMs} ms)` };
+      return this.#runBounded(input, key, now + this.#options.timeoutMs, asked);
     });
     this.#tail = turn.catch(() => undefined);
     return turn;
@@ -120,7 +126,10 @@ export class TypeChecker {
     let timer: NodeJS.Timeout | undefined;
     const overran = new Promise<'overran'>((resolve) => (timer = setTimeout(() => resolve('overran'), Math.max(0, deadline - performance.now()))));
     try {
-      const result = await Promise.race([diagnose(session, input), overran, session.exited.then(() => 'exited' as const)]);
+      const work = diagnose(session, input);
+      // Past the race, its requests fail on the stopped process: nobody is waiting for them then.
+      work.catch(() => undefined);
+      const result = await Promise.race([work, overran, session.exited.then(() => 'exited' as const)]);
       if (result === 'overran' || result === 'exited') {
         // The process may be computing still (a type that takes forever to check): a new one serves the rest.
         session.kill();
@@ -156,19 +165,23 @@ export class TypeChecker {
  */
 async function diagnose(session: NativeSession, input: CheckInput): Promise<TypeDiagnostic[]> {
   const inCall = (at: number): boolean => input.callSpans.some(([start, end]) => at >= start && at < end);
-  const typed = (await session.diagnose('typed', input.language, input.source, input.declarations)).filter((d) => !IGNORED(d.code) && (!ASSIGNABILITY.has(d.code) || inCall(d.start)));
+  await session.load(input.language, input.source, input.declarations);
+  const typed = (await session.diagnose('typed', input.language, input.source))
+    .filter((d) => !IGNORED(d.code) && (!ASSIGNABILITY.has(d.code) || inCall(d.start)))
+    .map((d) => ({ d, severity: severityOf(d, input.source) }))
+    .filter((k): k is { d: RawDiagnostic; severity: TypeDiagnostic['severity'] } => k.severity !== undefined)
+    .slice(0, MAX_DIAGNOSTICS);
   if (typed.length === 0) return [];
+  // The untyped world and the advice are asked side by side; the compiler answers them in parallel.
+  const [untyped, advised] = await Promise.all([session.diagnose('untyped', input.language, input.source), Promise.all(typed.map(({ d }) => adviceFor(session, input, d)))]);
   // Same finding, same words: the tools' types had no part in it. A missing await is found in both
   // worlds, but on 'Promise<UsersGetResult>' in one and 'Promise<any>' in the other, so it stays.
-  const own = new Set((await session.diagnose('untyped', input.language, input.source)).map((d) => `${d.code}:${d.start}:${d.message}`));
+  const own = new Set(untyped.map((d) => `${d.code}:${d.start}:${d.message}`));
   const locate = createLocator(input.source);
   const out: TypeDiagnostic[] = [];
-  for (const d of typed) {
-    if (own.has(`${d.code}:${d.start}:${d.message}`)) continue;
-    const severity = severityOf(d, input.source);
-    if (!severity) continue;
-    const advice = await adviceFor(session, input, d);
-    if (!advice) continue;
+  for (const [i, { d, severity }] of typed.entries()) {
+    const advice = advised[i];
+    if (!advice || own.has(`${d.code}:${d.start}:${d.message}`)) continue;
     const at = locate(d.start);
     out.push({
       code: `TS${d.code}`,
@@ -179,7 +192,6 @@ async function diagnose(session: NativeSession, input: CheckInput): Promise<Type
       snippet: snippetAt(input.source, at.line),
       ...(advice.suggestion !== undefined ? { suggestion: advice.suggestion } : {}),
     });
-    if (out.length === MAX_DIAGNOSTICS) break;
   }
   return out;
 }
@@ -210,7 +222,11 @@ async function adviceFor(session: NativeSession, input: CheckInput, d: RawDiagno
   if (MISSING_PROPERTY.has(d.code)) {
     const typeName = /on type '(.+?)'\./.exec(d.message)?.[1] ?? '';
     const properties = await session.propertiesOf(input.language, typeName, lastCharBefore(input.source, d.start)).catch(() => undefined);
-    return missingPropertyAdvice(message, properties);
+    // A field some members of a union have (`r.email` of a user-or-bot result) reads as undefined for the
+    // others, as JavaScript allows: not reported.
+    const name = /^Property '(.+?)'/.exec(d.message)?.[1];
+    if (name !== undefined && properties?.ofSome.includes(name)) return undefined;
+    return missingPropertyAdvice(message, properties && [...new Set([...properties.all, ...properties.ofSome])]);
   }
   const suggestion = compilerSuggestion(d.message);
   return { message, ...(suggestion !== undefined ? { suggestion } : {}) };

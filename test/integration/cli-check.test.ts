@@ -55,6 +55,31 @@ describe('scriptgate check', () => {
     expect(r.stdout).toMatch(/^ACCEPTED {2}risk score 0/);
   });
 
+  test('--typecheck refuses a script that misuses its tools, with each finding and its place, exit code 1', () => {
+    const script = "const page = await callTool('users:list', { status: 'actve', limit: 5 });\nreturn page.data.map((u) => u.email);\n";
+    const r = check(['-', '--typecheck'], script);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: '' });
+    expect(r.stdout).toMatch(/^TYPE ERROR {2}risk score 0/);
+    expect(r.stdout).toContain("type error TS2820 line 1, column 44: Type '\"actve\"' is not assignable");
+    expect(r.stdout).toContain("Did you mean '\"active\"'?");
+    expect(r.stdout).toContain("type error TS2339 line 2, column 12: Property 'data' does not exist on type 'UsersListResult'. Did you mean 'items'?");
+    const json = JSON.parse(check(['-', '--typecheck', '--json'], script).stdout) as { verdict: string; typecheck: { diagnostics: { code: string; line: number; suggestion?: string }[] } };
+    expect(json.verdict).toBe('type_error');
+    expect(json.typecheck.diagnostics.map((d) => [d.code, d.line, d.suggestion])).toEqual([
+      ['TS2820', 1, '"active"'],
+      ['TS2339', 2, 'items'],
+    ]);
+    // Without --typecheck the same script passes the gate: the type check is asked for.
+    expect(check(['-'], script).status).toBe(0);
+  });
+
+  test('--typecheck accepts a script that uses its tools right, exit code 0', () => {
+    const r = check(['-', '--typecheck'], "const p = await callTool('users:list', { limit: 5 });\nreturn p.items.map((u) => u.email);\n");
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(r.stdout).toMatch(/^ACCEPTED {2}risk score 0/);
+    expect(r.stdout).not.toContain('type');
+  });
+
   test('usage errors exit 2', () => {
     expect(check([]).status).toBe(2);
     expect(check(['a.js', 'b.js']).status).toBe(2);
