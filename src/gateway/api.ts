@@ -63,6 +63,8 @@ export interface ApiSettings {
   readonly playground: boolean;
   /** The effective limits, which the meta-tools' descriptions quote. */
   readonly limits: Gateway['config']['effectiveLimits'];
+  /** gate.typecheck, which execute_script's description states. */
+  readonly typecheck: Gateway['config']['gate']['typecheck'];
 }
 
 export class GatewayApi {
@@ -80,6 +82,7 @@ export class GatewayApi {
       jobRetentionMs: config.jobs.retentionSeconds * 1000,
       playground: config.playground.enabled,
       limits: config.effectiveLimits,
+      typecheck: config.gate.typecheck,
     });
   }
 

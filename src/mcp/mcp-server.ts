@@ -58,7 +58,7 @@ export class McpFace {
   constructor(api: GatewayApi) {
     this.#api = api;
     this.#tasks = new JobTaskStore(api);
-    this.#tools = [...metaTools(api.settings.limits), getJobTool(api.settings.jobMaxWaitMs)];
+    this.#tools = [...metaTools(api.settings.limits, api.settings.typecheck), getJobTool(api.settings.jobMaxWaitMs)];
     this.#byName = new Map(this.#tools.map((t) => [t.name, t]));
   }
 

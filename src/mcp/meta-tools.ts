@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { Limits } from '../config';
+import type { Limits, TypecheckLevel } from '../config';
 import { formatZodError } from '../config';
 import { z, type ZodType } from 'zod';
 import {
@@ -54,6 +54,13 @@ export interface MetaTool {
   run(call: MetaToolCall): Promise<MetaToolOutcome>;
 }
 
+/** What execute_script says of the type check, by gate.typecheck (short: descriptions stay under 1,024 characters). */
+const TYPECHECK_NOTE: Readonly<Record<TypecheckLevel, string>> = {
+  off: '',
+  warn: "Type-checked against the tools' types first; findings come as warnings. ",
+  block: "Type-checked against the tools' types first; misuse is refused as type_error. ",
+};
+
 const inputSchemaOf = (schema: Parameters<typeof requestJsonSchema>[0]): Record<string, unknown> => requestJsonSchema(schema, 'tool');
 
 /** An outcome as an MCP tool result: structured content plus its text rendering. */
@@ -78,7 +85,7 @@ const outputSchemaOf = (schema: ZodType): Record<string, unknown> => ({ type: 'o
  * The four meta-tools. Descriptions carry the deployment's real limits, because the model reads them
  * before it writes a script and cannot ask.
  */
-export function metaTools(limits: Readonly<Limits>): MetaTool[] {
+export function metaTools(limits: Readonly<Limits>, typecheck: TypecheckLevel = 'off'): MetaTool[] {
   return [
     {
       name: 'search_tools',
@@ -122,6 +129,7 @@ export function metaTools(limits: Readonly<Limits>): MetaTool[] {
         `Limits: ${limits.timeoutMs} ms (timeoutMs up to ${limits.timeoutMaxMs}), ${limits.toolCalls} tool calls ` +
         `(${limits.parallelToolCalls} at once), ${limits.loopIterations} loop iterations, result ${limits.resultBytes} bytes, ` +
         `script ${limits.scriptBytes} bytes. Returns { status (ok or what failed), result?, error?: { code, message, hint, line?, column? }, logs, warnings, stats }. ` +
+        TYPECHECK_NOTE[typecheck] +
         'async: true queues it and answers { status: "queued", jobId } for get_job.',
       inputSchema: inputSchemaOf(ExecuteBody),
       // A queued execution answers { status: 'queued', jobId } instead of an envelope.

@@ -53,7 +53,7 @@ const ROOT = '/scriptgate-typecheck';
  * about unreachable code or unused labels; every file a module, so a script's names never meet the
  * declarations' globals.
  */
-const COMPILER_OPTIONS = {
+export const COMPILER_OPTIONS = {
   target: 'esnext',
   module: 'esnext',
   lib: ['esnext'],
@@ -83,7 +83,7 @@ const configPath = (world: World, language: ScriptLanguage): string => `${projec
 const BODY_PREFIX = 'async function __scriptgate_main() {\n';
 const BODY_SUFFIX = '\n}\n';
 /** A `#!` first line (a script saved as a file) is a comment to the gate, and here. */
-const asBody = (source: string): string => BODY_PREFIX + (source.startsWith('#!') ? `//${source.slice(2)}` : source) + BODY_SUFFIX;
+export const asBody = (source: string): string => BODY_PREFIX + (source.startsWith('#!') ? `//${source.slice(2)}` : source) + BODY_SUFFIX;
 
 const WORLDS: readonly World[] = ['typed', 'untyped'];
 
@@ -201,6 +201,11 @@ export class NativeSession {
       for (const list of await Promise.all(members.map((m) => checker.getPropertiesOfType(m)))) ofSome.push(...list.map((p) => p.name));
     }
     return { all, ofSome };
+  }
+
+  /** The compiler process (for measuring its memory). */
+  get pid(): number | undefined {
+    return this.#process?.pid;
   }
 
   /** Ends the process at once: a check that overran its time may be computing still. */

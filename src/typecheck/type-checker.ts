@@ -78,18 +78,23 @@ export class TypeChecker {
 
   /** Starts the compiler and has each of its projects load the lib, so the first request does not wait for that. */
   async start(): Promise<void> {
-    const warm = this.#tail.then(async () => {
+    const warm = this.#tail.then(() => this.#warm());
+    this.#tail = warm;
+    await warm;
+  }
+
+  async #warm(): Promise<void> {
+    try {
       const session = await (this.#session ??= NativeSession.start());
       for (const language of ['typescript', 'javascript'] as const) {
         await session.load(language, 'export {};', '');
         for (const world of ['typed', 'untyped'] as const) await session.diagnose(world, language, 'export {};');
       }
-    });
-    this.#tail = warm.catch(() => undefined);
-    await warm.catch((err: unknown) => {
+    } catch (err) {
       this.#session = undefined;
+      this.#unavailable = { until: Date.now() + RESTART_BACKOFF_MS, reason: `the type checker could not start: ${(err as Error)?.message ?? String(err)}` };
       this.#options.log.error({ err }, 'the type checker could not start; scripts run unchecked until it does');
-    });
+    }
   }
 
   async check(input: CheckInput): Promise<TypecheckOutcome> {
@@ -107,7 +112,9 @@ export class TypeChecker {
       if (now - asked >= 2 * this.#options.timeoutMs) return { checked: false, reason: `the type checker is busy (no turn within ${2 * this.#options.timeoutMs} ms)` };
       return this.#runBounded(input, key, now + this.#options.timeoutMs, asked);
     });
-    this.#tail = turn.catch(() => undefined);
+    // A process stopped for overrunning is replaced (and warmed) before the next check's turn: the
+    // restart is spent waiting, not out of that check's own time.
+    this.#tail = turn.then(() => (this.#session === undefined && !this.#closed && !this.#unavailable ? this.#warm() : undefined)).catch(() => undefined);
     return turn;
   }
 
