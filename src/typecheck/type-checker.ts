@@ -52,6 +52,12 @@ const ASSIGNABILITY: ReadonlySet<number> = new Set([2322, 2345, 2353, 2554, 2555
  * is spread into arguments): it may well be one of the literals, so it is not reported.
  */
 const WIDENED_MISMATCH = /^\s*Type '(?:string|number|boolean)' is not assignable to type '[^']*(?:"|\b\d|\btrue\b|\bfalse\b)[^']*'\.?$/;
+/**
+ * Outside tool calls one "not assignable" is reported: a type the script declares for a tool's result
+ * with a field the result does not have (`const users: { name: string }[] = page.items`), the same
+ * mistake as reading `u.name`.
+ */
+const MISSING_FIELD = /Property '[^']+' is missing in type|is missing the following properties from type/;
 /** A value that may be null or undefined where an argument must be a value: a warning, unless written as such. */
 const NULLABLE_MISMATCH = /^\s*Type '(?:null|undefined)' is not assignable to type /;
 
@@ -174,7 +180,7 @@ async function diagnose(session: NativeSession, input: CheckInput): Promise<Type
   const inCall = (at: number): boolean => input.callSpans.some(([start, end]) => at >= start && at < end);
   await session.load(input.language, input.source, input.declarations);
   const typed = (await session.diagnose('typed', input.language, input.source))
-    .filter((d) => !IGNORED(d.code) && (!ASSIGNABILITY.has(d.code) || inCall(d.start)))
+    .filter((d) => !IGNORED(d.code) && (!ASSIGNABILITY.has(d.code) || inCall(d.start) || MISSING_FIELD.test(d.message)))
     .map((d) => ({ d, severity: severityOf(d, input.source) }))
     .filter((k): k is { d: RawDiagnostic; severity: TypeDiagnostic['severity'] } => k.severity !== undefined)
     .slice(0, MAX_DIAGNOSTICS);
@@ -182,13 +188,16 @@ async function diagnose(session: NativeSession, input: CheckInput): Promise<Type
   // The untyped world and the advice are asked side by side; the compiler answers them in parallel.
   const [untyped, advised] = await Promise.all([session.diagnose('untyped', input.language, input.source), Promise.all(typed.map(({ d }) => adviceFor(session, input, d)))]);
   // Same finding, same words: the tools' types had no part in it. A missing await is found in both
-  // worlds, but on 'Promise<UsersGetResult>' in one and 'Promise<any>' in the other, so it stays.
-  const own = new Set(untyped.map((d) => `${d.code}:${d.start}:${d.message}`));
+  // worlds, but on 'Promise<UsersGetResult>' in one and 'Promise<any>' in the other, so it stays. A
+  // value from an untyped tool is assignable to anything: a "not assignable" in the same place is the
+  // script's own, whatever its words.
+  const own = new Set(untyped.flatMap((d) => [`${d.code}:${d.start}:${d.message}`, ...(ASSIGNABILITY.has(d.code) ? [`${d.code}:${d.start}`] : [])]));
+  const ownOf = (d: RawDiagnostic): boolean => own.has(`${d.code}:${d.start}:${d.message}`) || (ASSIGNABILITY.has(d.code) && own.has(`${d.code}:${d.start}`));
   const locate = createLocator(input.source);
   const out: TypeDiagnostic[] = [];
   for (const [i, { d, severity }] of typed.entries()) {
     const advice = advised[i];
-    if (!advice || own.has(`${d.code}:${d.start}:${d.message}`)) continue;
+    if (!advice || ownOf(d)) continue;
     const at = locate(d.start);
     out.push({
       code: `TS${d.code}`,
@@ -224,8 +233,10 @@ function severityOf(d: RawDiagnostic, source: string): TypeDiagnostic['severity'
 async function adviceFor(session: NativeSession, input: CheckInput, d: RawDiagnostic): Promise<Advice | undefined> {
   if (POSSIBLY_EMPTY.has(d.code)) return possiblyEmptyAdvice(d.message);
   // 'X is declared here' points into the declarations, and a missing await gets advice of its own.
+  const forgotAwait = d.related.some((r) => /Did you forget to use 'await'/.test(r));
   const related = d.related.filter((r) => !/ is declared here\.?$|Did you forget to use 'await'/.test(r)).map((r) => r.replace(/ which is declared here on type /, ' of type '));
   const message = related.length > 0 ? `${d.message} (${related.join('; ')})` : d.message;
+  if (forgotAwait && !MISSING_PROPERTY.has(d.code)) return { message: `${message} Did you forget to use 'await'? callTool returns a Promise.`, suggestion: 'await' };
   if (MISSING_PROPERTY.has(d.code)) {
     const typeName = /on type '(.+?)'\./.exec(d.message)?.[1] ?? '';
     const properties = await session.propertiesOf(input.language, typeName, lastCharBefore(input.source, d.start)).catch(() => undefined);

@@ -84,6 +84,14 @@ const rows: Row[] = [
     return rows;
   `, { code: 'TS2551', line: 5, mentions: ["Did you mean 'email'?"], suggestion: 'email' }],
 
+  ['a TypeScript interface for the result with a field it does not have', js`
+    ${FIRST}
+    interface Customer { id: string; name: string; email: string }
+    const page = await callTool('users:list', { plan: 'enterprise', limit: 10 });
+    const customers: Customer[] = page.items;
+    return customers.map((c) => c.name);
+  `, { code: 'TS2322', line: 5, mentions: ["Property 'name' is missing", "'Customer'"] }],
+
   // Wrong argument name.
   ['a misspelled argument', js`
     ${FIRST}
@@ -156,6 +164,12 @@ const rows: Row[] = [
     const users = ids.map((id) => callTool('users:get', { id }));
     return users.map((u) => u.email.toLowerCase());
   `, { code: 'TS2339', line: 5, mentions: ["Property 'email' does not exist on type 'Promise<UsersGetResult>'", "'await'"], suggestion: 'await' }],
+  ['a forgotten await in for...of', js`
+    ${FIRST}
+    const titles = [];
+    for (const t of callTool('tickets:list', { status: 'open', limit: 5 })) titles.push(t.subject);
+    return titles;
+  `, { code: 'TS2488', line: 4, mentions: ["'Promise<TicketsListResult>'", "Did you forget to use 'await'?"], suggestion: 'await' }],
   ['a forgotten await inside an argument', js`
     ${FIRST}
     const user = callTool('users:get', { id: 'u_0001' });
