@@ -91,6 +91,34 @@ function answerTimes(rows: number): { bytes: number; servedUs: number; reparsedU
 const TYPECHECK_RUNS = opt('typecheckRuns', 400);
 
 /**
+ * The 3-tool script with the type check on (its verdict cached after the first run, as for any repeated
+ * script) and off, at c=32 in alternating rounds of 2 s (the order flips each round); medians.
+ */
+async function typecheckOverhead(gateway: Gateway): Promise<{ onRps: number; offRps: number }> {
+  const rate = async (typecheck: 'off' | undefined): Promise<number> => {
+    let done = 0;
+    const until = performance.now() + 2_000;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (performance.now() < until) {
+          await gateway.execute({ script: SCRIPTS.threeTools, ...(typecheck ? { typecheck } : {}) });
+          done++;
+        }
+      }),
+    );
+    return done / 2;
+  };
+  const rounds = { on: [] as number[], off: [] as number[] };
+  await rate(undefined);
+  await rate('off');
+  for (let round = 0; round < 2 * ROUNDS; round++) {
+    for (const side of round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const)) rounds[side].push(await rate(side === 'off' ? 'off' : undefined));
+  }
+  const median = (list: number[]): number => Math.round(percentile([...list].sort((a, b) => a - b), 50));
+  return { onRps: median(rounds.on), offRps: median(rounds.off) };
+}
+
+/**
  * The type check of a 1 KB script naming three tools, uncached (each run differs by a comment, so
  * neither the verdict cache nor the declarations' reuse by script helps): the tool lookups, the
  * declarations (cached per tool set, as in the service), the compiler, and the advice for findings.
@@ -143,6 +171,7 @@ async function main(): Promise<void> {
   const trivial = await inProcess(gateway, SCRIPTS.trivial);
   const threeTools = await inProcess(gateway, SCRIPTS.threeTools);
   const threeToolsUnchecked = await inProcess(gateway, SCRIPTS.threeTools, 'off');
+  const typecheckCost = await typecheckOverhead(gateway);
   await gateway.close();
 
   const dist = resolve(__dirname, 'servers');
@@ -182,7 +211,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     settings: { executors: config.executor.processes, threads: config.pool.maxThreads, tasksPerThread: config.pool.tasksPerThread, connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS },
     gate,
-    typecheck,
+    typecheck: { ...typecheck, threeToolsRps: typecheckCost },
     answer,
     inProcess: { trivial, threeTools, threeToolsUnchecked },
     http,
@@ -201,6 +230,7 @@ async function main(): Promise<void> {
   console.log(`in-process  trivial: p50 ${trivial.p50} ms  p99 ${trivial.p99} ms  ${trivial.rps} scripts/s (c=${CONNECTIONS})`);
   console.log(`in-process  3 tools: p50 ${threeTools.p50} ms  p99 ${threeTools.p99} ms  ${threeTools.rps} scripts/s (c=${CONNECTIONS})`);
   console.log(`in-process  3 tools, typecheck off: p50 ${threeToolsUnchecked.p50} ms  p99 ${threeToolsUnchecked.p99} ms  ${threeToolsUnchecked.rps} scripts/s (c=${CONNECTIONS})`);
+  console.log(`in-process  3 tools, alternating rounds: ${typecheckCost.onRps} scripts/s type check on (verdict cached), ${typecheckCost.offRps} off`);
   for (const [name, f] of Object.entries(http)) {
     console.log(`http ${name.padEnd(15)} ${String(f.rps).padStart(6)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}  non2xx ${f.non2xx}`);
   }

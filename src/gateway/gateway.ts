@@ -216,7 +216,8 @@ export class Gateway {
       observe.stage('score', performance.now() - scoring);
       if (risk.verdict === 'block') return envelopeBlocked(risk, executionId, performance.now() - startedAt, warnings);
       if (risk.verdict === 'warn') warnings.push(describeRisk(risk));
-      const typed = await this.#preflight.check(compiled.script, request.script, caller, tenant.policy, this.#preflight.levelFor(request.typecheck));
+      const checking = this.#preflight.check(compiled.script, request.script, caller, tenant.policy, this.#preflight.levelFor(request.typecheck));
+      const typed = checking instanceof Promise ? await checking : checking;
       observe.typecheck(typed);
       if (refuses(typed)) return envelopeFromTypeErrors(findingsOf(typed), executionId, performance.now() - startedAt, warnings);
       warnings.push(...preflightWarnings(typed));

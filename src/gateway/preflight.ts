@@ -16,7 +16,10 @@ const PREPARED_ENTRIES = 1_000;
 interface Prepared {
   unknown: TypeDiagnostic[];
   declarations: { text: string; key: string };
+  verdicts: Partial<Record<Exclude<TypecheckLevel, 'off'>, PreflightResult>>;
 }
+
+const OFF: PreflightResult = Object.freeze({ level: 'off' });
 
 export interface PreflightDeps {
   catalog: Catalog;
@@ -56,8 +59,12 @@ export class Preflight {
     return requested === undefined ? this.level : lowerLevel(this.level, requested);
   }
 
-  async check(script: CompiledScript, source: string, caller: Caller, policy: TenantToolPolicy | undefined, level: TypecheckLevel): Promise<PreflightResult> {
-    if (level === 'off' || !this.#checker) return { level: 'off' };
+  /**
+   * The check of one script for one caller. A script checked before (same catalog, tenant and level) is
+   * answered at once, without a promise: the execute path then goes on in the same turn.
+   */
+  check(script: CompiledScript, source: string, caller: Caller, policy: TenantToolPolicy | undefined, level: TypecheckLevel): PreflightResult | Promise<PreflightResult> {
+    if (level === 'off' || !this.#checker) return OFF;
     // The tenant is part of the key: what one tenant's suggestions name is never shown to another.
     const key = `${script.hash}\0${this.#deps.catalog.version}\0${caller.tenantId}\0${this.#policyKey(policy)}`;
     let prepared = this.#prepared.get(key);
@@ -65,11 +72,17 @@ export class Preflight {
       prepared = this.#prepare(script, source, caller, policy);
       this.#prepared.set(key, prepared);
     }
+    return prepared.verdicts[level] ?? this.#check(prepared, script, source, level, this.#checker);
+  }
+
+  async #check(prepared: Prepared, script: CompiledScript, source: string, level: Exclude<TypecheckLevel, 'off'>, checker: TypeChecker): Promise<PreflightResult> {
     const { unknown, declarations } = prepared;
     const callSpans = script.facts.toolCalls.map((c) => c.span);
-    const outcome = await this.#checker.check({ source, hash: script.hash, language: script.language, declarations: declarations.text, declarationsKey: declarations.key, callSpans });
+    const outcome = await checker.check({ source, hash: script.hash, language: script.language, declarations: declarations.text, declarationsKey: declarations.key, callSpans });
     if (!outcome.checked) return unknown.length > 0 ? { level, diagnostics: unknown, ms: 0, cached: false } : { level, skipped: outcome.reason };
     const diagnostics = unknown.length === 0 ? outcome.diagnostics : [...unknown, ...outcome.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
+    // A verdict (not a skip, which may go another way next time) is kept for the next run of the script.
+    prepared.verdicts[level] = { level, diagnostics, ms: 0, cached: true };
     return { level, diagnostics, ms: outcome.ms, cached: outcome.cached };
   }
 
@@ -102,7 +115,7 @@ export class Preflight {
       declarations = { text, key: createHash('sha256').update(text).digest('base64url') };
       this.#declarations.set(key, declarations);
     }
-    return { unknown, declarations };
+    return { unknown, declarations, verdicts: {} };
   }
 
   /** Literal names in `callTool('…')` the caller has no tool for, each with the names it may have meant. */

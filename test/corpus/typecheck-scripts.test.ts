@@ -4,6 +4,8 @@
  * without a check. In `block` mode (the default) each script is refused before any tool call, with the
  * line and column and the suggestion; in `warn` mode the same findings ride along as warnings. Every
  * script starts with a call to `test:echo`, so "no tool ran" is checked on the tool itself.
+ * The other side, no false finding, is held by the ordinary corpora (ordinary-scripts, model-scripts A
+ * and B, crud-workflows): they run under the same default and fail on any type-check finding.
  */
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { js } from './script-helpers';
