@@ -21,7 +21,8 @@ const BUGGY = "const page = await callTool('users:list', { limit: 2 });\nreturn 
 describe('a type the compiler cannot finish', () => {
   let g: TestGateway;
   beforeAll(async () => {
-    g = await startTestGateway({ gate: { typecheckTimeoutMs: 1_000 } });
+    // The default budget: enough for the check queued behind it on a busy machine (it waits up to twice this).
+    g = await startTestGateway();
   }, 60_000);
   afterAll(() => g.close());
 
@@ -30,13 +31,13 @@ describe('a type the compiler cannot finish', () => {
     const buggy = g.run(BUGGY);
     const [s, b] = await Promise.all([slow, buggy]);
     expect({ status: s.status, result: s.result }).toEqual({ status: 'ok', result: [0, 1] });
-    expect(s.warnings).toEqual(['type check skipped: the type check took longer than 1000 ms']);
+    expect(s.warnings).toEqual(['type check skipped: the type check took longer than 2000 ms']);
     // Queued behind it, then checked by a fresh compiler process.
-    expect({ status: b.status, code: b.error?.code }).toEqual({ status: 'type_error', code: 'TYPE_ERROR' });
+    expect({ status: b.status, code: b.error?.code, warnings: b.warnings }).toEqual({ status: 'type_error', code: 'TYPE_ERROR', warnings: [] });
     // The verdict is kept: the same script is not given the compiler again.
     const again = await g.run(SLOW_TYPE);
-    expect(again.warnings).toEqual(['type check skipped: the type check took longer than 1000 ms']);
-    expect(again.stats.durationMs).toBeLessThan(1_000);
+    expect(again.warnings).toEqual(['type check skipped: the type check took longer than 2000 ms']);
+    expect(again.stats.durationMs).toBeLessThan(2_000);
     expect((await g.run("return (await callTool('users:list', { limit: 3 })).items.length")).result).toBe(3);
   }, 30_000);
 });
