@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // Fixture modules (tool modules, upstream MCP servers) run as plain Node ES modules.
-    files: ['test/fixtures/**/*.mjs'],
+    files: ['test/fixtures/**/*.mjs', 'examples/**/*.mjs'],
     languageOptions: { globals: { AbortSignal: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
     // A fixture server announces its URL on stdout.
     rules: { 'no-console': 'off' },

@@ -3,7 +3,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { GatewayError } from '../errors';
 import { assignAliases } from './naming';
-import { ToolFailure, type ToolCallContext, type ToolDefinition } from './types';
+import { ToolFailure, type ToolCallContext, type ToolCallHooks, type ToolDefinition } from './types';
 import { describeValidation } from './validation-message';
 
 /** Longest tool error message passed back to a script; tools sometimes echo whole payloads. */
@@ -144,14 +144,17 @@ export class Catalog {
     const name = this.resolve(nameOrAlias) ?? nameOrAlias;
     const entry = this.#tools.get(name);
     if (!entry) throw new GatewayError('TOOL_NOT_FOUND', `unknown tool '${nameOrAlias}'`, { tool: nameOrAlias });
-    const input = args === undefined || args === null ? {} : args;
+    const sent = args === undefined || args === null ? {} : args;
+    const hooked = this.#hooks?.request(name, sent, ctx);
+    const input = hooked === undefined ? sent : hooked instanceof Promise ? await hooked : hooked;
     const validate = this.#validator(entry);
     if (!validate(input)) {
       const { pointer, message } = describeValidation(this.#allErrors(entry, input) ?? validate.errors);
       throw new GatewayError('TOOL_VALIDATION', `${name}: ${message}`, { tool: name, pointer });
     }
+    let result: unknown;
     try {
-      return await entry.definition.handler(input as Record<string, unknown>, ctx);
+      result = await entry.definition.handler(input as Record<string, unknown>, ctx);
     } catch (err) {
       if (err instanceof GatewayError) throw err.details.tool === undefined ? new GatewayError(err.code, err.message, { tool: name, ...err.details }, { cause: err }) : err;
       const toolCode = err instanceof ToolFailure ? err.code : 'TOOL_FAILED';
@@ -160,5 +163,15 @@ export class Catalog {
       const data = err instanceof ToolFailure && err.data !== undefined ? { data: err.data } : {};
       throw new GatewayError('TOOL_ERROR', message, { tool: name, toolCode, ...data });
     }
+    if (!this.#hooks) return result;
+    const after = this.#hooks.response(name, result, ctx);
+    return after instanceof Promise ? await after : after;
+  }
+
+  #hooks: ToolCallHooks | undefined;
+
+  /** Hooks around every call from now on (operator plugins); none by default. */
+  useHooks(hooks: ToolCallHooks): void {
+    this.#hooks = hooks;
   }
 }

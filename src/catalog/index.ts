@@ -1,7 +1,7 @@
 export { Catalog } from './catalog';
 export { ToolFailure } from './types';
 export { ALIAS_PATTERN, assignAliases, baseAlias } from './naming';
-export type { ToolDefinition, ToolCallContext, ToolAnnotations, JsonSchema } from './types';
+export type { ToolDefinition, ToolCallContext, ToolCallHooks, ToolAnnotations, JsonSchema } from './types';
 export { DEMO_TOOLS_DIR, defineTool, loadModuleTools } from './sources/modules';
 export type { DefinedTool, ToolModuleDefinition } from './sources/modules';
 export { createAccessControl, globToRegExp } from './access';

@@ -36,6 +36,16 @@ export interface ToolCallContext {
 
 export type ToolHandler = (args: Record<string, unknown>, ctx: ToolCallContext) => unknown;
 
+/**
+ * What runs around every tool call (operator plugins): `request` may replace the arguments before they
+ * are validated, `response` the result; either may throw a GatewayError to fail the call. A plain value
+ * back means no work was needed (no promise is made then).
+ */
+export interface ToolCallHooks {
+  request(tool: string, args: unknown, ctx: ToolCallContext): unknown;
+  response(tool: string, result: unknown, ctx: ToolCallContext): unknown;
+}
+
 export interface ToolDefinition {
   /** Canonical name `source:tool`, e.g. `users:list`. */
   name: string;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { PRESET_NAMES } from './presets';
 import { OAuth2Auth, OpenApiAuth, TenantId } from './source-auth-schema';
-
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+import { Plugins } from './plugins-schema';
+import { int } from './int';
 
 /** Every option has a default; `.strict()` everywhere so a typo fails at boot with its path. */
 export const LimitsOverride = z
@@ -408,6 +408,7 @@ export const ConfigSchema = z
     trace: Trace.prefault({}),
     playground: Playground.prefault({}),
     auth: Auth.prefault({}),
+    plugins: Plugins.prefault({}),
     /** Per-tenant settings by tenant id; a tenant not listed gets the server's settings. */
     tenants: z.record(TenantId, Tenant).default({}),
     log: Log.prefault({}),

@@ -74,6 +74,10 @@ export const ERROR_CODES = Object.freeze({
   TOOL_ERROR: spec('tool_error', 200, 'The tool reported a failure: check its arguments, or catch ToolError and handle error.code.'),
   TOOL_TIMEOUT: spec('tool_error', 200, 'The tool did not answer in time; retry later or call it with less work.', true),
 
+  // Operator plugins around tool calls (plugins.sources).
+  PLUGIN_ERROR: spec('tool_error', 200, "An operator plugin around this tool failed (the message names it); retrying will not help unless the operator fixes or disables it."),
+  PLUGIN_TIMEOUT: spec('tool_error', 200, 'An operator plugin around this tool did not answer in time; retry later, or call the tool with less work.', true),
+
   // A source's credentials for its upstream (OAuth 2.0 tokens, per-tenant secrets).
   UPSTREAM_CREDENTIAL_MISSING: spec('tool_error', 200, 'The gateway has no credential for this source (or for this tenant of it); retrying will not help, ask the operator to configure one.'),
   UPSTREAM_AUTH_FAILED: spec('tool_error', 200, "The source's token endpoint or upstream refused the gateway's credentials; retrying will not help, report the message to the operator."),

@@ -14,6 +14,7 @@ import { Gateway, type GatewayOptions } from './gateway';
 import { executorPoolOptions, semanticSearch, unloadedSource } from './gateway-support';
 import { Preflight } from './preflight';
 import { TypeChecker } from '../typecheck';
+import { PluginRunner } from '../plugins';
 import { Observer } from './observe';
 
 /**
@@ -72,10 +73,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     suggest: (name, caller, usable) => discovery.suggest(name, { id: caller.tenantId, policy: tenants.view(caller.tenantId).policy }, usable),
     sourcePending: (name) => unloadedSource(name, [...upstreams, ...specs]) !== undefined,
   });
+  // No chain configured: the catalog gets no hooks, and a tool call pays nothing for plugins.
+  const plugins = PluginRunner.configured(config.plugins) ? new PluginRunner(config.plugins, metrics, log) : undefined;
+  if (plugins) catalog.useHooks(plugins);
   return new Gateway({
     config,
     log,
     catalog,
+    ...(plugins ? { plugins } : {}),
     compiler,
     gate: new GatePool(compiler),
     preflight,

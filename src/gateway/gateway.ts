@@ -20,6 +20,7 @@ import type { Logger } from '../log';
 import type { GatewayMetrics } from '../metrics';
 import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromTypeErrors, envelopeFromViolations } from './envelope';
 import { findingsOf, preflightWarnings, refuses, type Preflight } from './preflight';
+import type { PluginRunner } from '../plugins';
 import type { ExecutionEnvelope, InvokeResponse } from './response-schemas';
 import { MAX_CONTEXT_DEPTH, jsonNesting } from './request-schemas';
 
@@ -33,6 +34,8 @@ export interface GatewayParts {
   compiler: ScriptCompiler;
   gate: GatePool;
   preflight: Preflight;
+  /** Operator plugins around tool calls, when a chain is configured. */
+  plugins?: PluginRunner;
   access: AccessControl;
   metrics: GatewayMetrics;
   observe: Observer;
@@ -76,6 +79,7 @@ export class Gateway {
   readonly compiler: ScriptCompiler;
   readonly #gate: GatePool;
   readonly #preflight: Preflight;
+  readonly #plugins: PluginRunner | undefined;
   readonly pool: ExecutorPool;
   readonly config: LoadedConfig;
   readonly metrics: GatewayMetrics;
@@ -103,6 +107,7 @@ export class Gateway {
     this.compiler = parts.compiler;
     this.#gate = parts.gate;
     this.#preflight = parts.preflight;
+    this.#plugins = parts.plugins;
     this.access = parts.access;
     this.metrics = parts.metrics;
     this.#observe = parts.observe;
@@ -137,6 +142,7 @@ export class Gateway {
 
   async start(readyTimeoutMs = 30_000): Promise<void> {
     // Executors warm up while the sources load: startup takes the longer of the two, not their sum.
+    this.#plugins?.start();
     await Promise.all([this.loadSources(), this.pool.start().then(() => this.pool.waitReady(readyTimeoutMs)), this.#preflight.start()]);
     if (this.config.jobs.consume) {
       this.jobs.consume(
@@ -419,6 +425,7 @@ export class Gateway {
       ['executors', () => this.pool.close()],
       ['gate', () => this.#gate.close()],
       ['typecheck', () => this.#preflight.close()],
+      ['plugins', async () => this.#plugins?.close()],
       ['redis', () => this.redis?.disconnect()],
     ]);
   }

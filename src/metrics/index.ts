@@ -11,6 +11,10 @@ export interface GatewayMetrics {
   riskBlocks: Counter<'signal'>;
   executions: Counter<'status'>;
   typechecks: Counter<'outcome'>;
+  pluginExecutions: Counter<'plugin' | 'source' | 'phase' | 'outcome'>;
+  pluginDuration: Histogram<'plugin' | 'phase'>;
+  pluginErrors: Counter<'plugin' | 'source' | 'type'>;
+  pluginTimeouts: Counter<'plugin' | 'source'>;
   executionDuration: Histogram<'status'>;
   executorRestarts: Gauge;
   upstreamUp: Gauge<'upstream'>;
@@ -46,6 +50,26 @@ export function createMetrics(sources: MetricsSources, withDefaults = true): Gat
     gateRefusals: new Counter({ name: 'scriptgate_security_blocks_total', help: 'Scripts refused before running, by gate rule (or risk for the scorer)', labelNames: ['rule'], registers: [registry] }),
     riskBlocks: new Counter({ name: 'scriptgate_risk_block_signals_total', help: 'Signals present in risk blocks, by signal id', labelNames: ['signal'], registers: [registry] }),
     executions: new Counter({ name: 'scriptgate_executions_total', help: 'Executions by result status', labelNames: ['status'], registers: [registry] }),
+    pluginExecutions: new Counter({
+      name: 'scriptgate_plugin_executions_total',
+      help: 'Plugin runs around tool calls, by plugin, source, phase (request, response) and outcome (ok, refused, error, timeout)',
+      labelNames: ['plugin', 'source', 'phase', 'outcome'],
+      registers: [registry],
+    }),
+    pluginDuration: new Histogram({
+      name: 'scriptgate_plugin_duration_seconds',
+      help: 'Time per plugin run, queueing for a plugin thread included',
+      labelNames: ['plugin', 'phase'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1, 5],
+      registers: [registry],
+    }),
+    pluginErrors: new Counter({
+      name: 'scriptgate_plugin_errors_total',
+      help: 'Plugin runs that failed their call, by type: threw, invalid (answer outside the contract), heap (thread out of memory), timeout, busy',
+      labelNames: ['plugin', 'source', 'type'],
+      registers: [registry],
+    }),
+    pluginTimeouts: new Counter({ name: 'scriptgate_plugin_timeouts_total', help: 'Plugin runs stopped at their timeoutMs', labelNames: ['plugin', 'source'], registers: [registry] }),
     typechecks: new Counter({
       name: 'scriptgate_typechecks_total',
       help: 'Pre-flight type checks by outcome: clean, diagnostics (found something), skipped (the checker could not answer in time or is not running; the script ran unchecked)',

@@ -112,6 +112,7 @@ describe('SCRIPTGATE_* environment overrides', () => {
       'access.exclude': ['payments:*'],
       'access.defaultDeny': ['*:delete*'],
       'access.tools': { 'users:delete': { enabledInCodeCall: true } },
+      'plugins.sources': { users: { request: [], response: [{ name: 'redact-pii', order: 1, enabled: true, options: {} }] } },
     };
     if (leaf.kind === 'json') {
       const sample = JSON_SAMPLES[leaf.path.join('.')];

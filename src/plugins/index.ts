@@ -1,0 +1,1 @@
+export { PluginRunner } from './plugin-runner';
