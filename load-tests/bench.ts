@@ -155,6 +155,45 @@ async function typecheckTimes(gateway: Gateway, mistaken: boolean): Promise<{ by
   }
 }
 
+/**
+ * What a plugin hook costs a tool call: `invoke` of bench:echo (a small result) on the bench gateway (no
+ * plugin chain: the catalog has no hooks) and on one whose bench source has a response plugin that marks
+ * the result (load-tests/plugins/tag-result.mjs), in alternating rounds; p50 of each and the difference.
+ */
+async function pluginHookTimes(plain: Gateway, config: ReturnType<typeof loadConfig>): Promise<{ plainP50: number; pluginP50: number; hookP50: number }> {
+  const withPlugin = createGateway({
+    config: { ...config, plugins: { ...config.plugins, dir: resolve(__dirname, '..', '..', 'load-tests', 'plugins'), sources: { bench: { request: [], response: [{ name: 'tag-result', order: 0, enabled: true, options: {} }] } } } },
+    log: silentLogger(),
+    extraTools: benchTools(),
+    processMetrics: false,
+  });
+  await withPlugin.start();
+  const time = async (g: Gateway, n: number): Promise<number[]> => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      const r = await g.invoke({ name: 'bench:echo', input: { i } });
+      out.push(performance.now() - t);
+      if (r.status !== 'ok') throw new Error(`bench invoke failed: ${JSON.stringify(r)}`);
+    }
+    return out;
+  };
+  try {
+    await time(plain, 500);
+    await time(withPlugin, 500);
+    const plainTimes: number[] = [];
+    const pluginTimes: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      plainTimes.push(...(await time(plain, 500)));
+      pluginTimes.push(...(await time(withPlugin, 500)));
+    }
+    const p50 = (list: number[]): number => percentile([...list].sort((a, b) => a - b), 50);
+    return { plainP50: round(p50(plainTimes), 4), pluginP50: round(p50(pluginTimes), 4), hookP50: round(p50(pluginTimes) - p50(plainTimes), 4) };
+  } finally {
+    await withPlugin.close();
+  }
+}
+
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = EXECUTORS > 0 ? { SCRIPTGATE_EXECUTORS: String(EXECUTORS) } : {};
   const config = loadConfig({ env: { ...process.env, ...env }, overrides: { log: { level: 'silent' } } });
@@ -172,6 +211,7 @@ async function main(): Promise<void> {
   const threeTools = await inProcess(gateway, SCRIPTS.threeTools);
   const threeToolsUnchecked = await inProcess(gateway, SCRIPTS.threeTools, 'off');
   const typecheckCost = await typecheckOverhead(gateway);
+  const plugins = await pluginHookTimes(gateway, config);
   await gateway.close();
 
   const dist = resolve(__dirname, 'servers');
@@ -212,6 +252,7 @@ async function main(): Promise<void> {
     settings: { executors: config.executor.processes, threads: config.pool.maxThreads, tasksPerThread: config.pool.tasksPerThread, connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS },
     gate,
     typecheck: { ...typecheck, threeToolsRps: typecheckCost },
+    plugins,
     answer,
     inProcess: { trivial, threeTools, threeToolsUnchecked },
     http,
@@ -230,6 +271,7 @@ async function main(): Promise<void> {
   console.log(`in-process  trivial: p50 ${trivial.p50} ms  p99 ${trivial.p99} ms  ${trivial.rps} scripts/s (c=${CONNECTIONS})`);
   console.log(`in-process  3 tools: p50 ${threeTools.p50} ms  p99 ${threeTools.p99} ms  ${threeTools.rps} scripts/s (c=${CONNECTIONS})`);
   console.log(`in-process  3 tools, typecheck off: p50 ${threeToolsUnchecked.p50} ms  p99 ${threeToolsUnchecked.p99} ms  ${threeToolsUnchecked.rps} scripts/s (c=${CONNECTIONS})`);
+  console.log(`plugin hook: invoke p50 ${plugins.plainP50} ms without a plugin chain, ${plugins.pluginP50} ms with one response plugin: ${plugins.hookP50} ms per hook`);
   console.log(`in-process  3 tools, alternating rounds: ${typecheckCost.onRps} scripts/s type check on (verdict cached), ${typecheckCost.offRps} off`);
   for (const [name, f] of Object.entries(http)) {
     console.log(`http ${name.padEnd(15)} ${String(f.rps).padStart(6)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}  non2xx ${f.non2xx}`);

@@ -34,8 +34,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   const jobs = config.redis.url
     ? new BullJobQueue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, retentionMs, log, retry: config.jobs.retry, maxCrashRetries: config.jobs.maxCrashRetries, timeoutMs: config.jobs.queueTimeoutMs })
     : new MemoryJobQueue(retentionMs);
+  // Made below (it counts into the metrics); the gauge reads it at scrape time.
+  let plugins: PluginRunner | undefined = undefined;
   const metrics = createMetrics(
-    { restarts: () => pool.stats().restarts, pool: () => pool.stats(), upstreams: () => [...upstreams, ...specs].map((u) => u.health()), jobs: () => jobs.counts() },
+    { restarts: () => pool.stats().restarts, pool: () => pool.stats(), upstreams: () => [...upstreams, ...specs].map((u) => u.health()), jobs: () => jobs.counts(), plugins: () => plugins?.stats() },
     options.processMetrics ?? true,
   );
   const redis = config.redis.url ? createRedis(config.redis, log) : undefined;
@@ -74,7 +76,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     sourcePending: (name) => unloadedSource(name, [...upstreams, ...specs]) !== undefined,
   });
   // No chain configured: the catalog gets no hooks, and a tool call pays nothing for plugins.
-  const plugins = PluginRunner.configured(config.plugins) ? new PluginRunner(config.plugins, metrics, log) : undefined;
+  plugins = PluginRunner.configured(config.plugins) ? new PluginRunner(config.plugins, metrics, log) : undefined;
   if (plugins) catalog.useHooks(plugins);
   return new Gateway({
     config,

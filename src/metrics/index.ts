@@ -15,6 +15,9 @@ export interface GatewayMetrics {
   pluginDuration: Histogram<'plugin' | 'phase'>;
   pluginErrors: Counter<'plugin' | 'source' | 'type'>;
   pluginTimeouts: Counter<'plugin' | 'source'>;
+  pluginPool: Gauge<'measure'>;
+  pluginThreadsSpawned: Counter;
+  pluginThreadsKilled: Counter<'reason'>;
   executionDuration: Histogram<'status'>;
   executorRestarts: Gauge;
   upstreamUp: Gauge<'upstream'>;
@@ -39,6 +42,8 @@ export interface MetricsSources {
   jobs?: () => Promise<{ queued: number; running: number } | undefined>;
   /** Upstream MCP servers' health, read at scrape time. */
   upstreams: () => readonly { name: string; kind: string; state: string; tools: number; reconnects: number }[];
+  /** The plugin pool, when a plugin chain is configured, read at scrape time. */
+  plugins?: () => { size: number; available: number; waiting: number } | undefined;
 }
 
 export function createMetrics(sources: MetricsSources, withDefaults = true): GatewayMetrics {
@@ -70,6 +75,21 @@ export function createMetrics(sources: MetricsSources, withDefaults = true): Gat
       registers: [registry],
     }),
     pluginTimeouts: new Counter({ name: 'scriptgate_plugin_timeouts_total', help: 'Plugin runs stopped at their timeoutMs', labelNames: ['plugin', 'source'], registers: [registry] }),
+    pluginPool: new Gauge({
+      name: 'scriptgate_plugin_pool',
+      help: 'The plugin pool: size (threads), available (threads not running a plugin), waiting (plugin calls waiting for a thread)',
+      labelNames: ['measure'],
+      registers: [registry],
+      collect() {
+        const p = sources.plugins?.();
+        if (!p) return;
+        this.set({ measure: 'size' }, p.size);
+        this.set({ measure: 'available' }, p.available);
+        this.set({ measure: 'waiting' }, p.waiting);
+      },
+    }),
+    pluginThreadsSpawned: new Counter({ name: 'scriptgate_plugin_threads_spawned_total', help: 'Plugin threads started (at start, and to replace one stopped)', registers: [registry] }),
+    pluginThreadsKilled: new Counter({ name: 'scriptgate_plugin_threads_killed_total', help: 'Plugin threads stopped under a plugin, by reason: timeout, heap', labelNames: ['reason'], registers: [registry] }),
     typechecks: new Counter({
       name: 'scriptgate_typechecks_total',
       help: 'Pre-flight type checks by outcome: clean, diagnostics (found something), skipped (the checker could not answer in time or is not running; the script ran unchecked)',

@@ -124,13 +124,16 @@ export class PluginRunner implements ToolCallHooks {
       raw = await this.#ensurePool().run({ file: link.file, input }, { signal: abort.signal });
     } catch (err) {
       if (abort.signal.aborted) {
+        this.#metrics.pluginThreadsKilled.inc({ reason: 'timeout' });
         this.#fail(link.name, source, phase, 'timeout');
         this.#metrics.pluginTimeouts.inc({ plugin: link.name, source });
         throw new GatewayError('PLUGIN_TIMEOUT', `${tool}: plugin ${link.name} gave no answer within ${link.timeoutMs} ms`, { tool, plugin: link.name });
       }
       // Errors cross the thread boundary as 'Error: <message>'.
       const message = (err instanceof Error ? err.message : String(err)).replace(/^Error: /, '');
-      this.#fail(link.name, source, phase, /memory limit/i.test(message) ? 'heap' : 'threw');
+      const heap = /memory limit/i.test(message);
+      if (heap) this.#metrics.pluginThreadsKilled.inc({ reason: 'heap' });
+      this.#fail(link.name, source, phase, heap ? 'heap' : 'threw');
       throw new GatewayError('PLUGIN_ERROR', `${tool}: plugin ${link.name} failed: ${message.slice(0, 300)}`, { tool, plugin: link.name });
     } finally {
       clearTimeout(timer);
@@ -146,7 +149,8 @@ export class PluginRunner implements ToolCallHooks {
   }
 
   #ensurePool(): Piscina {
-    this.#pool ??= new Piscina({
+    if (this.#pool) return this.#pool;
+    this.#pool = new Piscina({
       filename: PLUGIN_WORKER_FILE,
       minThreads: this.#config.poolSize,
       maxThreads: this.#config.poolSize,
@@ -156,6 +160,7 @@ export class PluginRunner implements ToolCallHooks {
     });
     // An error no task is waiting for (a replacement thread failing at once): logged, never thrown.
     this.#pool.on('error', (err: unknown) => this.#log.warn({ err }, 'plugin thread failed'));
+    this.#pool.on('workerCreate', () => this.#metrics.pluginThreadsSpawned.inc());
     return this.#pool;
   }
 
@@ -166,6 +171,13 @@ export class PluginRunner implements ToolCallHooks {
   #fail(plugin: string, source: string, phase: Phase, type: string): void {
     this.#count(plugin, source, phase, type === 'timeout' ? 'timeout' : 'error');
     this.#metrics.pluginErrors.inc({ plugin, source, type });
+  }
+
+  /** For the pool gauge: threads, those not running a plugin, and plugin calls waiting for one. */
+  stats(): { size: number; available: number; waiting: number } | undefined {
+    if (!this.#pool) return undefined;
+    const size = this.#pool.threads.length;
+    return { size, available: Math.max(0, size - this.#running), waiting: Math.max(0, this.#running - size) };
   }
 
   /** Starts the threads when a chain is configured, so the first call does not wait for them. */

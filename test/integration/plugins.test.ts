@@ -56,11 +56,11 @@ describe('plugins that fail', () => {
     startTestGateway({ plugins: { dir: DIR, defaultTimeoutMs: 1_000, poolSize: 1, heapMb: 32, sources: { test: { response: [{ name: plugin, ...options }] } } } });
 
   test.each([
-    ['throws', 'PLUGIN_ERROR', 'failed: the plugin broke on purpose'],
-    ['invalid', 'PLUGIN_ERROR', "answered string, not an object"],
-    ['slow', 'PLUGIN_TIMEOUT', 'gave no answer within 1000 ms'],
-    ['heap-hog', 'PLUGIN_ERROR', 'memory limit'],
-  ])('%s: the call fails with %s; the pool recovers and the next call is served', async (plugin, code, text) => {
+    ['throws', 'PLUGIN_ERROR', 'failed: the plugin broke on purpose', undefined],
+    ['invalid', 'PLUGIN_ERROR', 'answered string, not an object', undefined],
+    ['slow', 'PLUGIN_TIMEOUT', 'gave no answer within 1000 ms', 'timeout'],
+    ['heap-hog', 'PLUGIN_ERROR', 'memory limit', 'heap'],
+  ])('%s: the call fails with %s; the pool recovers and the next call is served', async (plugin, code, text, killed) => {
     const h = await oneOff(plugin);
     try {
       const r = await h.run("try { await callTool('test:echo', { n: 1 }); return 'no'; } catch (e) { return [e.code, e.message]; }", { timeoutMs: 10_000 });
@@ -68,6 +68,9 @@ describe('plugins that fail', () => {
       expect(r.result).toEqual([code, expect.stringContaining(text)]);
       // A tool of another source, with no chain, is untouched; the gateway and its executors are fine.
       expect((await h.run("return (await callTool('users:get', { id: 'u_0001' })).id")).result).toBe('u_0001');
+      const exposed = await h.gateway.metrics.registry.metrics();
+      if (killed) expect(exposed).toContain(`scriptgate_plugin_threads_killed_total{reason="${killed}"} 1`);
+      else expect(exposed).not.toMatch(/scriptgate_plugin_threads_killed_total\{/);
     } finally {
       await h.close();
     }
@@ -88,6 +91,9 @@ test('metrics count runs by outcome and errors by type', async () => {
   expect(text).toMatch(/scriptgate_plugin_executions_total\{plugin="tag-args",source="test",phase="request",outcome="ok"\} [1-9]/);
   expect(text).toMatch(/scriptgate_plugin_executions_total\{plugin="refuse",source="test",phase="request",outcome="refused"\} [1-9]/);
   expect(text).toMatch(/scriptgate_plugin_duration_seconds_count\{plugin="wrap-result",phase="response"\} [1-9]/);
+  expect(text).toContain('scriptgate_plugin_pool{measure="size"} 2');
+  expect(text).toContain('scriptgate_plugin_pool{measure="available"} 2');
+  expect(text).toMatch(/scriptgate_plugin_threads_spawned_total [2-9]/);
 });
 
 describe('the shipped example plugins (examples/plugins)', () => {
