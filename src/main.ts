@@ -84,8 +84,26 @@ async function serve(configFile: string | undefined): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  reloadPluginsOnHangup(gateway, configFile, log);
   // The front must survive anything a request does; log what slips through instead of dying silently.
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+}
+
+/**
+ * SIGHUP reads the configuration again (file and environment) and applies its plugins section: an
+ * operator turns a plugin off (enabled: false) or on without a restart. Anything else in it applies at
+ * the next start; a configuration that does not load changes nothing.
+ */
+function reloadPluginsOnHangup(gateway: ReturnType<typeof createGateway>, configFile: string | undefined, log: ReturnType<typeof createLogger>): void {
+  process.on('SIGHUP', () => {
+    try {
+      const next = loadConfig(configFile ? { file: configFile } : {});
+      gateway.reloadPlugins(next.plugins);
+      log.info({ sources: Object.keys(next.plugins.sources) }, 'plugins reloaded');
+    } catch (err) {
+      log.error({ err }, 'plugins not reloaded: the configuration does not load; the previous one stays');
+    }
+  });
 }
 
 async function stdio(configFile: string | undefined): Promise<void> {
@@ -114,6 +132,7 @@ async function worker(configFile: string | undefined): Promise<void> {
   // Probes and metrics only (executor restarts, tool calls and pool figures of the jobs this runner runs).
   const ops = await startHttpServer({ gateway, log, ...serverSettings(config), opsOnly: true });
   log.info({ concurrency: config.jobs.concurrency, executors: config.executor.processes, ops: ops.url }, 'scriptgate job runner started');
+  reloadPluginsOnHangup(gateway, configFile, log);
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

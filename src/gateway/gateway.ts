@@ -20,7 +20,7 @@ import type { Logger } from '../log';
 import type { GatewayMetrics } from '../metrics';
 import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromTypeErrors, envelopeFromViolations } from './envelope';
 import { findingsOf, preflightWarnings, refuses, type Preflight } from './preflight';
-import type { PluginRunner } from '../plugins';
+import { PluginRunner } from '../plugins';
 import type { ExecutionEnvelope, InvokeResponse } from './response-schemas';
 import { MAX_CONTEXT_DEPTH, jsonNesting } from './request-schemas';
 
@@ -79,7 +79,7 @@ export class Gateway {
   readonly compiler: ScriptCompiler;
   readonly #gate: GatePool;
   readonly #preflight: Preflight;
-  readonly #plugins: PluginRunner | undefined;
+  #plugins: PluginRunner | undefined;
   readonly pool: ExecutorPool;
   readonly config: LoadedConfig;
   readonly metrics: GatewayMetrics;
@@ -392,6 +392,16 @@ export class Gateway {
     } finally {
       clearTimeout(timer);
       this.#leave();
+    }
+  }
+
+  /** Applies a new plugins configuration (SIGHUP): a chain turned on, changed or off, without a restart. */
+  reloadPlugins(plugins: LoadedConfig['plugins']): void {
+    if (this.#plugins) this.#plugins.reconfigure(plugins);
+    else if (PluginRunner.configured(plugins)) {
+      this.#plugins = new PluginRunner(plugins, this.metrics, this.#log);
+      this.catalog.useHooks(this.#plugins);
+      this.#plugins.start();
     }
   }
 

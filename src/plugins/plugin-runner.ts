@@ -36,7 +36,7 @@ interface PluginAnswer {
  * throws, answers something else than its contract or overruns fails that call, never the gateway.
  */
 export class PluginRunner implements ToolCallHooks {
-  readonly #config: PluginsConfig;
+  #config: PluginsConfig;
   readonly #metrics: GatewayMetrics;
   readonly #log: Logger;
   readonly #chains = new Map<string, { request: ChainLink[]; response: ChainLink[] }>();
@@ -171,6 +171,16 @@ export class PluginRunner implements ToolCallHooks {
   #fail(plugin: string, source: string, phase: Phase, type: string): void {
     this.#count(plugin, source, phase, type === 'timeout' ? 'timeout' : 'error');
     this.#metrics.pluginErrors.inc({ plugin, source, type });
+  }
+
+  /**
+   * A new configuration (SIGHUP): chains, entries, timeouts and limits apply from the next call on; the
+   * pool's poolSize and heapMb from the next start.
+   */
+  reconfigure(config: PluginsConfig): void {
+    this.#config = { ...config, poolSize: this.#config.poolSize, heapMb: this.#config.heapMb };
+    this.#chains.clear();
+    this.start();
   }
 
   /** For the pool gauge: threads, those not running a plugin, and plugin calls waiting for one. */
