@@ -36,6 +36,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     : new MemoryJobQueue(retentionMs);
   // Made below (it counts into the metrics); the gauge reads it at scrape time.
   let plugins: PluginRunner | undefined = undefined;
+  const pluginPhases = (tool: string) => plugins?.phasesOf(tool) ?? { request: false, response: false };
   const metrics = createMetrics(
     { restarts: () => pool.stats().restarts, pool: () => pool.stats(), upstreams: () => [...upstreams, ...specs].map((u) => u.health()), jobs: () => jobs.counts(), plugins: () => plugins?.stats() },
     options.processMetrics ?? true,
@@ -74,15 +75,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     access,
     suggest: (name, caller, usable) => discovery.suggest(name, { id: caller.tenantId, policy: tenants.view(caller.tenantId).policy }, usable),
     sourcePending: (name) => unloadedSource(name, [...upstreams, ...specs]) !== undefined,
+    pluginPhases,
+    pluginGeneration: () => plugins?.generation ?? 0,
   });
-  // No chain configured: the catalog gets no hooks, and a tool call pays nothing for plugins.
-  plugins = PluginRunner.configured(config.plugins) ? new PluginRunner(config.plugins, metrics, log) : undefined;
-  if (plugins) catalog.useHooks(plugins);
+  // No chain configured: the catalog gets no hooks, and a tool call pays nothing for plugins (a SIGHUP
+  // that brings a chain hooks it in then).
+  plugins = new PluginRunner(config.plugins, metrics, log);
+  if (PluginRunner.configured(config.plugins)) catalog.useHooks(plugins);
   return new Gateway({
     config,
     log,
     catalog,
-    ...(plugins ? { plugins } : {}),
+    plugins,
     compiler,
     gate: new GatePool(compiler),
     preflight,

@@ -34,8 +34,8 @@ export interface GatewayParts {
   compiler: ScriptCompiler;
   gate: GatePool;
   preflight: Preflight;
-  /** Operator plugins around tool calls, when a chain is configured. */
-  plugins?: PluginRunner;
+  /** Operator plugins around tool calls (hooked into the catalog when a chain is configured). */
+  plugins: PluginRunner;
   access: AccessControl;
   metrics: GatewayMetrics;
   observe: Observer;
@@ -79,7 +79,8 @@ export class Gateway {
   readonly compiler: ScriptCompiler;
   readonly #gate: GatePool;
   readonly #preflight: Preflight;
-  #plugins: PluginRunner | undefined;
+  readonly #plugins: PluginRunner;
+  #pluginsHooked: boolean;
   readonly pool: ExecutorPool;
   readonly config: LoadedConfig;
   readonly metrics: GatewayMetrics;
@@ -108,6 +109,7 @@ export class Gateway {
     this.#gate = parts.gate;
     this.#preflight = parts.preflight;
     this.#plugins = parts.plugins;
+    this.#pluginsHooked = PluginRunner.configured(parts.config.plugins);
     this.access = parts.access;
     this.metrics = parts.metrics;
     this.#observe = parts.observe;
@@ -142,7 +144,7 @@ export class Gateway {
 
   async start(readyTimeoutMs = 30_000): Promise<void> {
     // Executors warm up while the sources load: startup takes the longer of the two, not their sum.
-    this.#plugins?.start();
+    this.#plugins.start();
     await Promise.all([this.loadSources(), this.pool.start().then(() => this.pool.waitReady(readyTimeoutMs)), this.#preflight.start()]);
     if (this.config.jobs.consume) {
       this.jobs.consume(
@@ -397,11 +399,10 @@ export class Gateway {
 
   /** Applies a new plugins configuration (SIGHUP): a chain turned on, changed or off, without a restart. */
   reloadPlugins(plugins: LoadedConfig['plugins']): void {
-    if (this.#plugins) this.#plugins.reconfigure(plugins);
-    else if (PluginRunner.configured(plugins)) {
-      this.#plugins = new PluginRunner(plugins, this.metrics, this.#log);
+    this.#plugins.reconfigure(plugins);
+    if (!this.#pluginsHooked && PluginRunner.configured(plugins)) {
       this.catalog.useHooks(this.#plugins);
-      this.#plugins.start();
+      this.#pluginsHooked = true;
     }
   }
 
@@ -435,7 +436,7 @@ export class Gateway {
       ['executors', () => this.pool.close()],
       ['gate', () => this.#gate.close()],
       ['typecheck', () => this.#preflight.close()],
-      ['plugins', async () => this.#plugins?.close()],
+      ['plugins', () => this.#plugins.close()],
       ['redis', () => this.redis?.disconnect()],
     ]);
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Caller } from '../auth';
-import type { AccessControl, Catalog, TenantToolPolicy } from '../catalog';
+import type { AccessControl, Catalog, TenantToolPolicy, ToolDefinition } from '../catalog';
 import type { TypecheckLevel } from '../config';
 import { LruCache, metaToolNamed, snippetAt, type CompiledScript } from '../gate';
 import { lowerLevel, toolDeclarations, type NamedTool, type TypeChecker, type TypeDiagnostic } from '../typecheck';
@@ -28,6 +28,13 @@ export interface PreflightDeps {
   suggest: (name: string, caller: Caller, usable: (canonical: string) => boolean) => string[];
   /** Whether a name belongs to a source that has not loaded yet (then it is not reported unknown). */
   sourcePending: (name: string) => boolean;
+  /**
+   * Which phases of a tool's calls operator plugins may change: their arguments (request) or result
+   * (response) are then left untyped, since a plugin may reshape them.
+   */
+  pluginPhases?: (tool: string) => { request: boolean; response: boolean };
+  /** Changes when the plugin chains do (SIGHUP). */
+  pluginGeneration?: () => number;
 }
 
 export type PreflightResult =
@@ -66,7 +73,7 @@ export class Preflight {
   check(script: CompiledScript, source: string, caller: Caller, policy: TenantToolPolicy | undefined, level: TypecheckLevel): PreflightResult | Promise<PreflightResult> {
     if (level === 'off' || !this.#checker) return OFF;
     // The tenant is part of the key: what one tenant's suggestions name is never shown to another.
-    const key = `${script.hash}\0${this.#deps.catalog.version}\0${caller.tenantId}\0${this.#policyKey(policy)}`;
+    const key = `${script.hash}\0${this.#deps.catalog.version}\0${this.#deps.pluginGeneration?.() ?? 0}\0${caller.tenantId}\0${this.#policyKey(policy)}`;
     let prepared = this.#prepared.get(key);
     if (!prepared) {
       prepared = this.#prepare(script, source, caller, policy);
@@ -105,10 +112,10 @@ export class Preflight {
     for (const name of written) {
       const canonical = catalog.resolve(name);
       const tool = canonical !== undefined && usable(canonical) ? catalog.get(canonical) : undefined;
-      if (tool) named.push({ written: name, tool });
+      if (tool) named.push({ written: name, tool: this.#asPluginsLeaveIt(tool) });
     }
     const unknown = this.#unknownTools(script, source, caller, usable, new Set(named.map((n) => n.written)));
-    const key = `${catalog.version}\0${this.#policyKey(policy)}\0${named.map((n) => n.written).sort().join('\0')}`;
+    const key = `${catalog.version}\0${this.#deps.pluginGeneration?.() ?? 0}\0${this.#policyKey(policy)}\0${named.map((n) => n.written).sort().join('\0')}`;
     let declarations = this.#declarations.get(key);
     if (declarations === undefined) {
       const text = toolDeclarations(named);
@@ -116,6 +123,13 @@ export class Preflight {
       this.#declarations.set(key, declarations);
     }
     return { unknown, declarations, verdicts: {} };
+  }
+
+  /** A tool as the script sees it through the plugins around it: what they may change is untyped. */
+  #asPluginsLeaveIt(tool: ToolDefinition): ToolDefinition {
+    const phases = this.#deps.pluginPhases?.(tool.name);
+    if (!phases || (!phases.request && !phases.response)) return tool;
+    return { ...tool, ...(phases.request ? { inputSchema: {} } : {}), ...(phases.response ? { outputSchema: undefined } : {}) };
   }
 
   /** Literal names in `callTool('…')` the caller has no tool for, each with the names it may have meant. */

@@ -180,7 +180,17 @@ export class PluginRunner implements ToolCallHooks {
   reconfigure(config: PluginsConfig): void {
     this.#config = { ...config, poolSize: this.#config.poolSize, heapMb: this.#config.heapMb };
     this.#chains.clear();
+    this.generation++;
     this.start();
+  }
+
+  /** Bumped by every reconfigure: caches of what depends on the chains (the type check's declarations) key on it. */
+  generation = 0;
+
+  /** Which phases of a tool's calls plugins may change (the type check leaves those untyped). */
+  phasesOf(tool: string): { request: boolean; response: boolean } {
+    const chain = this.#chain(tool);
+    return { request: chain.request.length > 0, response: chain.response.length > 0 };
   }
 
   /** For the pool gauge: threads, those not running a plugin, and plugin calls waiting for one. */
@@ -209,7 +219,7 @@ function checkAnswer(raw: unknown, phase: Phase): PluginAnswer | string {
   if (phase === 'request' && 'result' in answer) return 'a result in the request phase (only args may change there)';
   if (answer.error !== undefined) {
     const e = answer.error as Record<string, unknown> | null;
-    if (e === null || typeof e !== 'object' || typeof e.code !== 'string' || typeof e.message !== 'string' || !/^[A-Z][A-Z0-9_]{0,63}$/.test(e.code)) return 'an error that is not { code: UPPER_CASE, message: string }';
+    if (e === null || typeof e !== 'object' || typeof e.code !== 'string' || typeof e.message !== 'string' || !/^[\w.:-]{1,64}$/.test(e.code)) return 'an error that is not { code: string (letters, digits, _ . : -, up to 64), message: string }';
   }
   return answer as PluginAnswer;
 }

@@ -76,6 +76,22 @@ describe('plugins that fail', () => {
     }
   }, 30_000);
 
+  test('a plugin that exhausts its heap fails only its own call: a call running beside it on the other thread is served', async () => {
+    const h = await startTestGateway({
+      plugins: { dir: DIR, poolSize: 2, heapMb: 32, sources: { test: { response: [{ name: 'heap-hog' }] }, users: { response: [{ name: 'wrap-result' }] } } },
+    });
+    try {
+      const [hog, beside] = await Promise.all([
+        h.run("try { await callTool('test:echo', {}); return 'no'; } catch (e) { return e.code; }", { timeoutMs: 10_000 }),
+        h.run("const all = []; for (let i = 0; i < 20; i++) all.push((await callTool('users:get', { id: 'u_0001' })).wrapped.id); return all.length;", { timeoutMs: 10_000 }),
+      ]);
+      expect(hog.result).toBe('PLUGIN_ERROR');
+      expect({ status: beside.status, result: beside.result }).toEqual({ status: 'ok', result: 20 });
+    } finally {
+      await h.close();
+    }
+  }, 30_000);
+
   test('continue: false ends the chain with what the plugin returned', async () => {
     const h = await startTestGateway({ plugins: { dir: DIR, sources: { test: { request: [{ name: 'stop-chain' }, { name: 'tag-args', options: { tag: 'never' } }] } } } });
     try {
