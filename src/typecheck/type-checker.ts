@@ -97,10 +97,17 @@ export class TypeChecker {
         for (const world of ['typed', 'untyped'] as const) await session.diagnose(world, language, 'export {};');
       }
     } catch (err) {
-      this.#session = undefined;
-      this.#unavailable = { until: Date.now() + RESTART_BACKOFF_MS, reason: `the type checker could not start: ${(err as Error)?.message ?? String(err)}` };
-      this.#options.log.error({ err }, 'the type checker could not start; scripts run unchecked until it does');
+      this.#couldNotStart(err);
     }
+  }
+
+  /** The compiler did not start: scripts run unchecked, and it is not tried again for RESTART_BACKOFF_MS. */
+  #couldNotStart(err: unknown): string {
+    this.#session = undefined;
+    const reason = `the type checker could not start: ${(err as Error)?.message ?? String(err)}`;
+    this.#unavailable = { until: Date.now() + RESTART_BACKOFF_MS, reason };
+    this.#options.log.error({ err }, 'the type checker could not start; scripts run unchecked until it does');
+    return reason;
   }
 
   async check(input: CheckInput): Promise<TypecheckOutcome> {
@@ -130,11 +137,7 @@ export class TypeChecker {
       session = await (this.#session ??= NativeSession.start());
       this.#unavailable = undefined;
     } catch (err) {
-      this.#session = undefined;
-      const reason = `the type checker could not start: ${(err as Error)?.message ?? String(err)}`;
-      this.#unavailable = { until: Date.now() + RESTART_BACKOFF_MS, reason };
-      this.#options.log.error({ err }, 'the type checker could not start; scripts run unchecked until it does');
-      return { checked: false, reason };
+      return { checked: false, reason: this.#couldNotStart(err) };
     }
     let timer: NodeJS.Timeout | undefined;
     const overran = new Promise<'overran'>((resolve) => (timer = setTimeout(() => resolve('overran'), Math.max(0, deadline - performance.now()))));
