@@ -115,6 +115,14 @@ function expectOutcome(env: ExecutionEnvelope, expectation: Expectation): void {
 /** Warnings other than the type check's: what an attack makes a tool call do is found there too, and is not the subject here. */
 const runWarnings = (env: ExecutionEnvelope): string[] => env.warnings.filter((w) => !w.startsWith('type check'));
 
+/** Microtask-only loops: whether the deadline or the heap limit stops them first depends on the machine's speed. */
+const deadlineOrHeap = (): Expectation =>
+  check('stopped by the deadline or the heap limit, whichever comes first', (env) => {
+    expect([{ status: 'timeout', code: 'TIMEOUT' }, { status: 'limit_exceeded', code: 'LIMIT_EXCEEDED', limit: 'workerHeapMb' }]).toContainEqual(
+      env.status === 'timeout' ? { status: env.status, code: env.error?.code } : { status: env.status, code: env.error?.code, limit: env.error?.limit },
+    );
+  });
+
 let gw: TestGateway;
 /** Same service with the loop budget lifted, so CPU and memory attacks reach the deadline or the heap limit. */
 let cpu: TestGateway;
@@ -414,13 +422,10 @@ const cpuRows: Row[] = [
   [
     'a promise chain that never ends',
     'const f = () => Promise.resolve().then(f);\nf();\nawait new Promise(() => {});',
-    check('stopped by the deadline or the heap limit, whichever comes first', (env) => {
-      expect([{ status: 'timeout', code: 'TIMEOUT' }, { status: 'limit_exceeded', code: 'LIMIT_EXCEEDED', limit: 'workerHeapMb' }]).toContainEqual(
-        env.status === 'timeout' ? { status: env.status, code: env.error?.code } : { status: env.status, code: env.error?.code, limit: env.error?.limit },
-      );
-    }),
+    deadlineOrHeap(),
   ],
-  ['for await over an infinite async generator', 'async function* g() { for (;;) yield 1; }\nlet n = 0;\nfor await (const v of g()) n += v;\nreturn n;', timeout()],
+  // Each turn leaves promises behind faster than a busy machine collects them: the heap may go first.
+  ['for await over an infinite async generator', 'async function* g() { for (;;) yield 1; }\nlet n = 0;\nfor await (const v of g()) n += v;\nreturn n;', deadlineOrHeap()],
   ['try/catch swallowing the guard error in a loop', 'for (;;) { try { while (true) {} } catch (e) { /* swallowed */ } }', timeout()],
   ['a finally block that loops', 'try { while (true) {} } finally { for (;;) {} }', timeout()],
   ['a getter that loops when the result is serialised', 'return { get x() { while (true) {} } };', timeout()],
