@@ -320,11 +320,10 @@ export class ExecutorPool {
             }, deadlineAt - Date.now() + graceMs)
           : undefined;
         watchdog?.unref();
-        const onAbort = () => ex.cancel(id, 'cancelled');
-        const unsubscribe = request.cancel?.onCancel(onAbort);
+        let unsubscribe: (() => void) | undefined;
         let outcome: RunOutcome;
         try {
-          outcome = await ex.run({
+          const running = ex.run({
             id,
             code: request.code,
             ...(request.library && request.library.length > 0 ? { library: request.library } : {}),
@@ -335,6 +334,10 @@ export class ExecutorPool {
             seed: state.log.seed,
             ...(attempt > 1 && state.log.clock ? { replayClock: state.log.clock } : {}),
           });
+          // Listened to once the executor holds the run: a run cancelled while it waited for an executor is
+          // cancelled there at once, instead of the cancel finding no run and being lost.
+          unsubscribe = request.cancel?.onCancel(() => ex.cancel(id, 'cancelled'));
+          outcome = await running;
         } finally {
           clearTimeout(watchdog);
           unsubscribe?.();
