@@ -29,12 +29,12 @@ const looksLikeJwt = (token: string) => /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-
  * to loopback.
  */
 export class Authenticator {
-  readonly #keys: { digest: Buffer; tenant: string }[];
+  readonly #keys: { digest: Buffer; tenant: string; scopes: readonly string[] }[];
   readonly #jwt: LoadedConfig['auth']['jwt'];
   #verifier: Promise<JwtVerifier> | undefined;
 
   constructor(auth: LoadedConfig['auth']) {
-    this.#keys = auth.apiKeys.map((k) => ({ digest: Buffer.from(k.sha256 ?? '', 'hex'), tenant: k.tenant }));
+    this.#keys = auth.apiKeys.map((k) => ({ digest: Buffer.from(k.sha256 ?? '', 'hex'), tenant: k.tenant, scopes: Object.freeze([...(k.scopes ?? [])]) }));
     this.#jwt = auth.jwt;
   }
 
@@ -52,18 +52,18 @@ export class Authenticator {
     const presented = headers.apiKey ?? bearer;
     if (!presented) throw new GatewayError('UNAUTHORIZED', 'missing credentials: send X-API-Key or Authorization: Bearer');
     if (headers.apiKey === undefined && this.jwtEnabled && looksLikeJwt(presented)) return (await this.#jwtVerifier())(presented);
-    const tenant = this.#tenantForKey(presented);
-    if (tenant === undefined) throw new GatewayError('UNAUTHORIZED', 'unknown API key');
-    return { tenantId: tenant, scopes: [], via: 'apiKey' };
+    const stored = this.#keyFor(presented);
+    if (stored === undefined) throw new GatewayError('UNAUTHORIZED', 'unknown API key');
+    return { tenantId: stored.tenant, scopes: stored.scopes, via: 'apiKey' };
   }
 
-  #tenantForKey(key: string): string | undefined {
+  #keyFor(key: string): { tenant: string; scopes: readonly string[] } | undefined {
     const digest = createHash('sha256').update(key).digest();
-    let tenant: string | undefined;
+    let found: { tenant: string; scopes: readonly string[] } | undefined;
     for (const stored of this.#keys) {
-      if (stored.digest.length === digest.length && timingSafeEqual(stored.digest, digest)) tenant ??= stored.tenant;
+      if (stored.digest.length === digest.length && timingSafeEqual(stored.digest, digest)) found ??= stored;
     }
-    return tenant;
+    return found;
   }
 
   /** jose is ESM-only: loaded on the first token, so deployments without JWT never load it. */

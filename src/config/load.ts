@@ -103,6 +103,6 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);
   const config = parsed.data;
   // Plain keys are hashed here and dropped: only digests live in memory, logs and dumps.
-  const apiKeys = config.auth.apiKeys.map(({ key, sha256, tenant }) => ({ sha256: sha256 ?? createHash('sha256').update(key ?? '').digest('hex'), tenant }));
+  const apiKeys = config.auth.apiKeys.map(({ key, sha256, tenant, scopes }) => ({ sha256: sha256 ?? createHash('sha256').update(key ?? '').digest('hex'), tenant, ...(scopes ? { scopes } : {}) }));
   return deepFreeze({ ...config, auth: { ...config.auth, apiKeys }, effectiveLimits: resolveLimits(config.preset, config.limits) });
 }

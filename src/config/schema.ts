@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PRESET_NAMES } from './presets';
 import { OAuth2Auth, OpenApiAuth, TenantId } from './source-auth-schema';
 import { Plugins } from './plugins-schema';
+import { Approvals, TenantApprovals } from './approvals-schema';
 import { int } from './int';
 
 /** Every option has a default; `.strict()` everywhere so a typo fails at boot with its path. */
@@ -298,6 +299,8 @@ const ApiKey = z
     /** The key itself; hashed at load and never kept. At least 16 characters. */
     key: z.string().min(16, 'an API key must be at least 16 characters').optional(),
     tenant: TenantId,
+    /** Scopes callers with this key hold (e.g. the one approvals.approverScope names). */
+    scopes: z.array(z.string().min(1)).optional(),
   })
   .strict()
   .refine((k) => (k.sha256 === undefined) !== (k.key === undefined), { message: 'give either key or sha256' });
@@ -337,6 +340,8 @@ const Tenant = z
     rateLimit: z.object({ points: int(1), durationSeconds: int(1) }).strict().optional(),
     /** Executions running at once for this tenant; over it, 429. */
     maxConcurrentExecutions: int(1).optional(),
+    /** Adds to the server's approvals policy for this tenant (never loosens it). */
+    approvals: TenantApprovals.optional(),
   })
   .strict();
 
@@ -409,6 +414,7 @@ export const ConfigSchema = z
     playground: Playground.prefault({}),
     auth: Auth.prefault({}),
     plugins: Plugins.prefault({}),
+    approvals: Approvals.prefault({}),
     /** Per-tenant settings by tenant id; a tenant not listed gets the server's settings. */
     tenants: z.record(TenantId, Tenant).default({}),
     log: Log.prefault({}),

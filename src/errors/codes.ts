@@ -14,7 +14,9 @@ export type ExecutionStatus =
   | 'runtime_error'
   | 'tool_error'
   | 'timeout'
-  | 'limit_exceeded';
+  | 'limit_exceeded'
+  /** Paused at a tool call that waits for a person: the execution became a job (not an error code's status). */
+  | 'input_required';
 
 export interface ErrorSpec {
   readonly status: ExecutionStatus;
@@ -77,6 +79,15 @@ export const ERROR_CODES = Object.freeze({
   // Operator plugins around tool calls (plugins.sources).
   PLUGIN_ERROR: spec('tool_error', 200, "An operator plugin around this tool failed (the message names it); retrying will not help unless the operator fixes or disables it."),
   PLUGIN_TIMEOUT: spec('tool_error', 200, 'An operator plugin around this tool did not answer in time; retry later, or call the tool with less work.', true),
+
+  // Approvals (approvals.*): calls that wait for a person.
+  TOOL_BLOCKED: spec('tool_error', 200, "The operator's approval policy blocks this tool for this tenant; do the work without it, or ask the operator."),
+  APPROVAL_DENIED: spec('tool_error', 200, 'A person denied this call (the message gives their reason); catch ToolError with this code and do without it, or ask again with other arguments.'),
+  APPROVAL_EXPIRED: spec('tool_error', 200, 'Nobody decided on this call within approvals.ttlSeconds; catch ToolError with this code, or run the script again when someone can approve it.'),
+  APPROVAL_REQUIRED: spec('tool_error', 200, 'This tool needs a person to approve each call, and this execution could not wait for one (the message says why); run a smaller script that calls it.'),
+  APPROVAL_NOT_FOUND: spec('runtime_error', 404, 'Use the approvalId of the pending approval that GET /v1/jobs/:id shows.'),
+  APPROVAL_DECIDED: spec('runtime_error', 409, 'This approval was already decided or has expired; read the job to see its outcome.'),
+  NOT_APPROVER: spec('runtime_error', 403, 'Deciding approvals needs the approvals.approverScope scope; use an approver key or token of this tenant.'),
 
   // A source's credentials for its upstream (OAuth 2.0 tokens, per-tenant secrets).
   UPSTREAM_CREDENTIAL_MISSING: spec('tool_error', 200, 'The gateway has no credential for this source (or for this tenant of it); retrying will not help, ask the operator to configure one.'),

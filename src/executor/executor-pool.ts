@@ -2,13 +2,15 @@ import { GatewayError } from '../errors';
 import type { Logger } from '../log';
 import { ExecutorProcess, type PoolStats } from './executor-process';
 import { ToolChannelServer, type ChannelReply } from './tool-channel';
-import { MAX_PROGRESS_MESSAGE, NO_DEADLINE, PROGRESS_TOOL, type ExecutorInit, type RunOutcome, type SandboxLimits, type SandboxOutcome, type ToolReply } from './protocol';
+import { MAX_PROGRESS_MESSAGE, NO_DEADLINE, PROGRESS_TOOL, type ExecutorInit, type RunOutcome, type SandboxOutcome, type ToolReply } from './protocol';
 import { Quarantine } from './quarantine';
 import { failed, serialiseReply } from './replies';
 import { ReplayLog } from './replay-log';
 import { RunScope } from './run-scope';
+import { PAUSE_RUN, type RunRequest, type RunResult, type ToolCallHandler } from './run-request';
 
 export { RunScope } from './run-scope';
+export { PAUSE_RUN, cancelHookOf, type CancelHook, type RunRequest, type RunResult, type ToolCallHandler } from './run-request';
 
 export interface ExecutorPoolOptions {
   processes: number;
@@ -24,60 +26,6 @@ export interface ExecutorPoolOptions {
   log: Logger;
 }
 
-/** Answers a tool call a running script made; the pool has already checked run identity and budget. */
-export type ToolCallHandler = (tool: string, args: unknown, scope: RunScope) => Promise<ToolReply>;
-
-export interface RunRequest {
-  code: string;
-  /** Standard-library globals to endow (the compiled script's `library`). */
-  library?: string[];
-  limits: SandboxLimits;
-  context: Record<string, unknown>;
-  timeoutMs: number;
-  /** The run's deadline as its caller computed it (one clock reading for the whole request); else now + timeoutMs. */
-  deadlineAt?: number;
-  onToolCall: ToolCallHandler;
-  /** The script's progress(fraction, message?) reports. */
-  onProgress?: (fraction: number, message?: string) => void;
-  /** Cancels the run (job cancellation, client gone). */
-  cancel?: CancelHook;
-  /** The compiled script's hash: a script that crashed its sandbox runs isolated for a while. */
-  scriptHash?: string;
-}
-
-/**
- * How a run learns it is cancelled. An AbortSignal per request costs the front ~12 µs and garbage
- * (measured: the REST path's AbortController was 15 % of its throughput), so a caller with a cheaper
- * source (an HTTP response's 'close') implements this directly; `cancelHookOf` adapts a signal.
- */
-export interface CancelHook {
-  readonly cancelled: boolean;
-  /** Calls `listener` once when cancelled; returns how to stop listening. */
-  onCancel(listener: () => void): () => void;
-}
-
-export function cancelHookOf(signal: AbortSignal): CancelHook {
-  return {
-    get cancelled() {
-      return signal.aborted;
-    },
-    onCancel(listener) {
-      if (signal.aborted) {
-        listener();
-        return () => undefined;
-      }
-      signal.addEventListener('abort', listener, { once: true });
-      return () => signal.removeEventListener('abort', listener);
-    },
-  };
-}
-
-export interface RunResult {
-  outcome: SandboxOutcome;
-  /** Above 1 when the run was lost with its thread or executor and resumed (see ReplayLog). */
-  attempts: number;
-}
-
 /** What every attempt of one run shares. */
 interface RunState {
   deadlineAt: number;
@@ -88,6 +36,10 @@ interface RunState {
   onProgress: ((fraction: number, message?: string) => void) | undefined;
   /** Lives across attempts: a tool still running when an attempt was lost is awaited by the next. */
   scope: RunScope | undefined;
+  /** The call the handler paused the run at; later calls of the stopped attempt are not made. */
+  paused: { callId: number; tool: string; args: unknown } | undefined;
+  /** Calls made and not yet answered: a paused run's log is kept once they are. */
+  unanswered: Set<Promise<void>>;
 }
 
 /** One attempt of a run, on one executor. */
@@ -252,6 +204,8 @@ export class ExecutorPool {
     }
     const { state } = run;
     const { log } = state;
+    // Calls a paused run's script went on to make: the run that resumes it makes them.
+    if (state.paused) return;
     if (clock !== undefined) log.noteClock(clock);
     if (log.isReplay(callId)) {
       const diverged = log.replay(callId, tool, args, send);
@@ -262,25 +216,34 @@ export class ExecutorPool {
       this.#stopDiverged(run, id, `call ${callId} arrived where call ${log.calls + 1} was due`);
       return;
     }
-    log.made(tool, args, chars);
     const reply = (r: ToolReply): void => {
       const line = serialiseReply(id, callId, tool, r, state.maxToolResultBytes);
       log.answered(callId, line);
       send(line);
     };
     if (Date.now() >= state.deadlineAt) {
+      log.made(tool, args, chars);
       reply({ ok: false, error: { code: 'TOOL_TIMEOUT', message: 'the execution deadline has passed' } });
       return;
     }
     // Counted here as well as in the sandbox: the front does not take the executor's word for it.
-    if (log.calls > state.maxToolCalls) {
+    if (log.calls >= state.maxToolCalls) {
+      log.made(tool, args, chars);
       reply({ ok: false, error: { code: 'LIMIT_EXCEEDED', message: `limit toolCalls (${state.maxToolCalls}) exceeded` } });
       return;
     }
     const scope = (state.scope ??= new RunScope(state.deadlineAt));
-    state.onToolCall(tool, args, scope).then(reply, (err: unknown) =>
-      reply({ ok: false, error: { code: 'TOOL_ERROR', message: err instanceof Error ? err.message : String(err) } }),
-    );
+    const answer = state.onToolCall(tool, args, scope, callId);
+    if (answer === PAUSE_RUN) {
+      // Not made: the run stops here, and the run that resumes it makes this call once it may.
+      state.paused = { callId, tool, args };
+      run.executor.cancel(id, 'cancelled');
+      return;
+    }
+    log.made(tool, args, chars);
+    const settled = answer.then(reply, (err: unknown) => reply({ ok: false, error: { code: 'TOOL_ERROR', message: err instanceof Error ? err.message : String(err) } }));
+    state.unanswered.add(settled);
+    void settled.finally(() => state.unanswered.delete(settled));
   }
 
   #stopDiverged(run: ActiveRun, id: number, why: string): void {
@@ -296,12 +259,14 @@ export class ExecutorPool {
     const id = ++this.#seq;
     const state: RunState = {
       deadlineAt,
-      log: new ReplayLog(),
+      log: new ReplayLog(request.resume ? { snapshot: request.resume, runId: id } : undefined),
       maxToolCalls: request.limits.toolCalls,
       maxToolResultBytes: request.limits.toolResultBytes,
       onToolCall: request.onToolCall,
       onProgress: request.onProgress,
       scope: undefined,
+      paused: undefined,
+      unanswered: new Set(),
     };
     let isolate = this.#quarantine.holds(request.scriptHash);
     let lostWithExecutor = false;
@@ -332,7 +297,7 @@ export class ExecutorPool {
             deadlineAt,
             timeoutMs: request.timeoutMs,
             seed: state.log.seed,
-            ...(attempt > 1 && state.log.clock ? { replayClock: state.log.clock } : {}),
+            ...((attempt > 1 || request.resume) && state.log.clock ? { replayClock: state.log.clock } : {}),
           });
           // Listened to once the executor holds the run: a run cancelled while it waited for an executor is
           // cancelled there at once, instead of the cancel finding no run and being lost.
@@ -343,6 +308,7 @@ export class ExecutorPool {
           unsubscribe?.();
           this.#runs.delete(id);
         }
+        if (state.paused && request.cancel?.cancelled !== true) return await this.#pausedResult(state, attempt);
         if (run.diverged !== undefined && request.cancel?.cancelled !== true) {
           return { outcome: failed('EXECUTOR_RESTARTED', `the sandbox restarted while this script ran, and it could not be resumed: ${run.diverged}`), attempts: attempt };
         }
@@ -378,6 +344,17 @@ export class ExecutorPool {
     } finally {
       state.scope?.end();
     }
+  }
+
+  /** The result of a run stopped at a call that waits for a person, once the calls before it are answered. */
+  async #pausedResult(state: RunState, attempts: number): Promise<RunResult> {
+    while (state.unanswered.size > 0) await Promise.all(state.unanswered);
+    const paused = state.paused as NonNullable<RunState['paused']>;
+    const snapshot = state.log.snapshot();
+    if (!snapshot) {
+      return { outcome: failed('APPROVAL_REQUIRED', `${paused.tool} needs an approval, and this execution cannot wait for one: ${state.log.unresumable ?? 'a call it made has no reply'}`), attempts };
+    }
+    return { outcome: failed('APPROVAL_REQUIRED', `${paused.tool} waits for an approval`), attempts, paused: { ...paused, snapshot } };
   }
 
   #lostToOutcome(lost: Extract<RunOutcome, { lost: true }>, culprit: boolean, unresumable?: string): SandboxOutcome {

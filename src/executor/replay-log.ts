@@ -42,6 +42,19 @@ function nextSeed(): number {
   return (seeds[seedAt - 2]! >>> 11) * 2 ** 32 + seeds[seedAt - 1]!;
 }
 
+/**
+ * A run's log as plain JSON, to carry it past the run: a paused execution is resumed from it on any
+ * process, later. Replies are kept without the run id they were addressed to; a restored log readdresses
+ * them to the run that replays it.
+ */
+export interface ReplaySnapshot {
+  seed: number;
+  clock?: number[];
+  calls: { tool: string; args: unknown; reply: unknown }[];
+  /** Call numbers (from 1) in the order their replies arrived. */
+  arrivals: number[];
+}
+
 export class ReplayLog {
   /** The run's Math.random seed, the same for every attempt. */
   readonly seed: number;
@@ -58,8 +71,36 @@ export class ReplayLog {
   /** Calls made by earlier attempts (the current attempt's replay covers these). */
   #replayable = 0;
 
-  constructor() {
-    this.seed = nextSeed();
+  /** A new log, or one restored from a snapshot whose replies are readdressed to run `runId`. */
+  constructor(restored?: { snapshot: ReplaySnapshot; runId: number }) {
+    if (!restored) {
+      this.seed = nextSeed();
+      return;
+    }
+    const { snapshot, runId } = restored;
+    this.seed = snapshot.seed;
+    if (snapshot.clock) this.clock = [...snapshot.clock];
+    this.#calls = snapshot.calls.map((c, i) => ({ tool: c.tool, args: c.args, reply: JSON.stringify({ t: 'tool-result', id: runId, callId: i + 1, reply: c.reply }) }));
+    this.#arrivals = [...snapshot.arrivals];
+    this.#arrivals.forEach((callId, at) => {
+      const call = this.#calls?.[callId - 1];
+      if (call) call.arrival = at;
+    });
+    for (const call of this.#calls) this.#bytes += call.reply?.length ?? 0;
+  }
+
+  /**
+   * The log as JSON to resume from, once every call made has its reply; undefined when it cannot be
+   * resumed (too large, too many clock reads, or a call still unanswered).
+   */
+  snapshot(): ReplaySnapshot | undefined {
+    if (this.#unresumable) return undefined;
+    const calls: ReplaySnapshot['calls'] = [];
+    for (const call of this.#calls ?? []) {
+      if (call.reply === undefined) return undefined;
+      calls.push({ tool: call.tool, args: call.args, reply: (JSON.parse(call.reply) as { reply: unknown }).reply });
+    }
+    return { seed: this.seed, ...(this.clock ? { clock: [...this.clock] } : {}), calls, arrivals: [...(this.#arrivals ?? [])] };
   }
 
   /** Why the run cannot be resumed, or undefined when it can. */

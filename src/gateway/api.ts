@@ -1,11 +1,12 @@
 import type { Caller, CredentialHeaders } from '../auth';
 import type { CancelHook } from '../executor';
 import type { ToolDefinition } from '../catalog';
-import type { JobView } from '../jobs';
+import { TERMINAL, type JobView } from '../jobs';
 import type { SearchResponse } from '../search';
 import type { ExecuteRequest, Gateway } from './gateway';
 import type { DescribeResponse, ExecutionEnvelope, InvokeResponse } from './response-schemas';
-import { jobSubmission, rejectJobFields, type DescribeBodyValue, type ExecuteBodyValue, type InvokeBodyValue, type SearchBodyValue } from './request-schemas';
+import { jobSubmission, rejectJobFields, type DecideApprovalBodyValue, type DescribeBodyValue, type ExecuteBodyValue, type InvokeBodyValue, type SearchBodyValue } from './request-schemas';
+import { GatewayError } from '../errors';
 
 /**
  * What the transports (REST, MCP over HTTP and stdio) are given instead of the Gateway: the requests they
@@ -143,16 +144,35 @@ export class GatewayApi {
   }
 
   job(caller: Caller, jobId: string): Promise<JobView | undefined> {
-    return this.#g.jobs.get(caller.tenantId, jobId);
+    return this.#withApprovals(this.#g.jobs.get(caller.tenantId, jobId));
   }
 
-  /** Waits up to `waitMs` (capped at jobs.maxWaitMs) for the job to end. */
+  /** Waits up to `waitMs` (capped at jobs.maxWaitMs) for the job to end or to wait for a person. */
   waitJob(caller: Caller, jobId: string, waitMs: number): Promise<JobView | undefined> {
-    return this.#g.jobs.wait(caller.tenantId, jobId, Math.min(waitMs, this.settings.jobMaxWaitMs));
+    return this.#withApprovals(this.#g.jobs.wait(caller.tenantId, jobId, Math.min(waitMs, this.settings.jobMaxWaitMs)));
   }
 
   cancelJob(caller: Caller, jobId: string): Promise<JobView | undefined> {
-    return this.#g.jobs.cancel(caller.tenantId, jobId);
+    return this.#withApprovals(this.#g.jobs.cancel(caller.tenantId, jobId));
+  }
+
+  async #withApprovals(reading: Promise<JobView | undefined>): Promise<JobView | undefined> {
+    const view = await reading;
+    return view && this.#g.approvals.withApprovals(view);
+  }
+
+  /**
+   * A person's decision on the call a job waits on; the job resumes on whichever runner takes it. Needs
+   * the same tenant, and the approvals.approverScope scope when one is set.
+   */
+  async decideApproval(caller: Caller, jobId: string, approvalId: string, body: DecideApprovalBodyValue): Promise<JobView> {
+    const job = await this.#g.jobs.get(caller.tenantId, jobId);
+    if (!job) throw new GatewayError('JOB_NOT_FOUND', `no job '${jobId}'`);
+    if (TERMINAL.has(job.state)) throw new GatewayError('APPROVAL_DECIDED', `job ${jobId} has ended (${job.state}); its approvals can no longer be decided`, { state: job.state });
+    await this.#g.approvals.decide(caller, jobId, approvalId, body.decision, body.reason, this.#g.config.approvals.approverScope);
+    const view = await this.job(caller, jobId);
+    if (!view) throw new GatewayError('JOB_NOT_FOUND', `no job '${jobId}'`);
+    return view;
   }
 
   // Raw tools, for MCP's opt-in listing.

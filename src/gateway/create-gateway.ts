@@ -16,6 +16,8 @@ import { Preflight } from './preflight';
 import { TypeChecker } from '../typecheck';
 import { PluginRunner } from '../plugins';
 import { Observer } from './observe';
+import { ApprovalFlow } from './approval-flow';
+import { MemoryApprovalStore, RedisApprovalStore } from '../approvals';
 
 /**
  * The composition root: builds every subsystem from the configuration and wires them together, in one
@@ -82,11 +84,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   // that brings a chain hooks it in then).
   plugins = new PluginRunner(config.plugins, metrics, log);
   if (PluginRunner.configured(config.plugins)) catalog.useHooks(plugins);
+  // A paused execution is kept while its approval may be decided, then as long as a finished job is.
+  const keepMs = (config.approvals.ttlSeconds + config.jobs.retentionSeconds) * 1000;
+  const approvalStore = redis ? new RedisApprovalStore(redis, config.redis.keyPrefix, keepMs) : new MemoryApprovalStore(keepMs);
   return new Gateway({
     config,
     log,
     catalog,
     plugins,
+    approvals: new ApprovalFlow({ config, catalog, jobs, store: approvalStore, metrics, log }),
     compiler,
     gate: new GatePool(compiler),
     preflight,

@@ -24,6 +24,12 @@ export function envelopeFromOutcome(outcome: SandboxOutcome, executionId: string
   return { status: err.status, error: toPublicError(err), logs: outcome.logs, warnings: allWarnings, stats, executionId };
 }
 
+/** An execution that paused at a call waiting for a person: it became job `jobId`, and this is its call. */
+export function envelopeFromPause(outcome: SandboxOutcome, answer: { jobId: string; approval: ExecutionEnvelope['approval'] }, executionId: string, durationMs: number, warnings: string[]): ExecutionEnvelope {
+  const stats = { durationMs: round(durationMs), toolCalls: outcome.stats.toolCalls, iterations: outcome.stats.iterations };
+  return { status: 'input_required', jobId: answer.jobId, ...(answer.approval ? { approval: answer.approval } : {}), logs: outcome.logs, warnings: warnings.length ? [...warnings, ...outcome.warnings] : outcome.warnings, stats, executionId };
+}
+
 /** Results at least this long are spliced into the REST answer as the sandbox wrote them. */
 export const SPLICED_RESULT_CHARS = 1024;
 

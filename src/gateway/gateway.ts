@@ -7,18 +7,19 @@ import type { Discovery } from './discovery';
 import type { JobQueue } from '../jobs';
 import type { Observer, ExecutionRef } from './observe';
 import { executeRequestOf } from './api';
-import type { ExecuteRequest, InvokeRequest } from './execute-request';
+import { submissionOf, type ExecuteRequest, type InvokeRequest } from './execute-request';
 import { abortRace, executionContext, inScript, registerLocalSources, riskOf, runShutdownSteps, startWithinBudget, unloadedSource } from './gateway-support';
 import { ToolTrace } from './tool-trace';
 import type { GatePool } from './gate-pool';
 import { SpecSource, Upstream, type AccessControl, type Catalog, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
 import { capRequestLimits, type LoadedConfig, type RiskPresetName } from '../config';
 import { GatewayError, toPublicError } from '../errors';
-import { SANDBOX_LIMIT_KEYS, cancelHookOf, type ExecutorPool, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
+import { PAUSE_RUN, SANDBOX_LIMIT_KEYS, cancelHookOf, type ExecutorPool, type RunScope, type SandboxLimits, type ToolReply } from '../executor';
 import { type CompiledScript, describeRisk, metaToolNamed, type RiskAssessment, type ScriptCompiler } from '../gate';
 import type { Logger } from '../log';
 import type { GatewayMetrics } from '../metrics';
-import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromTypeErrors, envelopeFromViolations } from './envelope';
+import { envelopeBlocked, envelopeFromError, envelopeFromOutcome, envelopeFromPause, envelopeFromTypeErrors, envelopeFromViolations } from './envelope';
+import type { ApprovalFlow } from './approval-flow';
 import { findingsOf, preflightWarnings, refuses, type Preflight } from './preflight';
 import { PluginRunner } from '../plugins';
 import type { ExecutionEnvelope, InvokeResponse } from './response-schemas';
@@ -36,6 +37,8 @@ export interface GatewayParts {
   preflight: Preflight;
   /** Operator plugins around tool calls (hooked into the catalog when a chain is configured). */
   plugins: PluginRunner;
+  /** Tool calls that wait for a person (approvals.*). */
+  approvals: ApprovalFlow;
   access: AccessControl;
   metrics: GatewayMetrics;
   observe: Observer;
@@ -81,6 +84,7 @@ export class Gateway {
   readonly #preflight: Preflight;
   readonly #plugins: PluginRunner;
   #pluginsHooked: boolean;
+  readonly approvals: ApprovalFlow;
   readonly pool: ExecutorPool;
   readonly config: LoadedConfig;
   readonly metrics: GatewayMetrics;
@@ -110,6 +114,7 @@ export class Gateway {
     this.#preflight = parts.preflight;
     this.#plugins = parts.plugins;
     this.#pluginsHooked = PluginRunner.configured(parts.config.plugins);
+    this.approvals = parts.approvals;
     this.access = parts.access;
     this.metrics = parts.metrics;
     this.#observe = parts.observe;
@@ -147,10 +152,11 @@ export class Gateway {
     this.#plugins.start();
     await Promise.all([this.loadSources(), this.pool.start().then(() => this.pool.waitReady(readyTimeoutMs)), this.#preflight.start()]);
     if (this.config.jobs.consume) {
-      this.jobs.consume(
-        (job, signal, progress) => this.execute(executeRequestOf(job, { caller: job.caller, signal }, { longRunning: true, onProgress: progress })),
-        this.config.jobs.concurrency,
-      );
+      this.jobs.consume(async (job, signal, progress, jobId) => {
+        const envelope = await this.execute(executeRequestOf(job, { caller: job.caller, signal }, { longRunning: true, onProgress: progress, jobId }));
+        // A script that paused leaves its runner: the job waits for the decision without holding a slot.
+        return envelope.status === 'input_required' && envelope.approval ? this.approvals.park({ jobId, approval: envelope.approval }) : envelope;
+      }, this.config.jobs.concurrency);
     }
   }
 
@@ -206,6 +212,8 @@ export class Gateway {
     try {
       // Held until the end; expires by itself past the deadline plus the stop machinery's grace.
       release = await this.tenants.startExecution(caller.tenantId, limits.timeoutMs + this.config.executor.terminateGraceMs + this.config.executor.watchdogMs + 1_000);
+      // A job that paused for an approval resumes from where it stopped.
+      const resumed = request.jobId !== undefined ? await this.approvals.resumable(request.jobId, caller.tenantId) : undefined;
       const compiled = await this.#gate.compile(request.script, limits);
       this.metrics.gateCache.inc({ result: compiled.ok && compiled.script.cached ? 'hit' : 'miss' });
       ref.scriptHash = compiled.ok ? compiled.script.hash : compiled.hash;
@@ -224,7 +232,8 @@ export class Gateway {
       observe.stage('score', performance.now() - scoring);
       if (risk.verdict === 'block') return envelopeBlocked(risk, executionId, performance.now() - startedAt, warnings);
       if (risk.verdict === 'warn') warnings.push(describeRisk(risk));
-      const checking = this.#preflight.check(compiled.script, request.script, caller, tenant.policy, this.#preflight.levelFor(request.typecheck));
+      // A resumed script passed its checks before it paused; tools changed since must not strand it now.
+      const checking = this.#preflight.check(compiled.script, request.script, caller, tenant.policy, resumed ? 'off' : this.#preflight.levelFor(request.typecheck));
       const typed = checking instanceof Promise ? await checking : checking;
       observe.typecheck(typed);
       if (refuses(typed)) return envelopeFromTypeErrors(findingsOf(typed), executionId, performance.now() - startedAt, warnings);
@@ -238,8 +247,9 @@ export class Gateway {
       let toolCalls = 0;
       // "Did you mean" costs a catalog scan: a script that invents names gets it for its first few only.
       const suggestions = { left: SUGGESTED_UNKNOWN_TOOLS_PER_RUN };
+      const approvalGate = this.approvals.forRun(caller, resumed, (c) => this.access.decide(c, tenant.policy).codeCall);
       const dispatched = performance.now();
-      const { outcome } = await this.pool.run({
+      const { outcome, paused } = await this.pool.run({
         code: compiled.script.code,
         library: compiled.script.library,
         limits: sandboxLimits,
@@ -249,12 +259,20 @@ export class Gateway {
         scriptHash: compiled.script.hash,
         ...(request.cancel ? { cancel: request.cancel } : request.signal ? { cancel: cancelHookOf(request.signal) } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-        onToolCall: (tool, args, scope) => {
+        ...(resumed ? { resume: resumed.snapshot } : {}),
+        onToolCall: (tool, args, scope, callId) => {
+          const call = () => this.#toolCall(tool, args, scope, { caller, policy: tenant.policy, context, deadlineAt, ref, suggestions });
+          const gated = approvalGate?.(tool, args, callId, call);
+          if (gated === PAUSE_RUN) return gated;
           request.onToolCall?.(tool, ++toolCalls);
-          const reply = this.#toolCall(tool, args, scope, { caller, policy: tenant.policy, context, deadlineAt, ref, suggestions });
+          const reply = gated ?? call();
           return trace ? trace.track(tool, args, reply) : reply;
         },
       });
+      if (paused) {
+        const answer = await this.approvals.pause({ caller, jobId: request.jobId, script: request.script, scriptHash: compiled.script.hash, submission: submissionOf(request, caller), paused, previous: resumed });
+        return envelopeFromPause(outcome, answer, executionId, performance.now() - startedAt, warnings);
+      }
       const ranMs = outcome.stats.runMs;
       observe.stage('run', ranMs);
       observe.stage('queue_wait', Math.max(0, performance.now() - dispatched - ranMs));
@@ -381,6 +399,9 @@ export class Gateway {
         deadlineAt: Date.now() + timeoutMs,
       };
       label = this.#callable(request.name, allowed, caller);
+      const verdict = this.approvals.inert ? 'allow' : this.approvals.decisionFor(label, caller.tenantId);
+      if (verdict === 'block') throw new GatewayError('TOOL_BLOCKED', `${label} is blocked by the approval policy for this tenant`, { tool: label });
+      if (verdict === 'approve') return await this.#invokeOnApproval(label, request, caller);
       const result = await abortRace(this.catalog.call(label, request.input, ctx), abort.signal);
       this.#observe.toolCall({ tenantId: caller.tenantId }, label, undefined, performance.now() - started);
       return { status: 'ok', result };
@@ -395,6 +416,17 @@ export class Gateway {
       clearTimeout(timer);
       this.#leave();
     }
+  }
+
+  /**
+   * A direct call of a tool that needs approval becomes a job like a script's call: a one-call script that
+   * pauses at once, and makes the call when a person approves it.
+   */
+  async #invokeOnApproval(tool: string, request: InvokeRequest, caller: Caller): Promise<InvokeResponse> {
+    const script = `return await callTool(${JSON.stringify(tool)}, ${JSON.stringify(request.input ?? {})});`;
+    const envelope = await this.execute({ script, caller, typecheck: 'off', ...(request.context ? { context: request.context } : {}) });
+    if (envelope.status === 'input_required' && envelope.jobId !== undefined && envelope.approval) return { status: 'input_required', jobId: envelope.jobId, approval: envelope.approval };
+    return { status: 'tool_error', error: envelope.error ?? toPublicError(new GatewayError('INTERNAL', `${tool} needs approval and the call could not be kept for it`)) };
   }
 
   /** Applies a new plugins configuration (SIGHUP): a chain turned on, changed or off, without a restart. */

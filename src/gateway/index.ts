@@ -2,7 +2,7 @@ export { Gateway } from './gateway';
 export { createGateway } from './create-gateway';
 export type { GatewayOptions, ExecuteRequest, InvokeRequest } from './gateway';
 export type { DescribeFormat, ExecutionEnvelope, InvokeResponse, TraceEntry } from './response-schemas';
-export { ExecuteBody, InvokeBody, SearchBody, DescribeBody, GetJobBody, requestJsonSchema, IDEMPOTENCY_KEY } from './request-schemas';
+export { ExecuteBody, InvokeBody, SearchBody, DescribeBody, DecideApprovalBody, GetJobBody, requestJsonSchema, IDEMPOTENCY_KEY } from './request-schemas';
 export type { ExecuteBodyValue } from './request-schemas';
 export {
   DESCRIBE_FORMATS,

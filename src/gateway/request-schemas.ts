@@ -84,6 +84,15 @@ export const GetJobBody = z
   })
   .strict();
 
+/** A person's decision on a pending approval (POST /v1/jobs/{jobId}/approvals/{approvalId}). */
+export const DecideApprovalBody = z
+  .object({
+    decision: z.enum(['approve', 'deny']),
+    /** Shown to the script in a denial's message, and kept with the decision. */
+    reason: z.string().max(1_000).optional(),
+  })
+  .strict();
+
 export const InvokeBody = z
   .object({
     name: z.string().min(1, 'name must be a tool name such as users:list'),
@@ -132,5 +141,6 @@ export function requestJsonSchema(schema: ZodType, audience: 'document' | 'tool'
 }
 
 export type InvokeBodyValue = z.infer<typeof InvokeBody>;
+export type DecideApprovalBodyValue = z.infer<typeof DecideApprovalBody>;
 export type SearchBodyValue = z.infer<typeof SearchBody>;
 export type DescribeBodyValue = z.infer<typeof DescribeBody>;

@@ -13,7 +13,7 @@ import type { SearchResponse } from '../search';
  */
 
 const ERROR_CODE_NAMES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
-const EXECUTION_STATUSES = ['ok', 'syntax_error', 'illegal_access', 'blocked', 'type_error', 'runtime_error', 'tool_error', 'timeout', 'limit_exceeded'] as const satisfies readonly ExecutionStatus[];
+const EXECUTION_STATUSES = ['ok', 'syntax_error', 'illegal_access', 'blocked', 'type_error', 'runtime_error', 'tool_error', 'timeout', 'limit_exceeded', 'input_required'] as const satisfies readonly ExecutionStatus[];
 
 /** Open for the details a code carries (rule, snippet, violations, data, score, …): they vary by code. */
 export const PublicErrorSchema = z
@@ -42,6 +42,34 @@ const TraceEntrySchema = z.object({
   argumentsTruncated: z.literal(true).optional(),
 });
 
+const ApprovalDecisionSchema = z.object({
+  outcome: z.enum(['approved', 'denied', 'expired']),
+  at: z.string(),
+  by: z.object({ tenantId: z.string(), userId: z.string().optional() }).optional(),
+  reason: z.string().optional(),
+});
+
+/** The call a paused execution waits on, as the approver sees it: the tool, its arguments and the whole script. */
+export const PendingApprovalSchema = z.object({
+  approvalId: z.string(),
+  tool: z.string(),
+  args: z.unknown(),
+  script: z.string(),
+  scriptHash: z.string(),
+  requestedAt: z.string(),
+  expiresAt: z.string().describe('undecided by then, the script gets APPROVAL_EXPIRED'),
+});
+
+const ApprovalSchema = z.object({
+  approvalId: z.string(),
+  tool: z.string(),
+  args: z.unknown(),
+  callId: z.number().int().describe("the call's place among the script's tool calls, from 1"),
+  requestedAt: z.string(),
+  expiresAt: z.string(),
+  decision: ApprovalDecisionSchema.optional(),
+});
+
 export const ExecutionEnvelopeSchema = z.object({
   status: z.enum(EXECUTION_STATUSES),
   result: z.unknown().optional().describe("what the script returned (JSON), when status is 'ok'"),
@@ -52,6 +80,8 @@ export const ExecutionEnvelopeSchema = z.object({
   executionId: z.string(),
   risk: z.object({ score: z.number(), signals: z.array(RiskSignalSchema) }).optional().describe('present when the risk scorer found anything'),
   trace: z.array(TraceEntrySchema).optional().describe('the tool calls in start order, when the request asked for trace'),
+  jobId: z.string().optional().describe("with status input_required: the job the paused execution became; read it with GET /v1/jobs/{jobId}"),
+  approval: PendingApprovalSchema.optional().describe('with status input_required: the tool call waiting for a person to approve or deny it'),
 });
 
 /** What an execute with `async: true` answers at once. */
@@ -109,11 +139,12 @@ export const DescribeResponseSchema = z.object({
 export const InvokeResponseSchema = z.union([
   z.object({ status: z.literal('ok'), result: z.unknown().optional() }),
   z.object({ status: z.literal('tool_error'), error: PublicErrorSchema }),
+  z.object({ status: z.literal('input_required'), jobId: z.string(), approval: PendingApprovalSchema }).describe('the tool needs approval: the call became a job that runs it once approved'),
 ]);
 
 export const JobViewSchema = z.object({
   jobId: z.string(),
-  state: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
+  state: z.enum(['queued', 'running', 'input_required', 'completed', 'failed', 'cancelled']),
   createdAt: z.string(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
@@ -121,6 +152,8 @@ export const JobViewSchema = z.object({
   result: z.unknown().optional().describe('the execution envelope, when the job completed'),
   error: PublicErrorSchema.optional().describe('why the job failed or was cancelled'),
   restarts: z.number().int().optional().describe('times the job started again after its runner died'),
+  approval: PendingApprovalSchema.optional().describe('while input_required: the call waiting for a decision (POST /v1/jobs/{jobId}/approvals/{approvalId})'),
+  approvals: z.array(ApprovalSchema).optional().describe('every approval the job asked for, with its decision once made'),
 });
 
 /** A request-level failure: REST's error body, and the structured part of an MCP error result. */

@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GatewayError } from '../errors';
-import type { GatewayApi } from '../gateway';
+import { DecideApprovalBody, type GatewayApi } from '../gateway';
 import type { Logger } from '../log';
 import { McpFace, SERVER_INFO, mcpRouter } from '../mcp';
 import { openApiDocument } from './openapi';
@@ -9,7 +9,7 @@ import { playgroundRouter } from '../playground';
 import { ANONYMOUS, type Caller } from '../auth';
 import { createFrontDoor } from './front-door';
 import type { HostGuard } from './host-guard';
-import { admitRequest, authChallenge, hangUpHook, isJsonContentType, jsonRoutes, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
+import { admitRequest, authChallenge, hangUpHook, isJsonContentType, jsonRoutes, parseBody, requestIdFrom, sendFailure, sendJson, type JsonRoute } from './routes';
 
 export interface AppOptions {
   api: GatewayApi;
@@ -135,6 +135,16 @@ export function createApp(options: AppOptions, shared: SharedHandlers = { face: 
         const view = await api.waitJob(callerOf(res), req.params.id, waitMs);
         if (!view) throw new GatewayError('JOB_NOT_FOUND', `no job '${req.params.id}'`);
         res.json(view);
+      } catch (err) {
+        next(err);
+      }
+    });
+
+    app.post('/v1/jobs/:id/approvals/:approvalId', json, async (req, res, next) => {
+      try {
+        if (!isJsonContentType(req.get('content-type'))) throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', `expected Content-Type: application/json, got ${req.get('content-type') ?? 'none'}`);
+        const body = parseBody(DecideApprovalBody, req.body);
+        res.json(await api.decideApproval(callerOf(res), req.params.id, req.params.approvalId, body));
       } catch (err) {
         next(err);
       }

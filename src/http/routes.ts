@@ -165,7 +165,7 @@ export function sendJson(res: ServerResponse, reply: JsonReply): void {
   res.end(body);
 }
 
-function parseBody<T>(schema: ZodType<T>, body: unknown): T {
+export function parseBody<T>(schema: ZodType<T>, body: unknown): T {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new GatewayError('BAD_REQUEST', 'the request body must be a JSON object');
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new GatewayError('BAD_REQUEST', `invalid request: ${formatZodError(parsed.error)}`);
@@ -198,6 +198,8 @@ export function jsonRoutes(api: GatewayApi): Readonly<Record<string, JsonRoute>>
       // its script, as an MCP client's cancellation does.
       const answer = await api.execute(body, { caller: input.caller, requestId: input.requestId, cancel: input.cancel, ...(key !== undefined ? { idempotencyKey: key } : {}) });
       if ('queued' in answer) return queued(answer.queued);
+      // Paused for an approval: the execution became a job, which the client reads (or an approver decides) by id.
+      if (answer.envelope.status === 'input_required' && answer.envelope.jobId !== undefined) return { status: 202, headers: { Location: `/v1/jobs/${answer.envelope.jobId}` }, payload: answer.envelope };
       // An execution that could not start for capacity reasons is an HTTP-level condition, not an outcome.
       const code = answer.envelope.error?.code;
       if (code !== undefined && CAPACITY_CODES.has(code)) {
@@ -209,7 +211,10 @@ export function jsonRoutes(api: GatewayApi): Readonly<Record<string, JsonRoute>>
       const body = parseBody(ExecuteBody, input.body);
       return queued(await api.submitJob(body, input.caller, idempotencyKeyOf(input, body)));
     },
-    '/v1/invoke': async (input) => ok(await api.invoke(parseBody(InvokeBody, input.body), input)),
+    '/v1/invoke': async (input) => {
+      const answer = await api.invoke(parseBody(InvokeBody, input.body), input);
+      return answer.status === 'input_required' ? { status: 202, headers: { Location: `/v1/jobs/${answer.jobId}` }, payload: answer } : ok(answer);
+    },
     '/v1/search': async (input) => ok(await api.search(parseBody(SearchBody, input.body), input)),
     '/v1/describe': async (input) => ok(await api.describe(parseBody(DescribeBody, input.body), input)),
   });

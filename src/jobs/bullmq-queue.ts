@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Job, Queue, Worker } from 'bullmq';
+import { DelayedError, Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { GatewayError, toPublicError, type PublicError } from '../errors';
 import type { Logger } from '../log';
 import type { RetryPolicy } from '../config';
 import { JOB_LOCK_MS, JOB_LOCK_RENEW_MS, RunnerLiveness } from './runner-liveness';
 import { closeWorker } from './worker-close';
-import { TERMINAL, type JobQueue, type JobRunner, type JobSubmission, type JobView } from './types';
+import { ParkJob, SETTLED, TERMINAL, type JobQueue, type JobRunner, type JobSubmission, type JobView, type ParkedSubmission } from './types';
 
 export interface BullJobQueueOptions {
   url: string;
@@ -110,19 +110,33 @@ export class BullJobQueue implements JobQueue {
     }
   }
 
-  submit(job: JobSubmission): Promise<JobView> {
-    return this.#guard(() => this.#submit(job));
+  submit(job: JobSubmission, parked?: ParkedSubmission): Promise<JobView> {
+    return this.#guard(() => this.#submit(job, parked));
   }
 
-  async #submit(job: JobSubmission): Promise<JobView> {
+  async #submit(job: JobSubmission, parked: ParkedSubmission | undefined): Promise<JobView> {
     const tenantId = job.caller.tenantId;
     // An idempotent submission gets a deterministic id: BullMQ keeps the first job under it.
-    const jobId = job.idempotencyKey !== undefined ? `job_${createHash('sha256').update(`${tenantId}\0${job.idempotencyKey}`).digest('hex').slice(0, 32)}` : `job_${randomUUID()}`;
+    const jobId = parked?.jobId ?? (job.idempotencyKey !== undefined ? `job_${createHash('sha256').update(`${tenantId}\0${job.idempotencyKey}`).digest('hex').slice(0, 32)}` : `job_${randomUUID()}`);
     const existing = await this.#get(tenantId, jobId);
     if (existing) return existing;
     const data: JobSubmission = { ...job, retry: job.retry ?? this.#options.retry };
-    const created = await this.#queue.add('execute', data, { jobId, attempts: 1, removeOnComplete: false, removeOnFail: false });
-    return { jobId: created.id ?? jobId, state: 'queued', createdAt: new Date(created.timestamp).toISOString() };
+    // A parked job is a delayed one: it runs when resumed (promoted) or when its approval's time is up.
+    const delay = parked ? Math.max(1, parked.until - Date.now()) : undefined;
+    const created = await this.#queue.add('execute', data, { jobId, attempts: 1, removeOnComplete: false, removeOnFail: false, ...(delay !== undefined ? { delay } : {}) });
+    return { jobId: created.id ?? jobId, state: parked ? 'input_required' : 'queued', createdAt: new Date(created.timestamp).toISOString() };
+  }
+
+  resume(jobId: string): Promise<boolean> {
+    return this.#guard(async () => {
+      const job = await Job.fromId(this.#queue, jobId);
+      if (!job || !(await job.isDelayed())) return false;
+      // Promoting a job that another pod promoted a moment ago fails: either way it runs once.
+      return job.promote().then(
+        () => true,
+        () => false,
+      );
+    });
   }
 
   get(tenantId: string, jobId: string): Promise<JobView | undefined> {
@@ -150,6 +164,7 @@ export class BullJobQueue implements JobQueue {
     const progress = job.progress as { fraction?: unknown; message?: unknown } | number;
     if (typeof progress === 'object' && typeof progress.fraction === 'number') view.progress = { fraction: progress.fraction, ...(typeof progress.message === 'string' ? { message: progress.message } : {}) };
     if (state === 'active') view.state = 'running';
+    else if (state === 'delayed' && !(await this.#connection.exists(this.#cancelKey(view.jobId)))) view.state = 'input_required';
     else if (state === 'completed') {
       view.state = job.returnvalue?.cancelled ? 'cancelled' : 'completed';
       if (job.returnvalue?.envelope !== undefined) view.result = job.returnvalue.envelope;
@@ -210,7 +225,7 @@ export class BullJobQueue implements JobQueue {
       try {
         if (ended) await Promise.race([this.#subscribed, ended.promise]);
         const view = await this.get(tenantId, jobId);
-        if (!view || TERMINAL.has(view.state) || Date.now() >= until) return view;
+        if (!view || SETTLED.has(view.state) || Date.now() >= until) return view;
         await ended?.promise;
       } finally {
         ended?.dispose();
@@ -228,14 +243,17 @@ export class BullJobQueue implements JobQueue {
     await this.#connection.set(this.#cancelKey(jobId), '1', 'PX', this.#options.retentionMs);
     await this.#connection.publish(this.#cancelChannel, jobId);
     // A waiting job reads as cancelled from now on: wake its long-polls.
-    if (view.state === 'queued') await this.#connection.publish(this.#doneChannel, jobId);
+    if (view.state === 'queued' || view.state === 'input_required') await this.#connection.publish(this.#doneChannel, jobId);
+    // A parked job is run now, so that its runner records it as cancelled and lets its slot go.
+    if (view.state === 'input_required') await Job.fromId(this.#queue, jobId).then((job) => job?.promote()).catch(() => undefined);
     return this.#get(tenantId, jobId);
   }
 
   counts(): Promise<{ queued: number; running: number }> {
     return this.#guard(async () => {
-      const c = await this.#queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
-      return { queued: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0), running: c.active ?? 0 };
+      // Delayed jobs are parked ones, waiting for a person: not work runners could scale for.
+      const c = await this.#queue.getJobCounts('waiting', 'prioritized', 'active');
+      return { queued: (c.waiting ?? 0) + (c.prioritized ?? 0), running: c.active ?? 0 };
     });
   }
 
@@ -250,7 +268,7 @@ export class BullJobQueue implements JobQueue {
     this.#subscriber.on('message', (_channel: string, jobId: string) => this.#active.get(jobId)?.abort());
     const worker = new Worker<JobSubmission, JobOutcome>(
       'executions',
-      async (job) => {
+      async (job, token) => {
         const jobId = job.id ?? '';
         if (await runnerConnection.exists(this.#cancelKey(jobId))) return { cancelled: true };
         // A job back from a dead runner: BullMQ requeues it (maxStalledCount allows the 'onCrash' restarts);
@@ -261,9 +279,18 @@ export class BullJobQueue implements JobQueue {
         // Not awaited: while Redis is away the job runs on, and the record lands when it is back.
         void this.#liveness?.own(jobId).catch(() => undefined);
         try {
-          const envelope = await runner(job.data, abort.signal, (fraction, message) => {
-            void job.updateProgress({ fraction, ...(message !== undefined ? { message } : {}) }).catch(() => undefined);
-          });
+          const envelope = await runner(
+            job.data,
+            abort.signal,
+            (fraction, message) => {
+              void job.updateProgress({ fraction, ...(message !== undefined ? { message } : {}) }).catch(() => undefined);
+            },
+            jobId,
+          );
+          if (envelope instanceof ParkJob) {
+            if (!abort.signal.aborted) await this.#park(job, envelope, token);
+            return { cancelled: true };
+          }
           return { envelope, cancelled: abort.signal.aborted };
         } finally {
           this.#active.delete(jobId);
@@ -304,6 +331,18 @@ export class BullJobQueue implements JobQueue {
     this.#worker.on('completed', announce);
     this.#worker.on('failed', announce);
     worker.run().catch((err: unknown) => this.#options.log.warn({ err }, 'job runner stopped'));
+  }
+
+  /**
+   * Leaves the job delayed until its approval's time is up, and tells BullMQ (DelayedError) that the job
+   * did not end. A decision made while the job was being parked found it still active and could not
+   * resume it: asked here, after the move, so one of the two always does.
+   */
+  async #park(job: Job<JobSubmission, JobOutcome>, park: ParkJob, token: string | undefined): Promise<never> {
+    await job.moveToDelayed(Math.max(Date.now() + 1, park.until), token);
+    if (job.id) void this.#runnerConnection?.publish(this.#doneChannel, job.id).catch(() => undefined);
+    if (!(await park.stillWaiting().catch(() => true))) await job.promote().catch(() => undefined);
+    throw new DelayedError();
   }
 
   /** Takes no new job, lets running ones finish, then lets go of Redis (whether or not it answers). */

@@ -1,4 +1,4 @@
 export { MemoryJobQueue } from './memory-queue';
 export { BullJobQueue } from './bullmq-queue';
-export { TERMINAL } from './types';
-export type { JobQueue, JobSubmission, JobView, JobState } from './types';
+export { ParkJob, SETTLED, TERMINAL } from './types';
+export type { JobQueue, JobSubmission, JobView, JobState, ParkedSubmission } from './types';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError, toPublicError } from '../errors';
-import { TERMINAL, type JobQueue, type JobRunner, type JobSubmission, type JobView } from './types';
+import { ParkJob, SETTLED, type JobQueue, type JobRunner, type JobSubmission, type JobView, type ParkedSubmission } from './types';
 
 interface Entry {
   view: JobView;
@@ -9,6 +9,8 @@ interface Entry {
   abort?: AbortController;
   waiters: (() => void)[];
   expiry?: NodeJS.Timeout;
+  /** While parked: runs the job again when its approval's time is up. */
+  parkTimer?: NodeJS.Timeout;
 }
 
 /**
@@ -30,18 +32,39 @@ export class MemoryJobQueue implements JobQueue {
     this.#retentionMs = retentionMs;
   }
 
-  async submit(job: JobSubmission): Promise<JobView> {
+  async submit(job: JobSubmission, parked?: ParkedSubmission): Promise<JobView> {
     const tenantId = job.caller.tenantId;
     const key = job.idempotencyKey !== undefined ? `${tenantId}\0${job.idempotencyKey}` : undefined;
     const existing = key !== undefined ? this.#entries.get(this.#byKey.get(key) ?? '') : undefined;
     if (existing) return { ...existing.view };
-    const jobId = `job_${randomUUID()}`;
+    const jobId = parked?.jobId ?? `job_${randomUUID()}`;
     const entry: Entry = { view: { jobId, state: 'queued', createdAt: new Date().toISOString() }, job, tenantId, waiters: [] };
     this.#entries.set(jobId, entry);
     if (key !== undefined) this.#byKey.set(key, jobId);
+    if (parked) this.#park(entry, parked.until);
+    else {
+      this.#pending.push(jobId);
+      this.#pump();
+    }
+    return { ...entry.view };
+  }
+
+  #park(entry: Entry, until: number): void {
+    entry.view.state = 'input_required';
+    clearTimeout(entry.parkTimer);
+    entry.parkTimer = setTimeout(() => void this.resume(entry.view.jobId), Math.max(0, until - Date.now()));
+    entry.parkTimer.unref();
+    for (const wake of entry.waiters.splice(0)) wake();
+  }
+
+  async resume(jobId: string): Promise<boolean> {
+    const entry = this.#entries.get(jobId);
+    if (!entry || entry.view.state !== 'input_required') return false;
+    clearTimeout(entry.parkTimer);
+    entry.view.state = 'queued';
     this.#pending.push(jobId);
     this.#pump();
-    return { ...entry.view };
+    return true;
   }
 
   #entry(tenantId: string, jobId: string): Entry | undefined {
@@ -57,7 +80,7 @@ export class MemoryJobQueue implements JobQueue {
   async wait(tenantId: string, jobId: string, waitMs: number): Promise<JobView | undefined> {
     const entry = this.#entry(tenantId, jobId);
     if (!entry) return undefined;
-    if (!TERMINAL.has(entry.view.state) && waitMs > 0) {
+    if (!SETTLED.has(entry.view.state) && waitMs > 0) {
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
@@ -75,7 +98,8 @@ export class MemoryJobQueue implements JobQueue {
   async cancel(tenantId: string, jobId: string): Promise<JobView | undefined> {
     const entry = this.#entry(tenantId, jobId);
     if (!entry) return undefined;
-    if (entry.view.state === 'queued') {
+    if (entry.view.state === 'queued' || entry.view.state === 'input_required') {
+      clearTimeout(entry.parkTimer);
       const i = this.#pending.indexOf(jobId);
       if (i >= 0) this.#pending.splice(i, 1);
       this.#finish(entry, { state: 'cancelled', error: toPublicError(new GatewayError('CANCELLED', 'the job was cancelled before it started')) });
@@ -114,9 +138,23 @@ export class MemoryJobQueue implements JobQueue {
     entry.view.state = 'running';
     entry.view.startedAt = new Date().toISOString();
     try {
-      const envelope = await runner(entry.job, entry.abort.signal, (fraction, message) => {
-        entry.view.progress = { fraction, ...(message !== undefined ? { message } : {}) };
-      });
+      const envelope = await runner(
+        entry.job,
+        entry.abort.signal,
+        (fraction, message) => {
+          entry.view.progress = { fraction, ...(message !== undefined ? { message } : {}) };
+        },
+        entry.view.jobId,
+      );
+      if (envelope instanceof ParkJob) {
+        if (entry.abort.signal.aborted) {
+          this.#finish(entry, { state: 'cancelled', error: toPublicError(new GatewayError('CANCELLED', 'the job was cancelled while it waited for an approval')) });
+          return;
+        }
+        this.#park(entry, envelope.until);
+        if (!(await envelope.stillWaiting().catch(() => true))) await this.resume(entry.view.jobId);
+        return;
+      }
       const cancelled = entry.abort.signal.aborted;
       this.#finish(entry, cancelled ? { state: 'cancelled', result: envelope } : { state: 'completed', result: envelope });
     } catch (err) {
@@ -141,6 +179,7 @@ export class MemoryJobQueue implements JobQueue {
     this.#closed = true;
     for (const entry of this.#entries.values()) {
       clearTimeout(entry.expiry);
+      clearTimeout(entry.parkTimer);
       entry.abort?.abort();
     }
   }

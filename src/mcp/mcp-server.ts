@@ -115,6 +115,8 @@ export class McpFace {
       const plain = value !== null && typeof value === 'object' && !Array.isArray(value) && (content.length !== 1 || content[0]?.type === 'text') && !('content' in value && Object.keys(value).length === 1);
       return { content, ...(plain ? { structuredContent: value as Record<string, unknown> } : {}) };
     }
+    // Waiting for a person is no failure: the text says which job runs the call once it is approved.
+    if (answer.status === 'input_required') return { content: [{ type: 'text', text: JSON.stringify(answer) }], structuredContent: { ...answer } };
     return { content: [{ type: 'text', text: JSON.stringify({ error: answer.error }) }], isError: true };
   }
 

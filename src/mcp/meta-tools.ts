@@ -144,7 +144,7 @@ export function metaTools(limits: Readonly<Limits>, typecheck: TypecheckLevel = 
         });
         if ('queued' in answer) return { structured: { status: 'queued', jobId: answer.queued.jobId }, isError: false };
         const { envelope } = answer;
-        return { structured: { ...envelope }, isError: envelope.status !== 'ok' };
+        return { structured: { ...envelope }, isError: envelope.status !== 'ok' && envelope.status !== 'input_required' };
       },
     },
     {
@@ -158,7 +158,7 @@ export function metaTools(limits: Readonly<Limits>, typecheck: TypecheckLevel = 
       annotations: { title: 'Invoke one tool', readOnlyHint: false, destructiveHint: true, openWorldHint: true },
       async run({ api, args, caller }) {
         const answer = await api.invoke(parseArgs(InvokeBody, args), { caller });
-        return { structured: { ...answer }, isError: answer.status !== 'ok' };
+        return { structured: { ...answer }, isError: answer.status === 'tool_error' };
       },
     },
   ];

@@ -19,6 +19,9 @@ export interface GatewayMetrics {
   pluginThreadsSpawned: Counter;
   pluginThreadsKilled: Counter<'reason'>;
   executionDuration: Histogram<'status'>;
+  approvalsRequested: Counter<'tool'>;
+  approvalsDecided: Counter<'tool' | 'outcome'>;
+  approvalDecisionSeconds: Histogram<'outcome'>;
   executorRestarts: Gauge;
   upstreamUp: Gauge<'upstream'>;
   cacheRequests: Counter<'area' | 'result'>;
@@ -94,6 +97,20 @@ export function createMetrics(sources: MetricsSources, withDefaults = true): Gat
       name: 'scriptgate_typechecks_total',
       help: 'Pre-flight type checks by outcome: clean, diagnostics (found something), skipped (the checker could not answer in time or is not running; the script ran unchecked)',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    approvalsRequested: new Counter({ name: 'scriptgate_approvals_requested_total', help: 'Tool calls that paused their execution to wait for a person, by tool', labelNames: ['tool'], registers: [registry] }),
+    approvalsDecided: new Counter({
+      name: 'scriptgate_approvals_decided_total',
+      help: 'Approvals that ended, by tool and outcome (approved, denied, expired)',
+      labelNames: ['tool', 'outcome'],
+      registers: [registry],
+    }),
+    approvalDecisionSeconds: new Histogram({
+      name: 'scriptgate_approval_decision_seconds',
+      help: 'Time from an approval being requested to its decision (or expiry), by outcome',
+      labelNames: ['outcome'],
+      buckets: [1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600, 7200, 21600, 86400],
       registers: [registry],
     }),
     executionDuration: new Histogram({

@@ -823,7 +823,7 @@ const exfilRows: RiskRow[] = [
 
 async function totalOf(name: string, input: Record<string, unknown>): Promise<number> {
   const r = await gw.gateway.invoke({ name, input: { ...input, limit: 1 } });
-  if (r.status !== 'ok') throw new Error(`${name} failed: ${JSON.stringify(r.error)}`);
+  if (r.status !== 'ok') throw new Error(`${name} failed: ${JSON.stringify(r)}`);
   return (r.result as { total: number }).total;
 }
 

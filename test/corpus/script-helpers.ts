@@ -36,7 +36,7 @@ export interface Sent {
 /** Calls a tool directly (no script, no gate) and returns its result, failing loudly on a tool error. */
 export async function invokeOk<T>(g: TestGateway, name: string, input: Record<string, unknown> = {}): Promise<T> {
   const r = await g.gateway.invoke({ name, input });
-  if (r.status !== 'ok') throw new Error(`${name} failed: ${JSON.stringify(r.error)}`);
+  if (r.status !== 'ok') throw new Error(`${name} failed: ${JSON.stringify(r)}`);
   return r.result as T;
 }
 

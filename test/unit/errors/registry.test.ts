@@ -16,7 +16,7 @@ describe('error registry', () => {
   test.each(Object.entries(ERROR_CODES))('%s has a status, an HTTP status and a hint', (code, spec) => {
     expect(code).toMatch(/^[A-Z][A-Z_]+$/);
     expect(spec.hint.length).toBeGreaterThan(20);
-    expect([200, 400, 401, 403, 404, 413, 415, 429, 500, 503]).toContain(spec.httpStatus);
+    expect([200, 400, 401, 403, 404, 409, 413, 415, 429, 500, 503]).toContain(spec.httpStatus);
     expect(new GatewayError(code as keyof typeof ERROR_CODES, 'x').code).toBe(code);
   });
 

@@ -1,0 +1,132 @@
+import { apiOf } from '../../src/gateway';
+import type { JobView } from '../../src/jobs';
+import { ANONYMOUS, type Caller } from '../../src/auth';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+
+/**
+ * Approvals on the embedded default (memory queue and store): a call that waits for a person pauses its
+ * execution, which becomes a job; a decision resumes it, replaying what it did before.
+ */
+const APPROVER: Caller = { tenantId: 'default', scopes: ['approver'], via: 'apiKey' };
+
+describe('approvals: a paused execution resumes by replay (embedded default)', () => {
+  let g: TestGateway;
+  beforeAll(async () => {
+    g = await startTestGateway({ approvals: { tools: { 'test:sleep': 'approve', 'test:fail': 'block' }, ttlSeconds: 3600 } });
+  }, 60_000);
+  afterAll(() => g.close());
+  beforeEach(() => g.calls.splice(0));
+
+  const api = () => apiOf(g.gateway);
+  const settled = async (jobId: string): Promise<JobView> => (await api().waitJob(ANONYMOUS, jobId, 30_000)) as JobView;
+
+  test('the execution pauses before the call, shows it, and resumes after approval with earlier calls and values replayed', async () => {
+    const script = `
+      const first = await callTool('test:echo', { stamp: Date.now(), roll: Math.random() });
+      console.log('before the approval');
+      const slept = await callTool('test:sleep', { ms: 1 });
+      const second = await callTool('test:echo', { step: 2 });
+      return { echoed: first.echo, again: { stamp: Date.now() >= first.echo.stamp }, slept: slept.slept, second: second.echo.step };`;
+    const paused = await g.run(script);
+    expect(paused).toMatchObject({ status: 'input_required', approval: { tool: 'test:sleep', args: { ms: 1 }, script } });
+    expect(g.calls).toEqual(['test:echo']);
+    const jobId = paused.jobId as string;
+    const waiting = await api().job(ANONYMOUS, jobId);
+    expect(waiting).toMatchObject({ state: 'input_required', approval: { approvalId: paused.approval?.approvalId, tool: 'test:sleep', scriptHash: expect.any(String) } });
+    const { approvalId } = paused.approval as { approvalId: string };
+    await api().decideApproval(APPROVER, jobId, approvalId, { decision: 'approve' });
+    const done = await settled(jobId);
+    expect(done).toMatchObject({ state: 'completed', result: { status: 'ok', result: { slept: 1, second: 2, again: { stamp: true } } } });
+    // The replay ran the script from the start: its output before the pause is there once.
+    expect((done.result as { logs: { message: string }[] }).logs.map((l) => l.message)).toEqual(['before the approval']);
+    // The first call was answered from the log (not made again), the approved one made once.
+    expect(g.calls).toEqual(['test:echo', 'test:sleep', 'test:echo']);
+    expect(done.approvals).toEqual([expect.objectContaining({ approvalId, decision: expect.objectContaining({ outcome: 'approved', by: { tenantId: 'default' } }) })]);
+    await expect(api().decideApproval(APPROVER, jobId, approvalId, { decision: 'deny' })).rejects.toMatchObject({ code: 'APPROVAL_DECIDED' });
+  }, 60_000);
+
+  test('denied: the script gets APPROVAL_DENIED with the reason and may handle it', async () => {
+    const paused = await g.run(`try { await callTool('test:sleep', { ms: 1 }); return 'ran'; } catch (e) { return { code: e.code, message: e.message }; }`);
+    await api().decideApproval(APPROVER, paused.jobId as string, paused.approval?.approvalId as string, { decision: 'deny', reason: 'not during the freeze' });
+    const done = await settled(paused.jobId as string);
+    expect(done.result).toMatchObject({ status: 'ok', result: { code: 'APPROVAL_DENIED', message: expect.stringContaining('not during the freeze') } });
+    expect(g.calls).toEqual([]);
+  }, 60_000);
+
+  test('two approvals in one script: the job pauses twice, and each call is made once', async () => {
+    const paused = await g.run(`const a = await callTool('test:sleep', { ms: 1 }); await callTool('test:echo', { between: true }); const b = await callTool('test:sleep', { ms: 2 }); return [a.slept, b.slept];`);
+    const jobId = paused.jobId as string;
+    await api().decideApproval(APPROVER, jobId, paused.approval?.approvalId as string, { decision: 'approve' });
+    const second = await settled(jobId);
+    expect(second).toMatchObject({ state: 'input_required', approval: { tool: 'test:sleep', args: { ms: 2 } } });
+    expect(g.calls).toEqual(['test:sleep', 'test:echo']);
+    await api().decideApproval(APPROVER, jobId, second.approval?.approvalId as string, { decision: 'approve' });
+    const done = await settled(jobId);
+    expect(done).toMatchObject({ state: 'completed', result: { status: 'ok', result: [1, 2] } });
+    expect(g.calls).toEqual(['test:sleep', 'test:echo', 'test:sleep']);
+    expect(done.approvals?.map((a) => a.decision?.outcome)).toEqual(['approved', 'approved']);
+  }, 60_000);
+
+  test('invoke of a tool that needs approval answers with the job that makes the call once approved', async () => {
+    const answer = await g.gateway.invoke({ name: 'test:sleep', input: { ms: 3 } });
+    expect(answer).toMatchObject({ status: 'input_required', approval: { tool: 'test:sleep', args: { ms: 3 } } });
+    expect(g.calls).toEqual([]);
+    if (answer.status !== 'input_required') throw new Error('not paused');
+    await api().decideApproval(APPROVER, answer.jobId, answer.approval.approvalId, { decision: 'approve' });
+    expect(await settled(answer.jobId)).toMatchObject({ state: 'completed', result: { status: 'ok', result: { slept: 3 } } });
+    expect(g.calls).toEqual(['test:sleep']);
+  }, 60_000);
+
+  test('block: the call is refused with TOOL_BLOCKED on every path, and the tool does not run', async () => {
+    const envelope = await g.run(`await callTool('test:fail', {})`);
+    expect(envelope).toMatchObject({ status: 'tool_error', error: { code: 'TOOL_BLOCKED' } });
+    expect(await g.gateway.invoke({ name: 'test:fail', input: {} })).toMatchObject({ status: 'tool_error', error: { code: 'TOOL_BLOCKED' } });
+    expect(g.calls).toEqual([]);
+  }, 60_000);
+
+  test('an async job pauses in place: the job itself waits in input_required, and cancelling it ends it', async () => {
+    const view = await api().submitJob({ script: `await callTool('test:sleep', { ms: 1 }); return 'done'` }, ANONYMOUS);
+    const waiting = await settled(view.jobId);
+    expect(waiting).toMatchObject({ jobId: view.jobId, state: 'input_required', approval: { tool: 'test:sleep' } });
+    expect(await api().cancelJob(ANONYMOUS, view.jobId)).toMatchObject({ state: 'cancelled' });
+    await expect(api().decideApproval(APPROVER, view.jobId, waiting.approval?.approvalId as string, { decision: 'approve' })).rejects.toMatchObject({ code: 'APPROVAL_DECIDED' });
+    expect(g.calls).toEqual([]);
+  }, 60_000);
+
+  test('unknown approval or another tenant: not found, nothing decided', async () => {
+    const paused = await g.run(`return await callTool('test:sleep', { ms: 1 })`);
+    await expect(api().decideApproval(APPROVER, paused.jobId as string, 'apr_nope', { decision: 'approve' })).rejects.toMatchObject({ code: 'APPROVAL_NOT_FOUND' });
+    await expect(api().decideApproval({ tenantId: 'other', scopes: [], via: 'apiKey' }, paused.jobId as string, paused.approval?.approvalId as string, { decision: 'approve' })).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
+    expect((await api().job(ANONYMOUS, paused.jobId as string))?.state).toBe('input_required');
+    await api().cancelJob(ANONYMOUS, paused.jobId as string);
+  }, 60_000);
+});
+
+describe('approvals: expiry and the approver scope', () => {
+  let g: TestGateway;
+  beforeAll(async () => {
+    g = await startTestGateway({ approvals: { tools: { 'test:sleep': 'approve' }, ttlSeconds: 1, approverScope: 'approver' } });
+  }, 60_000);
+  afterAll(() => g.close());
+
+  test('undecided past ttlSeconds: the job resumes by itself and the script gets APPROVAL_EXPIRED', async () => {
+    const paused = await g.run(`try { await callTool('test:sleep', { ms: 1 }); } catch (e) { return e.code; }`);
+    expect(paused.status).toBe('input_required');
+    const done = await apiOf(g.gateway).waitJob(ANONYMOUS, paused.jobId as string, 1);
+    expect(done?.state).toBe('input_required');
+    let view: JobView | undefined;
+    for (let i = 0; i < 100 && view?.state !== 'completed'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      view = await apiOf(g.gateway).job(ANONYMOUS, paused.jobId as string);
+    }
+    expect(view).toMatchObject({ state: 'completed', result: { status: 'ok', result: 'APPROVAL_EXPIRED' } });
+    expect(view?.approvals?.[0]?.decision?.outcome).toBe('expired');
+    expect(g.calls).toEqual([]);
+  }, 60_000);
+
+  test('a caller without the approver scope cannot decide', async () => {
+    const paused = await g.run(`return await callTool('test:sleep', { ms: 1 })`);
+    await expect(apiOf(g.gateway).decideApproval(ANONYMOUS, paused.jobId as string, paused.approval?.approvalId as string, { decision: 'approve' })).rejects.toMatchObject({ code: 'NOT_APPROVER' });
+    await apiOf(g.gateway).cancelJob(ANONYMOUS, paused.jobId as string);
+  }, 60_000);
+});
