@@ -1,5 +1,4 @@
-import type { LoadedConfig } from '../config';
-import type { ApprovalPolicyValue } from '../config/approvals-schema';
+import type { ApprovalPolicyValue, LoadedConfig } from '../config';
 
 /** Strictness order: a later value overrides an earlier one wherever both apply. */
 const RANK: Readonly<Record<ApprovalPolicyValue, number>> = { allow: 0, approve: 1, block: 2 };

@@ -1,4 +1,4 @@
-import type { ReplaySnapshot } from '../executor/replay-log';
+import type { ReplaySnapshot } from '../executor';
 
 export type ApprovalOutcome = 'approved' | 'denied' | 'expired';
 

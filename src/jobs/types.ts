@@ -1,7 +1,7 @@
 import type { Caller } from '../auth';
 import type { PublicError } from '../errors';
 import type { RequestLimits, RetryPolicy, TypecheckLevel } from '../config';
-import type { Approval, PendingApprovalView } from '../approvals/types';
+import type { Approval, PendingApprovalView } from '../approvals';
 
 /** `input_required`: the job's script waits for a person to decide on a tool call (see `approval`). */
 export type JobState = 'queued' | 'running' | 'input_required' | 'completed' | 'failed' | 'cancelled';

@@ -28,6 +28,12 @@ function taskNotFound(taskId: string): McpError {
   return new McpError(ErrorCode.InvalidParams, `Task not found: ${taskId}`);
 }
 
+/** A job waiting for a person, as a task's status message (both revisions). */
+export function approvalMessage(view: JobView): string {
+  const a = view.approval;
+  return a ? `waiting for approval of ${a.tool} (POST /v1/jobs/${view.jobId}/approvals/${a.approvalId}) until ${a.expiresAt}` : 'waiting for an approval';
+}
+
 /** A running job's progress as a task's status message ("40%: step"), in both revisions. */
 export const progressMessage = (progress: NonNullable<JobView['progress']>): string =>
   `${Math.round(progress.fraction * 100)}%${progress.message ? `: ${progress.message}` : ''}`;
@@ -110,6 +116,9 @@ export class JobTaskStore implements TaskStore {
     const envelope = view.result as { status?: string; error?: { code: string; message: string } } | undefined;
     if (view.state === 'queued' || view.state === 'running') {
       if (view.progress) task.statusMessage = progressMessage(view.progress);
+    } else if (view.state === 'input_required') {
+      // Still working as far as the client can act: a person decides over REST or the playground, not through tasks/result.
+      task.statusMessage = approvalMessage(view);
     } else if (view.state === 'cancelled') {
       task.status = 'cancelled';
     } else if (view.state === 'completed' && envelope?.status === 'ok') {

@@ -1,5 +1,5 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ElicitResultSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { portableInputSchema } from './portable-schema';
 import type { GatewayApi } from '../gateway';
 import { ANONYMOUS, type Caller } from '../auth';
@@ -7,6 +7,7 @@ import { GatewayError } from '../errors';
 import { errorOutcome, getJobTool, metaTools, toResult, type MetaTool } from './meta-tools';
 import { JobTaskStore, TASK_TOOL } from './job-tasks';
 import { contentOfValue } from './content-blocks';
+import { answerOf, approvalElicitation, decideAndWait, pendingApprovalOf } from './approval-prompts';
 
 export const SERVER_INFO = Object.freeze({ name: 'scriptgate', version: '0.1.0' });
 
@@ -35,6 +36,11 @@ const requestIdOf = (authInfo: unknown): string | undefined => {
   const id = (authInfo as { extra?: { requestId?: unknown } } | undefined)?.extra?.requestId;
   return typeof id === 'string' ? id : undefined;
 };
+
+/** Approvals one tool call may ask its user about in a row (a script pausing again after each decision). */
+const MAX_APPROVAL_ROUNDS = 10;
+/** How long the user has to answer one approval prompt; unanswered, the job keeps waiting for a decision. */
+const APPROVAL_ASK_MS = 10 * 60_000;
 
 export class McpFace {
   readonly #api: GatewayApi;
@@ -124,7 +130,23 @@ export class McpFace {
    * A Server wired to this face; connect it to one transport. `callerOf` names who sent a request
    * (HTTP: from the authenticated request; stdio: the local, anonymous caller).
    */
-  createServer(callerOf: (authInfo: unknown) => Caller = () => ANONYMOUS): Server {
+  /**
+   * Asks the client's user about each approval the call waits on (elicitation), as long as they answer,
+   * and answers with where the job got to. Round trips are bounded: a script asks for at most one
+   * approval per pause, and a user who answers nothing leaves the job waiting.
+   */
+  async settleApprovals(name: string, result: CallToolResult, caller: Caller, ask: (params: ReturnType<typeof approvalElicitation>) => Promise<{ action?: unknown; content?: unknown } | undefined>): Promise<CallToolResult> {
+    for (let round = 0; round < MAX_APPROVAL_ROUNDS; round++) {
+      const pending = pendingApprovalOf(result);
+      if (!pending) return result;
+      const answer = answerOf(await ask(approvalElicitation(pending)).catch(() => undefined));
+      if (!answer) return result;
+      result = await decideAndWait(this.#api, caller, name, pending, answer).catch((err: unknown) => toResult(errorOutcome(err)));
+    }
+    return result;
+  }
+
+  createServer(callerOf: (authInfo: unknown) => Caller = () => ANONYMOUS, options: { elicit?: boolean } = {}): Server {
     const server = new Server(SERVER_INFO, {
       // Tasks: cancel and tool calls, not list (a task id is what lets a client read its task).
       capabilities: { tools: { listChanged: true }, tasks: { cancel: {}, requests: { tools: { call: {} } } } },
@@ -142,7 +164,12 @@ export class McpFace {
               void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: count, message } }).catch(() => undefined);
             };
       const requestId = requestIdOf(extra.authInfo);
-      return this.callTool(request.params.name, request.params.arguments, callerOf(extra.authInfo), { ...(progress ? { progress } : {}), signal: extra.signal, ...(requestId !== undefined ? { requestId } : {}) });
+      const caller = callerOf(extra.authInfo);
+      const result = await this.callTool(request.params.name, request.params.arguments, caller, { ...(progress ? { progress } : {}), signal: extra.signal, ...(requestId !== undefined ? { requestId } : {}) });
+      // Elicitation needs a connection the answer comes back on: stdio. Stateless HTTP has none (the
+      // 2026-07-28 revision asks through the result instead), so there the paused answer stands.
+      if (!options.elicit || !server.getClientCapabilities()?.elicitation || !pendingApprovalOf(result)) return result;
+      return this.settleApprovals(request.params.name, result, caller, (params) => extra.sendRequest({ method: 'elicitation/create', params }, ElicitResultSchema, { signal: extra.signal, timeout: APPROVAL_ASK_MS }));
     });
     return server;
   }

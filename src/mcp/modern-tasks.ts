@@ -3,7 +3,7 @@ import type { Caller } from '../auth';
 import { formatZodError } from '../config';
 import { ExecuteBody, type GatewayApi } from '../gateway';
 import type { JobView } from '../jobs';
-import { POLL_INTERVAL_MS, envelopeResult, progressMessage } from './job-tasks';
+import { POLL_INTERVAL_MS, approvalMessage, envelopeResult, progressMessage } from './job-tasks';
 
 /**
  * MCP 2026-07-28's tasks extension (SEP-2663) on the job queue: an `execute_script` with `async: true` from a
@@ -45,7 +45,7 @@ export function requireTasks(meta: unknown, method: string): void {
 }
 
 function taskFields(view: JobView, ttlMs: number): Record<string, unknown> {
-  const status = view.state === 'queued' || view.state === 'running' ? 'working' : view.state === 'cancelled' ? 'cancelled' : view.state === 'completed' ? 'completed' : 'failed';
+  const status = view.state === 'queued' || view.state === 'running' || view.state === 'input_required' ? 'working' : view.state === 'cancelled' ? 'cancelled' : view.state === 'completed' ? 'completed' : 'failed';
   return {
     taskId: view.jobId,
     status,
@@ -53,7 +53,7 @@ function taskFields(view: JobView, ttlMs: number): Record<string, unknown> {
     lastUpdatedAt: view.finishedAt ?? view.startedAt ?? view.createdAt,
     ttlMs,
     pollIntervalMs: POLL_INTERVAL_MS,
-    ...(view.progress ? { statusMessage: progressMessage(view.progress) } : {}),
+    ...(view.state === 'input_required' ? { statusMessage: approvalMessage(view) } : view.progress ? { statusMessage: progressMessage(view.progress) } : {}),
   };
 }
 

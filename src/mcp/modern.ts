@@ -16,6 +16,7 @@ import { ANONYMOUS, type Caller } from '../auth';
 import type { Logger } from '../log';
 import { INSTRUCTIONS, SERVER_INFO, type McpFace } from './mcp-server';
 import { TASKS_EXTENSION, TaskProtocolError, cancelTask, getTask, requireTasks } from './modern-tasks';
+import { callAskingApprovals } from './approval-prompts';
 
 /**
  * MCP 2026-07-28, the stateless revision: no initialize handshake or session; every request carries its
@@ -70,12 +71,13 @@ export function modernServer(face: McpFace, ctx: McpRequestContext): Server {
         : (count: number, message: string) => {
             void extra.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: count, message } }).catch(() => undefined);
           };
-    const result = await face.callTool(request.params.name, request.params.arguments, caller, {
-      signal: extra.mcpReq.signal,
-      ...(progress ? { progress } : {}),
-      ...(requestId !== undefined ? { requestId } : {}),
-    });
-    return result as never;
+    const call = () =>
+      face.callTool(request.params.name, request.params.arguments, caller, {
+        signal: extra.mcpReq.signal,
+        ...(progress ? { progress } : {}),
+        ...(requestId !== undefined ? { requestId } : {}),
+      });
+    return (await callAskingApprovals(face.api, caller, request.params, extra.mcpReq.envelope, call)) as never;
   });
   // The tasks extension's methods (the SDK has no task store; they read the job queue through the face).
   const TaskParams = z.object({ taskId: z.string().min(1) }).loose();

@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import { SERVER_INFO, type McpFace } from './mcp-server';
 import { MODERN_META, MODERN_REVISION, TOOLS_LIST_HINTS } from './modern';
 import { TaskProtocolError, cancelTask, createTask, declaresTasks, getTask, runsAsTask } from './modern-tasks';
+import { callAskingApprovals } from './approval-prompts';
 
 /**
  * The common case, answered without an SDK transport or server: one JSON-RPC request for tools/call or
@@ -99,13 +100,16 @@ export async function answerPlainCall(face: McpFace, log: Logger, call: PlainCal
   });
   try {
     let result: Record<string, unknown>;
-    const params = call.params as { name?: string; arguments?: Record<string, unknown>; taskId?: string; _meta?: unknown } | undefined;
+    const params = call.params as { name?: string; arguments?: Record<string, unknown>; taskId?: string; _meta?: unknown; requestState?: unknown; inputResponses?: unknown } | undefined;
     if (call.method === 'tools/list') result = { tools: face.listTools(caller, !call.modern) };
     else if (call.method === 'ping') result = {};
     else if (call.method === 'tasks/get') result = await getTask(face.api, caller, String(params?.taskId));
     else if (call.method === 'tasks/cancel') result = await cancelTask(face.api, caller, String(params?.taskId));
     else if (call.modern && runsAsTask(params?.name, params?.arguments, params?._meta)) result = await createTask(face.api, caller, params?.arguments);
-    else result = await face.callTool(String(params?.name), params?.arguments, caller, { signal: abort.signal, ...(requestId !== undefined ? { requestId } : {}) });
+    else {
+      const run = () => face.callTool(String(params?.name), params?.arguments, caller, { signal: abort.signal, ...(requestId !== undefined ? { requestId } : {}) });
+      result = call.modern ? await callAskingApprovals(face.api, caller, { ...(params ?? {}), name: String(params?.name) }, params?._meta, run) : await run();
+    }
     sendJsonRpc(res, 200, { jsonrpc: '2.0', id: call.id, result: call.modern ? modernResult(call.method, result) : result });
   } catch (err) {
     // A task that is not the caller's, or arguments that do not fit: the JSON-RPC error the SDK would send.

@@ -76,7 +76,7 @@ export async function serveStdio(gateway: Gateway, log: Logger): Promise<StdioSe
     input.once('end', () => void handle.close().finally(ended));
     return { closed, close: () => handle.close().finally(ended) };
   }
-  const server = face.createServer();
+  const server = face.createServer(undefined, { elicit: true });
   const transport = new StdioServerTransport(input, process.stdout);
   const closed = new Promise<void>((resolve) => {
     server.onclose = () => resolve();

@@ -101,6 +101,8 @@ describe('SCRIPTGATE_* environment overrides', () => {
     if (envName === 'SCRIPTGATE_REDIS_URL') ({ raw, value } = { raw: 'redis://cache.internal:6380/2', value: 'redis://cache.internal:6380/2' });
     const JSON_SAMPLES: Record<string, unknown> = {
       'sources.modules': [{ dir: './tools' }],
+      'approvals.tools': { 'users:suspend': 'approve', 'users:purge': 'block' },
+      'approvals.sources': { billing: 'approve' },
       'sources.openapi': [{ name: 'pets', spec: './pets.yaml', headers: {}, timeoutMs: 1000, maxResponseBytes: 1000, specHeaders: {}, specHeadersEnv: {}, specTimeoutMs: 30000, patches: [{ op: 'remove', path: '/paths/~1admin' }], retryInitialMs: 1000, retryMaxMs: 60000 }],
       'sources.mcp': [{ name: 'gh', transport: 'stdio', command: 'node', args: ['server.js'], env: {}, headers: {}, callTimeoutMs: 1000, maxConcurrency: 2, reconnectInitialMs: 100, reconnectMaxMs: 1000 }],
       'risk.tools': { 'emails:send': { openWorld: true, points: 10 } },

@@ -1,0 +1,134 @@
+import { resolve } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { startHttpServer, type RunningServer } from '../../src/http';
+import { silentLogger } from '../../src/log';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { httpRequest, postJson } from '../helpers/http';
+import { startPetApi, type PetApi } from '../helpers/pet-api';
+
+/**
+ * Approvals through unmodified MCP clients: the v2 SDK client answers a 2026-07-28 input_required result
+ * from its elicitation handler and retries; the v1 SDK client over stdio answers an elicitation/create
+ * request (2025-11-25); a client that cannot be asked gets the job to follow instead.
+ */
+const SCRIPT = "const a = await callTool('test:echo', { n: 1 }); await callTool('test:sleep', { ms: 2 }); return a.echo.n + 1;";
+type Prompt = { message: string; requestedSchema: { properties: Record<string, unknown> } };
+
+describe('approvals over MCP HTTP', () => {
+  let g: TestGateway;
+  let server: RunningServer;
+  beforeAll(async () => {
+    g = await startTestGateway({ approvals: { tools: { 'test:sleep': 'approve' } } });
+    server = await startHttpServer({ gateway: g.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 256 * 1024, shutdownGraceMs: 2_000 });
+  }, 60_000);
+  afterAll(() => server.close());
+  beforeEach(() => g.calls.splice(0));
+
+  const modernClient = async (answer: ((prompt: Prompt) => Record<string, unknown>) | undefined) => {
+    const client = new Client({ name: 'v2-approver', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } }, ...(answer ? { capabilities: { elicitation: { form: {} } } } : {}) });
+    if (answer) client.setRequestHandler('elicitation/create', async (request) => answer(request.params as unknown as Prompt) as never);
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));
+    return client;
+  };
+
+  test('2026-07-28: the client is asked (input_required with the call, arguments and script), approves, and gets the result', async () => {
+    const prompts: Prompt[] = [];
+    const client = await modernClient((prompt) => {
+      prompts.push(prompt);
+      return { action: 'accept', content: { decision: 'approve' } };
+    });
+    try {
+      const result = (await client.callTool({ name: 'execute_script', arguments: { script: SCRIPT } })) as CallToolResult;
+      expect(result.structuredContent).toMatchObject({ status: 'ok', result: 2 });
+      expect(prompts).toHaveLength(1);
+      expect(prompts[0]?.message).toContain('test:sleep');
+      expect(prompts[0]?.message).toContain('"ms": 2');
+      expect(prompts[0]?.message).toContain("await callTool('test:sleep'");
+      expect(Object.keys(prompts[0]?.requestedSchema.properties ?? {})).toEqual(['decision', 'reason']);
+      expect(g.calls).toEqual(['test:echo', 'test:sleep']);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  test('2026-07-28: declined, the script gets APPROVAL_DENIED; invoke_tool is asked the same way', async () => {
+    const client = await modernClient(() => ({ action: 'decline' }));
+    try {
+      const result = (await client.callTool({ name: 'execute_script', arguments: { script: "try { await callTool('test:sleep', { ms: 1 }) } catch (e) { return e.code }" } })) as CallToolResult;
+      expect(result.structuredContent).toMatchObject({ status: 'ok', result: 'APPROVAL_DENIED' });
+      // With a progress token the call goes through the SDK's server rather than the plain path: the same answer.
+      const viaSdk = (await client.callTool({ name: 'execute_script', arguments: { script: "try { await callTool('test:sleep', { ms: 1 }) } catch (e) { return e.code }" } }, { onprogress: () => undefined })) as CallToolResult;
+      expect(viaSdk.structuredContent).toMatchObject({ status: 'ok', result: 'APPROVAL_DENIED' });
+      const invoked = (await client.callTool({ name: 'invoke_tool', arguments: { name: 'test:sleep', input: { ms: 1 } } })) as CallToolResult;
+      expect(invoked).toMatchObject({ isError: true, structuredContent: { status: 'tool_error', error: { code: 'APPROVAL_DENIED' } } });
+      expect(g.calls).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  test('a client that cannot be asked gets the job: status input_required, jobId and the pending approval; REST decides it', async () => {
+    for (const client of [await modernClient(undefined), new ClientV1({ name: 'v1', version: '1.0.0' })]) {
+      if (client instanceof ClientV1) await client.connect(new TransportV1(new URL(`${server.url}/mcp`)));
+      try {
+        const result = (await client.callTool({ name: 'execute_script', arguments: { script: SCRIPT } })) as CallToolResult;
+        expect(result.isError).toBeFalsy();
+        const paused = result.structuredContent as { status: string; jobId: string; approval: { approvalId: string; tool: string } };
+        expect(paused).toMatchObject({ status: 'input_required', jobId: expect.any(String), approval: { tool: 'test:sleep' } });
+        expect((await postJson(`${server.url}/v1/jobs/${paused.jobId}/approvals/${paused.approval.approvalId}`, { decision: 'approve' })).status).toBe(200);
+        const done = (await client.callTool({ name: 'get_job', arguments: { jobId: paused.jobId, waitMs: 20_000 } })) as CallToolResult;
+        expect(done.structuredContent).toMatchObject({ state: 'completed', result: { status: 'ok', result: 2 } });
+      } finally {
+        await client.close();
+      }
+    }
+    expect((await httpRequest(`${server.url}/metrics`)).text).toMatch(/scriptgate_approvals_decided_total\{tool="test:sleep",outcome="approved"\} [1-9]/);
+  }, 60_000);
+});
+
+describe('approvals over MCP stdio (2025-11-25 elicitation)', () => {
+  let api: PetApi;
+  beforeAll(async () => {
+    api = await startPetApi('pet-token');
+  });
+  afterAll(() => api.close());
+
+  test('the v1 SDK client declares elicitation, is asked, approves, and the call is made once', async () => {
+    const spec = resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'openapi', 'petstore.yaml');
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [resolve(__dirname, '..', '..', 'src', 'main.js'), 'stdio'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        SCRIPTGATE_POOL_MIN_THREADS: '1',
+        SCRIPTGATE_POOL_MAX_THREADS: '1',
+        SCRIPTGATE_SOURCES_OPENAPI: JSON.stringify([{ name: 'pets', spec, baseUrl: api.url, auth: { type: 'bearer', tokenEnv: 'PETS_TOKEN' } }]),
+        PETS_TOKEN: 'pet-token',
+        SCRIPTGATE_APPROVALS_TOOLS: JSON.stringify({ 'pets:deletePet': 'approve' }),
+      },
+      stderr: 'pipe',
+    });
+    const client = new ClientV1({ name: 'stdio-approver', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } } });
+    const asked: string[] = [];
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(String((request.params as { message?: unknown }).message));
+      return { action: 'accept', content: { decision: 'approve' } };
+    });
+    await client.connect(transport);
+    try {
+      const script = "const p = await callTool('pets:createPet', { body: { name: 'Tmp' } }); await callTool('pets:deletePet', { petId: p.id }); return p.id;";
+      const result = (await client.callTool({ name: 'execute_script', arguments: { script } })) as CallToolResult;
+      expect(result.structuredContent).toMatchObject({ status: 'ok', result: expect.any(String) });
+      expect(asked).toHaveLength(1);
+      expect(asked[0]).toContain('pets:deletePet');
+      expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+      expect(api.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+});
