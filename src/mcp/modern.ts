@@ -77,7 +77,9 @@ export function modernServer(face: McpFace, ctx: McpRequestContext): Server {
         ...(progress ? { progress } : {}),
         ...(requestId !== undefined ? { requestId } : {}),
       });
-    return (await callAskingApprovals(face.api, caller, request.params, extra.mcpReq.envelope, call)) as never;
+    // The SDK lifts a retry's requestState and inputResponses off the params into the request context.
+    const retry = { requestState: extra.mcpReq.requestState<string>(), inputResponses: extra.mcpReq.inputResponses };
+    return (await callAskingApprovals(face.api, caller, { name: request.params.name, ...retry }, extra.mcpReq.envelope, call)) as never;
   });
   // The tasks extension's methods (the SDK has no task store; they read the job queue through the face).
   const TaskParams = z.object({ taskId: z.string().min(1) }).loose();
