@@ -12,6 +12,8 @@ interface Entry {
 export class MemoryApprovalStore implements ApprovalStore {
   readonly kind = 'memory' as const;
   readonly #entries = new Map<string, Entry>();
+  /** Undecided approvals' jobs per tenant, with when each expires. */
+  readonly #pending = new Map<string, Map<string, number>>();
 
   /** `keepMs`: how long an execution is kept after its last save (its approval's TTL plus job retention). */
   constructor(readonly keepMs: number) {}
@@ -19,7 +21,10 @@ export class MemoryApprovalStore implements ApprovalStore {
   async save(paused: PausedExecution): Promise<void> {
     const entry = this.#entries.get(paused.jobId);
     if (entry) clearTimeout(entry.expiry);
-    const expiry = setTimeout(() => this.#entries.delete(paused.jobId), this.keepMs);
+    const expiry = setTimeout(() => {
+      this.#entries.delete(paused.jobId);
+      this.#pending.get(paused.tenantId)?.delete(paused.jobId);
+    }, this.keepMs);
     expiry.unref();
     this.#entries.set(paused.jobId, {
       paused: structuredClone(paused),
@@ -28,6 +33,15 @@ export class MemoryApprovalStore implements ApprovalStore {
       replies: entry?.replies ?? new Map(),
       expiry,
     });
+    const last = paused.approvals[paused.approvals.length - 1];
+    const pending = this.#pending.get(paused.tenantId) ?? new Map<string, number>();
+    this.#pending.set(paused.tenantId, pending);
+    if (last && !last.decision) pending.set(paused.jobId, Date.parse(last.expiresAt));
+    else pending.delete(paused.jobId);
+  }
+
+  async pending(tenantId: string, limit: number): Promise<string[]> {
+    return [...(this.#pending.get(tenantId) ?? new Map<string, number>())].sort((a, b) => a[1] - b[1]).slice(0, limit).map(([jobId]) => jobId);
   }
 
   async load(jobId: string): Promise<PausedExecution | undefined> {
@@ -47,6 +61,7 @@ export class MemoryApprovalStore implements ApprovalStore {
     const held = entry.decisions.get(approvalId);
     if (held) return { ...held };
     entry.decisions.set(approvalId, { ...decision });
+    this.#pending.get(entry.paused.tenantId)?.delete(jobId);
     return decision;
   }
 
@@ -69,5 +84,6 @@ export class MemoryApprovalStore implements ApprovalStore {
   async close(): Promise<void> {
     for (const entry of this.#entries.values()) clearTimeout(entry.expiry);
     this.#entries.clear();
+    this.#pending.clear();
   }
 }

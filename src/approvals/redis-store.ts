@@ -29,11 +29,20 @@ export class RedisApprovalStore implements ApprovalStore {
     }
   }
 
+  /** The tenant's jobs waiting on an undecided approval, scored by when it expires. */
+  #pendingKey(tenantId: string): string {
+    return `${this.keyPrefix}approvals:pending:${tenantId}`;
+  }
+
   save(paused: PausedExecution): Promise<void> {
     return this.#do(async () => {
       const ms = this.keepMs;
-      await this.redis
-        .multi()
+      const last = paused.approvals[paused.approvals.length - 1];
+      const index = this.#pendingKey(paused.tenantId);
+      const tx = this.redis.multi();
+      if (last && !last.decision) tx.zadd(index, Date.parse(last.expiresAt), paused.jobId).pexpire(index, ms);
+      else tx.zrem(index, paused.jobId);
+      await tx
         .set(this.#key(paused.jobId), JSON.stringify(paused), 'PX', ms)
         .pexpire(this.#key(paused.jobId, ':decisions'), ms)
         .pexpire(this.#key(paused.jobId, ':claims'), ms)
@@ -59,7 +68,11 @@ export class RedisApprovalStore implements ApprovalStore {
     return this.#do(async () => {
       const key = this.#key(jobId, ':decisions');
       const [[, set], [, held]] = (await this.redis.multi().hsetnx(key, approvalId, JSON.stringify(decision)).hget(key, approvalId).pexpire(key, this.keepMs).exec()) as [[unknown, number], [unknown, string | null]];
-      return set === 1 || held === null ? decision : (JSON.parse(held) as ApprovalDecision);
+      if (set !== 1 && held !== null) return JSON.parse(held) as ApprovalDecision;
+      // Decided: off the tenant's pending list (the record names the tenant).
+      const raw = await this.redis.get(this.#key(jobId));
+      if (raw !== null) await this.redis.zrem(this.#pendingKey((JSON.parse(raw) as PausedExecution).tenantId), jobId);
+      return decision;
     });
   }
 
@@ -83,6 +96,10 @@ export class RedisApprovalStore implements ApprovalStore {
       const raw = await this.redis.hget(this.#key(jobId, ':replies'), approvalId);
       return raw === null ? undefined : (JSON.parse(raw) as RecordedReply);
     });
+  }
+
+  pending(tenantId: string, limit: number): Promise<string[]> {
+    return this.#do(() => this.redis.zrange(this.#pendingKey(tenantId), '0', String(limit - 1)));
   }
 
   async close(): Promise<void> {

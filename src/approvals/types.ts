@@ -70,5 +70,7 @@ export interface ApprovalStore {
   claim(jobId: string, approvalId: string): Promise<boolean>;
   recordReply(jobId: string, approvalId: string, reply: RecordedReply): Promise<void>;
   reply(jobId: string, approvalId: string): Promise<RecordedReply | undefined>;
+  /** Jobs of the tenant waiting on an undecided approval, soonest to expire first (at most `limit`). */
+  pending(tenantId: string, limit: number): Promise<string[]>;
   close(): Promise<void>;
 }

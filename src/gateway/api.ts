@@ -161,6 +161,13 @@ export class GatewayApi {
     return view && this.#g.approvals.withApprovals(view);
   }
 
+  /** Calls of the caller's tenant waiting for a person, soonest to expire first, whose jobs still wait. */
+  async pendingApprovals(caller: Caller): Promise<{ approvals: { jobId: string; approval: NonNullable<JobView['approval']> }[] }> {
+    const listed = await this.#g.approvals.pendingFor(caller.tenantId);
+    const waiting = await Promise.all(listed.map(async (p) => ((await this.#g.jobs.get(caller.tenantId, p.jobId))?.state === 'input_required' ? p : undefined)));
+    return { approvals: waiting.filter((p) => p !== undefined) };
+  }
+
   /**
    * A person's decision on the call a job waits on; the job resumes on whichever runner takes it. Needs
    * the same tenant, and the approvals.approverScope scope when one is set.

@@ -189,6 +189,18 @@ export class ApprovalFlow {
     await this.#parts.jobs.resume(jobId);
   }
 
+  /** The tenant's calls waiting for a decision (the approver's list), soonest to expire first. */
+  async pendingFor(tenantId: string, limit = 100): Promise<PausedAnswer[]> {
+    const { store } = this.#parts;
+    const out: PausedAnswer[] = [];
+    for (const jobId of await store.pending(tenantId, limit)) {
+      const paused = await store.load(jobId);
+      const approval = paused && paused.tenantId === tenantId ? pendingOf(paused) : undefined;
+      if (approval) out.push({ jobId, approval });
+    }
+    return out;
+  }
+
   /** A job view with its approvals: the pending one while it waits, every one with its decision. */
   async withApprovals(view: JobView): Promise<JobView> {
     if (this.inert && view.state !== 'input_required') return view;

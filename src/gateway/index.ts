@@ -11,6 +11,7 @@ export {
   ExecutionEnvelopeSchema,
   InvokeResponseSchema,
   JobViewSchema,
+  PendingApprovalsSchema,
   QueuedAnswerSchema,
   SearchResponseSchema,
   responseJsonSchema,

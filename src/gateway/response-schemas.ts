@@ -156,6 +156,9 @@ export const JobViewSchema = z.object({
   approvals: z.array(ApprovalSchema).optional().describe('every approval the job asked for, with its decision once made'),
 });
 
+/** GET /v1/approvals: the tenant's calls waiting for a person, soonest to expire first. */
+export const PendingApprovalsSchema = z.object({ approvals: z.array(z.object({ jobId: z.string(), approval: PendingApprovalSchema })) });
+
 /** A request-level failure: REST's error body, and the structured part of an MCP error result. */
 export const ErrorBodySchema = z.object({ error: PublicErrorSchema });
 

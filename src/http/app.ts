@@ -140,6 +140,14 @@ export function createApp(options: AppOptions, shared: SharedHandlers = { face: 
       }
     });
 
+    app.get('/v1/approvals', async (_req, res, next) => {
+      try {
+        res.json(await api.pendingApprovals(callerOf(res)));
+      } catch (err) {
+        next(err);
+      }
+    });
+
     app.post('/v1/jobs/:id/approvals/:approvalId', json, async (req, res, next) => {
       try {
         if (!isJsonContentType(req.get('content-type'))) throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', `expected Content-Type: application/json, got ${req.get('content-type') ?? 'none'}`);

@@ -1,4 +1,5 @@
 import {
+  DecideApprovalBody,
   DescribeBody,
   DescribeResponseSchema,
   ErrorBodySchema,
@@ -7,6 +8,7 @@ import {
   InvokeBody,
   InvokeResponseSchema,
   JobViewSchema,
+  PendingApprovalsSchema,
   QueuedAnswerSchema,
   SearchBody,
   SearchResponseSchema,
@@ -41,7 +43,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/v1/search': post('Rank tools for a request', 'SearchRequest', ref('SearchResponse')),
       '/v1/describe': post('Schemas, TypeScript declarations and examples of tools', 'DescribeRequest', ref('DescribeResponse')),
       '/v1/execute': post('Run a script in the sandbox (async: true queues it as a job)', 'ExecuteRequest', ref('ExecutionEnvelope'), {
-        '202': { description: 'Queued as a job (async: true); Location names it', ...json(ref('QueuedAnswer')) },
+        '202': { description: 'Queued as a job (async: true), or paused at a call that needs approval (status input_required, the envelope with jobId and approval); Location names the job', ...json({ anyOf: [ref('QueuedAnswer'), ref('ExecutionEnvelope')] }) },
         '503': errorResponse('Not ready, draining or saturated; see Retry-After'),
       }),
       '/v1/jobs': post('Queue a script as a job; Location names it', 'ExecuteRequest', ref('QueuedAnswer'), {}, '202'),
@@ -59,7 +61,35 @@ export function openApiDocument(version: string): Record<string, unknown> {
           security: [{ apiKey: [] }, { bearer: [] }, {}],
         },
       },
-      '/v1/invoke': post('Call one tool', 'InvokeRequest', ref('InvokeResponse'), { '404': errorResponse('Unknown or hidden tool (TOOL_NOT_FOUND)') }),
+      '/v1/jobs/{id}/approvals/{approvalId}': {
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'approvalId', in: 'path', required: true, schema: { type: 'string' } },
+        ],
+        post: {
+          summary: 'Approve or deny the call a job waits on; the job resumes',
+          requestBody: { required: true, ...json(ref('DecideApprovalRequest')) },
+          responses: {
+            '200': { description: 'The job after the decision', ...json(ref('JobView')) },
+            '403': errorResponse('The caller lacks approvals.approverScope (NOT_APPROVER)'),
+            '404': errorResponse('No such job for this tenant, or no such approval (JOB_NOT_FOUND, APPROVAL_NOT_FOUND)'),
+            '409': errorResponse('Already decided, expired, or the job ended (APPROVAL_DECIDED)'),
+            ...COMMON_ERRORS,
+          },
+          security: [{ apiKey: [] }, { bearer: [] }, {}],
+        },
+      },
+      '/v1/approvals': {
+        get: {
+          summary: "The tenant's calls waiting for a person, soonest to expire first",
+          responses: { '200': { description: 'Pending approvals', ...json(ref('PendingApprovals')) }, ...COMMON_ERRORS },
+          security: [{ apiKey: [] }, { bearer: [] }, {}],
+        },
+      },
+      '/v1/invoke': post('Call one tool', 'InvokeRequest', ref('InvokeResponse'), {
+        '202': { description: 'The tool needs approval: the call became a job (status input_required); Location names it', ...json(ref('InvokeResponse')) },
+        '404': errorResponse('Unknown or hidden tool (TOOL_NOT_FOUND)'),
+      }),
       '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'The process runs' } } } },
       '/ready': { get: { summary: 'Readiness', responses: { '200': { description: 'Ready' }, '503': { description: 'Starting or draining' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition', content: { 'text/plain': {} } } } } },
@@ -75,6 +105,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
         DescribeRequest: jsonSchema(DescribeBody),
         ExecuteRequest: jsonSchema(ExecuteBody),
         InvokeRequest: jsonSchema(InvokeBody),
+        DecideApprovalRequest: jsonSchema(DecideApprovalBody),
+        PendingApprovals: answer(PendingApprovalsSchema),
         SearchResponse: answer(SearchResponseSchema),
         DescribeResponse: answer(DescribeResponseSchema),
         ExecutionEnvelope: answer(ExecutionEnvelopeSchema),

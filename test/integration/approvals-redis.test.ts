@@ -74,6 +74,8 @@ describe('approvals across processes on Redis', () => {
     const jobId = body.jobId as string;
     const approvalId = body.approval?.approvalId as string;
     expect(await job(b, jobId)).toMatchObject({ state: 'input_required', approval: { approvalId, tool: 'pets:deletePet' } });
+    const listed = (await httpRequest(`${b.url}/v1/approvals`, { headers: KEY })).body as { approvals: { jobId: string; approval: { approvalId: string } }[] };
+    expect(listed.approvals).toEqual([{ jobId, approval: expect.objectContaining({ approvalId, tool: 'pets:deletePet', script: SCRIPT }) }]);
 
     // The tenant's ordinary key may read the job, not decide it: approverScope asks for the approver's.
     const refused = await decide(b, jobId, approvalId, 'approve', KEY);
@@ -85,6 +87,7 @@ describe('approvals across processes on Redis', () => {
     expect(done).toMatchObject({ state: 'completed', result: { status: 'ok', result: { deleted: (body.approval?.args as { petId: string }).petId, stampKept: true } } });
     expect(done.approvals).toEqual([expect.objectContaining({ approvalId, decision: expect.objectContaining({ outcome: 'approved', by: { tenantId: 'acme' } }) })]);
     expect([creates(), lists(), deletes()]).toEqual([1, 1, 1]);
+    expect(((await httpRequest(`${a.url}/v1/approvals`, { headers: KEY })).body as { approvals: unknown[] }).approvals).toEqual([]);
     // A second decision loses: the first one holds.
     expect((await decide(a, jobId, approvalId, 'deny')).body).toMatchObject({ error: { code: 'APPROVAL_DECIDED' } });
   }, 60_000);

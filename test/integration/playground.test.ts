@@ -4,7 +4,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { startHttpServer, type RunningServer } from '../../src/http';
 import { silentLogger } from '../../src/log';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { httpRequest } from '../helpers/http';
+import { httpRequest, postJson } from '../helpers/http';
 
 /** A real headless Chromium against a real server with API keys on (.ci/run installs Debian's chromium). */
 const CHROMIUM = '/usr/bin/chromium';
@@ -103,4 +103,51 @@ describe('the playground page', () => {
       await s.close();
     }
   });
+});
+
+describe('the playground approves and denies calls waiting for a person', () => {
+  test('an agent\'s execution pauses; the approver sees the call, its arguments and script, approves one and denies another', async () => {
+    const gated = await startTestGateway({ auth: { apiKeys: [{ key: KEY, tenant: 'acme' }] }, approvals: { tools: { 'test:sleep': 'approve' } } });
+    const s = await startHttpServer({ gateway: gated.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 256 * 1024, shutdownGraceMs: 5_000 });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(err.message));
+    try {
+      // The agent's side: two scripts pause at the call that needs approval.
+      const agent = { 'x-api-key': KEY };
+      const first = (await postJson(`${s.url}/v1/execute`, { script: "const n = await callTool('test:echo', { n: 41 }); await callTool('test:sleep', { ms: 5 }); return n.echo.n + 1;" }, agent)).body as { jobId: string };
+      const second = (await postJson(`${s.url}/v1/execute`, { script: "try { await callTool('test:sleep', { ms: 6 }); return 'slept'; } catch (e) { return e.message; }" }, agent)).body as { jobId: string };
+      expect(gated.calls).toEqual(['test:echo']);
+
+      await page.goto(`${s.url}/`);
+      await page.fill('#api-key', KEY);
+      await page.dispatchEvent('#api-key', 'change');
+      const card = (jobId: string) => page.locator(`#approvals li.approval[data-job="${jobId}"]`);
+      await card(first.jobId).waitFor();
+      expect(await page.locator('#approvals li.approval').count()).toBe(2);
+      expect(await card(first.jobId).locator('.tool').textContent()).toBe('test:sleep');
+      expect(JSON.parse((await card(first.jobId).locator('pre.args').textContent()) ?? '')).toEqual({ ms: 5 });
+      expect(await card(first.jobId).locator('pre.script').textContent()).toContain("callTool('test:echo', { n: 41 })");
+      mkdirSync(OUTPUT, { recursive: true });
+      await page.screenshot({ path: resolve(OUTPUT, 'playground-approvals.png'), fullPage: true });
+
+      await card(first.jobId).locator('button.approve').click();
+      await page.locator('#status', { hasText: 'ok' }).waitFor();
+      expect(JSON.parse((await page.textContent('#result')) ?? '')).toBe(42);
+      // The echo before the pause was replayed, not made again; the approved call was made once.
+      expect(gated.calls).toEqual(['test:echo', 'test:sleep']);
+      await card(second.jobId).waitFor();
+      expect(await page.locator('#approvals li.approval').count()).toBe(1);
+
+      await card(second.jobId).locator('input.reason').fill('not today');
+      await card(second.jobId).locator('button.deny').click();
+      await page.locator('#result', { hasText: 'not today' }).waitFor();
+      await page.locator('#approvals-status', { hasText: 'Nothing waits for approval.' }).waitFor();
+      expect(gated.calls).toEqual(['test:echo', 'test:sleep']);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      await s.close();
+    }
+  }, 60_000);
 });

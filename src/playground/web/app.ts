@@ -26,8 +26,25 @@ interface TraceEntry {
   outcome: 'ok' | 'error' | 'unfinished';
   error?: string;
 }
+interface PendingApproval {
+  approvalId: string;
+  tool: string;
+  args: unknown;
+  script: string;
+  requestedAt: string;
+  expiresAt: string;
+}
+interface JobView {
+  jobId: string;
+  state: string;
+  result?: Envelope;
+  error?: { code: string; message: string };
+  approval?: PendingApproval;
+}
 interface Envelope {
   status: string;
+  jobId?: string;
+  approval?: PendingApproval;
   result?: unknown;
   error?: { code: string; message: string; hint?: string; line?: number; column?: number };
   logs: { level: string; message: string }[];
@@ -52,12 +69,12 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, classN
 
 const KEY_STORAGE = 'scriptgate.apiKey';
 
-async function api<T>(path: string, body: unknown): Promise<T> {
+async function api<T>(path: string, body?: unknown): Promise<T> {
   const key = $<HTMLInputElement>('api-key').value.trim();
   const res = await fetch(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) },
-    body: JSON.stringify(body),
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(key ? { 'x-api-key': key } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const payload = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string; hint?: string } };
   // An execution that failed is still a 200 envelope; anything else with `error` is a request that failed.
@@ -154,7 +171,7 @@ function showEnvelope(envelope: Envelope): void {
   $('outcome').hidden = false;
   const status = $('status');
   status.textContent = envelope.status;
-  status.className = `badge${envelope.status === 'ok' ? ' ok' : ''}`;
+  status.className = `badge${envelope.status === 'ok' ? ' ok' : envelope.status === 'input_required' ? ' waiting' : ''}`;
   $('duration').textContent = `${envelope.stats.durationMs} ms, ${envelope.stats.toolCalls} tool calls`;
   $('risk').textContent = envelope.risk ? `risk score ${envelope.risk.score}` : 'risk score 0';
   const error = envelope.error;
@@ -166,15 +183,70 @@ function showEnvelope(envelope: Envelope): void {
   warnings.replaceChildren(...envelope.warnings.map((w) => el('li', w)));
   renderTimeline(envelope.trace ?? [], envelope.stats.durationMs);
   renderTable(envelope.result);
-  $('result').textContent = envelope.result === undefined ? '(no result)' : JSON.stringify(envelope.result, null, 2);
+  const waiting = envelope.status === 'input_required' && envelope.approval ? `(waiting: job ${envelope.jobId ?? ''} runs once ${envelope.approval.tool} is approved below)` : '(no result)';
+  $('result').textContent = envelope.result === undefined ? waiting : JSON.stringify(envelope.result, null, 2);
   $('logs').textContent = envelope.logs.map((l) => `[${l.level}] ${l.message}`).join('\n') || '(no logs)';
+}
+
+/**
+ * The tenant's calls waiting for a person: each with its tool, arguments and the whole script, and
+ * Approve / Deny. A decision resumes the job; the page waits for it and shows where it got to.
+ */
+async function loadApprovals(): Promise<void> {
+  const status = $('approvals-status');
+  try {
+    const { approvals } = await api<{ approvals: { jobId: string; approval: PendingApproval }[] }>('/v1/approvals');
+    status.textContent = approvals.length ? `${approvals.length} waiting, soonest to expire first` : 'Nothing waits for approval.';
+    $('approvals').replaceChildren(...approvals.map(({ jobId, approval }) => approvalCard(jobId, approval)));
+  } catch (err) {
+    status.textContent = String((err as Error).message);
+  }
+}
+
+function approvalCard(jobId: string, approval: PendingApproval): HTMLLIElement {
+  const item = el('li', undefined, 'approval');
+  item.dataset.job = jobId;
+  item.dataset.tool = approval.tool;
+  const when = el('span', ` · job ${jobId} · expires ${new Date(approval.expiresAt).toLocaleString()}`, 'muted');
+  const args = el('pre', JSON.stringify(approval.args, null, 2), 'args');
+  const script = el('details');
+  script.append(el('summary', 'Script'), el('pre', approval.script, 'script'));
+  const reason = el('input', undefined, 'reason');
+  reason.placeholder = 'Reason (optional; a denial passes it to the script)';
+  const approve = el('button', 'Approve', 'approve');
+  const deny = el('button', 'Deny', 'deny');
+  const outcome = el('span', '', 'muted outcome');
+  const decide = async (decision: 'approve' | 'deny') => {
+    approve.disabled = deny.disabled = true;
+    try {
+      await api(`/v1/jobs/${encodeURIComponent(jobId)}/approvals/${encodeURIComponent(approval.approvalId)}`, { decision, ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) });
+      outcome.textContent = `${decision === 'approve' ? 'Approved' : 'Denied'}; waiting for the job…`;
+      const view = await api<JobView>(`/v1/jobs/${encodeURIComponent(jobId)}?waitMs=20000`);
+      outcome.textContent = `job ${view.state}`;
+      item.dataset.state = view.state;
+      if (view.result) showEnvelope(view.result);
+      await loadApprovals();
+    } catch (err) {
+      outcome.textContent = String((err as Error).message);
+      approve.disabled = deny.disabled = false;
+    }
+  };
+  approve.addEventListener('click', () => void decide('approve'));
+  deny.addEventListener('click', () => void decide('deny'));
+  const actions = el('div', undefined, 'actions');
+  actions.append(reason, approve, deny, outcome);
+  item.append(el('span', approval.tool, 'tool'), when, args, script, actions);
+  return item;
 }
 
 function start(): void {
   const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content;
   const keyInput = $<HTMLInputElement>('api-key');
   keyInput.value = sessionStorage.getItem(KEY_STORAGE) ?? '';
-  keyInput.addEventListener('change', () => sessionStorage.setItem(KEY_STORAGE, keyInput.value.trim()));
+  keyInput.addEventListener('change', () => {
+    sessionStorage.setItem(KEY_STORAGE, keyInput.value.trim());
+    void loadApprovals();
+  });
 
   const names = Object.keys(EXAMPLES);
   const run = $<HTMLButtonElement>('run');
@@ -191,6 +263,10 @@ function start(): void {
     editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: EXAMPLES[select.value] ?? '' } });
   });
 
+  $('approvals-refresh').addEventListener('click', () => void loadApprovals());
+  // With a key from this session the list loads at once; otherwise when a key is typed, on Refresh, or after a run.
+  if (keyInput.value) void loadApprovals();
+
   $('search-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const query = $<HTMLInputElement>('search').value.trim();
@@ -200,7 +276,9 @@ function start(): void {
   run.addEventListener('click', async () => {
     run.disabled = true;
     try {
-      showEnvelope(await api<Envelope>('/v1/execute', { script: editor.state.doc.toString(), trace: true }));
+      const envelope = await api<Envelope>('/v1/execute', { script: editor.state.doc.toString(), trace: true });
+      showEnvelope(envelope);
+      if (envelope.status === 'input_required') await loadApprovals();
     } catch (err) {
       showEnvelope({ status: 'request failed', error: { code: 'REQUEST', message: String((err as Error).message) }, logs: [], warnings: [], stats: { durationMs: 0, toolCalls: 0 } });
     } finally {
