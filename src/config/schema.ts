@@ -3,7 +3,7 @@ import { PRESET_NAMES } from './presets';
 import { OAuth2Auth, OpenApiAuth, TenantId } from './source-auth-schema';
 import { Plugins } from './plugins-schema';
 import { Approvals, TenantApprovals } from './approvals-schema';
-import { ApiKey, Auth } from './auth-schema';
+import { Auth, type ApiKey } from './auth-schema';
 import { int } from './int';
 
 /** Every option has a default; `.strict()` everywhere so a typo fails at boot with its path. */

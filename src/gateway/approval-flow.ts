@@ -3,7 +3,9 @@ import { ApprovalPolicy, pendingOf, type Approval, type ApprovalDecision, type A
 import type { Caller } from '../auth';
 import type { Catalog } from '../catalog';
 import type { LoadedConfig } from '../config';
-import { GatewayError } from '../errors';
+import { GatewayError, toPublicError } from '../errors';
+import type { ExecuteRequest, InvokeRequest } from './execute-request';
+import type { ExecutionEnvelope, InvokeResponse } from './response-schemas';
 import { PAUSE_RUN, type RunResult, type ToolReply } from '../executor';
 import { ParkJob, type JobQueue, type JobSubmission, type JobView } from '../jobs';
 import type { Logger } from '../log';
@@ -199,6 +201,17 @@ export class ApprovalFlow {
       if (approval) out.push({ jobId, approval });
     }
     return out;
+  }
+
+  /**
+   * A direct call (invoke, an MCP raw tool) of a tool that needs approval becomes a job like a script's
+   * call: a one-call script that pauses at once, and makes the call when a person approves it.
+   */
+  async invokeLater(tool: string, request: InvokeRequest, caller: Caller, execute: (request: ExecuteRequest) => Promise<ExecutionEnvelope>): Promise<InvokeResponse> {
+    const script = `return await callTool(${JSON.stringify(tool)}, ${JSON.stringify(request.input ?? {})});`;
+    const envelope = await execute({ script, caller, typecheck: 'off', ...(request.context ? { context: request.context } : {}) });
+    if (envelope.status === 'input_required' && envelope.jobId !== undefined && envelope.approval) return { status: 'input_required', jobId: envelope.jobId, approval: envelope.approval };
+    return { status: 'tool_error', error: envelope.error ?? toPublicError(new GatewayError('INTERNAL', `${tool} needs approval and the call could not be kept for it`)) };
   }
 
   /** A job view with its approvals: the pending one while it waits, every one with its decision. */

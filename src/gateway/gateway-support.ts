@@ -4,7 +4,8 @@ import { DEMO_TOOLS_DIR, loadModuleTools, type Catalog, type SpecSource, type Up
 import type { Redis } from '../redis';
 import { DiskEmbeddingStore, RedisEmbeddingStore, SemanticSearch, WorkerEmbedder, type Embedder } from '../search';
 import type { LoadedConfig, RiskPresetName } from '../config';
-import { SANDBOX_WORKER_FILE, type ExecutorPoolOptions, type SandboxError } from '../executor';
+import { SANDBOX_WORKER_FILE, type ExecutorPoolOptions, type SandboxError, type ToolReply } from '../executor';
+import { GatewayError } from '../errors';
 import type { Logger } from '../log';
 import { RISK_PRESETS, assessRisk, locateFailure, type CompiledScript, type RiskAssessment, type ScriptFacts, type ToolTraits } from '../gate';
 import type { Caller } from '../auth';
@@ -144,4 +145,20 @@ export function unloadedSource(name: string, sources: readonly (Upstream | SpecS
   if (!source) return undefined;
   const health = sources.find((s) => s.config.name === source)?.health();
   return health && health.state !== 'connected' && health.tools === 0 ? health : undefined;
+}
+
+/** A tool call's outcome as the reply a script gets: the tool's own failure code, ours only for our checks. */
+export async function replyOf(tool: string, log: Logger, call: () => Promise<unknown>): Promise<ToolReply> {
+  try {
+    return { ok: true, value: await call() };
+  } catch (err) {
+    if (err instanceof GatewayError) {
+      // Scripts see the tool's own failure code (e.g. NOT_FOUND); our codes only for our checks.
+      const toolCode = err.details.toolCode;
+      const code = err.code === 'TOOL_ERROR' && typeof toolCode === 'string' ? toolCode : err.code;
+      return { ok: false, error: { code, message: err.message, details: { ...err.details } } };
+    }
+    log.warn({ err, tool }, 'tool call failed unexpectedly');
+    return { ok: false, error: { code: 'TOOL_ERROR', message: err instanceof Error ? err.message : String(err) } };
+  }
 }

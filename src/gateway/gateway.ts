@@ -8,7 +8,7 @@ import type { JobQueue } from '../jobs';
 import type { Observer, ExecutionRef } from './observe';
 import { executeRequestOf } from './api';
 import { submissionOf, type ExecuteRequest, type InvokeRequest } from './execute-request';
-import { abortRace, executionContext, inScript, registerLocalSources, riskOf, runShutdownSteps, startWithinBudget, unloadedSource } from './gateway-support';
+import { abortRace, executionContext, inScript, registerLocalSources, replyOf, riskOf, runShutdownSteps, startWithinBudget, unloadedSource } from './gateway-support';
 import { ToolTrace } from './tool-trace';
 import type { GatePool } from './gate-pool';
 import { SpecSource, Upstream, type AccessControl, type Catalog, type TenantToolPolicy, type ToolCallContext, type ToolDefinition } from '../catalog';
@@ -343,27 +343,12 @@ export class Gateway {
     // The metric label is the canonical name once the access check passed, else one shared value:
     // scripts can invent names without end.
     let label = UNKNOWN_TOOL_LABEL;
-    const reply = await this.#reply(tool, () => {
+    const reply = await replyOf(tool, this.#log, () => {
       label = this.#callable(tool, (c) => this.access.decide(c, policy).codeCall, caller, suggestions);
       return scope.race(this.catalog.call(label, args, ctx));
     });
     this.#observe.toolCall(ref, label, reply.ok ? undefined : reply.error.code, performance.now() - started);
     return reply;
-  }
-
-  async #reply(tool: string, call: () => Promise<unknown>): Promise<ToolReply> {
-    try {
-      return { ok: true, value: await call() };
-    } catch (err) {
-      if (err instanceof GatewayError) {
-        // Scripts see the tool's own failure code (e.g. NOT_FOUND); our codes only for our checks.
-        const toolCode = err.details.toolCode;
-        const code = err.code === 'TOOL_ERROR' && typeof toolCode === 'string' ? toolCode : err.code;
-        return { ok: false, error: { code, message: err.message, details: { ...err.details } } };
-      }
-      this.#log.warn({ err, tool }, 'tool call failed unexpectedly');
-      return { ok: false, error: { code: 'TOOL_ERROR', message: err instanceof Error ? err.message : String(err) } };
-    }
   }
 
   /**
@@ -401,7 +386,7 @@ export class Gateway {
       label = this.#callable(request.name, allowed, caller);
       const verdict = this.approvals.inert ? 'allow' : this.approvals.decisionFor(label, caller.tenantId);
       if (verdict === 'block') throw new GatewayError('TOOL_BLOCKED', `${label} is blocked by the approval policy for this tenant`, { tool: label });
-      if (verdict === 'approve') return await this.#invokeOnApproval(label, request, caller);
+      if (verdict === 'approve') return await this.approvals.invokeLater(label, request, caller, (r) => this.execute(r));
       const result = await abortRace(this.catalog.call(label, request.input, ctx), abort.signal);
       this.#observe.toolCall({ tenantId: caller.tenantId }, label, undefined, performance.now() - started);
       return { status: 'ok', result };
@@ -416,17 +401,6 @@ export class Gateway {
       clearTimeout(timer);
       this.#leave();
     }
-  }
-
-  /**
-   * A direct call of a tool that needs approval becomes a job like a script's call: a one-call script that
-   * pauses at once, and makes the call when a person approves it.
-   */
-  async #invokeOnApproval(tool: string, request: InvokeRequest, caller: Caller): Promise<InvokeResponse> {
-    const script = `return await callTool(${JSON.stringify(tool)}, ${JSON.stringify(request.input ?? {})});`;
-    const envelope = await this.execute({ script, caller, typecheck: 'off', ...(request.context ? { context: request.context } : {}) });
-    if (envelope.status === 'input_required' && envelope.jobId !== undefined && envelope.approval) return { status: 'input_required', jobId: envelope.jobId, approval: envelope.approval };
-    return { status: 'tool_error', error: envelope.error ?? toPublicError(new GatewayError('INTERNAL', `${tool} needs approval and the call could not be kept for it`)) };
   }
 
   /** Applies a new plugins configuration (SIGHUP): a chain turned on, changed or off, without a restart. */
@@ -472,5 +446,4 @@ export class Gateway {
       ['redis', () => this.redis?.disconnect()],
     ]);
   }
-
 }
