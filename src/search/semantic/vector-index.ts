@@ -12,7 +12,7 @@ interface Matches {
 }
 /** The part of usearch this file uses; it is an optional dependency, so no type import. */
 interface HnswIndex {
-  add(keys: BigUint64Array, vectors: Float32Array): void;
+  add(keys: BigUint64Array, vectors: Float32Array, threads: number): void;
   search(vector: Float32Array, k: number, threads: number): Matches;
 }
 export interface Usearch {
@@ -108,7 +108,9 @@ export class VectorIndex {
     const size = dimensions > 0 ? rows.length / dimensions : 0;
     if (!usearch || !approximate || size === 0) return new VectorIndex(rows, dimensions, usearch, undefined);
     const graph = new usearch.Index({ dimensions, metric: 'ip', connectivity: HNSW.connectivity, expansion_add: HNSW.expansionAdd, expansion_search: HNSW.expansionSearch });
-    graph.add(BigUint64Array.from({ length: size }, (_, i) => BigInt(i)), rows);
+    // One thread: insertions in a fixed order give the same graph (and recall) on every build; several
+    // threads interleave them differently each time, and the recall measured below varied by a point or two.
+    graph.add(BigUint64Array.from({ length: size }, (_, i) => BigInt(i)), rows, 1);
     const index = new VectorIndex(rows, dimensions, usearch, graph);
     index.#annRecall = measureRecall(index);
     return index;
