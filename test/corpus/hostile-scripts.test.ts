@@ -137,7 +137,11 @@ beforeAll(async () => {
 afterAll(() => Promise.all([gw.close(), cpu.close()]));
 
 async function runRow(g: TestGateway, script: string, expectation: Expectation, options: RunOptions = {}): Promise<ExecutionEnvelope> {
-  const env = await g.run(script, options);
+  let env = await g.run(script, options);
+  // The ReDoS analysis has a time budget (redos.ts); on a machine busy enough it gives up, the script runs
+  // with the pattern left to the deadline, and nothing is cached: the next sighting gets a fair analysis.
+  const wantsRegexRefusal = JSON.stringify(expectation).includes('UNSAFE_REGEX');
+  for (let i = 0; i < 3 && wantsRegexRefusal && env.status === 'ok'; i++) env = await g.run(script, options);
   expectOutcome(env, expectation);
   return env;
 }
