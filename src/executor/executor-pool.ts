@@ -234,13 +234,18 @@ export class ExecutorPool {
     }
     const scope = (state.scope ??= new RunScope(state.deadlineAt));
     const answer = state.onToolCall(tool, args, scope, callId);
-    if (answer === PAUSE_RUN) {
+    if (answer === PAUSE_RUN && log.unresumable === undefined) {
       // Not made: the run stops here, and the run that resumes it makes this call once it may.
       state.paused = { callId, tool, args };
       run.executor.cancel(id, 'cancelled');
       return;
     }
     log.made(tool, args, chars);
+    if (answer === PAUSE_RUN) {
+      // A run that could not be replayed cannot wait: the script hears why, and may go on without the call.
+      reply({ ok: false, error: { code: 'APPROVAL_REQUIRED', message: `${tool} needs an approval, and this execution cannot wait for one: ${log.unresumable ?? ''}` } });
+      return;
+    }
     const settled = answer.then(reply, (err: unknown) => reply({ ok: false, error: { code: 'TOOL_ERROR', message: err instanceof Error ? err.message : String(err) } }));
     state.unanswered.add(settled);
     void settled.finally(() => state.unanswered.delete(settled));

@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { apiOf } from '../../src/gateway';
+import { createLogger } from '../../src/log';
 import type { JobView } from '../../src/jobs';
 import { ANONYMOUS, type Caller } from '../../src/auth';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -11,8 +13,15 @@ const APPROVER: Caller = { tenantId: 'default', scopes: ['approver'], via: 'apiK
 
 describe('approvals: a paused execution resumes by replay (embedded default)', () => {
   let g: TestGateway;
+  const lines: Record<string, unknown>[] = [];
   beforeAll(async () => {
-    g = await startTestGateway({ approvals: { tools: { 'test:sleep': 'approve', 'test:fail': 'block' }, ttlSeconds: 3600 } });
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    g = await startTestGateway({ approvals: { tools: { 'test:sleep': 'approve', 'test:fail': 'block' }, ttlSeconds: 3600 } }, { log: createLogger('info', sink) });
   }, 60_000);
   afterAll(() => g.close());
   beforeEach(() => g.calls.splice(0));
@@ -43,6 +52,21 @@ describe('approvals: a paused execution resumes by replay (embedded default)', (
     expect(g.calls).toEqual(['test:echo', 'test:sleep', 'test:echo']);
     expect(done.approvals).toEqual([expect.objectContaining({ approvalId, decision: expect.objectContaining({ outcome: 'approved', by: { tenantId: 'default' } }) })]);
     await expect(api().decideApproval(APPROVER, jobId, approvalId, { decision: 'deny' })).rejects.toMatchObject({ code: 'APPROVAL_DECIDED' });
+    // Audit: who asked for what, and who decided (never the script text).
+    const audit = lines.filter((l) => l.approvalId === approvalId);
+    expect(audit.find((l) => l.audit === 'approval.requested')).toMatchObject({ jobId, tenantId: 'default', tool: 'test:sleep', scriptHash: expect.any(String) });
+    expect(audit.find((l) => l.audit === 'approval.decided')).toMatchObject({ jobId, outcome: 'approved', by: { tenantId: 'default' } });
+    expect(JSON.stringify(audit)).not.toContain('before the approval');
+    const metrics = await g.gateway.metrics.registry.metrics();
+    expect(metrics).toMatch(/scriptgate_approvals_requested_total\{tool="test:sleep"\} [1-9]/);
+    expect(metrics).toMatch(/scriptgate_approvals_decided_total\{tool="test:sleep",outcome="approved"\} [1-9]/);
+    expect(metrics).toMatch(/scriptgate_approval_decision_seconds_count\{outcome="approved"\} [1-9]/);
+  }, 60_000);
+
+  test('a script that cannot be replayed cannot pause: the call fails with APPROVAL_REQUIRED, which the script may catch', async () => {
+    const envelope = await g.run(`for (let i = 0; i < 10001; i++) Date.now(); try { await callTool('test:sleep', { ms: 1 }); } catch (e) { return [e.code, e.message]; }`);
+    expect(envelope).toMatchObject({ status: 'ok', result: ['APPROVAL_REQUIRED', expect.stringContaining('read the clock more often')] });
+    expect(g.calls).toEqual([]);
   }, 60_000);
 
   test('denied: the script gets APPROVAL_DENIED with the reason and may handle it', async () => {
