@@ -21,7 +21,7 @@ describe('GET /openapi.json describes the REST API as it behaves', () => {
   test('an OpenAPI 3.1 document with every route and error shape', () => {
     expect(doc.openapi).toBe('3.1.0');
     const paths = doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
-    expect(Object.keys(paths).sort()).toEqual(['/health', '/metrics', '/openapi.json', '/ready', '/v1/describe', '/v1/execute', '/v1/invoke', '/v1/jobs', '/v1/jobs/{id}', '/v1/search']);
+    expect(Object.keys(paths).sort()).toEqual(['/health', '/metrics', '/openapi.json', '/ready', '/v1/approvals', '/v1/describe', '/v1/execute', '/v1/invoke', '/v1/jobs', '/v1/jobs/{id}', '/v1/jobs/{id}/approvals/{approvalId}', '/v1/search']);
     for (const route of ['/v1/search', '/v1/describe', '/v1/execute', '/v1/invoke']) expect(Object.keys(paths[route]!.post!.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '429']));
   });
 
