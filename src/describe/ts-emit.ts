@@ -272,7 +272,7 @@ export class DeclarationEmitter extends TypeText {
     this.level++;
     try {
       if (isSchemaObject(additional)) index.push(this.typeOf(document, additional, depth + 1, inner, false));
-      else if (additional === true && !properties) index.push(UNKNOWN);
+      else if (additional === true && (!properties || this.setup.plan.openObjects === true)) index.push(UNKNOWN);
       if (isSchemaObject(schema.patternProperties)) {
         for (const pattern of Object.keys(schema.patternProperties).slice(0, 50)) {
           index.push(this.typeOf(document, own(schema.patternProperties, pattern), depth + 1, inner, false));

@@ -9,6 +9,12 @@
 export type Side = 'args' | 'result';
 
 export interface EmitPlan {
+  /**
+   * An object with properties and `additionalProperties: true` gets an index signature. Off for what a
+   * model reads (the listed properties say what to send); on for the type check, where a closed type
+   * would report an extra argument the tool accepts.
+   */
+  openObjects?: boolean;
   /** Inline nesting levels rendered before a type becomes `unknown`. */
   maxDepth: number;
   /** Longest JSDoc of the tool itself (its description, on the arguments declaration). */

@@ -27,6 +27,8 @@ export interface DeclarationBlockOptions extends TypeScriptOptions {
   shortenedNote?: string;
   /** What ties a tool's name to its types; default a `callTool` overload. */
   entry?: (toolName: string, names: { args: string; result: string }) => string;
+  /** Objects that allow more properties (`additionalProperties: true`) say so with an index signature. */
+  openObjects?: boolean;
 }
 
 /** What a tool declaration reads from a tool; a catalog `ToolDefinition` fits. */
@@ -116,7 +118,9 @@ const sharedPrefix = (toolName: string): string => pascalCase(toolName.includes(
  * returns `unknown`. Each tool's part (its types and the named types it adds) keeps to `maxChars`.
  */
 export function toolsDeclaration(tools: readonly ToolSchemas[], options?: DeclarationBlockOptions): string {
-  const { plans, maxChars } = resolveOptions(options);
+  const resolved = resolveOptions(options);
+  const plans = options?.openObjects ? resolved.plans.map((plan) => ({ ...plan, openObjects: true })) : resolved.plans;
+  const { maxChars } = resolved;
   let registry = new TypeRegistry();
   // Every tool's own names first, so no shared type takes one of them.
   const entries = tools.map((tool) => {

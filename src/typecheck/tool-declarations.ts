@@ -24,6 +24,7 @@ export function toolDeclarations(named: readonly NamedTool[]): string {
   const text = toolsDeclaration([...byCanonical.values()], {
     maxChars: TOOL_BUDGET_CHARS,
     docMaxChars: 0,
+    openObjects: true,
     entry: (name, types) => `interface ScriptgateTools { ${jsonQuote(name)}: [${types.args}, ${types.result}] }`,
   });
   const aliases = named.filter((n) => n.written !== n.tool.name).map((n) => `interface ScriptgateTools { ${jsonQuote(n.written)}: ScriptgateTools[${jsonQuote(n.tool.name)}] }`);

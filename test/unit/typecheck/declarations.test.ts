@@ -37,6 +37,14 @@ describe('toolDeclarations', () => {
     expect(text).not.toContain('declare function');
     expect(text).not.toContain('/**');
   });
+
+  test('an object that allows more properties is open to the checker (an extra argument the tool accepts is no error)', () => {
+    const open = { name: 'bench:echo', description: 'Echo.', inputSchema: { type: 'object', properties: { i: { type: 'integer' } }, additionalProperties: true } };
+    const closed = { name: 'bench:strict', description: 'Strict.', inputSchema: { type: 'object', properties: { i: { type: 'integer' } }, additionalProperties: false } };
+    const text = toolDeclarations([{ written: 'bench:echo', tool: open }, { written: 'bench:strict', tool: closed }]);
+    expect(text).toMatch(/interface BenchEchoArgs \{\s*i\?: number;\s*\[key: string\]: any;\s*\}/);
+    expect(text).toMatch(/interface BenchStrictArgs \{\s*i\?: number;\s*\}/);
+  });
 });
 
 describe('advice', () => {
