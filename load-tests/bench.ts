@@ -15,6 +15,7 @@ import { answerJson, envelopeFromOutcome } from '../src/gateway/envelope';
 import { SCRIPTS, benchTools, scriptOfSize, typecheckScript, typedScriptOfSize } from './bench-tools';
 import { ANONYMOUS } from '../src/auth';
 import { TypeChecker } from '../src/typecheck';
+import { approvalTimes } from './approvals-bench';
 import { medianFigures, numberOption, loadHttp, percentile, round, startChildServer, type HttpFigures } from './harness';
 
 const opt = numberOption;
@@ -213,6 +214,7 @@ async function main(): Promise<void> {
   const typecheckCost = await typecheckOverhead(gateway);
   const plugins = await pluginHookTimes(gateway, config);
   await gateway.close();
+  const approvals = await approvalTimes(config);
 
   const dist = resolve(__dirname, 'servers');
   const hello = await startChildServer(resolve(dist, 'hello-world.js'));
@@ -253,6 +255,7 @@ async function main(): Promise<void> {
     gate,
     typecheck: { ...typecheck, threeToolsRps: typecheckCost },
     plugins,
+    approvals,
     answer,
     inProcess: { trivial, threeTools, threeToolsUnchecked },
     http,
@@ -272,6 +275,7 @@ async function main(): Promise<void> {
   console.log(`in-process  3 tools: p50 ${threeTools.p50} ms  p99 ${threeTools.p99} ms  ${threeTools.rps} scripts/s (c=${CONNECTIONS})`);
   console.log(`in-process  3 tools, typecheck off: p50 ${threeToolsUnchecked.p50} ms  p99 ${threeToolsUnchecked.p99} ms  ${threeToolsUnchecked.rps} scripts/s (c=${CONNECTIONS})`);
   console.log(`plugin hook: invoke p50 ${plugins.plainP50} ms without a plugin chain, ${plugins.pluginP50} ms with one response plugin: ${plugins.hookP50} ms per hook`);
+  console.log(`approval: pause p50 ${approvals.pauseP50} ms p99 ${approvals.pauseP99} ms; decision to completed job (${approvals.callsBefore} calls replayed) p50 ${approvals.resumeP50} ms p99 ${approvals.resumeP99} ms`);
   console.log(`in-process  3 tools, alternating rounds: ${typecheckCost.onRps} scripts/s type check on (verdict cached), ${typecheckCost.offRps} off`);
   for (const [name, f] of Object.entries(http)) {
     console.log(`http ${name.padEnd(15)} ${String(f.rps).padStart(6)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}  non2xx ${f.non2xx}`);
