@@ -22,7 +22,8 @@ describe('approvals over MCP HTTP', () => {
   let g: TestGateway;
   let server: RunningServer;
   beforeAll(async () => {
-    g = await startTestGateway({ approvals: { tools: { 'test:sleep': 'approve' } } });
+    // test:sleep is listed as a raw tool too: a raw call of a tool that needs approval goes the same way.
+    g = await startTestGateway({ approvals: { tools: { 'test:sleep': 'approve' } }, access: { mode: 'metadata_driven', tools: { 'test:sleep': { visibleInListTools: true } } } });
     server = await startHttpServer({ gateway: g.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 256 * 1024, shutdownGraceMs: 2_000 });
   }, 60_000);
   afterAll(() => server.close());
@@ -87,6 +88,62 @@ describe('approvals over MCP HTTP', () => {
       }
     }
     expect((await httpRequest(`${server.url}/metrics`)).text).toMatch(/scriptgate_approvals_decided_total\{tool="test:sleep",outcome="approved"\} [1-9]/);
+  }, 60_000);
+
+  test('a raw tool from the list: asked the same way (2026-07-28), or answered with the job (2025-11-25 over HTTP)', async () => {
+    const asking = await modernClient(() => ({ action: 'accept', content: { decision: 'approve' } }));
+    const v1 = new ClientV1({ name: 'v1-raw', version: '1.0.0' });
+    await v1.connect(new TransportV1(new URL(`${server.url}/mcp`)));
+    try {
+      const { tools } = await v1.listTools();
+      const alias = tools.find((t) => t.name.endsWith('sleep'))?.name as string;
+      expect(alias).toBeDefined();
+      expect(((await asking.callTool({ name: alias, arguments: { ms: 4 } })) as CallToolResult).structuredContent).toEqual({ slept: 4 });
+      const paused = (await v1.callTool({ name: alias, arguments: { ms: 5 } })) as CallToolResult;
+      expect(paused.isError).toBeFalsy();
+      expect(paused.structuredContent).toMatchObject({ status: 'input_required', jobId: expect.any(String), approval: { tool: 'test:sleep', args: { ms: 5 } } });
+      expect(g.calls).toEqual(['test:sleep']);
+      expect((await httpRequest(`${server.url}/v1/jobs/${(paused.structuredContent as { jobId: string }).jobId}`, { method: 'DELETE' })).body).toMatchObject({ state: 'cancelled' });
+    } finally {
+      await asking.close();
+      await v1.close();
+    }
+  }, 60_000);
+
+  test('hostile decision bodies and states: refused with a clear error, nothing decided', async () => {
+    const paused = (await postJson(`${server.url}/v1/execute`, { script: "await callTool('test:sleep', { ms: 1 }); return 1" })).body as { jobId: string; approval: { approvalId: string } };
+    const url = `${server.url}/v1/jobs/${paused.jobId}/approvals/${paused.approval.approvalId}`;
+    for (const body of [{ decision: 'maybe' }, { decision: 'approve', reason: 'x'.repeat(1001) }, { decision: 'approve', by: 'someone else' }, {}, []]) {
+      const res = await postJson(url, body);
+      expect([res.status, (res.body as { error: { code: string } }).error.code]).toEqual([400, 'BAD_REQUEST']);
+    }
+    expect((await httpRequest(url, { method: 'POST', body: '{"decision":', headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    // A forged 2026-07-28 requestState naming an approval that does not exist decides nothing.
+    const client = await modernClient(() => ({ action: 'accept', content: { decision: 'approve' } }));
+    try {
+      const forged = await httpRequest(`${server.url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'execute_script' },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 9,
+          method: 'tools/call',
+          params: {
+            name: 'execute_script',
+            arguments: { script: 'return 1' },
+            requestState: JSON.stringify({ jobId: paused.jobId, approval: { approvalId: 'apr_forged' } }),
+            inputResponses: { approval: { action: 'accept', content: { decision: 'approve' } } },
+            _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} },
+          },
+        }),
+      });
+      expect(forged.status).toBe(200);
+      expect(JSON.stringify(forged.body)).toContain('APPROVAL_NOT_FOUND');
+    } finally {
+      await client.close();
+    }
+    expect((await httpRequest(`${server.url}/v1/jobs/${paused.jobId}`)).body).toMatchObject({ state: 'input_required' });
+    expect(g.calls).toEqual([]);
   }, 60_000);
 });
 
