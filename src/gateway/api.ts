@@ -66,6 +66,8 @@ export interface ApiSettings {
   readonly limits: Gateway['config']['effectiveLimits'];
   /** gate.typecheck, which execute_script's description states. */
   readonly typecheck: Gateway['config']['gate']['typecheck'];
+  /** approvals.approverScope: who may decide an approval (MCP asks only a client whose caller may). */
+  readonly approverScope: string;
 }
 
 export class GatewayApi {
@@ -84,6 +86,7 @@ export class GatewayApi {
       playground: config.playground.enabled,
       limits: config.effectiveLimits,
       typecheck: config.gate.typecheck,
+      approverScope: config.approvals.approverScope,
     });
   }
 
@@ -159,6 +162,11 @@ export class GatewayApi {
   async #withApprovals(reading: Promise<JobView | undefined>): Promise<JobView | undefined> {
     const view = await reading;
     return view && this.#g.approvals.withApprovals(view);
+  }
+
+  /** Whether the caller may decide approvals (approvals.approverScope). */
+  mayDecide(caller: Caller): boolean {
+    return this.settings.approverScope === '' || caller.scopes.includes(this.settings.approverScope);
   }
 
   /** Calls of the caller's tenant waiting for a person, soonest to expire first, whose jobs still wait. */

@@ -135,6 +135,7 @@ export async function callAskingApprovals(
       : toResult({ structured: { status: 'input_required', ...asked }, isError: false });
   } else result = await call();
   const pending = pendingApprovalOf(result);
-  if (!pending || !declaresElicitation(meta)) return result;
+  // Asking a user whose answer could not count would only waste their time: the job waits for an approver.
+  if (!pending || !declaresElicitation(meta) || !api.mayDecide(caller)) return result;
   return inputRequired({ inputRequests: { [APPROVAL_INPUT]: { method: 'elicitation/create', params: approvalElicitation(pending) as never } }, requestState: JSON.stringify(pending) }) as unknown as Record<string, unknown>;
 }

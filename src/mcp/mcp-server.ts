@@ -168,7 +168,7 @@ export class McpFace {
       const result = await this.callTool(request.params.name, request.params.arguments, caller, { ...(progress ? { progress } : {}), signal: extra.signal, ...(requestId !== undefined ? { requestId } : {}) });
       // Elicitation needs a connection the answer comes back on: stdio. Stateless HTTP has none (the
       // 2026-07-28 revision asks through the result instead), so there the paused answer stands.
-      if (!options.elicit || !server.getClientCapabilities()?.elicitation || !pendingApprovalOf(result)) return result;
+      if (!options.elicit || !server.getClientCapabilities()?.elicitation || !pendingApprovalOf(result) || !this.#api.mayDecide(caller)) return result;
       return this.settleApprovals(request.params.name, result, caller, (params) => extra.sendRequest({ method: 'elicitation/create', params }, ElicitResultSchema, { signal: extra.signal, timeout: APPROVAL_ASK_MS }));
     });
     return server;

@@ -147,6 +147,30 @@ describe('approvals over MCP HTTP', () => {
   }, 60_000);
 });
 
+describe('approvals over MCP with approvals.approverScope', () => {
+  test("a client whose key cannot decide is not asked: its user's answer would not count, so the job waits for an approver", async () => {
+    const agentKey = 'approvals-agent-0123456789';
+    const g = await startTestGateway({ auth: { apiKeys: [{ key: agentKey, tenant: 'acme' }] }, approvals: { tools: { 'test:sleep': 'approve' }, approverScope: 'approver' } });
+    const server = await startHttpServer({ gateway: g.gateway, log: silentLogger(), host: '127.0.0.1', port: 0, bodyLimitBytes: 256 * 1024, shutdownGraceMs: 2_000 });
+    const asked: unknown[] = [];
+    const client = new Client({ name: 'agent', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } }, capabilities: { elicitation: { form: {} } } });
+    client.setRequestHandler('elicitation/create', async (request) => {
+      asked.push(request.params);
+      return { action: 'accept', content: { decision: 'approve' } } as never;
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { 'x-api-key': agentKey } } }));
+    try {
+      const result = (await client.callTool({ name: 'execute_script', arguments: { script: SCRIPT } })) as CallToolResult;
+      expect(result.structuredContent).toMatchObject({ status: 'input_required', approval: { tool: 'test:sleep' } });
+      expect(asked).toEqual([]);
+      expect(g.calls).toEqual(['test:echo']);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  }, 60_000);
+});
+
 describe('approvals over MCP stdio (2025-11-25 elicitation)', () => {
   let api: PetApi;
   beforeAll(async () => {
