@@ -139,6 +139,20 @@ export class Catalog {
     return entry.explain(input) ? undefined : entry.explain.errors;
   }
 
+  /**
+   * Why `args` would fail the tool's validation, without running it (a copy is checked: nothing is filled
+   * in). Undefined when they pass, or when request plugins run first and may still rewrite them.
+   */
+  invalid(name: string, args: unknown): GatewayError | undefined {
+    const entry = this.#tools.get(name);
+    if (!entry || this.#hooks) return undefined;
+    const input = structuredClone(args === undefined || args === null ? {} : args);
+    const validate = this.#validator(entry);
+    if (validate(input)) return undefined;
+    const { pointer, message } = describeValidation(this.#allErrors(entry, input) ?? validate.errors);
+    return new GatewayError('TOOL_VALIDATION', `${name}: ${message}`, { tool: name, pointer });
+  }
+
   /** Validates `args` and runs the tool. Throws GatewayError with TOOL_NOT_FOUND, TOOL_VALIDATION or TOOL_ERROR. */
   async call(nameOrAlias: string, args: unknown, ctx: ToolCallContext): Promise<unknown> {
     const name = this.resolve(nameOrAlias) ?? nameOrAlias;

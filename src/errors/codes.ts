@@ -85,6 +85,7 @@ export const ERROR_CODES = Object.freeze({
   APPROVAL_DENIED: spec('tool_error', 200, 'A person denied this call (the message gives their reason); catch ToolError with this code and do without it, or ask again with other arguments.'),
   APPROVAL_EXPIRED: spec('tool_error', 200, 'Nobody decided on this call within approvals.ttlSeconds; catch ToolError with this code, or run the script again when someone can approve it.'),
   APPROVAL_REQUIRED: spec('tool_error', 200, 'This tool needs a person to approve each call, and this execution could not wait for one (the message says why); run a smaller script that calls it.'),
+  REPLAY_DIVERGED: spec('runtime_error', 200, 'Resumed after its pause, the script asked for other tool calls than before (it depends on timing, or on data it read outside its tool results); the calls made before the pause happened once: check them before running it again.'),
   APPROVAL_NOT_FOUND: spec('runtime_error', 404, 'Use the approvalId of the pending approval that GET /v1/jobs/:id shows.'),
   APPROVAL_DECIDED: spec('runtime_error', 409, 'This approval was already decided or has expired; read the job to see its outcome.'),
   NOT_APPROVER: spec('runtime_error', 403, 'Deciding approvals needs the approvals.approverScope scope; use an approver key or token of this tenant.'),

@@ -221,14 +221,16 @@ export class ExecutorPool {
       log.answered(callId, line);
       send(line);
     };
+    // As the script sent them: the handler's validation fills in schema defaults in place.
+    const sent = JSON.stringify(args);
     if (Date.now() >= state.deadlineAt) {
-      log.made(tool, args, chars);
+      log.made(tool, sent, chars);
       reply({ ok: false, error: { code: 'TOOL_TIMEOUT', message: 'the execution deadline has passed' } });
       return;
     }
     // Counted here as well as in the sandbox: the front does not take the executor's word for it.
     if (log.calls >= state.maxToolCalls) {
-      log.made(tool, args, chars);
+      log.made(tool, sent, chars);
       reply({ ok: false, error: { code: 'LIMIT_EXCEEDED', message: `limit toolCalls (${state.maxToolCalls}) exceeded` } });
       return;
     }
@@ -240,7 +242,7 @@ export class ExecutorPool {
       run.executor.cancel(id, 'cancelled');
       return;
     }
-    log.made(tool, args, chars);
+    log.made(tool, sent, chars);
     if (answer === PAUSE_RUN) {
       // A run that could not be replayed cannot wait: the script hears why, and may go on without the call.
       reply({ ok: false, error: { code: 'APPROVAL_REQUIRED', message: `${tool} needs an approval, and this execution cannot wait for one: ${log.unresumable ?? ''}` } });
@@ -315,6 +317,8 @@ export class ExecutorPool {
         }
         if (state.paused && request.cancel?.cancelled !== true) return await this.#pausedResult(state, attempt);
         if (run.diverged !== undefined && request.cancel?.cancelled !== true) {
+          // Replaying a paused run is no restart: the script itself asked for something else this time.
+          if (request.resume && attempt === 1) return { outcome: failed('REPLAY_DIVERGED', `the script, replayed to resume it after its pause, did something else: ${run.diverged}`), attempts: attempt };
           return { outcome: failed('EXECUTOR_RESTARTED', `the sandbox restarted while this script ran, and it could not be resumed: ${run.diverged}`), attempts: attempt };
         }
         if (!('lost' in outcome)) return { outcome, attempts: attempt };

@@ -19,8 +19,11 @@ export const MAX_REPLAY_LOG_BYTES = 8 * 1024 * 1024;
 
 interface LoggedCall {
   tool: string;
-  /** As the run sent them (parsed JSON); compared as JSON only when a replay repeats the call. */
-  args: unknown;
+  /**
+   * As the run sent them, as JSON text: the parsed object goes on to the tool, and validation fills in
+   * schema defaults in place, so a copy kept by reference would no longer be what the run sent.
+   */
+  args: string | undefined;
   /** The serialised reply line, once the tool answered. */
   reply?: string;
   /** Position among replies, in the order they reached the run. */
@@ -55,6 +58,9 @@ export interface ReplaySnapshot {
   arrivals: number[];
 }
 
+/** Arguments as a divergence message quotes them. */
+const clip = (json: string | undefined): string => (json === undefined ? '(arguments not kept)' : json.length > 120 ? `${json.slice(0, 119)}…` : json);
+
 export class ReplayLog {
   /** The run's Math.random seed, the same for every attempt. */
   readonly seed: number;
@@ -80,7 +86,7 @@ export class ReplayLog {
     const { snapshot, runId } = restored;
     this.seed = snapshot.seed;
     if (snapshot.clock) this.clock = [...snapshot.clock];
-    this.#calls = snapshot.calls.map((c, i) => ({ tool: c.tool, args: c.args, reply: JSON.stringify({ t: 'tool-result', id: runId, callId: i + 1, reply: c.reply }) }));
+    this.#calls = snapshot.calls.map((c, i) => ({ tool: c.tool, args: JSON.stringify(c.args), reply: JSON.stringify({ t: 'tool-result', id: runId, callId: i + 1, reply: c.reply }) }));
     this.#arrivals = [...snapshot.arrivals];
     this.#arrivals.forEach((callId, at) => {
       const call = this.#calls?.[callId - 1];
@@ -98,7 +104,7 @@ export class ReplayLog {
     const calls: ReplaySnapshot['calls'] = [];
     for (const call of this.#calls ?? []) {
       if (call.reply === undefined) return undefined;
-      calls.push({ tool: call.tool, args: call.args, reply: (JSON.parse(call.reply) as { reply: unknown }).reply });
+      calls.push({ tool: call.tool, args: call.args === undefined ? undefined : (JSON.parse(call.args) as unknown), reply: (JSON.parse(call.reply) as { reply: unknown }).reply });
     }
     return { seed: this.seed, ...(this.clock ? { clock: [...this.clock] } : {}), calls, arrivals: [...(this.#arrivals ?? [])] };
   }
@@ -156,7 +162,8 @@ export class ReplayLog {
     const call = this.#calls?.[callId - 1];
     if (!call) return `call ${callId} was never made`;
     // Both parsed from JSON lines, so both stringify, to the same text when they are the same data.
-    if (call.tool !== tool || JSON.stringify(call.args) !== JSON.stringify(args)) return `call ${callId} was ${call.tool} with other arguments before, now ${tool}`;
+    const now = JSON.stringify(args);
+    if (call.tool !== tool || call.args !== now) return `call ${callId} was ${call.tool} ${clip(call.args)} before, now ${tool} ${clip(now)}`;
     call.wanted = send;
     this.#pump();
     return undefined;
@@ -180,11 +187,14 @@ export class ReplayLog {
     }
   }
 
-  /** A call made live (not a replay): returns its record, to complete with `answered`. */
-  made(tool: string, args: unknown, chars: number): number {
+  /**
+   * A call made live (not a replay), its arguments as JSON text taken before anything ran (validation
+   * fills in schema defaults in place): returns its record, to complete with `answered`.
+   */
+  made(tool: string, argsJson: string | undefined, chars: number): number {
     this.#bytes += chars;
     const calls = (this.#calls ??= []);
-    calls.push({ tool, args: this.#unresumable ? undefined : args });
+    calls.push({ tool, args: this.#unresumable ? undefined : argsJson });
     if (this.#bytes > MAX_REPLAY_LOG_BYTES) this.#giveUp(`its tool calls and results exceed ${MAX_REPLAY_LOG_BYTES} bytes`);
     return calls.length;
   }

@@ -93,10 +93,12 @@ export class ApprovalFlow {
     const decision = approval.decision ?? (await this.#settle(paused, approval, { outcome: 'expired', at: new Date().toISOString() }));
     const details = { tool: approval.tool, approvalId: approval.approvalId };
     if (decision.outcome === 'denied') {
-      const by = decision.by?.userId ?? decision.by?.tenantId;
-      return refusal('APPROVAL_DENIED', `${approval.tool}: the call was denied${by ? ` by ${by}` : ''}${decision.reason ? `: ${decision.reason}` : ''}`, { ...details, ...(decision.reason ? { reason: decision.reason } : {}) });
+      const by = decision.by ? (decision.by.userId !== undefined ? ` by ${decision.by.userId}` : ` by a caller of tenant '${decision.by.tenantId}'`) : '';
+      const data = { approvalId: approval.approvalId, ...(decision.reason ? { reason: decision.reason } : {}) };
+      // `data` is what the script's ToolError carries.
+      return refusal('APPROVAL_DENIED', `${approval.tool}: the call was denied${by}${decision.reason ? `: ${decision.reason}` : ''}`, { ...details, data });
     }
-    if (decision.outcome === 'expired') return refusal('APPROVAL_EXPIRED', `${approval.tool}: nobody decided on the call before ${approval.expiresAt}`, details);
+    if (decision.outcome === 'expired') return refusal('APPROVAL_EXPIRED', `${approval.tool}: nobody decided on the call before ${approval.expiresAt}`, { ...details, data: { approvalId: approval.approvalId } });
     // Approved: made by the one run that claims it; any other (a replay after a lost run) gets its reply.
     if (await store.claim(paused.jobId, approval.approvalId)) {
       const reply = await run();
@@ -208,6 +210,9 @@ export class ApprovalFlow {
    * call: a one-call script that pauses at once, and makes the call when a person approves it.
    */
   async invokeLater(tool: string, request: InvokeRequest, caller: Caller, execute: (request: ExecuteRequest) => Promise<ExecutionEnvelope>): Promise<InvokeResponse> {
+    // Nobody is asked to approve a call that could not run: invalid arguments are the caller's 400 now.
+    const invalid = this.#parts.catalog.invalid(tool, request.input ?? {});
+    if (invalid) throw invalid;
     const script = `return await callTool(${JSON.stringify(tool)}, ${JSON.stringify(request.input ?? {})});`;
     const envelope = await execute({ script, caller, typecheck: 'off', ...(request.context ? { context: request.context } : {}) });
     if (envelope.status === 'input_required' && envelope.jobId !== undefined && envelope.approval) return { status: 'input_required', jobId: envelope.jobId, approval: envelope.approval };

@@ -25,8 +25,9 @@ export function envelopeFromOutcome(outcome: SandboxOutcome, executionId: string
 }
 
 /** An execution that paused at a call waiting for a person: it became job `jobId`, and this is its call. */
-export function envelopeFromPause(outcome: SandboxOutcome, answer: { jobId: string; approval: ExecutionEnvelope['approval'] }, executionId: string, durationMs: number, warnings: string[]): ExecutionEnvelope {
-  const stats = { durationMs: round(durationMs), toolCalls: outcome.stats.toolCalls, iterations: outcome.stats.iterations };
+export function envelopeFromPause(outcome: SandboxOutcome, answer: { jobId: string; approval: ExecutionEnvelope['approval'] }, callsMade: number, executionId: string, durationMs: number, warnings: string[]): ExecutionEnvelope {
+  // The stopped run reports no statistics of its own; the calls it made are in its log.
+  const stats = { durationMs: round(durationMs), toolCalls: callsMade, iterations: outcome.stats.iterations };
   return { status: 'input_required', jobId: answer.jobId, ...(answer.approval ? { approval: answer.approval } : {}), logs: outcome.logs, warnings: warnings.length ? [...warnings, ...outcome.warnings] : outcome.warnings, stats, executionId };
 }
 

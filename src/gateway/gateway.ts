@@ -271,7 +271,7 @@ export class Gateway {
       });
       if (paused) {
         const answer = await this.approvals.pause({ caller, jobId: request.jobId, script: request.script, scriptHash: compiled.script.hash, submission: submissionOf(request, caller), paused, previous: resumed });
-        return envelopeFromPause(outcome, answer, executionId, performance.now() - startedAt, warnings);
+        return envelopeFromPause(outcome, answer, paused.snapshot.calls.length, executionId, performance.now() - startedAt, warnings);
       }
       const ranMs = outcome.stats.runMs;
       observe.stage('run', ranMs);

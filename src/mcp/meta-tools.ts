@@ -170,7 +170,8 @@ export function getJobTool(maxWaitMs: number): MetaTool {
     name: 'get_job',
     title: 'Get a job',
     description:
-      'Read an async execution started with execute_script { async: true }: { jobId, state (queued, running, completed, failed, cancelled), ' +
+      'Read an async execution started with execute_script { async: true }, or one that paused for an approval: { jobId, state (queued, running, ' +
+      'input_required: a tool call waits for a person, see approval; completed, failed, cancelled), ' +
       `progress?, result? (the execution envelope), error? }. waitMs (at most ${maxWaitMs}) waits for it to finish; cancel: true stops it.`,
     inputSchema: inputSchemaOf(GetJobBody),
     outputSchema: outputSchemaOf(JobViewSchema),

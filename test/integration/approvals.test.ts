@@ -70,11 +70,32 @@ describe('approvals: a paused execution resumes by replay (embedded default)', (
   }, 60_000);
 
   test('denied: the script gets APPROVAL_DENIED with the reason and may handle it', async () => {
-    const paused = await g.run(`try { await callTool('test:sleep', { ms: 1 }); return 'ran'; } catch (e) { return { code: e.code, message: e.message }; }`);
-    await api().decideApproval(APPROVER, paused.jobId as string, paused.approval?.approvalId as string, { decision: 'deny', reason: 'not during the freeze' });
+    const paused = await g.run(`try { await callTool('test:sleep', { ms: 1 }); return 'ran'; } catch (e) { return { code: e.code, message: e.message, data: e.data }; }`);
+    const approvalId = paused.approval?.approvalId as string;
+    await api().decideApproval(APPROVER, paused.jobId as string, approvalId, { decision: 'deny', reason: 'not during the freeze' });
     const done = await settled(paused.jobId as string);
-    expect(done.result).toMatchObject({ status: 'ok', result: { code: 'APPROVAL_DENIED', message: expect.stringContaining('not during the freeze') } });
+    expect(done.result).toMatchObject({ status: 'ok', result: { code: 'APPROVAL_DENIED', message: expect.stringContaining('not during the freeze'), data: { approvalId, reason: 'not during the freeze' } } });
     expect(g.calls).toEqual([]);
+  }, 60_000);
+
+  test('calls whose arguments the tool completes with schema defaults replay as they were sent', async () => {
+    // users:list fills in defaults (offset, …) while validating: the log keeps the arguments as the script sent them.
+    const paused = await g.run(`const page = await callTool('users:list', { limit: 2 }); const u = await callTool('test:sleep', { ms: 1 }); return [page.items.length, u.slept];`);
+    expect(paused).toMatchObject({ status: 'input_required', stats: { toolCalls: 1 } });
+    await api().decideApproval(APPROVER, paused.jobId as string, paused.approval?.approvalId as string, { decision: 'approve' });
+    expect(await settled(paused.jobId as string)).toMatchObject({ state: 'completed', result: { status: 'ok', result: [2, 1] } });
+  }, 60_000);
+
+  test('a script that reads a clock the log does not record diverges when replayed: REPLAY_DIVERGED, its earlier call not repeated', async () => {
+    // Intl formats "now" from the real clock, which the replay cannot give back.
+    const paused = await g.run(
+      "const t = new Intl.DateTimeFormat('en-US', { minute: 'numeric', second: 'numeric', fractionalSecondDigits: 3 }).format();\nawait callTool('test:echo', { t });\nawait callTool('test:sleep', { ms: 1 });\nreturn t;",
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    await api().decideApproval(APPROVER, paused.jobId as string, paused.approval?.approvalId as string, { decision: 'approve' });
+    const done = await settled(paused.jobId as string);
+    expect(done.result).toMatchObject({ status: 'runtime_error', error: { code: 'REPLAY_DIVERGED', message: expect.stringMatching(/call 1 was test:echo \{"t":"[^"]+"\} before, now test:echo \{"t":"[^"]+"\}/) } });
+    expect(g.calls).toEqual(['test:echo']);
   }, 60_000);
 
   test('two approvals in one script: the job pauses twice, and each call is made once', async () => {
@@ -99,6 +120,9 @@ describe('approvals: a paused execution resumes by replay (embedded default)', (
     await api().decideApproval(APPROVER, answer.jobId, answer.approval.approvalId, { decision: 'approve' });
     expect(await settled(answer.jobId)).toMatchObject({ state: 'completed', result: { status: 'ok', result: { slept: 3 } } });
     expect(g.calls).toEqual(['test:sleep']);
+    // Nobody is asked about a call that could not run: invalid arguments are refused at once.
+    await expect(g.gateway.invoke({ name: 'test:sleep', input: { ms: 'soon' } })).rejects.toMatchObject({ code: 'TOOL_VALIDATION' });
+    expect((await api().pendingApprovals(ANONYMOUS)).approvals).toEqual([]);
   }, 60_000);
 
   test('block: the call is refused with TOOL_BLOCKED on every path, and the tool does not run', async () => {
