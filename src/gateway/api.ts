@@ -66,8 +66,6 @@ export interface ApiSettings {
   readonly limits: Gateway['config']['effectiveLimits'];
   /** gate.typecheck, which execute_script's description states. */
   readonly typecheck: Gateway['config']['gate']['typecheck'];
-  /** approvals.approverScope: who may decide an approval (MCP asks only a client whose caller may). */
-  readonly approverScope: string;
 }
 
 export class GatewayApi {
@@ -86,7 +84,6 @@ export class GatewayApi {
       playground: config.playground.enabled,
       limits: config.effectiveLimits,
       typecheck: config.gate.typecheck,
-      approverScope: config.approvals.approverScope,
     });
   }
 
@@ -164,9 +161,9 @@ export class GatewayApi {
     return view && this.#g.approvals.withApprovals(view);
   }
 
-  /** Whether the caller may decide approvals (approvals.approverScope). */
+  /** Whether the caller may decide approvals (approvals.approverScope): MCP asks only a client whose caller may. */
   mayDecide(caller: Caller): boolean {
-    return this.settings.approverScope === '' || caller.scopes.includes(this.settings.approverScope);
+    return this.#g.approvals.mayDecide(caller);
   }
 
   /** Calls of the caller's tenant waiting for a person, soonest to expire first, whose jobs still wait. */
@@ -184,7 +181,7 @@ export class GatewayApi {
     const job = await this.#g.jobs.get(caller.tenantId, jobId);
     if (!job) throw new GatewayError('JOB_NOT_FOUND', `no job '${jobId}'`);
     if (TERMINAL.has(job.state)) throw new GatewayError('APPROVAL_DECIDED', `job ${jobId} has ended (${job.state}); its approvals can no longer be decided`, { state: job.state });
-    await this.#g.approvals.decide(caller, jobId, approvalId, body.decision, body.reason, this.#g.config.approvals.approverScope);
+    await this.#g.approvals.decide(caller, jobId, approvalId, body.decision, body.reason);
     const view = await this.job(caller, jobId);
     if (!view) throw new GatewayError('JOB_NOT_FOUND', `no job '${jobId}'`);
     return view;

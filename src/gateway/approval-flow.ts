@@ -171,8 +171,14 @@ export class ApprovalFlow {
   }
 
   /** A person's decision on a pending approval of one of the caller's tenant's jobs; the job resumes. */
-  async decide(caller: Caller, jobId: string, approvalId: string, decision: 'approve' | 'deny', reason: string | undefined, approverScope: string): Promise<void> {
-    if (approverScope !== '' && !caller.scopes.includes(approverScope)) throw new GatewayError('NOT_APPROVER', `deciding approvals needs the '${approverScope}' scope`);
+  /** Whether the caller may decide approvals: any caller of the tenant, or with approvals.approverScope set, one holding it. */
+  mayDecide(caller: Caller): boolean {
+    const scope = this.#parts.config.approvals.approverScope;
+    return scope === '' || caller.scopes.includes(scope);
+  }
+
+  async decide(caller: Caller, jobId: string, approvalId: string, decision: 'approve' | 'deny', reason: string | undefined): Promise<void> {
+    if (!this.mayDecide(caller)) throw new GatewayError('NOT_APPROVER', `deciding approvals needs the '${this.#parts.config.approvals.approverScope}' scope`);
     const paused = await this.resumable(jobId, caller.tenantId);
     const approval = paused?.approvals.find((a) => a.approvalId === approvalId);
     if (!paused || !approval) throw new GatewayError('APPROVAL_NOT_FOUND', `job ${jobId} has no approval ${approvalId}`);

@@ -1,7 +1,6 @@
 import type { Caller } from '../auth';
 import type { RequestLimits, TypecheckLevel } from '../config';
 import type { CancelHook } from '../executor';
-import type { JobSubmission } from '../jobs';
 
 /** What the gateway is asked: by REST and MCP (through api.ts), by the job runner, and in-process. */
 export interface ExecuteRequest {
@@ -28,19 +27,6 @@ export interface ExecuteRequest {
   typecheck?: TypecheckLevel;
   /** The job this execution runs (set by the job runner): a job that paused for an approval resumes. */
   jobId?: string;
-}
-
-/** The job an execution becomes when it pauses outside one: the same script, inputs and caller. */
-export function submissionOf(request: ExecuteRequest, caller: Caller): JobSubmission {
-  return {
-    script: request.script,
-    caller,
-    ...(request.context ? { context: request.context } : {}),
-    ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
-    ...(request.limits ? { limits: request.limits } : {}),
-    ...(request.trace === true ? { trace: true } : {}),
-    ...(request.typecheck !== undefined ? { typecheck: request.typecheck } : {}),
-  };
 }
 
 export interface InvokeRequest {

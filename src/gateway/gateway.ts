@@ -7,7 +7,7 @@ import type { Discovery } from './discovery';
 import type { JobQueue } from '../jobs';
 import type { Observer, ExecutionRef } from './observe';
 import { executeRequestOf } from './api';
-import { submissionOf, type ExecuteRequest, type InvokeRequest } from './execute-request';
+import type { ExecuteRequest, InvokeRequest } from './execute-request';
 import { abortRace, executionContext, inScript, registerLocalSources, replyOf, riskOf, runShutdownSteps, startWithinBudget, unloadedSource } from './gateway-support';
 import { ToolTrace } from './tool-trace';
 import type { GatePool } from './gate-pool';
@@ -23,7 +23,7 @@ import type { ApprovalFlow } from './approval-flow';
 import { findingsOf, preflightWarnings, refuses, type Preflight } from './preflight';
 import { PluginRunner } from '../plugins';
 import type { ExecutionEnvelope, InvokeResponse } from './response-schemas';
-import { MAX_CONTEXT_DEPTH, jsonNesting } from './request-schemas';
+import { MAX_CONTEXT_DEPTH, jobSubmission, jsonNesting } from './request-schemas';
 
 export type { ExecuteRequest, InvokeRequest } from './execute-request';
 
@@ -270,7 +270,7 @@ export class Gateway {
         },
       });
       if (paused) {
-        const answer = await this.approvals.pause({ caller, jobId: request.jobId, script: request.script, scriptHash: compiled.script.hash, submission: submissionOf(request, caller), paused, previous: resumed });
+        const answer = await this.approvals.pause({ caller, jobId: request.jobId, script: request.script, scriptHash: compiled.script.hash, submission: jobSubmission(request, caller), paused, previous: resumed });
         return envelopeFromPause(outcome, answer, paused.snapshot.calls.length, executionId, performance.now() - startedAt, warnings);
       }
       const ranMs = outcome.stats.runMs;

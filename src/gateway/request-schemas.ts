@@ -59,8 +59,11 @@ export function rejectJobFields(body: ExecuteBodyValue): void {
   if (named.length > 0) throw new GatewayError('BAD_REQUEST', `${named.join(' and ')} apply only to async executions; add "async": true`);
 }
 
-/** The queue submission for an async execute body. */
-export function jobSubmission(body: ExecuteBodyValue, caller: Caller, idempotencyKey = body.idempotencyKey): JobSubmission {
+/** What a job is made from: an async execute body, or an execution that paused outside any job. */
+export type JobFields = Pick<ExecuteBodyValue, 'script' | 'context' | 'timeoutMs' | 'limits' | 'trace' | 'typecheck' | 'retry' | 'idempotencyKey'>;
+
+/** The queue submission for an async execute body (or an execution that paused and becomes a job). */
+export function jobSubmission(body: JobFields, caller: Caller, idempotencyKey = body.idempotencyKey): JobSubmission {
   return {
     script: body.script,
     caller,
