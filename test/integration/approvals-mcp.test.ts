@@ -187,6 +187,8 @@ describe('approvals over MCP stdio (2025-11-25 elicitation)', () => {
         PATH: process.env.PATH ?? '',
         SCRIPTGATE_POOL_MIN_THREADS: '1',
         SCRIPTGATE_POOL_MAX_THREADS: '1',
+        // The spec is loaded before serving however busy the machine (the default budget is 3 s).
+        SCRIPTGATE_SOURCES_STARTUP_BUDGET_MS: '60000',
         SCRIPTGATE_SOURCES_OPENAPI: JSON.stringify([{ name: 'pets', spec, baseUrl: api.url, auth: { type: 'bearer', tokenEnv: 'PETS_TOKEN' } }]),
         PETS_TOKEN: 'pet-token',
         SCRIPTGATE_APPROVALS_TOOLS: JSON.stringify({ 'pets:deletePet': 'approve' }),

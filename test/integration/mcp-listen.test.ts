@@ -82,12 +82,14 @@ describe('subscriptions/listen (MCP 2026-07-28): tool-list changes reach listeni
     writeFileSync(configFile, JSON.stringify({ access: { mode: 'codecall_opt_in' }, sources: { demo: false, mcp: [upstream] }, pool: { minThreads: 1, maxThreads: 1 } }));
     const { client, changed } = listeningClient();
     await client.connect(
-      new StdioClientTransport({ command: process.execPath, args: [MAIN, 'stdio', '--config', configFile], env: { PATH: process.env.PATH ?? '', SCRIPTGATE_LOG_LEVEL: 'warn' }, stderr: 'pipe' }),
+      new StdioClientTransport({ command: process.execPath, args: [MAIN, 'stdio', '--config', configFile], env: { PATH: process.env.PATH ?? '', SCRIPTGATE_LOG_LEVEL: 'warn', SCRIPTGATE_SOURCES_STARTUP_BUDGET_MS: '60000' }, stderr: 'pipe' }),
     );
     try {
       expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
       expect(client.autoOpenedSubscription?.honoredFilter).toMatchObject({ toolsListChanged: true });
-      await client.callTool({ name: 'fixture__addTool', arguments: { name: 'via_stdio' } });
+      // The upstream is served from the start (the budget above): on a busy machine its connect can outlast
+      // the default 3 s, and a call made before it joined would add no tool.
+      expect((await client.callTool({ name: 'fixture__addTool', arguments: { name: 'via_stdio' } })).isError).toBeFalsy();
       await changed('fixture__via_stdio');
     } finally {
       await client.close();
